@@ -4,6 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from visabond.accounts.roles import Role, roles_of
+
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    held = roles_of(request.user)
+    return {"user_roles": {r.value for r in held}, "is_policy_officer": Role.POLICY_OFFICER in held}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -20,7 +20,7 @@ class VisabondCommand(BaseCommand):
     process exits with status 2, so scripts can tell bad input from a failed check (1).
     """
 
-    requires_system_checks: list[str] = []
+    requires_system_checks: ClassVar[list[str]] = []  # type: ignore[misc]
 
     def add_arguments(self, parser: CommandParser) -> None:
         pass

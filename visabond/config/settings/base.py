@@ -20,7 +20,9 @@ SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,46 @@
+"""The roles people hold in the program, as Django groups, and the checks views make."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+
+from visabond.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    POLICY_OFFICER = "policy_officer"
+    CONSULAR_OFFICER = "consular_officer"
+    BOND_ADJUDICATOR = "bond_adjudicator"
+    FINANCE_OFFICER = "finance_officer"
+    BORDER_OFFICER = "border_officer"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    APPLICANT = "applicant"
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    cached: set[Role] | None = getattr(user, "_visabond_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        cached = {r for r in Role if r.value in names}
+        user._visabond_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def require_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> None:
+    if not has_role(user, *roles):
+        names = " or ".join(r.value.replace("_", " ") for r in roles)
+        raise PermissionDenied(f"this needs the role of {names}", code="role_required")

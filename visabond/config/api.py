@@ -1,0 +1,45 @@
+"""The one JSON API (django-ninja) and the one place errors become HTTP responses."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from visabond.core.errors import VisabondError
+from visabond.policy.api import public as requirements_router
+from visabond.policy.api import router as policy_router
+
+api = NinjaAPI(
+    title="visabond API",
+    version="1",
+    description="Visa-bond program administration: policy registry and requirement lookup.",
+    urls_namespace="api",
+)
+api.add_router("/", requirements_router)
+api.add_router("/policy", policy_router)
+
+
+@api.exception_handler(VisabondError)
+def application_error(request: HttpRequest, error: VisabondError) -> HttpResponse:
+    return api.create_response(request, error.as_dict(), status=error.http_status)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    first = error.errors[0] if error.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "data")]
+    body = {
+        "code": "invalid",
+        "field": ".".join(location) or None,
+        "message": first.get("msg", "invalid input"),
+        "errors": error.errors,
+    }
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = {"code": "not_authenticated", "field": None, "message": "sign in first"}
+    return api.create_response(request, body, status=401)

@@ -1,0 +1,28 @@
+"""Airports by IATA code, with the ISO alpha-3 code of their country."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import airportsdata
+
+from visabond.core.countries import country_by_alpha_2
+
+
+@cache
+def _airports() -> dict[str, dict[str, object]]:
+    return airportsdata.load("IATA")  # type: ignore[no-any-return]
+
+
+def airport_country(iata: str) -> str | None:
+    """Alpha-3 code of the country of airport `iata`, or None for an unknown code."""
+    record = _airports().get(iata.strip().upper())
+    if record is None:
+        return None
+    found = country_by_alpha_2(str(record["country"]))
+    return None if found is None else found.alpha_3
+
+
+def airport_name(iata: str) -> str:
+    record = _airports().get(iata.strip().upper())
+    return str(record["name"]) if record else iata

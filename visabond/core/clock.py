@@ -1,0 +1,31 @@
+"""The one source of "now" and "today", so tests and the sweep can set the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+_now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+
+
+def now() -> dt.datetime:
+    """The current moment, aware, in UTC."""
+    return _now()
+
+
+def today() -> dt.date:
+    """Today's date in UTC: effective dates are calendar days at the issuing state's law."""
+    return now().date()
+
+
+def set_clock(fn: Callable[[], dt.datetime]) -> Callable[[], dt.datetime]:
+    """Replace the clock; returns the previous one so a caller can restore it."""
+    global _now
+    previous, _now = _now, fn
+    return previous
+
+
+def freeze(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    if moment.tzinfo is None:
+        raise ValueError("a frozen moment must be timezone-aware")
+    return set_clock(lambda: moment)

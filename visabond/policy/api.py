@@ -1,0 +1,239 @@
+"""The policy registry's JSON API: thin handlers over selectors and services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+
+from visabond.accounts.roles import Role, require_role
+from visabond.core import clock
+from visabond.core.countries import resolve_country
+from visabond.policy import selectors, services
+from visabond.policy.inputs import terms_from_input
+from visabond.policy.models import ReciprocityReview
+from visabond.policy.rules import Period, RuleTerms
+from visabond.policy.schemas import (
+    AmendIn,
+    DesignateIn,
+    ErrorOut,
+    RecordedOut,
+    RequirementOut,
+    ReviewDecisionIn,
+    ReviewOut,
+    RuleOut,
+    TermsIn,
+    WithdrawIn,
+)
+from visabond.policy.services import Author, Source
+
+public = Router(tags=["requirements"])
+router = Router(tags=["policy registry"], auth=django_auth)
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class RequirementQuery(Schema):
+    issuer: str
+    nationality: str
+    visa_class: str
+    on: str
+    known_on: str | None = None
+
+
+@public.get("/requirements", response={200: RequirementOut, **ERRORS}, auth=None)
+def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[str, object]:
+    """What an issuing state requires of a national applying for a visa class on a day.
+
+    Countries by ISO alpha-3 code or by name. With `known_on`, only what had been announced
+    by that date counts (what an applicant could have known).
+    """
+    answer = selectors.requirement_lookup(
+        issuer=query.issuer,
+        nationality=query.nationality,
+        visa_class=query.visa_class,
+        on=query.on,
+        known_on=query.known_on,
+    )
+    return answer.to_json_dict()
+
+
+def _author(request: HttpRequest) -> Author:
+    return Author(request.user.get_username(), request.user.pk)
+
+
+def _terms(data: TermsIn) -> RuleTerms:
+    return terms_from_input(**data.dict())
+
+
+def _sources(data: DesignateIn | AmendIn | WithdrawIn) -> list[Source]:
+    return [Source(**s.dict()) for s in data.sources]
+
+
+def _rule_out(rule_id: int) -> dict[str, object]:
+    return rule_json(selectors.rule_history(rule_id))
+
+
+def rule_json(history: selectors.RuleHistory) -> dict[str, object]:
+    rule = history.rule
+    return {
+        "id": rule.pk,
+        "program": rule.program.code,
+        "issuer": rule.issuer,
+        "nationality": rule.nationality,
+        "visa_class": rule.visa_class,
+        "versions": [
+            {
+                **{f: getattr(v, f) for f in VERSION_FIELDS},
+                "standard_amount": None
+                if v.standard_amount is None
+                else format(v.standard_amount, "f"),
+                "author": v.author_name,
+            }
+            for v in history.versions
+        ],
+        "timeline": [
+            {"start": s.start, "end": s.end, "version": s.entry.version}
+            for s in history.segments
+            if s.entry is not None
+        ],
+    }
+
+
+VERSION_FIELDS = [
+    "version",
+    "action",
+    "effective_from",
+    "effective_to",
+    "announced_on",
+    "recorded_at",
+    "bond_required",
+    "amounts",
+    "currency",
+    "ports",
+    "issuance_suspended",
+    "reason",
+    "sources",
+    "mirrored_from",
+    "notice_warning",
+]
+
+
+@router.get("/rules", response={200: list[RuleOut], **ERRORS})
+def rules_list(
+    request: HttpRequest, issuer: str | None = None, nationality: str | None = None
+) -> list[dict[str, object]]:
+    """Every rule with its full history and its timeline as known today."""
+    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
+    return [rule_json(h) for h in selectors.rule_histories(issuer=issuer, nationality=nationality)]
+
+
+@router.get("/rules/{rule_id}", response={200: RuleOut, **ERRORS})
+def rule_detail(request: HttpRequest, rule_id: int) -> dict[str, object]:
+    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
+    return _rule_out(rule_id)
+
+
+@router.post("/rules", response={201: RecordedOut, **ERRORS})
+def rule_designate(request: HttpRequest, data: DesignateIn) -> tuple[int, dict[str, object]]:
+    """Designate a nationality under a program. Overlapping an existing rule is refused (409)."""
+    require_role(request.user, Role.POLICY_OFFICER)
+    recorded = services.rule_designate(
+        program=selectors.program_by_code(data.program),
+        nationality=resolve_country(data.nationality, field="nationality").alpha_3,
+        visa_class=data.visa_class,
+        terms=_terms(data.terms),
+        period=Period(data.effective_from, data.effective_to),
+        announced_on=data.announced_on,
+        reason=data.reason,
+        sources=_sources(data),
+        author=_author(request),
+    )
+    return 201, {"rule": _rule_out(recorded.version.rule_id), "warnings": recorded.warnings}
+
+
+@router.post("/rules/{rule_id}/amendments", response={201: RecordedOut, **ERRORS})
+def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> tuple[int, dict[str, object]]:
+    require_role(request.user, Role.POLICY_OFFICER)
+    recorded = services.rule_amend(
+        rule_id=rule_id,
+        terms=_terms(data.terms),
+        effective_from=data.effective_from,
+        effective_to=data.effective_to if "effective_to" in data.model_fields_set else "unchanged",
+        announced_on=data.announced_on,
+        reason=data.reason,
+        sources=_sources(data),
+        author=_author(request),
+    )
+    return 201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings}
+
+
+@router.post("/rules/{rule_id}/withdrawals", response={201: RecordedOut, **ERRORS})
+def rule_withdraw(
+    request: HttpRequest, rule_id: int, data: WithdrawIn
+) -> tuple[int, dict[str, object]]:
+    require_role(request.user, Role.POLICY_OFFICER)
+    recorded = services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=data.effective_from,
+        announced_on=data.announced_on,
+        reason=data.reason,
+        sources=_sources(data),
+        author=_author(request),
+    )
+    return 201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings}
+
+
+def review_json(review: ReciprocityReview) -> dict[str, object]:
+    return {
+        "id": review.pk,
+        "directive_id": review.directive_id,
+        "issuer": review.directive.issuer,
+        "counterpart": review.directive.counterpart,
+        "change": review.change,
+        "status": review.status,
+        "source_rule_id": review.source_version.rule_id,
+        "source_version": review.source_version.version,
+        "mirror_rule_id": review.mirror_rule_id,
+        "proposal": review.proposal,
+        "created_at": review.created_at,
+    }
+
+
+@router.get("/reciprocity/reviews", response={200: list[ReviewOut], **ERRORS})
+def reviews_list(request: HttpRequest) -> list[dict[str, object]]:
+    """Mirrored rules whose source changed: pending approval, or applied and to acknowledge."""
+    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
+    return [review_json(r) for r in selectors.review_queue()]
+
+
+@router.post("/reciprocity/reviews/{review_id}/approve", response={200: ReviewOut, **ERRORS})
+def review_approve(
+    request: HttpRequest, review_id: int, data: ReviewDecisionIn
+) -> dict[str, object]:
+    require_role(request.user, Role.POLICY_OFFICER)
+    review = services.reciprocity_review_approve(
+        review_id=review_id,
+        reason=data.reason,
+        author=_author(request),
+        effective_from=data.effective_from,
+        announced_on=data.announced_on or clock.today(),
+    )
+    return review_json(review)
+
+
+@router.post("/reciprocity/reviews/{review_id}/reject", response={200: ReviewOut, **ERRORS})
+def review_reject(
+    request: HttpRequest, review_id: int, data: ReviewDecisionIn
+) -> dict[str, object]:
+    require_role(request.user, Role.POLICY_OFFICER)
+    review = services.reciprocity_review_reject(
+        review_id=review_id, reason=data.reason, author=_author(request)
+    )
+    return review_json(review)

@@ -1,0 +1,190 @@
+"""The policy registry's tables: programs, rules as append-only histories, reciprocity.
+
+Rows of `RuleVersion` are never updated or deleted: an amendment or a withdrawal is a new
+row. The pure reading of those rows lives in `rules.py`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from visabond.core import clock
+from visabond.policy.reciprocity import Mode
+from visabond.policy.rules import Action
+
+CURRENCY_CODE = Q(currency="") | Q(currency__regex=r"^[A-Z]{3}$")
+
+
+class Program(models.Model):
+    """A legal program that rules belong to, e.g. the US Visa Bond Pilot Program."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    issuer = models.CharField(max_length=3)
+    name = models.CharField(max_length=200)
+    legal_basis = models.CharField(max_length=300, blank=True)
+    notice_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days of notice the program promises before a rule takes effect."
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rule(models.Model):
+    """A designation: one issuer, one nationality, one visa class (or `*` for all)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="rules")
+    issuer = models.CharField(max_length=3)
+    nationality = models.CharField(max_length=3)
+    visa_class = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["issuer", "nationality", "visa_class"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} → {self.nationality} {self.visa_class} (rule {self.pk})"
+
+
+class RuleVersion(models.Model):
+    """One immutable entry of a rule's history: designation, amendment or withdrawal."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=[(a.value, a.value) for a in Action])
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    announced_on = models.DateField()
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    bond_required = models.BooleanField(default=False)
+    amounts = models.JSONField(default=list, blank=True, help_text="Decimal strings.")
+    standard_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    entries = models.PositiveSmallIntegerField(null=True, blank=True)
+    validity_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_stay_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    ports = models.JSONField(default=list, blank=True)
+    issuance_suspended = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    reason = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    author_name = models.CharField(max_length=150)
+    legal_basis = models.CharField(max_length=300, blank=True)
+    sources = models.JSONField(default=list)
+    mirrored_from = models.JSONField(null=True, blank=True)
+    notice_warning = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["rule_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="rule_version_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="rule_version_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(standard_amount__isnull=True) | Q(standard_amount__gte=0),
+                name="rule_version_amount_non_negative",
+            ),
+            models.CheckConstraint(condition=CURRENCY_CODE, name="rule_version_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rule {self.rule_id} v{self.version} ({self.action})"
+
+
+class ReciprocityDirective(models.Model):
+    """State `issuer` applies to nationals of `counterpart` what `counterpart` applies to its own."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="directives")
+    issuer = models.CharField(max_length=3)
+    counterpart = models.CharField(max_length=3)
+    visa_class_mapping = models.JSONField()
+    port_mapping = models.JSONField()
+    cap_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    cap_currency = models.CharField(max_length=3, blank=True)
+    mode = models.CharField(max_length=10, choices=[(m.value, m.value) for m in Mode])
+    effective_from = models.DateField()
+    announced_on = models.DateField()
+    legal_basis = models.CharField(max_length=300, blank=True)
+    sources = models.JSONField(default=list)
+    reason = models.TextField()
+    author_name = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "counterpart"], name="one_directive_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_amount__isnull=True) | Q(cap_amount__gt=0),
+                name="directive_cap_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} mirrors {self.counterpart}"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    APPLIED = "applied", "applied automatically, to acknowledge"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+    ACKNOWLEDGED = "acknowledged", "acknowledged"
+
+
+class ReciprocityReview(models.Model):
+    """A change of a source rule that a mirrored rule may have to follow."""
+
+    directive = models.ForeignKey(
+        ReciprocityDirective, on_delete=models.PROTECT, related_name="reviews"
+    )
+    source_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="reciprocity_reviews"
+    )
+    change = models.CharField(max_length=10, choices=[(a.value, a.value) for a in Action])
+    mirror_rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    proposal = models.JSONField(help_text="The mirrored terms and their explanation.")
+    status = models.CharField(max_length=12, choices=ReviewStatus.choices)
+    created_at = models.DateTimeField(default=clock.now)
+    decided_by_name = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    resulting_version = models.ForeignKey(
+        RuleVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "source_version"], name="one_review_per_source_change"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk}: {self.change} of {self.source_version}"
+
+
+class SeedStep(models.Model):
+    """A step of the seed timeline already applied, so `visabond seed` runs once per step."""
+
+    key = models.CharField(max_length=120, unique=True)
+    applied_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return self.key

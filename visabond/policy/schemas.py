@@ -1,0 +1,152 @@
+"""The JSON shapes of the policy API (django-ninja schemas, documented in OpenAPI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class SourceSchema(Schema):
+    title: str
+    url: str = ""
+    date: str = ""
+
+
+class VisaSchema(Schema):
+    entries: int | None = Field(None, description="1 for a single-entry visa")
+    validity_days: int | None = None
+    max_stay_days: int | None = Field(None, description="longest admission, in days")
+
+
+class RequirementOut(Schema):
+    issuer: str = Field(..., description="ISO 3166 alpha-3 of the issuing state")
+    nationality: str
+    visa_class: str
+    on: dt.date
+    known_on: dt.date | None
+    bond_required: bool
+    amounts: list[str] = Field(..., description="allowed amounts, decimal strings")
+    standard_amount: str | None
+    currency: str | None = Field(..., description="ISO 4217")
+    ports: list[str] = Field(..., description="designated ports of entry and exit (IATA)")
+    visa: VisaSchema
+    issuance_suspended: bool
+    effective_from: dt.date | None
+    effective_to: dt.date | None = Field(..., description="last day in force, inclusive")
+    announced_on: dt.date | None
+    rule_id: int | None
+    version: int | None
+    program: str | None
+    legal_basis: str | None
+    sources: list[SourceSchema]
+    notes: list[str]
+    mirrored_from: dict[str, object] | None = Field(
+        ..., description="for a rule derived by reciprocity: the source rule, mappings and cap"
+    )
+
+
+class TermsIn(Schema):
+    bond_required: bool
+    amounts: list[str | int] = Field(
+        default_factory=list, description="decimal strings or integers, never floats"
+    )
+    standard_amount: str | int | None = None
+    currency: str | None = None
+    entries: int | None = None
+    validity_days: int | None = None
+    max_stay_days: int | None = None
+    ports: list[str] = Field(default_factory=list)
+    issuance_suspended: bool = False
+    notes: str = ""
+
+
+class DecisionIn(Schema):
+    effective_from: dt.date
+    announced_on: dt.date
+    reason: str
+    sources: list[SourceSchema]
+
+
+class DesignateIn(DecisionIn):
+    program: str = Field(..., description="program code, e.g. us-visa-bond-pilot")
+    nationality: str
+    visa_class: str
+    effective_to: dt.date | None = None
+    terms: TermsIn
+
+
+class AmendIn(DecisionIn):
+    effective_to: dt.date | None = Field(None, description="omit to keep the current end")
+    terms: TermsIn
+
+
+class WithdrawIn(DecisionIn):
+    pass
+
+
+class VersionOut(Schema):
+    version: int
+    action: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    announced_on: dt.date
+    recorded_at: dt.datetime
+    bond_required: bool
+    amounts: list[str]
+    standard_amount: str | None
+    currency: str
+    ports: list[str]
+    issuance_suspended: bool
+    reason: str
+    author: str
+    sources: list[SourceSchema]
+    mirrored_from: dict[str, object] | None
+    notice_warning: str
+
+
+class SegmentOut(Schema):
+    start: dt.date
+    end: dt.date | None
+    version: int
+
+
+class RuleOut(Schema):
+    id: int
+    program: str
+    issuer: str
+    nationality: str
+    visa_class: str
+    versions: list[VersionOut]
+    timeline: list[SegmentOut]
+
+
+class RecordedOut(Schema):
+    rule: RuleOut
+    warnings: list[str]
+
+
+class ReviewOut(Schema):
+    id: int
+    directive_id: int
+    issuer: str
+    counterpart: str
+    change: str
+    status: str
+    source_rule_id: int
+    source_version: int
+    mirror_rule_id: int | None
+    proposal: dict[str, object]
+    created_at: dt.datetime
+
+
+class ReviewDecisionIn(Schema):
+    reason: str
+    effective_from: dt.date | None = None
+    announced_on: dt.date | None = None
+
+
+class ErrorOut(Schema):
+    code: str
+    field: str | None
+    message: str
