@@ -17,3 +17,11 @@ def reference_dir() -> Path:
     if not REFERENCE_DIR.is_dir():
         pytest.skip(f"reference material not present at {REFERENCE_DIR}")
     return REFERENCE_DIR
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    """The registry loaded with the real timeline, as `visabond seed` loads it."""
+    from visabond.policy.seed.loader import seed_load
+
+    seed_load()

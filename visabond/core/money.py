@@ -87,3 +87,9 @@ class Money:
     def as_string(self) -> str:
         """The amount as the plain decimal string the APIs exchange ("10000.00")."""
         return format(self.amount, "f")
+
+
+def format_amount(amount: Decimal, currency: str | None) -> str:
+    """The plain decimal string of an amount, with the currency's minor units ("10000.00")."""
+    exponent = currency_exponent(currency) if currency else 2
+    return format(amount.quantize(Decimal(1).scaleb(-exponent)), "f")

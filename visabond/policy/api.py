@@ -43,7 +43,7 @@ class RequirementQuery(Schema):
     issuer: str
     nationality: str
     visa_class: str
-    on: str
+    on: str | None = None
     known_on: str | None = None
 
 
@@ -58,7 +58,7 @@ def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[s
         issuer=query.issuer,
         nationality=query.nationality,
         visa_class=query.visa_class,
-        on=query.on,
+        on=query.on or clock.today(),
         known_on=query.known_on,
     )
     return answer.to_json_dict()

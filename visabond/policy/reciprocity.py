@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from visabond.core.errors import InvalidInput
+from visabond.core.money import format_amount
 from visabond.policy.rules import RuleTerms
 
 
@@ -89,7 +90,10 @@ def mirror(source: RuleTerms, *, source_visa_class: str, directive: Directive) -
         "port_mapping": {p: directive.port_mapping[p] for p in source.ports},
         "cap": None
         if directive.cap is None
-        else {"amount": format(directive.cap, "f"), "currency": directive.cap_currency},
+        else {
+            "amount": format_amount(directive.cap, directive.cap_currency),
+            "currency": directive.cap_currency,
+        },
         "amounts_capped": capped,
     }
     return Mirrored(visa_class=target_class, terms=terms, explanation=explanation)
@@ -117,6 +121,10 @@ def _capped(
             field="cap",
         )
     amounts = tuple(sorted({min(a, cap) for a in terms.amounts}))
-    capped = {format(a, "f"): format(cap, "f") for a in terms.amounts if a > cap}
+    capped = {
+        format_amount(a, cap_currency): format_amount(cap, cap_currency)
+        for a in terms.amounts
+        if a > cap
+    }
     standard = None if terms.standard_amount is None else min(terms.standard_amount, cap)
     return replace(terms, amounts=amounts, standard_amount=standard), capped

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from visabond.core.money import format_amount
 from visabond.policy.models import RuleVersion
 from visabond.policy.rules import Action, Period, RuleEntry, RuleTerms, VisaConditions
 
@@ -46,7 +47,7 @@ def terms_fields(terms: RuleTerms | None) -> dict[str, Any]:
         return {"bond_required": False, "amounts": [], "ports": []}
     return {
         "bond_required": terms.bond_required,
-        "amounts": [format(a, "f") for a in terms.amounts],
+        "amounts": [format_amount(a, terms.currency) for a in terms.amounts],
         "standard_amount": terms.standard_amount,
         "currency": terms.currency or "",
         "entries": terms.visa.entries,
@@ -61,10 +62,10 @@ def terms_fields(terms: RuleTerms | None) -> dict[str, Any]:
 def terms_json(terms: RuleTerms) -> dict[str, Any]:
     return {
         "bond_required": terms.bond_required,
-        "amounts": [format(a, "f") for a in terms.amounts],
+        "amounts": [format_amount(a, terms.currency) for a in terms.amounts],
         "standard_amount": None
         if terms.standard_amount is None
-        else format(terms.standard_amount, "f"),
+        else format_amount(terms.standard_amount, terms.currency),
         "currency": terms.currency,
         "visa": {
             "entries": terms.visa.entries,

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from visabond.core.countries import Country, resolve_country
 from visabond.core.dates import parse_date, parse_optional_date
 from visabond.core.errors import NotFound
+from visabond.core.money import format_amount
 from visabond.policy import records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.rules import WILDCARD_CLASS, RuleEntry
@@ -45,8 +46,8 @@ class RequirementAnswer:
             "on": self.on.isoformat(),
             "known_on": self.known_on.isoformat() if self.known_on else None,
             "bond_required": self.requirement.bond_required,
-            "amounts": [format(a, "f") for a in terms.amounts] if terms else [],
-            "standard_amount": format(terms.standard_amount, "f")
+            "amounts": [format_amount(a, terms.currency) for a in terms.amounts] if terms else [],
+            "standard_amount": format_amount(terms.standard_amount, terms.currency)
             if terms and terms.standard_amount is not None
             else None,
             "currency": terms.currency if terms else None,

@@ -1,0 +1,123 @@
+"""Mirroring a state's rule onto its own nationals, as Mali did with the US rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from visabond.core.errors import InvalidInput
+from visabond.policy.reciprocity import Directive, Mode, mirror
+from visabond.policy.rules import RuleTerms, VisaConditions
+
+US_RULE_FOR_MALIANS = RuleTerms(
+    bond_required=True,
+    amounts=(Decimal(5000), Decimal(10000), Decimal(15000)),
+    standard_amount=Decimal(10000),
+    currency="USD",
+    visa=VisaConditions(1, 90, 30),
+    ports=("BOS", "JFK", "IAD"),
+    notes="Form I-352 through Pay.gov",
+)
+MALI = Directive(
+    issuer="MLI",
+    counterpart="USA",
+    visa_class_mapping={"B1/B2": "SHORT-STAY"},
+    port_mapping={"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
+    cap=Decimal(10000),
+    cap_currency="USD",
+    mode=Mode.ADOPTED,
+)
+
+
+def test_mali_reciprocal_bond_is_capped_at_ten_thousand() -> None:
+    """Mirroring the US rule for Malians with Mali's cap yields the amounts Mali announced."""
+    mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=MALI)
+    assert mirrored.terms.amounts == (Decimal(5000), Decimal(10000))
+    assert mirrored.terms.standard_amount == Decimal(10000)
+    assert mirrored.terms.currency == "USD"
+    assert mirrored.explanation["amounts_capped"] == {"15000.00": "10000.00"}
+    assert mirrored.explanation["cap"] == {"amount": "10000.00", "currency": "USD"}
+
+
+def test_mirrored_rule_maps_visa_class_and_ports_and_keeps_visa_conditions() -> None:
+    mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=MALI)
+    assert mirrored.visa_class == "SHORT-STAY"
+    assert mirrored.terms.ports == ("BKO",)
+    assert mirrored.terms.visa == VisaConditions(1, 90, 30)
+    assert mirrored.explanation["visa_class_mapping"] == {"B1/B2": "SHORT-STAY"}
+    assert mirrored.explanation["port_mapping"] == {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"}
+
+
+def test_mirrored_rule_does_not_carry_the_source_states_own_procedures() -> None:
+    assert mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=MALI).terms.notes == ""
+
+
+def test_a_cap_between_amounts_becomes_the_highest_amount() -> None:
+    directive = Directive(
+        "MLI",
+        "USA",
+        {"B1/B2": "SHORT-STAY"},
+        {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
+        Decimal(12000),
+        "USD",
+    )
+    terms = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive).terms
+    assert terms.amounts == (Decimal(5000), Decimal(10000), Decimal(12000))
+
+
+def test_without_a_cap_the_amounts_are_identical() -> None:
+    directive = Directive(
+        "MLI", "USA", {"B1/B2": "SHORT-STAY"}, {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"}
+    )
+    terms = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive).terms
+    assert terms.amounts == US_RULE_FOR_MALIANS.amounts
+
+
+def test_a_source_port_without_a_mapping_is_refused() -> None:
+    directive = Directive("MLI", "USA", {"B1/B2": "SHORT-STAY"}, {"BOS": "BKO"})
+    with pytest.raises(InvalidInput) as caught:
+        mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive)
+    assert caught.value.field == "port_mapping"
+    assert "JFK" in caught.value.message
+
+
+def test_a_cap_in_another_currency_is_refused() -> None:
+    directive = Directive(
+        "MLI",
+        "USA",
+        {"B1/B2": "SHORT-STAY"},
+        {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
+        Decimal(6000000),
+        "XOF",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive)
+    assert caught.value.code == "cap_currency_mismatch"
+
+
+def test_a_directive_mirrors_only_the_counterparts_rules_for_its_own_nationals() -> None:
+    assert MALI.mirrors(issuer="USA", nationality="MLI", visa_class="B1/B2")
+    assert not MALI.mirrors(issuer="USA", nationality="MRT", visa_class="B1/B2")
+    assert not MALI.mirrors(issuer="USA", nationality="MLI", visa_class="F1")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"counterpart": "MLI"}, "counterpart"),
+        ({"visa_class_mapping": {}}, "visa_class_mapping"),
+        ({"cap": Decimal(5)}, "cap"),
+        ({"cap": Decimal(0), "cap_currency": "USD"}, "cap"),
+    ],
+)
+def test_malformed_directives_are_refused(kwargs: dict[str, object], field: str) -> None:
+    base: dict[str, object] = {
+        "issuer": "MLI",
+        "counterpart": "USA",
+        "visa_class_mapping": {"B1/B2": "SHORT-STAY"},
+        "port_mapping": {"BOS": "BKO"},
+    }
+    with pytest.raises(InvalidInput) as caught:
+        Directive(**(base | kwargs))  # type: ignore[arg-type]
+    assert caught.value.field == field

@@ -1,0 +1,396 @@
+"""Writes to the registry: designate, amend, withdraw, refuse bad input, react by reciprocity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from visabond.audit.chain import verify
+from visabond.audit.models import AuditEvent
+from visabond.audit.services import audit_links
+from visabond.core.errors import Conflict, InvalidInput, VisabondError
+from visabond.policy import services
+from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
+from visabond.policy.reciprocity import Mode
+from visabond.policy.rules import Period, RuleTerms, VisaConditions
+from visabond.policy.selectors import requirement_lookup
+from visabond.policy.services import Author, Source
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+OFFICER = Author("officer.ada")
+CITATION = [Source("Ministry notice no. 1", "https://example.org/notice-1", "2030-01-01")]
+BOND = RuleTerms(
+    bond_required=True,
+    amounts=(Decimal(5000), Decimal(10000)),
+    standard_amount=Decimal(10000),
+    currency="USD",
+    visa=VisaConditions(1, 90, 30),
+    ports=("JFK",),
+)
+
+
+@pytest.fixture
+def pilot() -> Program:
+    return services.program_register(
+        code="test-pilot",
+        issuer="USA",
+        name="Test pilot",
+        legal_basis="Test act s. 1",
+        notice_days=15,
+        effective_from=D(2030, 1, 1),
+        effective_to=D(2030, 12, 31),
+        sources=CITATION,
+        author=OFFICER,
+    )
+
+
+def designate(program: Program, nationality: str = "KEN", **overrides: object) -> services.Recorded:
+    arguments: dict[str, object] = {
+        "program": program,
+        "nationality": nationality,
+        "visa_class": "B-1/B-2",
+        "terms": BOND,
+        "period": Period(D(2030, 3, 1)),
+        "announced_on": D(2030, 2, 1),
+        "reason": "overstay rate",
+        "sources": CITATION,
+        "author": OFFICER,
+    } | overrides
+    return services.rule_designate(**arguments)  # type: ignore[arg-type]
+
+
+def test_a_designation_without_an_end_ends_with_its_program(pilot: Program) -> None:
+    recorded = designate(pilot)
+    assert recorded.version.effective_to == D(2030, 12, 31)
+    assert recorded.version.rule.visa_class == "B1/B2"
+    assert recorded.warnings == []
+
+
+def test_short_notice_is_recorded_with_a_warning_not_refused(pilot: Program) -> None:
+    recorded = designate(pilot, announced_on=D(2030, 2, 25))
+    assert recorded.warnings == [
+        "announced 4 days before it takes effect; Test pilot promises 15 days' notice"
+    ]
+    assert recorded.version.notice_warning == recorded.warnings[0]
+
+
+def test_an_overlapping_designation_is_refused_and_nothing_is_written(pilot: Program) -> None:
+    designate(pilot)
+    before = (Rule.objects.count(), RuleVersion.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(Conflict) as caught:
+        designate(pilot, period=Period(D(2030, 6, 1)))
+    assert caught.value.field == "effective_from"
+    assert "amend or withdraw" in caught.value.message
+    assert (Rule.objects.count(), RuleVersion.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
+    first = designate(pilot)
+    services.rule_withdraw(
+        rule_id=first.version.rule_id,
+        effective_from=D(2030, 5, 1),
+        announced_on=D(2030, 4, 1),
+        reason="lifted",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    second = designate(pilot, period=Period(D(2030, 7, 1)), announced_on=D(2030, 6, 1))
+    assert second.version.rule_id != first.version.rule_id
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"nationality": "USA"}, "nationality"),
+        ({"nationality": "XYZ"}, "country"),
+        ({"visa_class": "Z-9"}, "visa_class"),
+        ({"reason": "  "}, "reason"),
+        ({"sources": []}, "sources"),
+        ({"period": Period(D(2029, 12, 1))}, "effective_from"),
+        (
+            {
+                "terms": RuleTerms(
+                    bond_required=True,
+                    amounts=(Decimal(1),),
+                    standard_amount=Decimal(1),
+                    currency="USD",
+                    ports=("BKO",),
+                )
+            },
+            "ports",
+        ),
+        (
+            {
+                "terms": RuleTerms(
+                    bond_required=True,
+                    amounts=(Decimal(1),),
+                    standard_amount=Decimal(1),
+                    currency="USD",
+                    ports=("QQQ",),
+                )
+            },
+            "ports",
+        ),
+    ],
+)
+def test_bad_designations_name_the_field_and_write_nothing(
+    pilot: Program, overrides: dict[str, object], field: str
+) -> None:
+    with pytest.raises(VisabondError) as caught:
+        designate(pilot, **overrides)
+    assert caught.value.field == field
+    assert RuleVersion.objects.count() == 0
+
+
+def test_an_amendment_is_a_new_version_and_history_is_kept(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    higher = RuleTerms(
+        bond_required=True,
+        amounts=(Decimal(15000),),
+        standard_amount=Decimal(15000),
+        currency="USD",
+        ports=("JFK", "IAD"),
+    )
+    services.rule_amend(
+        rule_id=rule_id,
+        terms=higher,
+        effective_from=D(2030, 6, 1),
+        announced_on=D(2030, 5, 1),
+        reason="deterrence",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    versions = list(RuleVersion.objects.filter(rule_id=rule_id).order_by("version"))
+    assert [(v.version, v.action) for v in versions] == [(1, "designate"), (2, "amend")]
+    assert versions[1].effective_to == D(2030, 12, 31)
+    assert requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-05-31"
+    ).to_json_dict()["amounts"] == ["5000.00", "10000.00"]
+    assert requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-06-01"
+    ).to_json_dict()["amounts"] == ["15000.00"]
+
+
+def test_amending_a_rule_not_in_force_on_that_day_is_refused(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    with pytest.raises(Conflict) as caught:
+        services.rule_amend(
+            rule_id=rule_id,
+            terms=BOND,
+            effective_from=D(2030, 2, 1),
+            announced_on=D(2030, 1, 1),
+            reason="x",
+            sources=CITATION,
+            author=OFFICER,
+        )
+    assert caught.value.code == "rule_not_in_force"
+
+
+def test_withdrawing_twice_is_refused(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=D(2030, 3, 1),
+        announced_on=D(2030, 2, 20),
+        reason="dropped",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    with pytest.raises(Conflict):
+        services.rule_withdraw(
+            rule_id=rule_id,
+            effective_from=D(2030, 4, 1),
+            announced_on=D(2030, 3, 20),
+            reason="again",
+            sources=CITATION,
+            author=OFFICER,
+        )
+
+
+def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=D(2030, 4, 1),
+        announced_on=D(2030, 3, 1),
+        reason="dropped",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    actions = list(AuditEvent.objects.values_list("action", "actor_name"))
+    assert ("rule.designated", "officer.ada") in actions
+    assert ("rule.withdrawn", "officer.ada") in actions
+    assert verify(audit_links()) == []
+
+
+def test_an_edited_audit_entry_is_detected(pilot: Program) -> None:
+    designate(pilot)
+    AuditEvent.objects.filter(action="rule.designated").update(details={"reason": "forged"})
+    breaks = verify(audit_links())
+    assert [b.problem for b in breaks] == ["content differs from what was recorded"]
+
+
+@pytest.fixture
+def mali_program() -> Program:
+    return services.program_register(
+        code="test-mli",
+        issuer="MLI",
+        name="Test reciprocity",
+        legal_basis="reciprocity",
+        notice_days=0,
+        effective_from=None,
+        effective_to=None,
+        sources=CITATION,
+        author=OFFICER,
+    )
+
+
+def adopt(program: Program, mode: Mode) -> None:
+    services.directive_adopt(
+        program=program,
+        counterpart="USA",
+        visa_class_mapping={"B1/B2": "SHORT-STAY"},
+        port_mapping={"JFK": "BKO", "IAD": "BKO"},
+        cap=Decimal(10000),
+        cap_currency="USD",
+        mode=mode,
+        effective_from=D(2030, 1, 1),
+        announced_on=D(2030, 1, 1),
+        reason="reciprocity",
+        sources=CITATION,
+        author=OFFICER,
+    )
+
+
+def mali_answer(on: str) -> dict[str, object]:
+    return requirement_lookup(
+        issuer="MLI", nationality="USA", visa_class="SHORT-STAY", on=on
+    ).to_json_dict()
+
+
+def test_in_automatic_mode_a_source_designation_is_mirrored_at_once(
+    pilot: Program, mali_program: Program
+) -> None:
+    adopt(mali_program, Mode.AUTOMATIC)
+    designate(pilot, nationality="MLI")
+    answer = mali_answer("2030-03-01")
+    assert answer["bond_required"] is True
+    assert answer["ports"] == ["BKO"]
+    review = ReciprocityReview.objects.get()
+    assert review.status == ReviewStatus.APPLIED
+
+
+def test_in_adopted_mode_a_source_change_waits_for_approval(
+    pilot: Program, mali_program: Program
+) -> None:
+    adopt(mali_program, Mode.ADOPTED)
+    designate(pilot, nationality="MLI")
+    assert mali_answer("2030-03-01")["bond_required"] is False
+    review = ReciprocityReview.objects.get()
+    services.reciprocity_review_approve(
+        review_id=review.pk,
+        reason="adopted",
+        author=OFFICER,
+        effective_from=D(2030, 4, 1),
+        announced_on=D(2030, 3, 1),
+    )
+    assert mali_answer("2030-03-31")["bond_required"] is False
+    assert mali_answer("2030-04-01")["bond_required"] is True
+
+
+def test_a_source_withdrawal_is_never_mirrored_without_a_decision(
+    pilot: Program, mali_program: Program
+) -> None:
+    adopt(mali_program, Mode.AUTOMATIC)
+    rule_id = designate(pilot, nationality="MLI").version.rule_id
+    services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=D(2030, 5, 1),
+        announced_on=D(2030, 4, 20),
+        reason="dropped",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    assert mali_answer("2030-06-01")["bond_required"] is True
+    pending = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
+    assert pending.change == "withdraw"
+    services.reciprocity_review_approve(
+        review_id=pending.pk,
+        reason="follow",
+        author=OFFICER,
+        effective_from=D(2030, 7, 1),
+        announced_on=D(2030, 6, 15),
+    )
+    assert mali_answer("2030-06-30")["bond_required"] is True
+    assert mali_answer("2030-07-01")["bond_required"] is False
+
+
+def test_a_source_amendment_in_adopted_mode_can_be_rejected_keeping_the_mirror(
+    pilot: Program, mali_program: Program
+) -> None:
+    adopt(mali_program, Mode.AUTOMATIC)
+    rule_id = designate(pilot, nationality="MLI").version.rule_id
+    ReciprocityReview.objects.update(status=ReviewStatus.ACKNOWLEDGED)
+    from visabond.policy.models import ReciprocityDirective
+
+    ReciprocityDirective.objects.update(mode=Mode.ADOPTED)
+    services.rule_amend(
+        rule_id=rule_id,
+        terms=BOND,
+        effective_from=D(2030, 6, 1),
+        announced_on=D(2030, 5, 1),
+        reason="tweak",
+        sources=CITATION,
+        author=OFFICER,
+    )
+    review = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
+    services.reciprocity_review_reject(review_id=review.pk, reason="keep ours", author=OFFICER)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.REJECTED
+    with pytest.raises(Conflict):
+        services.reciprocity_review_reject(review_id=review.pk, reason="twice", author=OFFICER)
+
+
+def test_a_directive_towards_the_same_state_twice_is_refused(mali_program: Program) -> None:
+    adopt(mali_program, Mode.ADOPTED)
+    with pytest.raises(Conflict):
+        adopt(mali_program, Mode.ADOPTED)
+
+
+def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        services.directive_adopt(
+            program=mali_program,
+            counterpart="USA",
+            visa_class_mapping={"B1/B2": "SHORT-STAY"},
+            port_mapping={"JFK": "CDG"},
+            cap=None,
+            cap_currency=None,
+            mode=Mode.ADOPTED,
+            effective_from=D(2030, 1, 1),
+            announced_on=D(2030, 1, 1),
+            reason="r",
+            sources=CITATION,
+            author=OFFICER,
+        )
+    assert caught.value.field == "port_mapping"
+
+
+def test_seeding_twice_changes_nothing(seeded: None) -> None:
+    from visabond.policy.seed.loader import seed_load
+
+    counts = (Rule.objects.count(), RuleVersion.objects.count(), AuditEvent.objects.count())
+    report = seed_load()
+    assert report.applied == []
+    assert (Rule.objects.count(), RuleVersion.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_every_seeded_entry_cites_a_source(seeded: None) -> None:
+    assert RuleVersion.objects.count() > 40
+    for version in RuleVersion.objects.all():
+        assert version.sources, version
+        assert all(s["title"] for s in version.sources)

@@ -1,0 +1,150 @@
+"""Forms of the public page and the policy console; they check form, services check meaning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from visabond.core import clock
+from visabond.core.countries import all_countries
+from visabond.core.errors import VisabondError
+from visabond.policy.models import Program
+from visabond.policy.visa_classes import CLASSES
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(c.alpha_3, f"{c.name} ({c.alpha_3})") for c in all_countries()]
+
+
+def visa_class_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (issuer, [(code, label) for code, (label, _aliases) in table.items()])
+        for issuer, table in CLASSES.items()
+    ]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RequirementForm(forms.Form):
+    issuer = forms.ChoiceField(label=_("Destination (issuing state)"))
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    visa_class = forms.ChoiceField(label=_("Visa class"))
+    on = forms.DateField(label=_("Date of application"), widget=DateInput)
+    known_on = forms.DateField(
+        label=_("As announced by (optional)"), required=False, widget=DateInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        countries = country_choices()
+        self.fields["issuer"].choices = countries
+        self.fields["nationality"].choices = [("", "—"), *countries]
+        self.fields["visa_class"].choices = visa_class_choices()
+        self.fields["issuer"].initial = "USA"
+        self.fields["on"].initial = clock.today()
+
+
+def add_service_error(
+    form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal beside the field it names, or above the form."""
+    field = (aliases or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class DecisionForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
+    announced_on = forms.DateField(label=_("Announced on"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    source_title = forms.CharField(label=_("Source (title)"), max_length=400)
+    source_url = forms.URLField(label=_("Source (address)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["announced_on"].initial = clock.today()
+
+
+class TermsForm(DecisionForm):
+    bond_required = forms.BooleanField(label=_("Bond required"), required=False, initial=True)
+    amounts = forms.CharField(
+        label=_("Allowed amounts"), required=False, help_text=_("e.g. 5000, 10000, 15000")
+    )
+    standard_amount = forms.CharField(label=_("Standard amount"), required=False)
+    currency = forms.CharField(label=_("Currency"), required=False, initial="USD", max_length=3)
+    entries = forms.IntegerField(label=_("Entries"), required=False, min_value=1, initial=1)
+    validity_days = forms.IntegerField(
+        label=_("Visa validity (days)"), required=False, min_value=1, initial=90
+    )
+    max_stay_days = forms.IntegerField(
+        label=_("Longest admission (days)"), required=False, min_value=1, initial=30
+    )
+    ports = forms.CharField(
+        label=_("Designated ports (IATA)"), required=False, help_text=_("e.g. BOS JFK IAD")
+    )
+    issuance_suspended = forms.BooleanField(label=_("Visa issuance suspended"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    effective_to = forms.DateField(
+        label=_("Effective until (inclusive)"), required=False, widget=DateInput
+    )
+
+    def terms_input(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "bond_required": data["bond_required"],
+            "amounts": [a for a in data["amounts"].replace(",", " ").split() if a],
+            "standard_amount": data["standard_amount"] or None,
+            "currency": data["currency"] or None,
+            "entries": data["entries"],
+            "validity_days": data["validity_days"],
+            "max_stay_days": data["max_stay_days"],
+            "ports": data["ports"].replace(",", " ").split(),
+            "issuance_suspended": data["issuance_suspended"],
+            "notes": data["notes"],
+        }
+
+
+class DesignateForm(TermsForm):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    visa_class = forms.CharField(
+        label=_("Visa class"), initial="B1/B2", help_text=_("* for all classes")
+    )
+
+    field_order = ["program", "nationality", "visa_class"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = country_choices()
+
+
+class AmendForm(TermsForm):
+    keep_end = forms.BooleanField(
+        label=_("Keep the current end date"), required=False, initial=True
+    )
+
+
+class WithdrawForm(DecisionForm):
+    pass
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("acknowledge", _("Acknowledge")),
+        ]
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DateInput)
+    announced_on = forms.DateField(label=_("Announced on"), required=False, widget=DateInput)

@@ -1,0 +1,260 @@
+"""Pages of the policy registry: the public requirements page and the policy console."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from visabond.accounts.roles import Role, has_role
+from visabond.core import clock
+from visabond.core.countries import country
+from visabond.core.errors import VisabondError
+from visabond.policy import selectors, services
+from visabond.policy.forms import (
+    AmendForm,
+    DesignateForm,
+    RequirementForm,
+    ReviewDecisionForm,
+    WithdrawForm,
+    add_service_error,
+)
+from visabond.policy.inputs import terms_from_input
+from visabond.policy.presenters import requirement_sentences
+from visabond.policy.rules import Period
+from visabond.policy.services import Author, Source
+from visabond.web.charts import step_chart_svg
+
+
+def requirements_page(request: HttpRequest) -> HttpResponse:
+    """Public: a traveller picks destination, nationality, visa class and date."""
+    form = RequirementForm(request.GET or None)
+    answer: dict[str, Any] | None = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = selectors.requirement_lookup(**form.cleaned_data)
+            answer = found.to_json_dict()
+        except VisabondError as error:
+            add_service_error(form, error)
+    context = {
+        "form": form,
+        "answer": answer,
+        "sentences": requirement_sentences(answer) if answer else [],
+        "nationality_name": country(answer["nationality"]).name if answer else "",
+    }
+    return render(request, "policy/requirements.html", context)
+
+
+def _require(request: HttpRequest, *roles: Role) -> None:
+    if not has_role(request.user, *roles):
+        raise DjangoPermissionDenied(_("This page needs another role."))
+
+
+def _author(request: HttpRequest) -> Author:
+    return Author(request.user.get_username(), request.user.pk)
+
+
+@login_required
+def console_home(request: HttpRequest) -> HttpResponse:
+    """Every rule by issuer with its status today, and designations over time."""
+    _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    today = clock.today()
+    histories = selectors.rule_histories()
+    charts = []
+    for program in selectors.programs():
+        if program.effective_from and program.effective_to:
+            points = selectors.designation_counts(
+                issuer=program.issuer, start=program.effective_from, end=program.effective_to
+            )
+            title = _("Nationalities required to post a bond: %(name)s") % {"name": program.name}
+            charts.append(
+                {
+                    "title": title,
+                    "svg": mark_safe(  # noqa: S308 - built from dates and integers only
+                        step_chart_svg(
+                            points,
+                            start=program.effective_from,
+                            end=program.effective_to,
+                            title=title,
+                        )
+                    ),
+                }
+            )
+    rows = [
+        {"history": h, "status": _status(h, today), "country": country(h.rule.nationality).name}
+        for h in histories
+    ]
+    return render(
+        request,
+        "policy/console_home.html",
+        {"rows": rows, "charts": charts, "today": today, "pending": len(selectors.review_queue())},
+    )
+
+
+def _status(history: selectors.RuleHistory, today: dt.date) -> str:
+    if history.in_force_on(today):
+        return "in-force"
+    if any(s.start > today for s in history.segments):
+        return "scheduled"
+    return "ended" if history.segments else "withdrawn"
+
+
+@login_required
+def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
+    _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    history = selectors.rule_history(rule_id)
+    can_edit = has_role(request.user, Role.POLICY_OFFICER)
+    amend_form, withdraw_form = AmendForm(prefix="amend"), WithdrawForm(prefix="withdraw")
+    if request.method == "POST":
+        _require(request, Role.POLICY_OFFICER)
+        if "amend" in request.POST:
+            amend_form = AmendForm(request.POST, prefix="amend")
+            if amend_form.is_valid() and _amend(request, amend_form, rule_id):
+                return redirect("console-rule", rule_id=rule_id)
+        else:
+            withdraw_form = WithdrawForm(request.POST, prefix="withdraw")
+            if withdraw_form.is_valid() and _withdraw(request, withdraw_form, rule_id):
+                return redirect("console-rule", rule_id=rule_id)
+    return render(
+        request,
+        "policy/rule_detail.html",
+        {
+            "history": history,
+            "country": country(history.rule.nationality).name,
+            "can_edit": can_edit,
+            "amend_form": amend_form,
+            "withdraw_form": withdraw_form,
+        },
+    )
+
+
+def _sources(form: AmendForm | WithdrawForm | DesignateForm) -> list[Source]:
+    return [Source(form.cleaned_data["source_title"], form.cleaned_data["source_url"])]
+
+
+def _report(request: HttpRequest, recorded: services.Recorded, done: str) -> None:
+    messages.success(request, done)
+    for warning in recorded.warnings:
+        messages.warning(request, warning)
+
+
+def _amend(request: HttpRequest, form: AmendForm, rule_id: int) -> bool:
+    data = form.cleaned_data
+    try:
+        recorded = services.rule_amend(
+            rule_id=rule_id,
+            terms=terms_from_input(**form.terms_input()),
+            effective_from=data["effective_from"],
+            effective_to="unchanged" if data["keep_end"] else data["effective_to"],
+            announced_on=data["announced_on"],
+            reason=data["reason"],
+            sources=_sources(form),
+            author=_author(request),
+        )
+    except VisabondError as error:
+        add_service_error(form, error)
+        return False
+    _report(
+        request,
+        recorded,
+        _("Amendment recorded as version %(v)s.") % {"v": recorded.version.version},
+    )
+    return True
+
+
+def _withdraw(request: HttpRequest, form: WithdrawForm, rule_id: int) -> bool:
+    data = form.cleaned_data
+    try:
+        recorded = services.rule_withdraw(
+            rule_id=rule_id,
+            effective_from=data["effective_from"],
+            announced_on=data["announced_on"],
+            reason=data["reason"],
+            sources=_sources(form),
+            author=_author(request),
+        )
+    except VisabondError as error:
+        add_service_error(form, error)
+        return False
+    _report(
+        request,
+        recorded,
+        _("Withdrawal recorded as version %(v)s.") % {"v": recorded.version.version},
+    )
+    return True
+
+
+@login_required
+def rule_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Role.POLICY_OFFICER)
+    form = DesignateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.rule_designate(
+                program=data["program"],
+                nationality=data["nationality"],
+                visa_class=data["visa_class"],
+                terms=terms_from_input(**form.terms_input()),
+                period=Period(data["effective_from"], data["effective_to"]),
+                announced_on=data["announced_on"],
+                reason=data["reason"],
+                sources=_sources(form),
+                author=_author(request),
+            )
+        except VisabondError as error:
+            add_service_error(form, error)
+        else:
+            _report(request, recorded, _("Designation recorded."))
+            return redirect("console-rule", rule_id=recorded.version.rule_id)
+    return render(request, "policy/rule_new.html", {"form": form})
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The reciprocity review queue: mirrored rules whose source rule changed."""
+    _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    if request.method == "POST":
+        _require(request, Role.POLICY_OFFICER)
+        form = ReviewDecisionForm(request.POST)
+        if form.is_valid() and _decide(request, form, int(request.POST.get("review_id", "0"))):
+            return redirect("console-reviews")
+    return render(
+        request,
+        "policy/reviews.html",
+        {
+            "reviews": selectors.review_queue(),
+            "can_edit": has_role(request.user, Role.POLICY_OFFICER),
+        },
+    )
+
+
+def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> bool:
+    data, author = form.cleaned_data, _author(request)
+    try:
+        if data["decision"] == "approve":
+            services.reciprocity_review_approve(
+                review_id=review_id,
+                reason=data["reason"] or _("approved"),
+                author=author,
+                effective_from=data["effective_from"],
+                announced_on=data["announced_on"] or clock.today(),
+            )
+        elif data["decision"] == "reject":
+            services.reciprocity_review_reject(
+                review_id=review_id, reason=data["reason"], author=author
+            )
+        else:
+            services.reciprocity_review_acknowledge(review_id=review_id, author=author)
+    except VisabondError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
+    return True
