@@ -25,3 +25,21 @@ def seeded(db: None) -> None:
     from visabond.policy.seed.loader import seed_load
 
     seed_load()
+
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, object]:
+    """One account per role that the registry knows, plus one with no role."""
+    from django.contrib.auth.models import User
+
+    from visabond.accounts.roles import Role
+    from visabond.accounts.services import user_create
+
+    accounts: dict[str, object] = {}
+    for role in (Role.POLICY_OFFICER, Role.AUDITOR, Role.CONSULAR_OFFICER, Role.APPLICANT):
+        accounts[role.value], _ = user_create(username=role.value, password=PASSWORD, roles=[role])
+    accounts["nobody"] = User.objects.create_user("nobody", password=PASSWORD)
+    return accounts

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from visabond.accounts.roles import Role, require_role
@@ -141,7 +141,7 @@ def rule_detail(request: HttpRequest, rule_id: int) -> dict[str, object]:
 
 
 @router.post("/rules", response={201: RecordedOut, **ERRORS})
-def rule_designate(request: HttpRequest, data: DesignateIn) -> tuple[int, dict[str, object]]:
+def rule_designate(request: HttpRequest, data: DesignateIn) -> Status[dict[str, object]]:
     """Designate a nationality under a program. Overlapping an existing rule is refused (409)."""
     require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_designate(
@@ -155,11 +155,11 @@ def rule_designate(request: HttpRequest, data: DesignateIn) -> tuple[int, dict[s
         sources=_sources(data),
         author=_author(request),
     )
-    return 201, {"rule": _rule_out(recorded.version.rule_id), "warnings": recorded.warnings}
+    return Status(201, {"rule": _rule_out(recorded.version.rule_id), "warnings": recorded.warnings})
 
 
 @router.post("/rules/{rule_id}/amendments", response={201: RecordedOut, **ERRORS})
-def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> tuple[int, dict[str, object]]:
+def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> Status[dict[str, object]]:
     require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_amend(
         rule_id=rule_id,
@@ -171,13 +171,13 @@ def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> tuple[int, 
         sources=_sources(data),
         author=_author(request),
     )
-    return 201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings}
+    return Status(201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings})
 
 
 @router.post("/rules/{rule_id}/withdrawals", response={201: RecordedOut, **ERRORS})
 def rule_withdraw(
     request: HttpRequest, rule_id: int, data: WithdrawIn
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_withdraw(
         rule_id=rule_id,
@@ -187,7 +187,7 @@ def rule_withdraw(
         sources=_sources(data),
         author=_author(request),
     )
-    return 201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings}
+    return Status(201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings})
 
 
 def review_json(review: ReciprocityReview) -> dict[str, object]:

@@ -61,7 +61,7 @@ class DecisionForm(forms.Form):
     announced_on = forms.DateField(label=_("Announced on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     source_title = forms.CharField(label=_("Source (title)"), max_length=400)
-    source_url = forms.URLField(label=_("Source (address)"), required=False)
+    source_url = forms.URLField(label=_("Source (address)"), required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -119,6 +119,9 @@ def rule_designate(
     _validate_decision(terms=terms, issuer=issuer, reason=reason, sources=sources)
     period = _within_program(period, program)
     with transaction.atomic():
+        # One designation of a program at a time: two racing for the same key would
+        # otherwise both see no overlap and both be written.
+        list(Program.objects.select_for_update().filter(pk=program.pk))
         _refuse_overlap(
             program_issuer=issuer, nationality=nationality, visa_class=visa_class, period=period
         )

@@ -1,0 +1,228 @@
+"""The JSON API over real HTTP against the running app: answers, errors, roles, writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.http_client import Session
+from visabond.audit.models import AuditEvent
+from visabond.policy.models import RuleVersion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server(live_server: Any, seeded: None, people: dict[str, object]) -> str:
+    return str(live_server.url)
+
+
+def as_role(server: str, role: str) -> Session:
+    session = Session(server)
+    session.login(role, PASSWORD)
+    return session
+
+
+def test_requirements_endpoint_answers_anonymously(server: str) -> None:
+    response = Session(server).get(
+        "/api/v1/requirements",
+        issuer="USA",
+        nationality="Nigeria",
+        visa_class="B1/B2",
+        on="2026-01-21",
+    )
+    assert response.status == 200
+    body = response.json()
+    assert body["bond_required"] is True
+    assert body["amounts"] == ["5000.00", "10000.00", "15000.00"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "code"),
+    [
+        ({"nationality": "Narnia"}, "nationality", "country_unknown"),
+        ({"on": "2026-02-30"}, "on", "date_impossible"),
+        ({"visa_class": "XX"}, "visa_class", "visa_class_unknown"),
+    ],
+)
+def test_requirements_errors_name_the_field(
+    server: str, params: dict[str, str], field: str, code: str
+) -> None:
+    query = {
+        "issuer": "USA",
+        "nationality": "NGA",
+        "visa_class": "B1/B2",
+        "on": "2026-01-21",
+    } | params
+    response = Session(server).get("/api/v1/requirements", **query)
+    assert response.status == 422
+    assert response.json()["field"] == field
+    assert response.json()["code"] == code
+
+
+def test_openapi_document_describes_the_requirements_endpoint(server: str) -> None:
+    document = Session(server).get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/requirements"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "issuer",
+        "nationality",
+        "visa_class",
+        "on",
+        "known_on",
+    }
+    schema = document["components"]["schemas"]["RequirementOut"]
+    assert {"bond_required", "amounts", "mirrored_from", "sources"} <= set(schema["properties"])
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (None, 401),
+        ("nobody", 403),
+        ("applicant", 403),
+        ("consular_officer", 403),
+        ("auditor", 200),
+        ("policy_officer", 200),
+    ],
+)
+def test_reading_the_registry_needs_the_policy_officer_or_auditor_role(
+    server: str, role: str | None, status: int
+) -> None:
+    session = as_role(server, role) if role else Session(server)
+    assert session.get("/api/v1/policy/rules").status == status
+    assert session.get("/api/v1/policy/reciprocity/reviews").status == status
+
+
+DESIGNATION = {
+    "program": "us-visa-bond-pilot",
+    "nationality": "Kenya",
+    "visa_class": "B-1/B-2",
+    "effective_from": "2026-03-01",
+    "announced_on": "2026-02-01",
+    "reason": "test designation",
+    "sources": [{"title": "Test notice", "url": "https://example.org/notice"}],
+    "terms": {
+        "bond_required": True,
+        "amounts": ["5000", "10000", "15000"],
+        "standard_amount": "10000",
+        "currency": "USD",
+        "entries": 1,
+        "validity_days": 90,
+        "max_stay_days": 30,
+        "ports": ["BOS", "JFK", "IAD"],
+    },
+}
+
+
+@pytest.mark.parametrize("role", ["auditor", "consular_officer", "applicant"])
+def test_only_a_policy_officer_may_designate(server: str, role: str) -> None:
+    response = as_role(server, role).post_json("/api/v1/policy/rules", DESIGNATION)
+    assert response.status == 403
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+
+
+def test_a_policy_officer_designates_then_the_lookup_answers_and_the_audit_records_it(
+    server: str,
+) -> None:
+    session = as_role(server, "policy_officer")
+    response = session.post_json("/api/v1/policy/rules", DESIGNATION)
+    assert response.status == 201, response.text
+    rule = response.json()["rule"]
+    assert rule["nationality"] == "KEN"
+    assert rule["timeline"] == [{"start": "2026-03-01", "end": "2026-08-05", "version": 1}]
+    answer = session.get(
+        "/api/v1/requirements", issuer="USA", nationality="KEN", visa_class="B1/B2", on="2026-03-01"
+    ).json()
+    assert answer["bond_required"] is True
+    assert (
+        AuditEvent.objects.filter(action="rule.designated", actor_name="policy_officer").count()
+        == 1
+    )
+
+
+def test_amending_and_withdrawing_through_the_api_keeps_every_version(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    rule_id = session.post_json("/api/v1/policy/rules", DESIGNATION).json()["rule"]["id"]
+    amend = {
+        "effective_from": "2026-05-01",
+        "announced_on": "2026-04-01",
+        "reason": "raise",
+        "sources": [{"title": "Notice 2"}],
+        "terms": DESIGNATION["terms"] | {"amounts": ["15000"], "standard_amount": "15000"},
+    }
+    assert session.post_json(f"/api/v1/policy/rules/{rule_id}/amendments", amend).status == 201
+    withdraw = {
+        "effective_from": "2026-06-01",
+        "announced_on": "2026-05-15",
+        "reason": "lifted",
+        "sources": [{"title": "Notice 3"}],
+    }
+    response = session.post_json(f"/api/v1/policy/rules/{rule_id}/withdrawals", withdraw)
+    assert response.status == 201
+    rule = response.json()["rule"]
+    assert [v["action"] for v in rule["versions"]] == ["designate", "amend", "withdraw"]
+    assert rule["timeline"] == [
+        {"start": "2026-03-01", "end": "2026-04-30", "version": 1},
+        {"start": "2026-05-01", "end": "2026-05-31", "version": 2},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"nationality": "Mali", "effective_from": "2025-10-23"}, 201, None),
+        ({"nationality": "Malawi"}, 409, "effective_from"),
+        ({"nationality": "Kenia"}, 422, "nationality"),
+        ({"terms": DESIGNATION["terms"] | {"amounts": [5000.5]}}, 422, "terms.amounts.0.str"),
+        ({"terms": DESIGNATION["terms"] | {"amounts": ["5,000.001"]}}, 422, "amounts[0]"),
+        ({"terms": DESIGNATION["terms"] | {"amounts": ["ten"]}}, 422, "amounts[0]"),
+        ({"terms": DESIGNATION["terms"] | {"currency": "USX"}}, 422, "currency"),
+        ({"terms": DESIGNATION["terms"] | {"standard_amount": "7000"}}, 422, "standard_amount"),
+        ({"effective_from": "2026-02-30"}, 422, "effective_from"),
+        ({"program": "nope"}, 404, "program"),
+    ],
+)
+def test_bad_designations_are_refused_naming_the_field(
+    server: str, change: dict[str, object], status: int, field: str | None
+) -> None:
+    before = RuleVersion.objects.count()
+    response = as_role(server, "policy_officer").post_json(
+        "/api/v1/policy/rules", DESIGNATION | change
+    )
+    assert response.status == status, response.text
+    if status != 201:
+        assert response.json()["field"] == field
+        assert RuleVersion.objects.count() == before
+
+
+def test_a_write_without_the_csrf_token_is_refused(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    response = session.request(
+        "POST", "/api/v1/policy/rules", data=b"{}", headers={"Content-Type": "application/json"}
+    )
+    assert response.status in (401, 403)
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+
+
+def test_the_pending_mali_review_can_be_rejected_keeping_malis_measure(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    reviews = session.get("/api/v1/policy/reciprocity/reviews").json()
+    assert [(r["change"], r["issuer"], r["status"]) for r in reviews] == [
+        ("withdraw", "MLI", "pending")
+    ]
+    response = session.post_json(
+        f"/api/v1/policy/reciprocity/reviews/{reviews[0]['id']}/reject",
+        {"reason": "Mali keeps its measure"},
+    )
+    assert response.status == 200
+    assert response.json()["status"] == "rejected"
+    answer = session.get(
+        "/api/v1/requirements",
+        issuer="MLI",
+        nationality="USA",
+        visa_class="SHORT-STAY",
+        on="2026-02-01",
+    ).json()
+    assert answer["bond_required"] is True
