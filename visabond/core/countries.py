@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gettext
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -120,3 +121,18 @@ def _suggestion(text: str) -> str:
 
 def all_countries() -> list[Country]:
     return sorted(_countries().values(), key=lambda c: fold(c.name))
+
+
+@cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def localized_name(code: str, language: str | None) -> str:
+    """The country's name in `language` (ISO 3166 names as translated by iso-codes)."""
+    name = country(code).name
+    if not language or language.startswith("en"):
+        return name
+    return _catalogue(language.split("-")[0]).gettext(name)

@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from visabond.core.airports import airport_name
-from visabond.core.countries import country
+from visabond.core.countries import localized_name
 
 
 def money_text(amount: str, currency: str) -> str:
@@ -19,8 +19,9 @@ def money_text(amount: str, currency: str) -> str:
 
 def requirement_sentences(answer: dict[str, Any]) -> list[str]:
     """The answer as sentences a traveller can act on, in the active language."""
-    issuer = country(answer["issuer"]).name
-    nationality = country(answer["nationality"]).name
+    language = get_language()
+    issuer = localized_name(answer["issuer"], language)
+    nationality = localized_name(answer["nationality"], language)
     sentences: list[str] = []
     if answer["issuance_suspended"]:
         sentences.append(

@@ -1,0 +1,156 @@
+"""French translations of the console and the public page, merged into django.po.
+
+Run after `django-admin makemessages -l fr` (from visabond/); then `./dev test` checks that
+the compiled catalogue is current.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "visabond/locale/fr/LC_MESSAGES/django.po"
+
+FRENCH = {
+    "Sign in": "Se connecter",
+    "User name": "Nom d'utilisateur",
+    "Password": "Mot de passe",
+    "English": "Anglais",
+    "French": "Français",
+    "Destination (issuing state)": "Destination (État de délivrance)",
+    "Nationality": "Nationalité",
+    "Visa class": "Catégorie de visa",
+    "Date of application": "Date de la demande",
+    "As announced by (optional)": "Tel qu'annoncé au (facultatif)",
+    "Effective from": "En vigueur à partir du",
+    "Announced on": "Annoncé le",
+    "Reason": "Motif",
+    "Source (title)": "Source (titre)",
+    "Source (address)": "Source (adresse)",
+    "Bond required": "Caution exigée",
+    "Allowed amounts": "Montants autorisés",
+    "e.g. 5000, 10000, 15000": "p. ex. 5000, 10000, 15000",
+    "Standard amount": "Montant standard",
+    "Currency": "Devise",
+    "Entries": "Entrées",
+    "Visa validity (days)": "Validité du visa (jours)",
+    "Longest admission (days)": "Séjour maximal (jours)",
+    "Designated ports (IATA)": "Points d'entrée désignés (IATA)",
+    "e.g. BOS JFK IAD": "p. ex. BOS JFK IAD",
+    "Visa issuance suspended": "Délivrance des visas suspendue",
+    "Notes": "Remarques",
+    "Effective until (inclusive)": "En vigueur jusqu'au (inclus)",
+    "Program": "Programme",
+    "* for all classes": "* pour toutes les catégories",
+    "Keep the current end date": "Conserver la date de fin actuelle",
+    "Approve": "Approuver",
+    "Reject": "Rejeter",
+    "Acknowledge": "Prendre acte",
+    "%(issuer)s has suspended routine visa issuance for nationals of %(nationality)s.": "%(issuer)s a suspendu la délivrance ordinaire des visas aux ressortissants de %(nationality)s.",
+    "No visa bond is required of nationals of %(nationality)s for this visa on %(on)s.": "Aucune caution de visa n'est exigée des ressortissants de %(nationality)s pour ce visa le %(on)s.",
+    "A visa bond is required of nationals of %(nationality)s: the consular officer sets it at the interview among %(amounts)s (standard: %(standard)s).": "Une caution de visa est exigée des ressortissants de %(nationality)s : l'agent consulaire la fixe lors de l'entretien parmi %(amounts)s (montant standard : %(standard)s).",
+    "Pay the bond only after a consular officer directs you to; a bond does not guarantee a visa.": "Ne versez la caution que lorsqu'un agent consulaire vous le demande ; une caution ne garantit pas la délivrance du visa.",
+    "further notice": "nouvel ordre",
+    "This rule applies from %(start)s until %(end)s.": "Cette règle s'applique du %(start)s jusqu'au %(end)s.",
+    "The visa allows a single entry and is valid for %(days)s days.": "Le visa permet une seule entrée et est valable %(days)s jours.",
+    "Enter and leave only through: %(ports)s. Other ports may mean refused entry or an unrecorded departure.": "Entrez et sortez uniquement par : %(ports)s. Ailleurs, l'entrée peut être refusée ou la sortie ne pas être enregistrée.",
+    "Policy registry": "Registre des mesures",
+    "Today is %(today)s.": "Nous sommes le %(today)s.",
+    "Designate": "Désigner",
+    "Rules": "Règles",
+    "Issuer": "État",
+    "Status today": "Statut aujourd'hui",
+    "In force": "En vigueur",
+    "Versions": "Versions",
+    "never": "jamais",
+    "Visa bond requirements": "Cautions de visa : conditions",
+    "Do I need a visa bond?": "Dois-je verser une caution de visa ?",
+    "Pick the country you are going to, your nationality, the visa you need and the date you apply. The answer cites the rule and its source.": "Choisissez le pays de destination, votre nationalité, le visa demandé et la date de la demande. La réponse cite la règle et sa source.",
+    "Check": "Vérifier",
+    "A bond is required": "Une caution est exigée",
+    "Visa issuance is suspended": "La délivrance des visas est suspendue",
+    "No bond is required": "Aucune caution n'est exigée",
+    "This rule mirrors, by reciprocity, the conditions %(issuer)s applies to the other state's nationals.": "Cette règle reprend, par réciprocité, les conditions que %(issuer)s applique aux ressortissants de l'autre État.",
+    "As announced by %(known)s.": "Tel qu'annoncé au %(known)s.",
+    "Sources": "Sources",
+    "Legal basis": "Base juridique",
+    "Reciprocity reviews": "Révisions de réciprocité",
+    "A source rule that a mirrored rule follows has changed. Approve to apply the mirrored change from its own date, reject to keep the mirrored rule as it is.": "Une règle source suivie par une règle réciproque a changé. Approuvez pour appliquer le changement à sa propre date, rejetez pour conserver la règle réciproque telle quelle.",
+    "source rule": "règle source",
+    "Source": "Source",
+    "effective": "en vigueur",
+    "announced": "annoncée",
+    "Mirrored rule": "Règle réciproque",
+    "Proposed": "Proposition",
+    "cap": "plafond",
+    "Proposed: withdraw the mirrored rule.": "Proposition : retirer la règle réciproque.",
+    "Reject (keep as is)": "Rejeter (conserver telle quelle)",
+    "Nothing to review.": "Rien à examiner.",
+    "Rule": "Règle",
+    "rule": "règle",
+    "Timeline as known today": "Chronologie connue à ce jour",
+    "version": "version",
+    "Never in force.": "Jamais en vigueur.",
+    "History": "Historique",
+    "Action": "Action",
+    "Effective": "En vigueur",
+    "Announced": "Annoncée",
+    "Terms": "Conditions",
+    "Reason and source": "Motif et source",
+    "By": "Par",
+    "standard": "standard",
+    "no bond": "pas de caution",
+    "issuance suspended": "délivrance suspendue",
+    "mirrors rule %(rule)s v%(version)s of %(issuer)s": "reprend la règle %(rule)s v%(version)s de %(issuer)s",
+    "Amend": "Modifier",
+    "Record amendment": "Enregistrer la modification",
+    "Withdraw": "Retirer",
+    "Record withdrawal": "Enregistrer le retrait",
+    "Designate a nationality": "Désigner une nationalité",
+    "Record designation": "Enregistrer la désignation",
+    "This page needs another role.": "Cette page demande un autre rôle.",
+    "Nationalities required to post a bond: %(name)s": "Nationalités soumises à caution : %(name)s",
+    "Amendment recorded as version %(v)s.": "Modification enregistrée (version %(v)s).",
+    "Withdrawal recorded as version %(v)s.": "Retrait enregistré (version %(v)s).",
+    "Designation recorded.": "Désignation enregistrée.",
+    "approved": "approuvé",
+    "Review %(id)s decided.": "Révision %(id)s tranchée.",
+    "Check requirements": "Vérifier les conditions",
+    "Sign out": "Se déconnecter",
+}
+PLURALS = {
+    "Admission is usually for at most %(days)s day.": {
+        0: "L'admission est en général d'au plus %(days)s jour.",
+        1: "L'admission est en général d'au plus %(days)s jours.",
+    },
+    "%(n)s reciprocity review is waiting.": {
+        0: "%(n)s révision de réciprocité en attente.",
+        1: "%(n)s révisions de réciprocité en attente.",
+    },
+}
+
+
+def main() -> None:
+    catalogue = polib.pofile(str(CATALOGUE))
+    catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
+    catalogue.metadata["Language"] = "fr"
+    catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    missing = []
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = PLURALS.get(entry.msgid, entry.msgstr_plural)
+        elif entry.msgid in FRENCH:
+            entry.msgstr = FRENCH[entry.msgid]
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+            missing.append(entry.msgid)
+    catalogue.save()
+    catalogue.save_as_mofile(str(CATALOGUE.with_suffix(".mo")))
+    if missing:
+        raise SystemExit(f"untranslated: {missing}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Pages: the public requirements page in English and French, the console behind its roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.conftest import PASSWORD
+from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
+
+pytestmark = pytest.mark.usefixtures("seeded", "people")
+
+
+def signed_in(role: str) -> Client:
+    client = Client()
+    assert client.login(username=role, password=PASSWORD)
+    return client
+
+
+def test_requirements_page_answers_in_plain_english_with_the_source() -> None:
+    page = Client().get(
+        "/requirements/",
+        {"issuer": "USA", "nationality": "GMB", "visa_class": "B1/B2", "on": "2025-10-11"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "A bond is required" in text
+    assert "5,000 USD, 10,000 USD, 15,000 USD" in text
+    assert "John F Kennedy International Airport (JFK)" in text
+    assert "Visa Bond Pilot Program" in text
+
+
+def test_requirements_page_answers_in_french() -> None:
+    page = Client().get(
+        "/fr/requirements/",
+        {"issuer": "USA", "nationality": "GMB", "visa_class": "B1/B2", "on": "2025-10-11"},
+    )
+    text = page.content.decode()
+    assert 'lang="fr"' in text
+    assert "Une caution est exigée" in text
+    assert "Gambie" in text or "Gambia" in text
+
+
+def test_requirements_page_says_when_no_bond_is_needed() -> None:
+    page = Client().get(
+        "/requirements/",
+        {"issuer": "USA", "nationality": "MLI", "visa_class": "B1/B2", "on": "2025-10-24"},
+    )
+    assert "No bond is required" in page.content.decode()
+
+
+def test_requirements_page_shows_an_impossible_date_beside_its_field() -> None:
+    page = Client().get(
+        "/requirements/",
+        {"issuer": "USA", "nationality": "MLI", "visa_class": "B1/B2", "on": "2025-02-30"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="errorlist' in text
+    assert 'id="answer"' not in text
+
+
+def test_a_visa_class_the_issuer_does_not_have_is_explained() -> None:
+    page = Client().get(
+        "/requirements/",
+        {"issuer": "USA", "nationality": "MLI", "visa_class": "SHORT-STAY", "on": "2025-10-24"},
+    )
+    assert "USA has no visa class" in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/console/", "/console/reciprocity/", "/console/rules/new/"])
+def test_console_sends_anonymous_visitors_to_sign_in(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [
+        ("nobody", "/console/", 403),
+        ("applicant", "/console/", 403),
+        ("consular_officer", "/console/", 403),
+        ("auditor", "/console/", 200),
+        ("policy_officer", "/console/", 200),
+        ("auditor", "/console/reciprocity/", 200),
+        ("applicant", "/console/reciprocity/", 403),
+        ("auditor", "/console/rules/new/", 403),
+        ("policy_officer", "/console/rules/new/", 200),
+    ],
+)
+def test_console_pages_check_the_role(role: str, path: str, status: int) -> None:
+    assert signed_in(role).get(path).status_code == status
+
+
+def test_console_lists_every_rule_with_its_status_and_the_designation_chart() -> None:
+    text = signed_in("policy_officer").get("/console/").content.decode()
+    assert text.count("<tr data-nationality=") == Rule.objects.count()
+    assert "<svg" in text
+    assert "1 reciprocity review is waiting" in text
+
+
+def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="MLI")
+    client = signed_in("auditor")
+    page = client.get(f"/console/rules/{rule.pk}/")
+    assert page.status_code == 200
+    assert "amend-form" not in page.content.decode()
+    response = client.post(f"/console/rules/{rule.pk}/", {"withdraw": "1"})
+    assert response.status_code == 403
+
+
+def test_a_policy_officer_withdraws_from_the_console_with_a_reason() -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    response = signed_in("policy_officer").post(
+        f"/console/rules/{rule.pk}/",
+        {
+            "withdraw": "1",
+            "withdraw-effective_from": "2026-03-01",
+            "withdraw-announced_on": "2026-02-10",
+            "withdraw-reason": "Zambia removed from the list",
+            "withdraw-source_title": "Test notice",
+        },
+    )
+    assert response.status_code == 302
+    latest = RuleVersion.objects.filter(rule=rule).latest("version")
+    assert (latest.action, latest.author_name) == ("withdraw", "policy_officer")
+
+
+def test_a_console_amendment_with_a_bad_amount_shows_the_error_and_writes_nothing() -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    before = RuleVersion.objects.count()
+    page = signed_in("policy_officer").post(
+        f"/console/rules/{rule.pk}/",
+        {
+            "amend": "1",
+            "amend-bond_required": "on",
+            "amend-amounts": "5000, ten thousand",
+            "amend-standard_amount": "5000",
+            "amend-currency": "USD",
+            "amend-effective_from": "2026-03-01",
+            "amend-announced_on": "2026-02-10",
+            "amend-reason": "test",
+            "amend-source_title": "Test notice",
+            "amend-keep_end": "on",
+        },
+    )
+    assert page.status_code == 200
+    assert "is not an amount of money" in page.content.decode()
+    assert RuleVersion.objects.count() == before
+
+
+def test_the_review_queue_decides_the_pending_mali_review() -> None:
+    review = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
+    response = signed_in("policy_officer").post(
+        "/console/reciprocity/",
+        {"review_id": str(review.pk), "decision": "reject", "reason": "Mali keeps its measure"},
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.REJECTED
+    assert review.decided_by_name == "policy_officer"

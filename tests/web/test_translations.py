@@ -1,0 +1,28 @@
+"""The French catalogue is complete and its compiled form matches it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+import visabond
+
+CATALOGUE = Path(visabond.__file__).parent / "locale/fr/LC_MESSAGES/django.po"
+
+
+def test_every_french_message_is_translated() -> None:
+    catalogue = polib.pofile(str(CATALOGUE))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+
+
+def test_compiled_catalogue_is_current() -> None:
+    """Run scripts/translations_fr.py after changing django.po, so django.mo follows."""
+    source = {(e.msgid, e.msgstr) for e in polib.pofile(str(CATALOGUE)) if not e.msgid_plural}
+    compiled = {
+        (e.msgid, e.msgstr)
+        for e in polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+        if not e.msgid_plural
+    }
+    assert source <= compiled
