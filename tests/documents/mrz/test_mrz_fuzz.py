@@ -1,0 +1,101 @@
+"""Whatever text arrives, the reader answers with a result or an MrzError, never a crash."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from visabond.documents.mrz import MrzError, MrzResult, parse_mrz
+
+TODAY = date(2025, 6, 1)
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+NOISY_ALPHABET = MRZ_ALPHABET + "abcxyz -«É\t\x00"
+
+SPECIMEN_ZONES = [
+    (
+        "P<UTOHALVORSEN<<SIGRID<ASTRID<<<<<<<<<<<<<<<",
+        "H70452X9<3UTO8105174F3305212AB1234567<<<<<16",
+    ),
+    (
+        "I<UTOAB12345671<<<<<<<<<<<<<<<",
+        "9207042F3001019UTO<<<<<<<<<<<8",
+        "SILVA<<MARIA<LUISA<<<<<<<<<<<<",
+    ),
+    (
+        "IDUTOCD9876543<21019<NOTE7<<<<",
+        "8709125M2912316UTOEXTRA<<<<<<2",
+        "KOWALCZYK<<PIOTR<<<<<<<<<<<<<<",
+    ),
+    ("I<UTOFAROUK<<LAYLA<<<<<<<<<<<<<<<<<<", "T2S4V6X809UTO9901018F3012316Q7<<<<<3"),
+    (
+        "V<UTOABERNATHY<<CLEMENT<<<<<<<<<<<<<<<<<<<<<",
+        "VZ33009179UTO6606068M2606060BOND12<<<<<<<<<<",
+    ),
+    ("VCEUEDUPONT<<ELOISE<<<<<<<<<<<<<<<<<", "E44Q81J299FRA0102030F2511203<<<<<<<<"),
+]
+
+
+def read_or_refuse(lines: list[str] | str, *, ocr: bool) -> None:
+    try:
+        result = parse_mrz(lines, ocr=ocr, today=TODAY)
+    except MrzError as error:
+        refusal = error
+    else:
+        assert isinstance(result, MrzResult)
+        assert result.valid == all(result.checks.values())
+        return
+    assert refusal.rule.startswith("Doc 9303")
+
+
+@st.composite
+def mutated_zones(draw: st.DrawFn) -> list[str]:
+    """A specimen zone with a few characters replaced, as a damaged scan would have."""
+    rows = list(draw(st.sampled_from(SPECIMEN_ZONES)))
+    for _ in range(draw(st.integers(1, 4))):
+        line = draw(st.integers(0, len(rows) - 1))
+        column = draw(st.integers(0, len(rows[line]) - 1))
+        char = draw(st.sampled_from(NOISY_ALPHABET if draw(st.booleans()) else MRZ_ALPHABET))
+        rows[line] = rows[line][:column] + char + rows[line][column + 1 :]
+    return rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.booleans())
+def test_arbitrary_text_is_read_or_refused_with_mrz_error(text: str, ocr: bool) -> None:
+    """Any text: parse_mrz raises nothing but MrzError."""
+    read_or_refuse(text, ocr=ocr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=MRZ_ALPHABET, min_size=28, max_size=46), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_near_mrz_lines_are_read_or_refused_with_mrz_error(lines: list[str], ocr: bool) -> None:
+    """Lines of MRZ characters near the right lengths: a result or MrzError, nothing else."""
+    read_or_refuse(lines, ocr=ocr)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([30, 36, 44]).flatmap(
+        lambda width: st.lists(
+            st.text(alphabet=MRZ_ALPHABET, min_size=width, max_size=width),
+            min_size=2 if width != 30 else 3,
+            max_size=2 if width != 30 else 3,
+        )
+    ),
+    st.booleans(),
+)
+def test_right_shaped_random_zones_are_read_or_refused(lines: list[str], ocr: bool) -> None:
+    """Zones with exact dimensions but random content exercise every field reader."""
+    read_or_refuse(lines, ocr=ocr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(mutated_zones(), st.booleans())
+def test_damaged_specimen_zones_are_read_or_refused(lines: list[str], ocr: bool) -> None:
+    """A real zone with a few wrong characters: a result or MrzError, nothing else."""
+    read_or_refuse(lines, ocr=ocr)
