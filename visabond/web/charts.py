@@ -17,7 +17,7 @@ def step_chart_svg(
     height: int = 220,
 ) -> str:
     """A step line of a count over time (e.g. designated nationalities), with axis labels."""
-    left, right, top, bottom = 44, 12, 16, 36
+    left, right, top, bottom = 44, 32, 16, 36
     span = max((end - start).days, 1)
     peak = max([count for _, count in points] + [1])
 
@@ -40,7 +40,7 @@ def step_chart_svg(
         for day, count in points
     )
     ticks = "".join(
-        f'<text x="{x(day):.1f}" y="{height - 12}" class="chart-tick">{day:%Y-%m}</text>'
+        f'<text x="{x(day):.1f}" y="{height - 12}" class="chart-tick" text-anchor="middle">{day:%Y-%m}</text>'
         for day in _month_ticks(start, end)
     )
     return (
