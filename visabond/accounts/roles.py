@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, PermissionsMixin
 
 from visabond.core.errors import PermissionDenied
 
@@ -26,13 +26,14 @@ def ensure_role_groups() -> None:
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not isinstance(user, PermissionsMixin):
         return set()
-    cached: set[Role] | None = getattr(user, "_visabond_roles", None)
+    # Kept on the user object, which lives as long as the request that loaded it.
+    cached: set[Role] | None = user.__dict__.get("_visabond_roles")
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        names = set(user.groups.values_list("name", flat=True))
         cached = {r for r in Role if r.value in names}
-        user._visabond_roles = cached  # type: ignore[union-attr]
+        user.__dict__["_visabond_roles"] = cached
     return cached
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 import airportsdata
@@ -10,8 +11,8 @@ from visabond.core.countries import country_by_alpha_2
 
 
 @cache
-def _airports() -> dict[str, dict[str, object]]:
-    return airportsdata.load("IATA")  # type: ignore[no-any-return]
+def _airports() -> Mapping[str, Mapping[str, object]]:
+    return airportsdata.load("IATA")
 
 
 def airport_country(iata: str) -> str | None:

@@ -25,6 +25,12 @@ def visa_class_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -41,9 +47,9 @@ class RequirementForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = country_choices()
-        self.fields["issuer"].choices = countries
-        self.fields["nationality"].choices = [("", "—"), *countries]
-        self.fields["visa_class"].choices = visa_class_choices()
+        choice_field(self, "issuer").choices = countries
+        choice_field(self, "nationality").choices = [("", "—"), *countries]
+        choice_field(self, "visa_class").choices = visa_class_choices()
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
 
@@ -122,7 +128,7 @@ class DesignateForm(TermsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = country_choices()
+        choice_field(self, "nationality").choices = country_choices()
 
 
 class AmendForm(TermsForm):

@@ -16,7 +16,7 @@ on 2025-10-24.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -221,7 +221,7 @@ class Requirement:
 
 
 def requirement(
-    rules: dict[tuple[int, str], Sequence[RuleEntry]],
+    rules: Mapping[tuple[int, str], Sequence[RuleEntry]],
     *,
     visa_class: str,
     on: dt.date,
