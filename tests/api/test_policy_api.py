@@ -226,3 +226,53 @@ def test_the_pending_mali_review_can_be_rejected_keeping_malis_measure(server: s
         on="2026-02-01",
     ).json()
     assert answer["bond_required"] is True
+
+
+def test_a_policy_officer_adopts_reciprocity_and_the_counterparts_rules_await_review(
+    server: str,
+) -> None:
+    session = as_role(server, "policy_officer")
+    session.post_json("/api/v1/policy/rules", DESIGNATION)
+    from visabond.policy import services
+    from visabond.policy.services import Author, Source
+
+    services.program_register(
+        code="ken-reciprocity",
+        issuer="KEN",
+        name="Kenya reciprocity",
+        legal_basis="reciprocity",
+        notice_days=0,
+        effective_from=None,
+        effective_to=None,
+        sources=[Source("Kenya gazette")],
+        author=Author("test"),
+    )
+    directive = {
+        "program": "ken-reciprocity",
+        "counterpart": "United States",
+        "visa_class_mapping": {"B1/B2": "VISITOR"},
+        "port_mapping": {"BOS": "NBO", "JFK": "NBO", "IAD": "NBO"},
+        "cap": "10000",
+        "cap_currency": "USD",
+        "mode": "adopted",
+        "effective_from": "2026-03-01",
+        "announced_on": "2026-02-15",
+        "reason": "reciprocity",
+        "sources": [{"title": "Kenya gazette"}],
+    }
+    response = session.post_json("/api/v1/policy/reciprocity/directives", directive)
+    assert response.status == 201, response.text
+    assert response.json()["pending_reviews"] == 1
+    reviews = [
+        r for r in session.get("/api/v1/policy/reciprocity/reviews").json() if r["issuer"] == "KEN"
+    ]
+    assert reviews[0]["proposal"]["terms"]["amounts"] == ["5000.00", "10000.00"]
+    assert reviews[0]["proposal"]["terms"]["ports"] == ["NBO"]
+    again = session.post_json("/api/v1/policy/reciprocity/directives", directive)
+    assert again.status == 409
+    bad = session.post_json(
+        "/api/v1/policy/reciprocity/directives",
+        directive | {"counterpart": "GBR", "port_mapping": {"LHR": "LHR"}},
+    )
+    assert bad.status == 422
+    assert bad.json()["field"] == "port_mapping"

@@ -15,6 +15,7 @@ def _airports() -> Mapping[str, Mapping[str, object]]:
     return airportsdata.load("IATA")
 
 
+@cache
 def airport_country(iata: str) -> str | None:
     """Alpha-3 code of the country of airport `iata`, or None for an unknown code."""
     record = _airports().get(iata.strip().upper())

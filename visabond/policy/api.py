@@ -9,13 +9,18 @@ from ninja.security import django_auth
 from visabond.accounts.roles import Role, require_role
 from visabond.core import clock
 from visabond.core.countries import resolve_country
+from visabond.core.errors import InvalidInput
+from visabond.core.money import parse_amount, validate_currency
 from visabond.policy import selectors, services
 from visabond.policy.inputs import terms_from_input
-from visabond.policy.models import ReciprocityReview
+from visabond.policy.models import ReciprocityDirective, ReciprocityReview
+from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period, RuleTerms
 from visabond.policy.schemas import (
     AmendIn,
     DesignateIn,
+    DirectiveIn,
+    DirectiveOut,
     ErrorOut,
     RecordedOut,
     RequirementOut,
@@ -237,3 +242,50 @@ def review_reject(
         review_id=review_id, reason=data.reason, author=_author(request)
     )
     return review_json(review)
+
+
+def directive_json(row: ReciprocityDirective) -> dict[str, object]:
+    return {
+        "id": row.pk,
+        "issuer": row.issuer,
+        "counterpart": row.counterpart,
+        "mode": row.mode,
+        "visa_class_mapping": row.visa_class_mapping,
+        "port_mapping": row.port_mapping,
+        "cap_amount": None if row.cap_amount is None else format(row.cap_amount, "f"),
+        "cap_currency": row.cap_currency,
+        "effective_from": row.effective_from,
+        "announced_on": row.announced_on,
+        "pending_reviews": row.reviews.filter(status="pending").count(),
+    }
+
+
+@router.post("/reciprocity/directives", response={201: DirectiveOut, **ERRORS})
+def directive_adopt(request: HttpRequest, data: DirectiveIn) -> Status[dict[str, object]]:
+    """Adopt reciprocity towards a state; its rules in force are put up for mirroring."""
+    require_role(request.user, Role.POLICY_OFFICER)
+    if data.mode not in {m.value for m in Mode}:
+        raise InvalidInput("mode is automatic or adopted", code="mode_unknown", field="mode")
+    currency = (
+        validate_currency(data.cap_currency, field="cap_currency") if data.cap_currency else None
+    )
+    cap = (
+        None
+        if data.cap is None
+        else parse_amount(data.cap, currency=currency or "USD", field="cap")
+    )
+    row = services.directive_adopt(
+        program=selectors.program_by_code(data.program),
+        counterpart=resolve_country(data.counterpart, field="counterpart").alpha_3,
+        visa_class_mapping=data.visa_class_mapping,
+        port_mapping=data.port_mapping,
+        cap=cap,
+        cap_currency=currency,
+        mode=Mode(data.mode),
+        effective_from=data.effective_from,
+        announced_on=data.announced_on,
+        reason=data.reason,
+        sources=[Source(**s.dict()) for s in data.sources],
+        author=_author(request),
+    )
+    return Status(201, directive_json(row))

@@ -146,6 +146,34 @@ class ReviewDecisionIn(Schema):
     announced_on: dt.date | None = None
 
 
+class DirectiveIn(Schema):
+    program: str = Field(..., description="the adopting state's program code")
+    counterpart: str = Field(..., description="the state whose rules are mirrored")
+    visa_class_mapping: dict[str, str] = Field(..., description="counterpart's class -> own class")
+    port_mapping: dict[str, str] = Field(..., description="counterpart's port -> own port (IATA)")
+    cap: str | int | None = Field(None, description="highest amount, decimal string")
+    cap_currency: str | None = None
+    mode: str = Field(..., description="automatic or adopted")
+    effective_from: dt.date
+    announced_on: dt.date
+    reason: str
+    sources: list[SourceSchema]
+
+
+class DirectiveOut(Schema):
+    id: int
+    issuer: str
+    counterpart: str
+    mode: str
+    visa_class_mapping: dict[str, str]
+    port_mapping: dict[str, str]
+    cap_amount: str | None
+    cap_currency: str
+    effective_from: dt.date
+    announced_on: dt.date
+    pending_reviews: int
+
+
 class ErrorOut(Schema):
     code: str
     field: str | None

@@ -1,0 +1,120 @@
+"""Multi-part messages (UNH sequence of transfers) assemble into one manifest."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from visabond.documents.paxlst import (
+    Defect,
+    Manifest,
+    PaxlstError,
+    Sequence,
+    assemble,
+    assemble_series,
+    parse_paxlst,
+)
+
+Read = Callable[[str], bytes]
+PARTS = ("body_only_part1.edi", "body_only_part2.edi", "body_only_part3.edi")
+
+
+def _parts(read: Read) -> list[Manifest]:
+    return [parse_paxlst(read(name), source=name).manifests[0] for name in PARTS]
+
+
+def test_parts_in_any_arrival_order_assemble_into_the_same_manifest(fixture_bytes: Read) -> None:
+    parts = _parts(fixture_bytes)
+    results = {assemble(order).persons for order in itertools.permutations(parts)}
+    (persons,) = results
+    assert [p.surname for p in persons] == ["TEMBO", "MULENGA", "ZULU"]
+
+
+def test_an_assembled_series_keeps_header_flights_and_the_final_total(fixture_bytes: Read) -> None:
+    manifest = assemble(reversed(_parts(fixture_bytes)))
+    assert manifest.parts == (1, 2, 3)
+    assert manifest.common_access_reference == "ZB310/260214/1720"
+    assert manifest.flights[0].number == "ZB310"
+    assert manifest.counts == (("42", 3),)
+    assert manifest.source == ", ".join(PARTS)
+    assert not manifest.is_part
+
+
+def test_a_complete_series_has_no_assembly_warnings(fixture_bytes: Read) -> None:
+    manifest = assemble(_parts(fixture_bytes))
+    assembly_codes = {
+        Defect.MULTIPART_MISSING,
+        Defect.MULTIPART_DUPLICATE,
+        Defect.CNT_COUNT_MISMATCH,
+    }
+    assert not [w for w in manifest.warnings if w.code in assembly_codes]
+
+
+def test_a_missing_middle_part_is_reported(fixture_bytes: Read) -> None:
+    first, _, last = _parts(fixture_bytes)
+    manifest = assemble([last, first])
+    (missing,) = [w for w in manifest.warnings if w.code is Defect.MULTIPART_MISSING]
+    assert "parts 02 missing" in missing.message
+    assert missing.source == PARTS[2]
+
+
+def test_a_series_without_its_final_part_is_reported(fixture_bytes: Read) -> None:
+    first, second, _ = _parts(fixture_bytes)
+    manifest = assemble([second, first])
+    assert any("no final part" in w.message for w in manifest.warnings)
+
+
+def test_a_part_arriving_twice_is_kept_once(fixture_bytes: Read) -> None:
+    first, second, third = _parts(fixture_bytes)
+    manifest = assemble([first, second, second, third])
+    assert len(manifest.persons) == 3
+    assert [w.code for w in manifest.warnings].count(Defect.MULTIPART_DUPLICATE) == 1
+
+
+def test_the_series_total_is_checked_once_assembled(fixture_bytes: Read) -> None:
+    parts = _parts(fixture_bytes)
+    final = dataclasses.replace(parts[2], counts=(("42", 4),))
+    manifest = assemble([parts[0], parts[1], final])
+    (mismatch,) = [w for w in manifest.warnings if w.code is Defect.CNT_COUNT_MISMATCH]
+    assert "says 4" in mismatch.message
+    assert "carries 3" in mismatch.message
+
+
+def test_a_part_naming_other_flights_is_reported(fixture_bytes: Read) -> None:
+    first, second, third = _parts(fixture_bytes)
+    other_flight = dataclasses.replace(first.flights[0], number="ZB999")
+    other = dataclasses.replace(second, flights=(other_flight,))
+    manifest = assemble([first, other, third])
+    assert [w.code for w in manifest.warnings].count(Defect.MULTIPART_MISMATCH) == 1
+
+
+def test_parts_of_different_series_cannot_be_assembled(fixture_bytes: Read) -> None:
+    first, second, _ = _parts(fixture_bytes)
+    stranger = dataclasses.replace(second, common_access_reference="XX1/260101/0000")
+    with pytest.raises(PaxlstError) as raised:
+        assemble([first, stranger])
+    assert raised.value.rule == "assembly-mixed-series"
+
+
+def test_nothing_to_assemble_is_an_error() -> None:
+    with pytest.raises(PaxlstError):
+        assemble([])
+
+
+def test_assemble_series_joins_parts_and_passes_single_messages_through(
+    fixture_bytes: Read,
+) -> None:
+    single = parse_paxlst(fixture_bytes("passport_visa_clean.edi")).manifests[0]
+    parts = _parts(fixture_bytes)
+    result = assemble_series([parts[1], single, parts[0], parts[2]])
+    assert [m.parts for m in result] == [(1, 2, 3), ()]
+    assert result[1] is single
+
+
+def test_a_lone_first_part_is_assembled_to_report_what_is_missing(fixture_bytes: Read) -> None:
+    (manifest,) = assemble_series(_parts(fixture_bytes)[:1])
+    assert manifest.sequence == Sequence(1, "C")
+    assert any(w.code is Defect.MULTIPART_MISSING for w in manifest.warnings)

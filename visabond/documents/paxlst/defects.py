@@ -1,0 +1,50 @@
+"""The catalogue of tolerated defects: each has a stable warning code and a short meaning.
+
+Real airline manifests break ISO 9735 and the PAXLST implementation guide in recurring ways;
+a parser that refused them would lose departure records, so each defect is read through and
+reported once, with its position.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Defect(StrEnum):
+    """Stable warning codes; the value is what reports and JSON carry."""
+
+    # Syntax (ISO 9735-1 §4, §7)
+    STRAY_WHITESPACE = "stray-whitespace"
+    TAG_WHITESPACE = "tag-whitespace"
+    TAG_CASE = "tag-case"
+    VALUE_WHITESPACE = "value-whitespace"
+    UNTERMINATED_SEGMENT = "unterminated-segment"
+    TRAILING_DATA = "trailing-data"
+    # Character repertoire (ISO 9735-1 §5, the UNB syntax identifier)
+    CHARSET_OUTSIDE_DECLARED = "charset-outside-declared"
+    LOWERCASE_UNDER_UNOA = "lowercase-under-unoa"
+    # Envelope (ISO 9735-1 §8: UNB/UNZ, UNG/UNE, UNH/UNT)
+    INTERCHANGE_HEADER_MISSING = "interchange-header-missing"
+    ENVELOPE_STRUCTURE = "envelope-structure"
+    ENVELOPE_REFERENCE_MISMATCH = "envelope-reference-mismatch"
+    ENVELOPE_COUNT_MISMATCH = "envelope-count-mismatch"
+    UNT_MISSING = "unt-missing"
+    UNT_COUNT_MISMATCH = "unt-count-mismatch"
+    UNT_REFERENCE_MISMATCH = "unt-reference-mismatch"
+    SEGMENT_OUTSIDE_MESSAGE = "segment-outside-message"
+    MESSAGE_TYPE_UNSUPPORTED = "message-type-unsupported"
+    VERSION_UNSUPPORTED = "version-unsupported"
+    SEQUENCE_INVALID = "sequence-invalid"
+    # Message body (PAXLST implementation guide §4)
+    SEGMENT_ORDER = "segment-order"
+    UNKNOWN_SEGMENT = "unknown-segment"
+    EMPTY_VALUE = "empty-value"
+    DATE_FORMAT_MISMATCH = "date-format-mismatch"
+    DATE_INVALID = "date-invalid"
+    CNT_MALFORMED = "cnt-malformed"
+    CNT_QUALIFIER_MISMATCH = "cnt-qualifier-mismatch"
+    CNT_COUNT_MISMATCH = "cnt-count-mismatch"
+    # Multi-part messages (UNH sequence of transfers, ISO 9735-1 §8.3, S010)
+    MULTIPART_MISSING = "multipart-missing"
+    MULTIPART_DUPLICATE = "multipart-duplicate"
+    MULTIPART_MISMATCH = "multipart-mismatch"
