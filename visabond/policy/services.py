@@ -140,13 +140,6 @@ def rule_designate(
             legal_basis=legal_basis or program.legal_basis,
             mirrored_from=mirrored_from,
         )
-        audit_record(
-            AuditAction.RULE_DESIGNATED,
-            subject=recorded.version,
-            actor_name=author.name,
-            details=_audit_details(recorded),
-        )
-        _reciprocity_on_change(recorded.version, author=author)
     return recorded
 
 
@@ -191,13 +184,6 @@ def rule_amend(
             legal_basis=rule.program.legal_basis,
             mirrored_from=mirrored_from,
         )
-        audit_record(
-            AuditAction.RULE_AMENDED,
-            subject=recorded.version,
-            actor_name=author.name,
-            details=_audit_details(recorded),
-        )
-        _reciprocity_on_change(recorded.version, author=author)
     return recorded
 
 
@@ -232,13 +218,6 @@ def rule_withdraw(
             author=author,
             legal_basis=rule.program.legal_basis,
         )
-        audit_record(
-            AuditAction.RULE_WITHDRAWN,
-            subject=recorded.version,
-            actor_name=author.name,
-            details=_audit_details(recorded),
-        )
-        _reciprocity_on_change(recorded.version, author=author)
     return recorded
 
 
@@ -264,6 +243,7 @@ def _append(
     legal_basis: str,
     mirrored_from: dict[str, Any] | None = None,
 ) -> Recorded:
+    """Add the next version to a rule's history, audit it, and let reciprocity react."""
     shortfall = rules.notice_shortfall(
         announced_on=announced_on, effective_from=period.start, notice_days=rule.program.notice_days
     )
@@ -288,7 +268,22 @@ def _append(
         notice_warning=warning,
         **records.terms_fields(terms),
     )
-    return Recorded(version, [warning] if warning else [])
+    recorded = Recorded(version, [warning] if warning else [])
+    audit_record(
+        AUDITED_AS[action],
+        subject=version,
+        actor_name=author.name,
+        details=_audit_details(recorded),
+    )
+    _reciprocity_on_change(version, author=author)
+    return recorded
+
+
+AUDITED_AS = {
+    Action.DESIGNATE: AuditAction.RULE_DESIGNATED,
+    Action.AMEND: AuditAction.RULE_AMENDED,
+    Action.WITHDRAW: AuditAction.RULE_WITHDRAWN,
+}
 
 
 def _notice_warning(program: Program, *, given_days: int, shortfall: int) -> str:
