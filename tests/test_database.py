@@ -12,9 +12,9 @@ from django.db import connection, connections
 
 from visabond.core.errors import Conflict
 from visabond.policy import services
+from visabond.policy.decisions import Author, Source
 from visabond.policy.models import RuleVersion
 from visabond.policy.rules import Period, RuleTerms
-from visabond.policy.services import Author, Source
 
 
 def test_the_suite_runs_on_the_database_it_was_given(db: None) -> None:

@@ -234,7 +234,7 @@ def test_a_policy_officer_adopts_reciprocity_and_the_counterparts_rules_await_re
     session = as_role(server, "policy_officer")
     session.post_json("/api/v1/policy/rules", DESIGNATION)
     from visabond.policy import services
-    from visabond.policy.services import Author, Source
+    from visabond.policy.decisions import Author, Source
 
     services.program_register(
         code="ken-reciprocity",

@@ -11,12 +11,12 @@ from visabond.audit.chain import verify
 from visabond.audit.models import AuditEvent
 from visabond.audit.services import audit_links
 from visabond.core.errors import Conflict, InvalidInput, VisabondError
-from visabond.policy import services
+from visabond.policy import reciprocity_services, services
+from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period, RuleTerms, VisaConditions
 from visabond.policy.selectors import requirement_lookup
-from visabond.policy.services import Author, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def pilot() -> Program:
     )
 
 
-def designate(program: Program, nationality: str = "KEN", **overrides: object) -> services.Recorded:
+def designate(program: Program, nationality: str = "KEN", **overrides: object) -> Recorded:
     arguments: dict[str, object] = {
         "program": program,
         "nationality": nationality,
@@ -250,7 +250,7 @@ def mali_program() -> Program:
 
 
 def adopt(program: Program, mode: Mode) -> None:
-    services.directive_adopt(
+    reciprocity_services.directive_adopt(
         program=program,
         counterpart="USA",
         visa_class_mapping={"B1/B2": "SHORT-STAY"},
@@ -291,7 +291,7 @@ def test_in_adopted_mode_a_source_change_waits_for_approval(
     designate(pilot, nationality="MLI")
     assert mali_answer("2030-03-01")["bond_required"] is False
     review = ReciprocityReview.objects.get()
-    services.reciprocity_review_approve(
+    reciprocity_services.reciprocity_review_approve(
         review_id=review.pk,
         reason="adopted",
         author=OFFICER,
@@ -318,7 +318,7 @@ def test_a_source_withdrawal_is_never_mirrored_without_a_decision(
     assert mali_answer("2030-06-01")["bond_required"] is True
     pending = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
     assert pending.change == "withdraw"
-    services.reciprocity_review_approve(
+    reciprocity_services.reciprocity_review_approve(
         review_id=pending.pk,
         reason="follow",
         author=OFFICER,
@@ -348,11 +348,15 @@ def test_a_source_amendment_in_adopted_mode_can_be_rejected_keeping_the_mirror(
         author=OFFICER,
     )
     review = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
-    services.reciprocity_review_reject(review_id=review.pk, reason="keep ours", author=OFFICER)
+    reciprocity_services.reciprocity_review_reject(
+        review_id=review.pk, reason="keep ours", author=OFFICER
+    )
     review.refresh_from_db()
     assert review.status == ReviewStatus.REJECTED
     with pytest.raises(Conflict):
-        services.reciprocity_review_reject(review_id=review.pk, reason="twice", author=OFFICER)
+        reciprocity_services.reciprocity_review_reject(
+            review_id=review.pk, reason="twice", author=OFFICER
+        )
 
 
 def test_a_directive_towards_the_same_state_twice_is_refused(mali_program: Program) -> None:
@@ -363,7 +367,7 @@ def test_a_directive_towards_the_same_state_twice_is_refused(mali_program: Progr
 
 def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program) -> None:
     with pytest.raises(InvalidInput) as caught:
-        services.directive_adopt(
+        reciprocity_services.directive_adopt(
             program=mali_program,
             counterpart="USA",
             visa_class_mapping={"B1/B2": "SHORT-STAY"},

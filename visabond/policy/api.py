@@ -11,7 +11,8 @@ from visabond.core import clock
 from visabond.core.countries import resolve_country
 from visabond.core.errors import InvalidInput
 from visabond.core.money import parse_amount, validate_currency
-from visabond.policy import selectors, services
+from visabond.policy import reciprocity_services, selectors, services
+from visabond.policy.decisions import Author, Source
 from visabond.policy.inputs import terms_from_input
 from visabond.policy.models import ReciprocityDirective, ReciprocityReview
 from visabond.policy.reciprocity import Mode
@@ -30,7 +31,6 @@ from visabond.policy.schemas import (
     TermsIn,
     WithdrawIn,
 )
-from visabond.policy.services import Author, Source
 
 public = Router(tags=["requirements"])
 router = Router(tags=["policy registry"], auth=django_auth)
@@ -223,7 +223,7 @@ def review_approve(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
 ) -> dict[str, object]:
     require_role(request.user, Role.POLICY_OFFICER)
-    review = services.reciprocity_review_approve(
+    review = reciprocity_services.reciprocity_review_approve(
         review_id=review_id,
         reason=data.reason,
         author=_author(request),
@@ -238,7 +238,7 @@ def review_reject(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
 ) -> dict[str, object]:
     require_role(request.user, Role.POLICY_OFFICER)
-    review = services.reciprocity_review_reject(
+    review = reciprocity_services.reciprocity_review_reject(
         review_id=review_id, reason=data.reason, author=_author(request)
     )
     return review_json(review)
@@ -274,7 +274,7 @@ def directive_adopt(request: HttpRequest, data: DirectiveIn) -> Status[dict[str,
         if data.cap is None
         else parse_amount(data.cap, currency=currency or "USD", field="cap")
     )
-    row = services.directive_adopt(
+    row = reciprocity_services.directive_adopt(
         program=selectors.program_by_code(data.program),
         counterpart=resolve_country(data.counterpart, field="counterpart").alpha_3,
         visa_class_mapping=data.visa_class_mapping,

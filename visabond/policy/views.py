@@ -17,7 +17,8 @@ from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
 from visabond.core.countries import country
 from visabond.core.errors import VisabondError
-from visabond.policy import selectors, services
+from visabond.policy import reciprocity_services, selectors, services
+from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
     DesignateForm,
@@ -29,7 +30,6 @@ from visabond.policy.forms import (
 from visabond.policy.inputs import terms_from_input
 from visabond.policy.presenters import requirement_sentences
 from visabond.policy.rules import Period
-from visabond.policy.services import Author, Source
 from visabond.web.charts import step_chart_svg
 
 
@@ -139,7 +139,7 @@ def _sources(form: AmendForm | WithdrawForm | DesignateForm) -> list[Source]:
     return [Source(form.cleaned_data["source_title"], form.cleaned_data["source_url"])]
 
 
-def _report(request: HttpRequest, recorded: services.Recorded, done: str) -> None:
+def _report(request: HttpRequest, recorded: Recorded, done: str) -> None:
     messages.success(request, done)
     for warning in recorded.warnings:
         messages.warning(request, warning)
@@ -240,7 +240,7 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> b
     data, author = form.cleaned_data, _author(request)
     try:
         if data["decision"] == "approve":
-            services.reciprocity_review_approve(
+            reciprocity_services.reciprocity_review_approve(
                 review_id=review_id,
                 reason=data["reason"] or _("approved"),
                 author=author,
@@ -248,11 +248,11 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> b
                 announced_on=data["announced_on"] or clock.today(),
             )
         elif data["decision"] == "reject":
-            services.reciprocity_review_reject(
+            reciprocity_services.reciprocity_review_reject(
                 review_id=review_id, reason=data["reason"], author=author
             )
         else:
-            services.reciprocity_review_acknowledge(review_id=review_id, author=author)
+            reciprocity_services.reciprocity_review_acknowledge(review_id=review_id, author=author)
     except VisabondError as error:
         messages.error(request, str(error))
         return False

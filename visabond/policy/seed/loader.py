@@ -13,7 +13,8 @@ from django.db import transaction
 
 from visabond.core.dates import parse_optional_date
 from visabond.core.errors import InvalidInput
-from visabond.policy import records, services
+from visabond.policy import reciprocity_services, records, services
+from visabond.policy.decisions import Author, Source
 from visabond.policy.models import (
     Program,
     ReciprocityDirective,
@@ -24,7 +25,6 @@ from visabond.policy.models import (
 )
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
-from visabond.policy.services import Author, Source
 
 SEED_AUTHOR = Author("visabond seed")
 
@@ -105,7 +105,7 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
         )
         return recorded.warnings
     if kind == "directive":
-        services.directive_adopt(
+        reciprocity_services.directive_adopt(
             program=Program.objects.get(code=step["program"]),
             counterpart=step["counterpart"],
             visa_class_mapping=step["visa_class_mapping"],
@@ -128,7 +128,7 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             source_version__rule=_rule(*step["source"]),
             status=ReviewStatus.PENDING,
         )
-        services.reciprocity_review_approve(
+        reciprocity_services.reciprocity_review_approve(
             review_id=review.pk,
             reason=step["reason"],
             author=SEED_AUTHOR,
