@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-VISABOND = str(Path(sys.executable).with_name("visabond"))
+from tests.installation import run_visabond, seeded_installation
 
 
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A seeded SQLite database of its own, as the quick start makes one."""
-    data_dir = tmp_path_factory.mktemp("cli")
-    env = os.environ | {
-        "VISABOND_DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'cli.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "visabond.config.settings.base",
-    }
-    for command in (["migrate", "-v0"], ["seed"]):
-        subprocess.run([VISABOND, *command], env=env, check=True, capture_output=True)
-    return env
+    return seeded_installation(tmp_path_factory.mktemp("cli"))
 
 
-def visabond(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VISABOND, *args], env=env, capture_output=True, text=True, check=False)
+visabond = run_visabond
 
 
 def test_json_answer_has_every_documented_field(environment: dict[str, str]) -> None:

@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-VISABOND = str(Path(sys.executable).with_name("visabond"))
+from tests.installation import VISABOND, run_visabond, seeded_installation
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "e2e-policy-password-7"
 
@@ -40,21 +40,18 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("e2e")
-    env = os.environ | {
-        "VISABOND_DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'e2e.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "visabond.config.settings.base",
-    }
-    for command in (["migrate", "-v0"], ["seed"]):
-        subprocess.run([VISABOND, *command], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [VISABOND, "user", "create", "policy", "--role", "policy_officer", "--password-stdin"],
-        env=env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
+    env = seeded_installation(data_dir)
+    created = run_visabond(
+        env,
+        "user",
+        "create",
+        "policy",
+        "--role",
+        "policy_officer",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
+    assert created.returncode == 0, created.stderr
     port = _free_port()
     log = (data_dir / "serve.log").open("w")
     server = subprocess.Popen(
