@@ -118,6 +118,20 @@ FRENCH = {
     "Review %(id)s decided.": "Révision %(id)s tranchée.",
     "Check requirements": "Vérifier les conditions",
     "Sign out": "Se déconnecter",
+    "write each pair as SOURCE=TARGET, e.g. BOS=BKO (%(pair)s)": "écrivez chaque paire sous la forme SOURCE=CIBLE, p. ex. BOS=BKO (%(pair)s)",
+    "give at least one pair": "donnez au moins une paire",
+    "Reciprocity towards": "Réciprocité envers",
+    "Visa classes (theirs=ours)": "Catégories de visa (les leurs=les nôtres)",
+    "Ports (theirs=ours)": "Points d'entrée (les leurs=les nôtres)",
+    "Cap on the amount": "Plafond du montant",
+    "Cap currency": "Devise du plafond",
+    "Mode": "Mode",
+    "adopted: each change waits for approval": "adoptée : chaque changement attend une approbation",
+    "automatic": "automatique",
+    "Adopt reciprocity": "Adopter la réciprocité",
+    "Apply to nationals of another state the conditions that state applies to our nationals. Its rules in force come up in the review queue.": "Appliquer aux ressortissants d'un autre État les conditions que cet État applique à nos ressortissants. Ses règles en vigueur arrivent dans la file de révision.",
+    "Adopt": "Adopter",
+    "Reciprocity towards %(state)s adopted; %(n)s rules await review.": "Réciprocité envers %(state)s adoptée ; %(n)s règles attendent une révision.",
 }
 PLURALS = {
     "Admission is usually for at most %(days)s day.": {
@@ -138,12 +152,15 @@ def main() -> None:
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
     for entry in catalogue:
+        if "fuzzy" in entry.flags:
+            # A guess from a similar message: only this table's own translation counts.
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         if entry.msgid_plural:
             entry.msgstr_plural = PLURALS.get(entry.msgid, entry.msgstr_plural)
         elif entry.msgid in FRENCH:
             entry.msgstr = FRENCH[entry.msgid]
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
         if not (entry.msgstr or any(entry.msgstr_plural.values())):
             missing.append(entry.msgid)
     catalogue.save()

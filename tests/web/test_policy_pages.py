@@ -160,3 +160,44 @@ def test_the_review_queue_decides_the_pending_mali_review() -> None:
     review.refresh_from_db()
     assert review.status == ReviewStatus.REJECTED
     assert review.decided_by_name == "policy_officer"
+
+
+def test_a_policy_officer_adopts_reciprocity_from_the_console() -> None:
+    from visabond.policy import services
+    from visabond.policy.decisions import Author, Source
+
+    program = services.program_register(
+        code="mrt-reciprocity",
+        issuer="MRT",
+        name="Mauritania reciprocity",
+        legal_basis="reciprocity",
+        notice_days=0,
+        effective_from=None,
+        effective_to=None,
+        sources=[Source("Journal officiel")],
+        author=Author("test"),
+    )
+    fields = {
+        "program": str(program.pk),
+        "counterpart": "USA",
+        "visa_class_mapping": "B1/B2=VISITOR",
+        "port_mapping": "BOS=NKC JFK=NKC IAD=NKC",
+        "cap": "",
+        "cap_currency": "",
+        "mode": "adopted",
+        "effective_from": "2025-11-01",
+        "announced_on": "2025-10-25",
+        "reason": "reciprocity",
+        "source_title": "Journal officiel",
+    }
+    client = signed_in("policy_officer")
+    malformed = client.post(
+        "/console/reciprocity/directives/new/", fields | {"port_mapping": "BOS NKC"}
+    )
+    assert "write each pair as SOURCE=TARGET" in malformed.content.decode()
+    response = client.post("/console/reciprocity/directives/new/", fields)
+    assert response.status_code == 302
+    review = ReciprocityReview.objects.get(directive__issuer="MRT")
+    assert review.status == ReviewStatus.PENDING
+    assert review.proposal["terms"]["ports"] == ["NKC"]
+    assert signed_in("auditor").get("/console/reciprocity/directives/new/").status_code == 403

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from visabond.core import clock
 from visabond.core.countries import all_countries
 from visabond.core.errors import VisabondError
+from visabond.core.money import validate_currency
 from visabond.policy.models import Program
 from visabond.policy.visa_classes import CLASSES
 
@@ -154,3 +155,74 @@ class ReviewDecisionForm(forms.Form):
     )
     effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DateInput)
     announced_on = forms.DateField(label=_("Announced on"), required=False, widget=DateInput)
+
+
+def parse_mapping(text: str, *, field: str) -> dict[str, str]:
+    """'B1/B2=SHORT-STAY, BOS=BKO' -> {'B1/B2': 'SHORT-STAY', 'BOS': 'BKO'}."""
+    mapping: dict[str, str] = {}
+    for pair in text.replace(",", " ").split():
+        source, sep, target = pair.partition("=")
+        if not sep or not source or not target:
+            raise forms.ValidationError(
+                _("write each pair as SOURCE=TARGET, e.g. BOS=BKO (%(pair)s)") % {"pair": pair},
+                code=f"{field}_malformed",
+            )
+        mapping[source.strip().upper()] = target.strip().upper()
+    if not mapping:
+        raise forms.ValidationError(_("give at least one pair"), code=f"{field}_empty")
+    return mapping
+
+
+class DirectiveForm(DecisionForm):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
+    )
+    counterpart = forms.ChoiceField(label=_("Reciprocity towards"))
+    visa_class_mapping = forms.CharField(
+        label=_("Visa classes (theirs=ours)"), initial="B1/B2=SHORT-STAY"
+    )
+    port_mapping = forms.CharField(
+        label=_("Ports (theirs=ours)"), initial="BOS=BKO JFK=BKO IAD=BKO"
+    )
+    cap = forms.DecimalField(
+        label=_("Cap on the amount"), required=False, min_value=0, decimal_places=2
+    )
+    cap_currency = forms.CharField(
+        label=_("Cap currency"), required=False, max_length=3, initial="USD"
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=[
+            ("adopted", _("adopted: each change waits for approval")),
+            ("automatic", _("automatic")),
+        ],
+    )
+
+    field_order = [
+        "program",
+        "counterpart",
+        "visa_class_mapping",
+        "port_mapping",
+        "cap",
+        "cap_currency",
+        "mode",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "counterpart").choices = country_choices()
+
+    def clean_visa_class_mapping(self) -> dict[str, str]:
+        return parse_mapping(self.cleaned_data["visa_class_mapping"], field="visa_class_mapping")
+
+    def clean_cap_currency(self) -> str | None:
+        code = self.cleaned_data["cap_currency"]
+        if not code:
+            return None
+        try:
+            return validate_currency(code)
+        except VisabondError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_port_mapping(self) -> dict[str, str]:
+        return parse_mapping(self.cleaned_data["port_mapping"], field="port_mapping")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("console/rules/new/", views.rule_new, name="console-rule-new"),
     path("console/rules/<int:rule_id>/", views.rule_detail, name="console-rule"),
     path("console/reciprocity/", views.reviews, name="console-reviews"),
+    path("console/reciprocity/directives/new/", views.directive_new, name="console-directive-new"),
 ]

@@ -22,6 +22,7 @@ from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
     DesignateForm,
+    DirectiveForm,
     RequirementForm,
     ReviewDecisionForm,
     WithdrawForm,
@@ -29,6 +30,7 @@ from visabond.policy.forms import (
 )
 from visabond.policy.inputs import terms_from_input
 from visabond.policy.presenters import requirement_sentences
+from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
 from visabond.web.charts import step_chart_svg
 
@@ -135,7 +137,7 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
     )
 
 
-def _sources(form: AmendForm | WithdrawForm | DesignateForm) -> list[Source]:
+def _sources(form: AmendForm | WithdrawForm | DesignateForm | DirectiveForm) -> list[Source]:
     return [Source(form.cleaned_data["source_title"], form.cleaned_data["source_url"])]
 
 
@@ -258,3 +260,40 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> b
         return False
     messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
     return True
+
+
+@login_required
+def directive_new(request: HttpRequest) -> HttpResponse:
+    """Adopt reciprocity towards a state: its rules for our nationals come up for mirroring."""
+    _require(request, Role.POLICY_OFFICER)
+    form = DirectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            directive = reciprocity_services.directive_adopt(
+                program=data["program"],
+                counterpart=data["counterpart"],
+                visa_class_mapping=data["visa_class_mapping"],
+                port_mapping=data["port_mapping"],
+                cap=data["cap"],
+                cap_currency=data["cap_currency"] if data["cap"] is not None else None,
+                mode=Mode(data["mode"]),
+                effective_from=data["effective_from"],
+                announced_on=data["announced_on"],
+                reason=data["reason"],
+                sources=_sources(form),
+                author=_author(request),
+            )
+        except VisabondError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Reciprocity towards %(state)s adopted; %(n)s rules await review.")
+                % {
+                    "state": directive.counterpart,
+                    "n": directive.reviews.filter(status="pending").count(),
+                },
+            )
+            return redirect("console-reviews")
+    return render(request, "policy/directive_new.html", {"form": form})
