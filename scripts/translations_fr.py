@@ -156,7 +156,7 @@ def main() -> None:
             # A guess from a similar message: only this table's own translation counts.
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:
             entry.msgstr_plural = PLURALS.get(entry.msgid, entry.msgstr_plural)
         elif entry.msgid in FRENCH:
