@@ -131,6 +131,7 @@ FRENCH = {
     "Adopt reciprocity": "Adopter la réciprocité",
     "Apply to nationals of another state the conditions that state applies to our nationals. Its rules in force come up in the review queue.": "Appliquer aux ressortissants d'un autre État les conditions que cet État applique à nos ressortissants. Ses règles en vigueur arrivent dans la file de révision.",
     "Adopt": "Adopter",
+    "Designations by country: %(name)s": "Désignations par pays : %(name)s",
     "Reciprocity towards %(state)s adopted; %(n)s rules await review.": "Réciprocité envers %(state)s adoptée ; %(n)s règles attendent une révision.",
 }
 PLURALS = {
@@ -155,6 +156,7 @@ def main() -> None:
         if "fuzzy" in entry.flags:
             # A guess from a similar message: only this table's own translation counts.
             entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
             entry.msgstr = ""
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:

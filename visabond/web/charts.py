@@ -41,7 +41,7 @@ def step_chart_svg(
     )
     ticks = "".join(
         f'<text x="{x(day):.1f}" y="{height - 12}" class="chart-tick" text-anchor="middle">{day:%Y-%m}</text>'
-        for day in _month_ticks(start, end)
+        for day in _month_ticks(start, end, room=width - left - right)
     )
     return (
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="chart">'
@@ -51,12 +51,51 @@ def step_chart_svg(
     )
 
 
-def _month_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+def _month_ticks(start: dt.date, end: dt.date, *, room: float) -> list[dt.date]:
+    """First days of months to label, no closer than 60 pixels apart in `room` pixels."""
     months = []
     day = dt.date(start.year, start.month, 1)
     while day <= end:
         if day >= start:
             months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    step = max(1, len(months) // 8)
+    step = max(1, -(-len(months) * 60 // int(room)))
     return months[::step]
+
+
+def timeline_svg(
+    rows: Sequence[tuple[str, Sequence[tuple[dt.date, dt.date | None]]]],
+    *,
+    start: dt.date,
+    end: dt.date,
+    title: str,
+    width: int = 720,
+) -> str:
+    """One bar per row (a country) for each stretch of days its rule was in force."""
+    left, right, row_height, top = 170, 32, 16, 8
+    height = top + row_height * len(rows) + 28
+    span = max((end - start).days, 1)
+
+    def x(day: dt.date) -> float:
+        return left + (width - left - right) * (min(max(day, start), end) - start).days / span
+
+    parts = []
+    for index, (label, stretches) in enumerate(rows):
+        y = top + index * row_height
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 11}" class="chart-label" text-anchor="end">{escape(label)}</text>'
+        )
+        for first, last in stretches:
+            x1, x2 = x(first), x(last or end) + 1
+            parts.append(
+                f'<rect x="{x1:.1f}" y="{y + 2}" width="{max(x2 - x1, 2):.1f}" height="{row_height - 5}" class="chart-bar">'
+                f"<title>{escape(label)}: {first} – {last or '…'}</title></rect>"
+            )
+    ticks = "".join(
+        f'<text x="{x(day):.1f}" y="{height - 8}" class="chart-tick" text-anchor="middle">{day:%Y-%m}</text>'
+        for day in _month_ticks(start, end, room=width - left - right)
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="chart">'
+        f"<title>{escape(title)}</title>{''.join(parts)}{ticks}</svg>"
+    )
