@@ -9,6 +9,7 @@ the length decides. Real manifests send 12 digits under 201; the length wins, wi
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
 from visabond.documents.paxlst.defects import Defect
@@ -28,6 +29,9 @@ class Reading(NamedTuple):
     problem: tuple[Defect, str] | None = None
 
 
+# A manifest repeats the same few dates (flight times, visa expiries) hundreds of times and
+# a Reading is immutable, so one reading serves every DTM that spells the date the same way.
+@lru_cache(maxsize=4096)
 def read_dtm(
     text: str, code: str, *, reference: dt.date | None, past_only: bool = False
 ) -> Reading:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate, count, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from visabond.documents.paxlst.defects import Defect
@@ -98,20 +100,33 @@ def tokenize(
     `byte_offset` maps a text offset to a byte offset, for the error an input can raise.
     """
     release = separators.release
+    start = _after_line_ends(text, start, separators)
     body = text[start:]
     terminator = _terminator_with_line_end(body, separators.terminator)
     pieces = body.split(terminator)
-    if release and release in body:
+    released = bool(release) and release in body
+    if released:
         pieces = _rejoin_released(pieces, terminator, release)
     blanks = "".join(c for c in BLANK_CHARACTERS if c not in separators.service_characters)
-    tokens = _segments_from(
-        pieces, separators, blanks, start, first_number, strip_values, len(terminator)
-    )
+    split = _segments_from if released or _needs_care(pieces, blanks) else _plain_segments_from
+    tokens = split(pieces, separators, blanks, start, first_number, strip_values, len(terminator))
     if pieces[-1].strip(blanks):
         tokens.last_unterminated = True
         if release and _ends_with_odd_run(pieces[-1], release):
             _refuse_unterminated_release(tokens.segments[-1], release, source, byte_offset)
     return tokens
+
+
+def _after_line_ends(text: str, start: int, separators: Separators) -> int:
+    """Where the first segment starts once the line end after UNA is passed over.
+
+    Line ends before a segment are not data (nor stray blanks): skipping them here lets
+    the first piece take the plain path.
+    """
+    line_ends = "".join(c for c in LINE_END_CHARACTERS if c not in separators.service_characters)
+    while start < len(text) and line_ends and text[start] in line_ends:
+        start += 1
+    return start
 
 
 def _terminator_with_line_end(body: str, terminator: str) -> str:
@@ -127,6 +142,64 @@ def _terminator_with_line_end(body: str, terminator: str) -> str:
     return terminator
 
 
+_first_character = itemgetter(slice(0, 1))
+
+
+def _needs_care(pieces: list[str], blanks: str) -> bool:
+    """Whether a piece before the final empty one is empty or starts with a blank.
+
+    Such pieces (blank lines, indented segments) are stripped and reported one by one;
+    `"" in blanks` holds, so an empty piece counts as one.
+    """
+    body = pieces[:-1] if pieces[-1] == "" else pieces
+    return any(map(blanks.__contains__, map(_first_character, body)))
+
+
+def _plain_segments_from(
+    pieces: list[str],
+    separators: Separators,
+    blanks: str,
+    start: int,
+    first_number: int,
+    strip_values: bool,
+    terminator_length: int,
+) -> Tokens:
+    """Every segment at once, when no release character and no stray blank needs care.
+
+    The values of all segments are split in one pass (the pieces joined by the element
+    separator) and sliced back per segment by counting separators: no per-segment loop
+    in Python but the one that builds the segments.
+    """
+    del blanks  # the pieces carry none at their start
+    if pieces[-1] == "":
+        pieces = pieces[:-1]
+    if not pieces:
+        return Tokens([])
+    element, component = separators.element, separators.component
+    offsets = list(accumulate([len(piece) + terminator_length for piece in pieces], initial=start))
+    values = list(map(str.split, element.join(pieces).split(element), repeat(component)))
+    ends = list(accumulate([piece.count(element) + 1 for piece in pieces]))
+    starts = [0, *ends[:-1]]
+    tokens = Tokens([])
+    tags = [values[index][0] for index in starts]
+    if not KNOWN_TAGS.issuperset(tags):
+        _normalise_tags(tags, first_number, offsets, tokens)
+    if strip_values:
+        values = [[part.strip() for part in value] for value in values]
+    new_segment = tuple.__new__
+    tokens.segments = [
+        new_segment(Segment, (tag, values[first + 1 : end], number, offset))
+        for tag, first, end, number, offset in zip(tags, starts, ends, count(first_number), offsets)
+    ]
+    return tokens
+
+
+def _normalise_tags(tags: list[str], first_number: int, offsets: list[int], tokens: Tokens) -> None:
+    for index, tag in enumerate(tags):
+        if tag not in KNOWN_TAGS:
+            tags[index] = _normalised_tag(tag, first_number + index, offsets[index], tokens)
+
+
 def _segments_from(
     pieces: list[str],
     separators: Separators,
@@ -136,7 +209,7 @@ def _segments_from(
     strip_values: bool,
     terminator_length: int,
 ) -> Tokens:
-    """The hot loop: kept flat, since it runs once per segment of every manifest."""
+    """The careful loop: strips and reports blanks before tags, honours the release character."""
     element, component, release = separators.element, separators.component, separators.release
     tokens = Tokens([])
     append = tokens.segments.append
