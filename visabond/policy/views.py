@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -170,16 +172,27 @@ def _sources(form: AmendForm | WithdrawForm | DesignateForm | DirectiveForm) -> 
     return [Source(form.cleaned_data["source_title"], form.cleaned_data["source_url"])]
 
 
-def _report(request: HttpRequest, recorded: Recorded, done: str) -> None:
-    messages.success(request, done)
+def _record(
+    request: HttpRequest, form: forms.Form, write: Callable[[], Recorded], done: str
+) -> Recorded | None:
+    """Run one registry write; show a refusal beside its field, or report what was recorded."""
+    try:
+        recorded = write()
+    except VisabondError as error:
+        add_service_error(form, error)
+        return None
+    messages.success(request, done % {"v": recorded.version.version})
     for warning in recorded.warnings:
         messages.warning(request, warning)
+    return recorded
 
 
 def _amend(request: HttpRequest, form: AmendForm, rule_id: int) -> bool:
     data = form.cleaned_data
-    try:
-        recorded = services.rule_amend(
+    recorded = _record(
+        request,
+        form,
+        lambda: services.rule_amend(
             rule_id=rule_id,
             terms=terms_from_input(**form.terms_input()),
             effective_from=data["effective_from"],
@@ -188,38 +201,28 @@ def _amend(request: HttpRequest, form: AmendForm, rule_id: int) -> bool:
             reason=data["reason"],
             sources=_sources(form),
             author=_author(request),
-        )
-    except VisabondError as error:
-        add_service_error(form, error)
-        return False
-    _report(
-        request,
-        recorded,
-        _("Amendment recorded as version %(v)s.") % {"v": recorded.version.version},
+        ),
+        _("Amendment recorded as version %(v)s."),
     )
-    return True
+    return recorded is not None
 
 
 def _withdraw(request: HttpRequest, form: WithdrawForm, rule_id: int) -> bool:
     data = form.cleaned_data
-    try:
-        recorded = services.rule_withdraw(
+    recorded = _record(
+        request,
+        form,
+        lambda: services.rule_withdraw(
             rule_id=rule_id,
             effective_from=data["effective_from"],
             announced_on=data["announced_on"],
             reason=data["reason"],
             sources=_sources(form),
             author=_author(request),
-        )
-    except VisabondError as error:
-        add_service_error(form, error)
-        return False
-    _report(
-        request,
-        recorded,
-        _("Withdrawal recorded as version %(v)s.") % {"v": recorded.version.version},
+        ),
+        _("Withdrawal recorded as version %(v)s."),
     )
-    return True
+    return recorded is not None
 
 
 @login_required
@@ -228,8 +231,10 @@ def rule_new(request: HttpRequest) -> HttpResponse:
     form = DesignateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            recorded = services.rule_designate(
+        recorded = _record(
+            request,
+            form,
+            lambda: services.rule_designate(
                 program=data["program"],
                 nationality=data["nationality"],
                 visa_class=data["visa_class"],
@@ -239,11 +244,10 @@ def rule_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 sources=_sources(form),
                 author=_author(request),
-            )
-        except VisabondError as error:
-            add_service_error(form, error)
-        else:
-            _report(request, recorded, _("Designation recorded."))
+            ),
+            _("Designation recorded."),
+        )
+        if recorded is not None:
             return redirect("console-rule", rule_id=recorded.version.rule_id)
     return render(request, "policy/rule_new.html", {"form": form})
 
