@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests.conftest import PASSWORD
 from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.usefixtures("seeded", "people")
 
 def signed_in(role: str) -> Client:
     client = Client()
-    assert client.login(username=role, password=PASSWORD)
+    # django-axes checks every sign-in against the request it comes from.
+    request = RequestFactory().post("/accounts/login/")
+    assert client.login(request=request, username=role, password=PASSWORD)
     return client
 
 

@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from visabond.core import clock
-from visabond.core.countries import all_countries
+from visabond.core.countries import all_countries, fold
+from visabond.core.country_names import listed_name
 from visabond.core.errors import VisabondError
 from visabond.core.money import validate_currency
 from visabond.policy.models import Program
-from visabond.policy.visa_classes import CLASSES
+from visabond.policy.visa_classes import visa_classes
+from visabond.web.widgets import DateInput, FastSelect, Group, Option
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return [(c.alpha_3, f"{c.name} ({c.alpha_3})") for c in all_countries()]
+@cache
+def _countries(language: str) -> tuple[Option, ...]:
+    named = [(c.alpha_3, listed_name(c.alpha_3, language)) for c in all_countries()]
+    named.sort(key=lambda pair: fold(pair[1]))
+    return tuple((code, f"{name} ({code})") for code, name in named)
 
 
-def visa_class_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def country_choices() -> list[Option]:
+    """Every country by its name in the active language (ISO 3166 as iso-codes translates it)."""
+    return list(_countries(get_language() or "en"))
+
+
+def issuer_choices(registered: set[str]) -> list[Group]:
+    """Destinations: the states the registry has programs for first, then every other state."""
+    countries = _countries(get_language() or "en")
     return [
-        (issuer, [(code, label) for code, (label, _aliases) in table.items()])
-        for issuer, table in CLASSES.items()
+        (gettext("States in the registry"), [c for c in countries if c[0] in registered]),
+        (
+            gettext("Other states (no information)"),
+            [c for c in countries if c[0] not in registered],
+        ),
     ]
+
+
+def visa_class_choices(issuer: str) -> list[Option]:
+    """The destination's own visa classes, labelled in the active language."""
+    return [(code, gettext(label)) for code, label in visa_classes(issuer)]
+
+
+def visa_classes_by_issuer(registered: set[str]) -> dict[str, list[Option]]:
+    """Each registered destination's classes, for the page's script to follow the destination."""
+    return {issuer: visa_class_choices(issuer) for issuer in sorted(registered)}
 
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -32,27 +59,29 @@ def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return field
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class RequirementForm(forms.Form):
-    issuer = forms.ChoiceField(label=_("Destination (issuing state)"))
-    nationality = forms.ChoiceField(label=_("Nationality"))
-    visa_class = forms.ChoiceField(label=_("Visa class"))
+    """The traveller's question; the visa classes offered are the chosen destination's."""
+
+    issuer = forms.ChoiceField(label=_("Destination (issuing state)"), widget=FastSelect)
+    nationality = forms.ChoiceField(label=_("Nationality"), widget=FastSelect)
+    # Checked by the lookup, which names the destination's classes when one is not its own.
+    visa_class = forms.CharField(label=_("Visa class"), max_length=20, widget=FastSelect)
     on = forms.DateField(label=_("Date of application"), widget=DateInput)
     known_on = forms.DateField(
         label=_("As announced by (optional)"), required=False, widget=DateInput
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registered: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = country_choices()
-        choice_field(self, "issuer").choices = countries
-        choice_field(self, "nationality").choices = [("", "—"), *countries]
-        choice_field(self, "visa_class").choices = visa_class_choices()
+        choice_field(self, "issuer").choices = issuer_choices(registered)
+        choice_field(self, "nationality").choices = [("", "—"), *country_choices()]
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
+        issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"
+        classes = visa_class_choices(issuer.upper())
+        widget = self.fields["visa_class"].widget
+        assert isinstance(widget, FastSelect)
+        widget.choices = classes or [("*", gettext("any visa class"))]
 
 
 def add_service_error(
@@ -120,7 +149,7 @@ class DesignateForm(TermsForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    nationality = forms.ChoiceField(label=_("Nationality"))
+    nationality = forms.ChoiceField(label=_("Nationality"), widget=FastSelect)
     visa_class = forms.CharField(
         label=_("Visa class"), initial="B1/B2", help_text=_("* for all classes")
     )
@@ -177,7 +206,7 @@ class DirectiveForm(DecisionForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    counterpart = forms.ChoiceField(label=_("Reciprocity towards"))
+    counterpart = forms.ChoiceField(label=_("Reciprocity towards"), widget=FastSelect)
     visa_class_mapping = forms.CharField(
         label=_("Visa classes (theirs=ours)"), initial="B1/B2=SHORT-STAY"
     )

@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from visabond.core.countries import Country, resolve_country
+from visabond.core.country_names import country_name
 from visabond.core.dates import parse_date, parse_optional_date
-from visabond.core.errors import NotFound
+from visabond.core.errors import InvalidInput, NotFound
 from visabond.core.money import format_amount
 from visabond.policy import records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
@@ -92,9 +93,20 @@ def requirement_lookup(
     """What `issuer` requires of a national of `nationality` applying for `visa_class` on `on`.
 
     With `known_on`, only what had been announced by that date counts.
+
+    Raises `InvalidInput` for an applicant asking their own state (`nationality_is_issuer`)
+    and `NotFound` (`issuer_not_registered`) for a state with no program in the registry:
+    the registry knows nothing of that state's rules, which is not "no bond".
     """
     issuing = resolve_country(issuer, field="issuer")
     national = resolve_country(nationality, field="nationality")
+    if national.alpha_3 == issuing.alpha_3:
+        raise InvalidInput(
+            f"nationals {country_name(issuing.alpha_3, 'en').of} need no visa of their own "
+            "state: choose another destination or nationality",
+            code="nationality_is_issuer",
+            field="nationality",
+        )
     visa = normalise_visa_class(issuing.alpha_3, visa_class)
     day = parse_date(on, field="on")
     known = parse_optional_date(known_on, field="known_on")
@@ -105,6 +117,14 @@ def requirement_lookup(
             rule__visa_class__in=[visa, WILDCARD_CLASS],
         ).select_related("rule__program")
     )
+    if not rows and issuing.alpha_3 not in registered_issuers():
+        raise NotFound(
+            f"visabond has no information about the visa rules "
+            f"{country_name(issuing.alpha_3, 'en').of} ({issuing.alpha_3}): no program of that "
+            "state is in the registry, which is not an answer that no bond is required",
+            code="issuer_not_registered",
+            field="issuer",
+        )
     grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
     for row in rows:
         grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
@@ -191,6 +211,11 @@ def review_queue(
         .select_related("directive", "source_version__rule", "mirror_rule")
         .order_by("created_at", "pk")
     )
+
+
+def registered_issuers() -> set[str]:
+    """Alpha-3 codes of the states that have at least one program in the registry."""
+    return set(Program.objects.values_list("issuer", flat=True))
 
 
 def programs() -> list[Program]:

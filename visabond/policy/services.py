@@ -214,8 +214,16 @@ def _append(
     mirrored_from: dict[str, Any] | None = None,
 ) -> Recorded:
     """Add the next version to a rule's history, audit it, and let reciprocity react."""
-    shortfall = rules.notice_shortfall(
-        announced_on=announced_on, effective_from=period.start, notice_days=rule.program.notice_days
+    # The notice period protects applicants from a new burden (22 CFR 41.11(c): countries are
+    # announced 15 days ahead); lifting one with a withdrawal owes no notice.
+    shortfall = (
+        0
+        if action == Action.WITHDRAW
+        else rules.notice_shortfall(
+            announced_on=announced_on,
+            effective_from=period.start,
+            notice_days=rule.program.notice_days,
+        )
     )
     warning = _notice_warning(
         rule.program, given_days=(period.start - announced_on).days, shortfall=shortfall

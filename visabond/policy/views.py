@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
 from visabond.core.countries import country, localized_name
-from visabond.core.errors import VisabondError
+from visabond.core.country_names import country_name
+from visabond.core.errors import NotFound, VisabondError
 from visabond.policy import reciprocity_services, selectors, services
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
@@ -30,30 +31,50 @@ from visabond.policy.forms import (
     ReviewDecisionForm,
     WithdrawForm,
     add_service_error,
+    visa_classes_by_issuer,
 )
 from visabond.policy.inputs import terms_from_input
 from visabond.policy.models import Program
-from visabond.policy.presenters import requirement_sentences
+from visabond.policy.presenters import day_text, mirror_sentence, requirement_sentences
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
 from visabond.web.charts import step_chart_svg, timeline_svg
+from visabond.web.throttle import lookup_allowed
+from visabond.web.views import throttled
 
 
 def requirements_page(request: HttpRequest) -> HttpResponse:
-    """Public: a traveller picks destination, nationality, visa class and date."""
-    form = RequirementForm(request.GET or None)
+    """Public: a traveller picks destination, nationality, visa class and date.
+
+    A state with no program in the registry gets "no information", never "no bond".
+    """
+    allowed, wait = lookup_allowed(request)
+    if not allowed:
+        return throttled(request, wait)
+    registered = selectors.registered_issuers()
+    form = RequirementForm(request.GET or None, registered=registered)
     answer: dict[str, Any] | None = None
+    unknown_issuer = ""
     if form.is_bound and form.is_valid():
         try:
             found = selectors.requirement_lookup(**form.cleaned_data)
             answer = found.to_json_dict()
+        except NotFound as error:
+            if error.code != "issuer_not_registered":
+                raise
+            unknown_issuer = country_name(form.cleaned_data["issuer"], get_language()).of
         except VisabondError as error:
             add_service_error(form, error)
     context = {
         "form": form,
         "answer": answer,
+        "unknown_issuer": unknown_issuer,
         "sentences": requirement_sentences(answer) if answer else [],
-        "nationality_name": country(answer["nationality"]).name if answer else "",
+        "mirror_sentence": mirror_sentence(answer["mirrored_from"]["source_issuer"])
+        if answer and answer["mirrored_from"]
+        else "",
+        "known_on_text": day_text(answer["known_on"]) if answer and answer["known_on"] else "",
+        "visa_classes": visa_classes_by_issuer(registered),
     }
     return render(request, "policy/requirements.html", context)
 
