@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -276,3 +277,106 @@ def test_a_policy_officer_adopts_reciprocity_and_the_counterparts_rules_await_re
     )
     assert bad.status == 422
     assert bad.json()["field"] == "port_mapping"
+
+
+def assert_error_shape(response: Any, status: int, code: str, field: str | None = None) -> None:
+    assert response.status == status, response.text
+    body = response.json()
+    assert {"code", "field", "message"} <= set(body)
+    assert (body["code"], body["field"]) == (code, field)
+    assert body["message"]
+
+
+def test_a_state_with_no_program_is_404_and_ones_own_state_422(server: str) -> None:
+    session = Session(server)
+    base = {"nationality": "MLI", "visa_class": "ANYTHING", "on": "2025-10-24"}
+    no_program = session.get("/api/v1/requirements", issuer="FRA", **base)
+    assert_error_shape(no_program, 404, "issuer_not_registered", "issuer")
+    own = session.get("/api/v1/requirements", issuer="USA", nationality="USA", visa_class="B1/B2")
+    assert_error_shape(own, 422, "nationality_is_issuer", "nationality")
+
+
+def test_a_csrf_failure_has_the_error_shape(server: str) -> None:
+    response = as_role(server, "policy_officer").request(
+        "POST", "/api/v1/policy/rules", data=b"{}", headers={"Content-Type": "application/json"}
+    )
+    assert_error_shape(response, 403, "csrf_failed")
+
+
+def test_an_unparsable_body_has_the_error_shape(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    headers = {"Content-Type": "application/json", "X-CSRFToken": session.csrf_token()}
+    response = session.request("POST", "/api/v1/policy/rules", data=b"{not json", headers=headers)
+    assert_error_shape(response, 400, "body_unparsable", "body")
+
+
+def test_an_auditors_write_is_403_before_its_body_is_read(server: str) -> None:
+    response = as_role(server, "auditor").post_json("/api/v1/policy/rules", {"nonsense": True})
+    assert_error_shape(response, 403, "role_required")
+    anonymous = Session(server).get("/api/v1/policy/rules")
+    assert_error_shape(anonymous, 401, "not_authenticated")
+
+
+def test_an_unknown_query_parameter_is_refused(server: str) -> None:
+    response = Session(server).get(
+        "/api/v1/requirements",
+        issuer="USA",
+        nationality="NGA",
+        visa_class="B1/B2",
+        onn="2026-01-21",
+    )
+    assert_error_shape(response, 422, "parameter_unknown", "onn")
+    listed = as_role(server, "auditor").get("/api/v1/policy/rules", country="NGA")
+    assert_error_shape(listed, 422, "parameter_unknown", "country")
+
+
+def test_schema_errors_list_every_field_and_an_empty_issuer_breaks_the_schema(server: str) -> None:
+    response = Session(server).get(
+        "/api/v1/requirements", issuer="", nationality="", visa_class="B1/B2"
+    )
+    assert_error_shape(response, 422, "invalid", "issuer")
+    assert [e["field"] for e in response.json()["errors"]] == ["issuer", "nationality"]
+
+
+def test_errors_outside_the_handlers_keep_the_shape(server: str) -> None:
+    assert_error_shape(
+        Session(server).request("DELETE", "/api/v1/requirements"), 405, "method_not_allowed"
+    )
+    assert_error_shape(Session(server).get("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_the_documentation_page_loads_its_assets_from_our_static_files(server: str) -> None:
+    session = Session(server)
+    page = session.get("/api/v1/docs").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert assets
+    assert all(a.startswith("/static/") for a in assets), assets
+    assert all(session.get(a).status == 200 for a in assets)
+
+
+def test_every_declared_error_status_uses_the_error_shape(server: str) -> None:
+    document = Session(server).get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (path, method)
+            if path.startswith("/api/v1/policy"):
+                assert "401" in operation["responses"], (path, method)
+
+
+def test_the_lookup_is_throttled_per_address_with_the_error_shape(
+    server: str, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOOKUP_THROTTLE_RATE = "3/m"
+    session = Session(server)
+    query = {"issuer": "USA", "nationality": "NGA", "visa_class": "B1/B2", "on": "2026-01-21"}
+    statuses = [session.get("/api/v1/requirements", **query).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = session.get("/api/v1/requirements", **query)
+    assert_error_shape(limited, 429, "rate_limited")
+    assert int(limited.headers["Retry-After"]) >= 1

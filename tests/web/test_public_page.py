@@ -166,3 +166,16 @@ def test_accept_language_french_on_the_home_page_gives_french() -> None:
 def test_every_country_of_the_iso_list_is_offered() -> None:
     listed = {code for code, _ in options(page(), "id_nationality") if code}
     assert listed == {c.alpha_3 for c in pycountry.countries}
+
+
+def test_an_address_past_the_ceiling_gets_a_page_that_says_so(settings: object) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOOKUP_THROTTLE_RATE = "2/m"  # type: ignore[attr-defined]
+    client = Client()
+    assert [client.get("/fr/requirements/").status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/fr/requirements/")
+    assert refused.status_code == 429
+    assert "Trop de questions depuis votre adresse" in refused.content.decode()
+    assert int(refused["Retry-After"]) >= 1

@@ -28,13 +28,19 @@ class LookupThrottle(SimpleRateThrottle):
     def __init__(self) -> None:
         super().__init__(rate=settings.LOOKUP_THROTTLE_RATE)
 
+    def _current_rate(self) -> tuple[int, int]:
+        # Read on each request, so that a changed setting applies to the API's instance too.
+        count, duration = self.parse_rate(settings.LOOKUP_THROTTLE_RATE)
+        assert count is not None
+        assert duration is not None
+        return count, duration
+
     def get_cache_key(self, request: HttpRequest) -> str | None:
         return f"throttle:lookup:{self.get_ident(request)}"
 
     def allow_request(self, request: HttpRequest) -> bool:
         """True while the address has made fewer requests than the ceiling in this window."""
-        assert self.num_requests is not None
-        assert self.duration is not None
+        self.num_requests, self.duration = self._current_rate()
         self.now = time.time()
         window = int(self.now // self.duration)
         self.key = f"{self.get_cache_key(request)}:{window}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return api_error("server_error", "the server failed; nothing was recorded", 500)
     # No context processors: the failure may be the database they would read.
-    return render(request, "500.html", {"request": request}, status=500, using=None)
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
