@@ -170,6 +170,19 @@ FRENCH = {
     "Too many questions": "Trop de questions",
     "Too many questions from your address": "Trop de questions depuis votre adresse",
     "This form has expired or did not come from this site. Reload the page and send it again.": "Ce formulaire a expiré ou ne provient pas de ce site. Rechargez la page et envoyez-le à nouveau.",
+    "%(port)s is not an IATA airport code": "%(port)s n'est pas un code d'aéroport IATA",
+    "Empty: the source rule's own date.": "Vide : la date propre de la règle source.",
+    "I confirm the effective date, although it has passed": "Je confirme la date d'effet, bien qu'elle soit passée",
+    "a bond is required (%(amounts)s)": "une caution est exigée (%(amounts)s)",
+    "no bond is required": "aucune caution n'est exigée",
+    "; visa issuance suspended": " ; délivrance des visas suspendue",
+    "The public answer if approved": "La réponse publique en cas d'approbation",
+    "From %(day)s, for %(visa)s: %(after)s (today's answer for that day: %(before)s).": "À partir du %(day)s, pour %(visa)s : %(after)s (réponse actuelle pour ce jour : %(before)s).",
+    "This date has passed: approving changes answers already given, and needs your confirmation.": "Cette date est passée : approuver modifie des réponses déjà données, et demande votre confirmation.",
+    "Preview": "Aperçu",
+    "This rule was withdrawn: there is nothing left to amend or withdraw. Designate the nationality anew to restore a requirement.": "Cette règle a été retirée : il n'y a plus rien à modifier ni à retirer. Désignez à nouveau la nationalité pour rétablir une exigence.",
+    "This rule was withdrawn; designate anew instead.": "Cette règle a été retirée ; désignez à nouveau.",
+    "Choose approve, reject or acknowledge.": "Choisissez approuver, rejeter ou prendre acte.",
 }
 # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
 IN_CONTEXT = {

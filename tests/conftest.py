@@ -43,3 +43,20 @@ def people(db: None) -> dict[str, object]:
         accounts[role.value], _ = user_create(username=role.value, password=PASSWORD, roles=[role])
     accounts["nobody"] = User.objects.create_user("nobody", password=PASSWORD)
     return accounts
+
+
+@pytest.fixture
+def today_is() -> object:
+    """Sets "today" (visabond.core.clock) for one test: `today_is(datetime.date(2031, 6, 1))`."""
+    import datetime as dt
+
+    from visabond.core import clock
+
+    previous: list[object] = []
+
+    def set_today(day: dt.date) -> None:
+        previous.append(clock.freeze(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)))
+
+    yield set_today
+    if previous:
+        clock.set_clock(previous[0])  # type: ignore[arg-type]

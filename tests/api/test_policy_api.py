@@ -380,3 +380,32 @@ def test_the_lookup_is_throttled_per_address_with_the_error_shape(
     limited = session.get("/api/v1/requirements", **query)
     assert_error_shape(limited, 429, "rate_limited")
     assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_an_announcement_date_in_the_future_is_refused(server: str) -> None:
+    import datetime as dt
+
+    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+    response = as_role(server, "policy_officer").post_json(
+        "/api/v1/policy/rules", DESIGNATION | {"announced_on": tomorrow}
+    )
+    assert_error_shape(response, 422, "announced_in_future", "announced_on")
+
+
+def test_a_reason_longer_than_the_limit_is_refused_by_the_schema(server: str) -> None:
+    response = as_role(server, "policy_officer").post_json(
+        "/api/v1/policy/rules", DESIGNATION | {"reason": "x" * 200_000}
+    )
+    assert_error_shape(response, 422, "invalid", "reason")
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+
+
+def test_acknowledging_and_rejecting_need_a_reason(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    review = session.get("/api/v1/policy/reciprocity/reviews").json()[0]
+    rejected = session.post_json(f"/api/v1/policy/reciprocity/reviews/{review['id']}/reject", {})
+    assert_error_shape(rejected, 422, "invalid", "reason")
+    approved = session.post_json(
+        f"/api/v1/policy/reciprocity/reviews/{review['id']}/approve", {"reason": "follow"}
+    )
+    assert_error_shape(approved, 422, "effective_in_past_unconfirmed", "effective_from")

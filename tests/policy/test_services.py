@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,14 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 OFFICER = Author("officer.ada")
+
+
+@pytest.fixture(autouse=True)
+def after_the_dates_of_these_tests(today_is: Any) -> None:
+    """The decisions below are announced up to 2030; an announcement cannot be in the future."""
+    today_is(dt.date(2031, 6, 1))
+
+
 CITATION = [Source("Ministry notice no. 1", "https://example.org/notice-1", "2030-01-01")]
 BOND = RuleTerms(
     bond_required=True,
@@ -297,6 +306,7 @@ def test_in_adopted_mode_a_source_change_waits_for_approval(
         author=OFFICER,
         effective_from=D(2030, 4, 1),
         announced_on=D(2030, 3, 1),
+        confirm_past=True,
     )
     assert mali_answer("2030-03-31")["bond_required"] is False
     assert mali_answer("2030-04-01")["bond_required"] is True
@@ -324,6 +334,7 @@ def test_a_source_withdrawal_is_never_mirrored_without_a_decision(
         author=OFFICER,
         effective_from=D(2030, 7, 1),
         announced_on=D(2030, 6, 15),
+        confirm_past=True,
     )
     assert mali_answer("2030-06-30")["bond_required"] is True
     assert mali_answer("2030-07-01")["bond_required"] is False

@@ -20,6 +20,7 @@ from visabond.policy.models import ReciprocityDirective, ReciprocityReview
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period, RuleTerms
 from visabond.policy.schemas import (
+    AcknowledgeIn,
     AmendIn,
     DesignateIn,
     DirectiveIn,
@@ -257,6 +258,7 @@ def review_approve(
         author=_author(request),
         effective_from=data.effective_from,
         announced_on=data.announced_on or clock.today(),
+        confirm_past=data.confirm_past,
     )
     return review_json(review)
 
@@ -268,6 +270,21 @@ def review_reject(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
 ) -> dict[str, object]:
     review = reciprocity_services.reciprocity_review_reject(
+        review_id=review_id, reason=data.reason, author=_author(request)
+    )
+    return review_json(review)
+
+
+@router.post(
+    "/reciprocity/reviews/{review_id}/acknowledge",
+    response={200: ReviewOut, **ERRORS},
+    auth=WRITE,
+)
+def review_acknowledge(
+    request: HttpRequest, review_id: int, data: AcknowledgeIn
+) -> dict[str, object]:
+    """Take note, with a reason, of a mirrored change applied automatically."""
+    review = reciprocity_services.reciprocity_review_acknowledge(
         review_id=review_id, reason=data.reason, author=_author(request)
     )
     return review_json(review)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -10,11 +11,13 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from visabond.core import clock
+from visabond.core.airports import airport_country
 from visabond.core.countries import all_countries, fold
 from visabond.core.country_names import listed_name
 from visabond.core.errors import VisabondError
-from visabond.core.money import validate_currency
+from visabond.core.money import parse_amount, validate_currency
 from visabond.policy.models import Program
+from visabond.policy.services import NOTES_MAX, REASON_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
 from visabond.policy.visa_classes import visa_classes
 from visabond.web.widgets import DateInput, FastSelect, Group, Option
 
@@ -84,20 +87,36 @@ class RequirementForm(forms.Form):
         widget.choices = classes or [("*", gettext("any visa class"))]
 
 
+# Fields a service names that a form shows under another name.
+FIELD_ALIASES = {"sources": "source_title", "period": "effective_to", "visa": "validity_days"}
+
+
 def add_service_error(
     form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
 ) -> None:
-    """Show a service's refusal beside the field it names, or above the form."""
-    field = (aliases or {}).get(error.field or "", error.field)
+    """Show a service's refusal beside the field it names, or above the form.
+
+    "amounts[1]" is shown beside "amounts"; `aliases` and FIELD_ALIASES map other names.
+    """
+    name = re.sub(r"\[\d+\]$", "", error.field or "")
+    name = name.rsplit(".", 1)[-1]
+    field = (aliases or {}).get(name) or FIELD_ALIASES.get(name, name)
     form.add_error(field if field in form.fields else None, error.message)
 
 
 class DecisionForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
     announced_on = forms.DateField(label=_("Announced on"), widget=DateInput)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    source_title = forms.CharField(label=_("Source (title)"), max_length=400)
-    source_url = forms.URLField(label=_("Source (address)"), required=False, assume_scheme="https")
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source_title = forms.CharField(label=_("Source (title)"), max_length=SOURCE_TITLE_MAX)
+    source_url = forms.URLField(
+        label=_("Source (address)"),
+        required=False,
+        assume_scheme="https",
+        max_length=SOURCE_URL_MAX,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,11 +142,44 @@ class TermsForm(DecisionForm):
     )
     issuance_suspended = forms.BooleanField(label=_("Visa issuance suspended"), required=False)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     effective_to = forms.DateField(
         label=_("Effective until (inclusive)"), required=False, widget=DateInput
     )
+
+    def clean_amounts(self) -> str:
+        """Each amount is checked here, so a bad amount shows beside this field."""
+        text: str = self.cleaned_data["amounts"]
+        currency = (self.data.get(self.add_prefix("currency")) or "USD").strip().upper()
+        for amount in text.replace(",", " ").split():
+            try:
+                parse_amount(amount, currency=currency if len(currency) == 3 else "USD")
+            except VisabondError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return text
+
+    def clean_currency(self) -> str:
+        code: str = self.cleaned_data["currency"]
+        if not code:
+            return code
+        try:
+            return validate_currency(code)
+        except VisabondError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_ports(self) -> str:
+        text: str = self.cleaned_data["ports"]
+        for port in text.replace(",", " ").split():
+            if airport_country(port.upper()) is None:
+                raise forms.ValidationError(
+                    _("%(port)s is not an IATA airport code") % {"port": port},
+                    code="port_unknown",
+                )
+        return text
 
     def terms_input(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -172,18 +224,21 @@ class WithdrawForm(DecisionForm):
 
 
 class ReviewDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            ("approve", _("Approve")),
-            ("reject", _("Reject")),
-            ("acknowledge", _("Acknowledge")),
-        ]
-    )
+    """A decision on a reciprocity review: always with a reason; a past date only if confirmed."""
+
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
-    effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DateInput)
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the source rule's own date."),
+    )
     announced_on = forms.DateField(label=_("Announced on"), required=False, widget=DateInput)
+    confirm_past = forms.BooleanField(
+        label=_("I confirm the effective date, although it has passed"), required=False
+    )
 
 
 def parse_mapping(text: str, *, field: str) -> dict[str, str]:

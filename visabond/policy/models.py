@@ -71,9 +71,10 @@ class RuleVersion(models.Model):
     max_stay_days = models.PositiveSmallIntegerField(null=True, blank=True)
     ports = models.JSONField(default=list, blank=True)
     issuance_suspended = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    # Limits of what a person types, checked with a clear error by the services first.
+    notes = models.CharField(max_length=2000, blank=True)
 
-    reason = models.TextField()
+    reason = models.CharField(max_length=2000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
@@ -118,7 +119,7 @@ class ReciprocityDirective(models.Model):
     announced_on = models.DateField()
     legal_basis = models.CharField(max_length=300, blank=True)
     sources = models.JSONField(default=list)
-    reason = models.TextField()
+    reason = models.CharField(max_length=2000)
     author_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField(default=clock.now)
 
@@ -163,7 +164,7 @@ class ReciprocityReview(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     decided_by_name = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.CharField(max_length=2000, blank=True)
     resulting_version = models.ForeignKey(
         RuleVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from visabond.core.airports import airport_name
 from visabond.core.country_names import CountryName, capitalised, country_name
+from visabond.policy.rules import Requirement
 
 
 def money_text(amount: str, currency: str) -> str:
@@ -150,3 +151,16 @@ def requirement_text(answer: dict[str, Any]) -> str:
         f"Source: {s['title']}" + (f" <{s['url']}>" if s["url"] else "") for s in answer["sources"]
     ]
     return "\n".join(lines)
+
+
+def requirement_summary(requirement: Requirement) -> str:
+    """One line for a console: the bond and its amounts, or none, and any suspension."""
+    terms = requirement.terms
+    if terms is not None and terms.bond_required and terms.currency:
+        amounts = ", ".join(money_text(str(a), terms.currency) for a in terms.amounts)
+        text = _("a bond is required (%(amounts)s)") % {"amounts": amounts}
+    else:
+        text = _("no bond is required")
+    if requirement.issuance_suspended:
+        text += _("; visa issuance suspended")
+    return text

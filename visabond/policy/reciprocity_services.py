@@ -190,6 +190,12 @@ def _source_summary(source: RuleVersion) -> dict[str, Any]:
     }
 
 
+def review_effective_from(review: ReciprocityReview, effective_from: dt.date | None) -> dt.date:
+    """The day an approved change takes effect: the one chosen, else the source's own."""
+    directive, source = review.directive, review.source_version
+    return effective_from or max(source.effective_from, directive.effective_from)
+
+
 def reciprocity_review_approve(
     *,
     review_id: int,
@@ -197,43 +203,77 @@ def reciprocity_review_approve(
     author: Author,
     effective_from: dt.date | None = None,
     announced_on: dt.date | None = None,
+    confirm_past: bool = False,
 ) -> ReciprocityReview:
-    """Apply a proposed mirrored change from its own effective date."""
+    """Apply a proposed mirrored change from its own effective date, or the one chosen.
+
+    A reason is required. A change effective before today rewrites answers already given:
+    it needs `confirm_past`, and its audit entry says it was retroactive.
+    """
+    services.require_reason(reason)
     with transaction.atomic():
         review = _pending_review(review_id)
+        start = review_effective_from(review, effective_from)
+        retroactive = start < clock.today()
+        if retroactive and not confirm_past:
+            raise InvalidInput(
+                f"the change would take effect on {start}, before today: it changes answers "
+                "already given; confirm that the date is meant",
+                code="effective_in_past_unconfirmed",
+                field="effective_from",
+            )
         _review_apply(
             review,
             author=author,
             status=ReviewStatus.APPROVED,
             reason=reason,
-            effective_from=effective_from,
+            effective_from=start,
             announced_on=announced_on,
+            retroactive=retroactive,
         )
     return review
 
 
 def reciprocity_review_reject(*, review_id: int, reason: str, author: Author) -> ReciprocityReview:
     """Keep the mirrored rule as it is (e.g. a state keeps its measure after the source lapsed)."""
-    if not reason.strip():
-        raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
+    services.require_reason(reason)
     with transaction.atomic():
         review = _pending_review(review_id)
         _review_close(review, status=ReviewStatus.REJECTED, author=author, reason=reason)
-        audit_record(AuditAction.MIRROR_REJECTED, subject=review, actor_name=author.name)
+        audit_record(
+            AuditAction.MIRROR_REJECTED,
+            subject=review,
+            actor_name=author.name,
+            details={"reason": reason},
+        )
     return review
 
 
-def reciprocity_review_acknowledge(*, review_id: int, author: Author) -> ReciprocityReview:
+def reciprocity_review_acknowledge(
+    *, review_id: int, author: Author, reason: str
+) -> ReciprocityReview:
+    """Take note of a change applied automatically, saying why it may stand."""
+    services.require_reason(reason)
     with transaction.atomic():
-        review = ReciprocityReview.objects.select_for_update().get(pk=review_id)
+        try:
+            review = ReciprocityReview.objects.select_for_update().get(pk=review_id)
+        except ReciprocityReview.DoesNotExist:
+            raise NotFound(
+                f"there is no review {review_id}", code="review_not_found", field="review_id"
+            ) from None
         if review.status != ReviewStatus.APPLIED:
             raise Conflict(
                 "only automatic changes are acknowledged",
                 code="review_not_applied",
                 field="review_id",
             )
-        _review_close(review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason="")
-        audit_record(AuditAction.MIRROR_ACKNOWLEDGED, subject=review, actor_name=author.name)
+        _review_close(review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason=reason)
+        audit_record(
+            AuditAction.MIRROR_ACKNOWLEDGED,
+            subject=review,
+            actor_name=author.name,
+            details={"reason": reason},
+        )
     return review
 
 
@@ -281,6 +321,7 @@ def _review_apply(
     reason: str,
     effective_from: dt.date | None = None,
     announced_on: dt.date | None = None,
+    retroactive: bool = False,
 ) -> None:
     directive, source = review.directive, review.source_version
     announced = announced_on or max(source.announced_on, directive.announced_on)
@@ -351,5 +392,10 @@ def _review_apply(
         action,
         subject=review,
         actor_name=author.name,
-        details={"rule_version": recorded.version.pk},
+        details={
+            "rule_version": recorded.version.pk,
+            "effective_from": recorded.version.effective_from.isoformat(),
+            "reason": reason,
+            "effective_in_past": retroactive,
+        },
     )

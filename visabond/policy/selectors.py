@@ -232,3 +232,54 @@ def program_by_code(code: str) -> Program:
             code="program_not_found",
             field="program",
         ) from None
+
+
+@dataclass(frozen=True)
+class ReviewPreview:
+    """The public answer on the day an approved review takes effect, before and after."""
+
+    on: dt.date
+    visa_class: str
+    before: rules.Requirement
+    after: rules.Requirement
+
+
+def review_preview(review: ReciprocityReview, *, effective_from: dt.date | None) -> ReviewPreview:
+    """What approving `review` from `effective_from` (default: the source's date) would answer.
+
+    Computed on the rules' plain values with the proposed entry added; nothing is written.
+    """
+    directive, source = review.directive, review.source_version
+    start = effective_from or max(source.effective_from, directive.effective_from)
+    mirror = review.mirror_rule
+    visa_class = review.proposal.get("visa_class") or (mirror.visa_class if mirror else "")
+    rows = list(
+        RuleVersion.objects.filter(
+            rule__issuer=directive.issuer,
+            rule__nationality=directive.counterpart,
+            rule__visa_class__in=[visa_class, WILDCARD_CLASS],
+        ).select_related("rule")
+    )
+    grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
+    before = rules.requirement(grouped, visa_class=visa_class, on=start)
+    key = (mirror.pk, mirror.visa_class) if mirror else (0, visa_class)
+    latest = max((e.version for e in grouped.get(key, [])), default=0)
+    if source.action == rules.Action.WITHDRAW:
+        entry = RuleEntry(
+            key[0], latest + 1, rules.Action.WITHDRAW, rules.Period(start), start, None
+        )
+    else:
+        entry = RuleEntry(
+            key[0],
+            latest + 1,
+            rules.Action.AMEND if mirror else rules.Action.DESIGNATE,
+            rules.Period(start, source.effective_to),
+            start,
+            records.terms_from_json(review.proposal["terms"]),
+        )
+    proposed = {k: list(v) for k, v in grouped.items()}
+    proposed.setdefault(key, []).append(entry)
+    after = rules.requirement(proposed, visa_class=visa_class, on=start)
+    return ReviewPreview(start, visa_class, before, after)

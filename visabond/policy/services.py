@@ -213,7 +213,17 @@ def _append(
     legal_basis: str,
     mirrored_from: dict[str, Any] | None = None,
 ) -> Recorded:
-    """Add the next version to a rule's history, audit it, and let reciprocity react."""
+    """Add the next version to a rule's history, audit it, and let reciprocity react.
+
+    An announcement is a fact about the past: one dated after today is refused.
+    """
+    if announced_on > clock.today():
+        raise InvalidInput(
+            f"the announcement date {announced_on} is in the future: record an announcement "
+            "once it is made",
+            code="announced_in_future",
+            field="announced_on",
+        )
     # The notice period protects applicants from a new burden (22 CFR 41.11(c): countries are
     # announced 15 days ahead); lifting one with a withdrawal owes no notice.
     shortfall = (
@@ -279,6 +289,12 @@ def _validate_decision(
     *, terms: RuleTerms, issuer: str, reason: str, sources: Sequence[Source]
 ) -> None:
     require_reason_and_sources(reason, sources)
+    if len(terms.notes) > NOTES_MAX:
+        raise InvalidInput(
+            f"notes are at most {NOTES_MAX:,} characters (these have {len(terms.notes):,})",
+            code="notes_too_long",
+            field="notes",
+        )
     for port in terms.ports:
         located = airport_country(port)
         if located is None:
@@ -293,13 +309,38 @@ def _validate_decision(
             )
 
 
-def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
+REASON_MAX = 2000
+NOTES_MAX = 2000
+SOURCE_TITLE_MAX = 400
+SOURCE_URL_MAX = 2000
+
+
+def require_reason(reason: str) -> None:
+    """A decision says why, in at most `REASON_MAX` characters."""
     if not reason.strip():
         raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            f"a reason is at most {REASON_MAX:,} characters (this one has {len(reason):,})",
+            code="reason_too_long",
+            field="reason",
+        )
+
+
+def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
+    require_reason(reason)
     if not sources or not all(s.title.strip() for s in sources):
         raise InvalidInput(
             "cite at least one source with a title", code="source_missing", field="sources"
         )
+    for source in sources:
+        if len(source.title) > SOURCE_TITLE_MAX or len(source.url) > SOURCE_URL_MAX:
+            raise InvalidInput(
+                f"a source's title is at most {SOURCE_TITLE_MAX} characters and its address "
+                f"at most {SOURCE_URL_MAX:,}",
+                code="source_too_long",
+                field="sources",
+            )
 
 
 def _within_program(period: Period, program: Program) -> Period:

@@ -34,8 +34,13 @@ from visabond.policy.forms import (
     visa_classes_by_issuer,
 )
 from visabond.policy.inputs import terms_from_input
-from visabond.policy.models import Program
-from visabond.policy.presenters import day_text, mirror_sentence, requirement_sentences
+from visabond.policy.models import Program, ReviewStatus
+from visabond.policy.presenters import (
+    day_text,
+    mirror_sentence,
+    requirement_sentences,
+    requirement_summary,
+)
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
 from visabond.web.charts import step_chart_svg, timeline_svg
@@ -164,10 +169,15 @@ def _status(history: selectors.RuleHistory, today: dt.date) -> str:
 def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
     history = selectors.rule_history(rule_id)
-    can_edit = has_role(request.user, Role.POLICY_OFFICER)
-    amend_form, withdraw_form = AmendForm(prefix="amend"), WithdrawForm(prefix="withdraw")
+    # A withdrawn rule has nothing left to amend or withdraw: designate anew instead.
+    withdrawn = not history.segments or history.versions[-1].action == "withdraw"
+    can_edit = has_role(request.user, Role.POLICY_OFFICER) and not withdrawn
+    amend_form = AmendForm(prefix="amend", initial=_current_terms(history))
+    withdraw_form = WithdrawForm(prefix="withdraw")
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
+        if withdrawn:
+            raise DjangoPermissionDenied(_("This rule was withdrawn; designate anew instead."))
         if "amend" in request.POST:
             amend_form = AmendForm(request.POST, prefix="amend")
             if amend_form.is_valid() and _amend(request, amend_form, rule_id):
@@ -183,10 +193,41 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
             "history": history,
             "country": country(history.rule.nationality).name,
             "can_edit": can_edit,
+            "withdrawn": withdrawn,
             "amend_form": amend_form,
             "withdraw_form": withdraw_form,
         },
     )
+
+
+def _current_terms(history: selectors.RuleHistory) -> dict[str, Any]:
+    """The Amend form starts from the terms in force today, else the latest terms recorded."""
+    today = clock.today()
+    current = next(
+        (
+            s.entry
+            for s in history.segments
+            if s.start <= today and (s.end is None or today <= s.end)
+        ),
+        None,
+    ) or next((s.entry for s in reversed(history.segments)), None)
+    if current is None or current.terms is None:
+        return {}
+    terms = current.terms
+    return {
+        "bond_required": terms.bond_required,
+        "amounts": ", ".join(format(a, "f") for a in terms.amounts),
+        "standard_amount": ""
+        if terms.standard_amount is None
+        else format(terms.standard_amount, "f"),
+        "currency": terms.currency or "",
+        "entries": terms.visa.entries,
+        "validity_days": terms.visa.validity_days,
+        "max_stay_days": terms.visa.max_stay_days,
+        "ports": " ".join(terms.ports),
+        "issuance_suspended": terms.issuance_suspended,
+        "notes": terms.notes,
+    }
 
 
 def _sources(form: AmendForm | WithdrawForm | DesignateForm | DirectiveForm) -> list[Source]:
@@ -275,42 +316,70 @@ def rule_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
-    """The reciprocity review queue: mirrored rules whose source rule changed."""
+    """The reciprocity review queue: mirrored rules whose source rule changed.
+
+    Each pending review shows what the public answer becomes if approved, for the date
+    chosen; "Preview" recomputes it without recording anything.
+    """
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    posted_id = None
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
-        form = ReviewDecisionForm(request.POST)
-        if form.is_valid() and _decide(request, form, int(request.POST.get("review_id", "0"))):
-            return redirect("console-reviews")
+        posted_id = int(request.POST.get("review_id", "0") or 0)
+    cards = []
+    for review in selectors.review_queue():
+        form = ReviewDecisionForm(
+            request.POST if review.pk == posted_id else None, auto_id=f"id_review{review.pk}_%s"
+        )
+        effective_from = None
+        if form.is_bound and form.is_valid():
+            effective_from = form.cleaned_data["effective_from"]
+            decision = request.POST.get("decision", "")
+            if decision != "preview" and _decide(request, form, review.pk, decision):
+                return redirect("console-reviews")
+        preview = None
+        if review.status == ReviewStatus.PENDING:
+            found = selectors.review_preview(review, effective_from=effective_from)
+            preview = {
+                "on": found.on,
+                "visa_class": found.visa_class,
+                "past": found.on < clock.today(),
+                "before": requirement_summary(found.before),
+                "after": requirement_summary(found.after),
+            }
+        cards.append({"review": review, "form": form, "preview": preview})
     return render(
         request,
         "policy/reviews.html",
-        {
-            "reviews": selectors.review_queue(),
-            "can_edit": has_role(request.user, Role.POLICY_OFFICER),
-        },
+        {"cards": cards, "can_edit": has_role(request.user, Role.POLICY_OFFICER)},
     )
 
 
-def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> bool:
+def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int, decision: str) -> bool:
     data, author = form.cleaned_data, _author(request)
     try:
-        if data["decision"] == "approve":
+        if decision == "approve":
             reciprocity_services.reciprocity_review_approve(
                 review_id=review_id,
-                reason=data["reason"] or _("approved"),
+                reason=data["reason"],
                 author=author,
                 effective_from=data["effective_from"],
                 announced_on=data["announced_on"] or clock.today(),
+                confirm_past=data["confirm_past"],
             )
-        elif data["decision"] == "reject":
+        elif decision == "reject":
             reciprocity_services.reciprocity_review_reject(
                 review_id=review_id, reason=data["reason"], author=author
             )
+        elif decision == "acknowledge":
+            reciprocity_services.reciprocity_review_acknowledge(
+                review_id=review_id, author=author, reason=data["reason"]
+            )
         else:
-            reciprocity_services.reciprocity_review_acknowledge(review_id=review_id, author=author)
+            form.add_error(None, _("Choose approve, reject or acknowledge."))
+            return False
     except VisabondError as error:
-        messages.error(request, str(error))
+        add_service_error(form, error)
         return False
     messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
     return True

@@ -134,6 +134,8 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             author=SEED_AUTHOR,
             effective_from=_required_day(step, "effective_from"),
             announced_on=_required_day(step, "announced_on"),
+            # The seed records history: every date in it has passed.
+            confirm_past=True,
         )
         return []
     raise InvalidInput(f"unknown seed step {kind!r}", code="seed_step_unknown", field="step")
