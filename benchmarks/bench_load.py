@@ -51,7 +51,7 @@ def wait_for(url: str) -> None:
 
 def wrk(url: str) -> dict[str, str]:
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{DURATION}", "--latency", url],  # noqa: S607
+        ["wrk", "-t2", "-c8", f"-d{DURATION}", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
