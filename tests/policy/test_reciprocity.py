@@ -6,15 +6,16 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import usd
 from visabond.core.errors import InvalidInput
+from visabond.core.money import Money
 from visabond.policy.reciprocity import Directive, Mode, mirror
 from visabond.policy.rules import RuleTerms, VisaConditions
 
 US_RULE_FOR_MALIANS = RuleTerms(
     bond_required=True,
-    amounts=(Decimal(5000), Decimal(10000), Decimal(15000)),
-    standard_amount=Decimal(10000),
-    currency="USD",
+    amounts=(usd(5000), usd(10000), usd(15000)),
+    standard_amount=usd(10000),
     visa=VisaConditions(1, 90, 30),
     ports=("BOS", "JFK", "IAD"),
     notes="Form I-352 through Pay.gov",
@@ -24,8 +25,7 @@ MALI = Directive(
     counterpart="USA",
     visa_class_mapping={"B1/B2": "SHORT-STAY"},
     port_mapping={"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
-    cap=Decimal(10000),
-    cap_currency="USD",
+    cap=usd(10000),
     mode=Mode.ADOPTED,
 )
 
@@ -33,8 +33,8 @@ MALI = Directive(
 def test_mali_reciprocal_bond_is_capped_at_ten_thousand() -> None:
     """Mirroring the US rule for Malians with Mali's cap yields the amounts Mali announced."""
     mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=MALI)
-    assert mirrored.terms.amounts == (Decimal(5000), Decimal(10000))
-    assert mirrored.terms.standard_amount == Decimal(10000)
+    assert mirrored.terms.amounts == (usd(5000), usd(10000))
+    assert mirrored.terms.standard_amount == usd(10000)
     assert mirrored.terms.currency == "USD"
     assert mirrored.explanation["amounts_capped"] == {"15000.00": "10000.00"}
     assert mirrored.explanation["cap"] == {"amount": "10000.00", "currency": "USD"}
@@ -59,11 +59,11 @@ def test_a_cap_between_amounts_becomes_the_highest_amount() -> None:
         "USA",
         {"B1/B2": "SHORT-STAY"},
         {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
-        Decimal(12000),
+        usd(12000),
         "USD",
     )
     terms = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive).terms
-    assert terms.amounts == (Decimal(5000), Decimal(10000), Decimal(12000))
+    assert terms.amounts == (usd(5000), usd(10000), usd(12000))
 
 
 def test_without_a_cap_the_amounts_are_identical() -> None:
@@ -88,8 +88,7 @@ def test_a_cap_in_another_currency_is_refused() -> None:
         "USA",
         {"B1/B2": "SHORT-STAY"},
         {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
-        Decimal(6000000),
-        "XOF",
+        Money(Decimal(6000000), "XOF"),
     )
     with pytest.raises(InvalidInput) as caught:
         mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive)
@@ -107,8 +106,7 @@ def test_a_directive_mirrors_only_the_counterparts_rules_for_its_own_nationals()
     [
         ({"counterpart": "MLI"}, "counterpart"),
         ({"visa_class_mapping": {}}, "visa_class_mapping"),
-        ({"cap": Decimal(5)}, "cap"),
-        ({"cap": Decimal(0), "cap_currency": "USD"}, "cap"),
+        ({"cap": usd(0)}, "cap"),
     ],
 )
 def test_malformed_directives_are_refused(kwargs: dict[str, object], field: str) -> None:

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import usd
 from visabond.core.errors import InvalidInput
+from visabond.core.money import Money
 from visabond.policy.rules import (
     Action,
     Period,
@@ -25,9 +27,8 @@ from visabond.policy.rules import (
 D = dt.date
 BOND = RuleTerms(
     bond_required=True,
-    amounts=(Decimal(5000), Decimal(10000), Decimal(15000)),
-    standard_amount=Decimal(10000),
-    currency="USD",
+    amounts=(usd(5000), usd(10000), usd(15000)),
+    standard_amount=usd(10000),
     visa=VisaConditions(1, 90, 30),
     ports=("BOS", "JFK", "IAD"),
 )
@@ -74,9 +75,8 @@ def test_the_last_day_of_a_period_is_in_force_and_the_next_is_not() -> None:
 def test_an_amendment_changes_terms_only_from_its_own_date() -> None:
     higher = RuleTerms(
         bond_required=True,
-        amounts=(Decimal(15000),),
-        standard_amount=Decimal(15000),
-        currency="USD",
+        amounts=(usd(15000),),
+        standard_amount=usd(15000),
     )
     entries = [
         designation(D(2025, 8, 20), D(2026, 8, 5), D(2025, 8, 5)),
@@ -150,42 +150,74 @@ def test_notice_shortfall_counts_the_missing_days() -> None:
     )
 
 
+XOF = Money(Decimal(3_000_000), "XOF")
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "code", "field"),
     [
-        ({"bond_required": True}, "amounts"),
+        ({"bond_required": True}, "amounts_missing", "amounts"),
         (
-            {"bond_required": True, "amounts": (Decimal(5),), "standard_amount": Decimal(5)},
-            "currency",
-        ),
-        (
-            {
-                "bond_required": True,
-                "amounts": (Decimal(5),),
-                "standard_amount": Decimal(6),
-                "currency": "USD",
-            },
-            "standard_amount",
-        ),
-        ({"bond_required": False, "amounts": (Decimal(5),)}, "amounts"),
-        (
-            {
-                "bond_required": True,
-                "amounts": (Decimal(10), Decimal(5)),
-                "standard_amount": Decimal(5),
-                "currency": "USD",
-            },
+            {"bond_required": True, "amounts": (usd(5), XOF), "standard_amount": usd(5)},
+            "currency_mixed",
             "amounts",
         ),
-        ({"bond_required": False, "visa": VisaConditions(0, None, None)}, "entries"),
+        (
+            {"bond_required": True, "amounts": (usd(5),), "standard_amount": usd(6)},
+            "standard_not_allowed",
+            "standard_amount",
+        ),
+        ({"bond_required": True, "amounts": (usd(5),)}, "standard_not_allowed", "standard_amount"),
+        (
+            {"bond_required": True, "amounts": (usd(0), usd(5)), "standard_amount": usd(5)},
+            "amount_not_positive",
+            "amounts",
+        ),
+        (
+            {"bond_required": True, "amounts": (usd(10), usd(5)), "standard_amount": usd(5)},
+            "amounts_unordered",
+            "amounts",
+        ),
+        (
+            {"bond_required": True, "amounts": (usd(5), usd(5)), "standard_amount": usd(5)},
+            "amounts_unordered",
+            "amounts",
+        ),
+        ({"bond_required": False, "amounts": (usd(5),)}, "amounts_without_bond", "amounts"),
+        ({"bond_required": False, "standard_amount": usd(5)}, "amounts_without_bond", "amounts"),
+        (
+            {"bond_required": False, "visa": VisaConditions(0, None, None)},
+            "visa_condition_invalid",
+            "entries",
+        ),
+        (
+            {"bond_required": False, "visa": VisaConditions(None, 0, None)},
+            "visa_condition_invalid",
+            "validity_days",
+        ),
+        (
+            {"bond_required": False, "visa": VisaConditions(None, None, 0)},
+            "visa_condition_invalid",
+            "max_stay_days",
+        ),
     ],
 )
-def test_inconsistent_terms_are_refused_naming_the_field(
-    kwargs: dict[str, object], field: str
+def test_inconsistent_terms_are_refused_naming_the_rule_and_the_field(
+    kwargs: dict[str, object], code: str, field: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         RuleTerms(**kwargs)  # type: ignore[arg-type]
-    assert caught.value.field == field
+    assert (caught.value.code, caught.value.field) == (code, field)
+
+
+def test_terms_with_one_visa_condition_of_one_day_are_allowed() -> None:
+    assert RuleTerms(bond_required=False, visa=VisaConditions(1, 1, 1)).visa.entries == 1
+
+
+def test_a_bond_rule_in_a_zero_decimal_currency_names_that_currency() -> None:
+    terms = RuleTerms(bond_required=True, amounts=(XOF,), standard_amount=XOF)
+    assert terms.currency == "XOF"
+    assert RuleTerms(bond_required=False).currency is None
 
 
 def test_a_period_ending_before_it_starts_is_refused() -> None:

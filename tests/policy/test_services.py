@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
+from tests.conftest import usd
 from visabond.audit.chain import verify
 from visabond.audit.models import AuditEvent
-from visabond.audit.services import audit_links
+from visabond.audit.selectors import audit_head, audit_links
 from visabond.core.errors import Conflict, InvalidInput, VisabondError
 from visabond.policy import reciprocity_services, services
 from visabond.policy.decisions import Author, Recorded, Source
@@ -25,9 +25,8 @@ OFFICER = Author("officer.ada")
 CITATION = [Source("Ministry notice no. 1", "https://example.org/notice-1", "2030-01-01")]
 BOND = RuleTerms(
     bond_required=True,
-    amounts=(Decimal(5000), Decimal(10000)),
-    standard_amount=Decimal(10000),
-    currency="USD",
+    amounts=(usd(5000), usd(10000)),
+    standard_amount=usd(10000),
     visa=VisaConditions(1, 90, 30),
     ports=("JFK",),
 )
@@ -115,9 +114,8 @@ def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
             {
                 "terms": RuleTerms(
                     bond_required=True,
-                    amounts=(Decimal(1),),
-                    standard_amount=Decimal(1),
-                    currency="USD",
+                    amounts=(usd(1),),
+                    standard_amount=usd(1),
                     ports=("BKO",),
                 )
             },
@@ -127,9 +125,8 @@ def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
             {
                 "terms": RuleTerms(
                     bond_required=True,
-                    amounts=(Decimal(1),),
-                    standard_amount=Decimal(1),
-                    currency="USD",
+                    amounts=(usd(1),),
+                    standard_amount=usd(1),
                     ports=("QQQ",),
                 )
             },
@@ -150,9 +147,8 @@ def test_an_amendment_is_a_new_version_and_history_is_kept(pilot: Program) -> No
     rule_id = designate(pilot).version.rule_id
     higher = RuleTerms(
         bond_required=True,
-        amounts=(Decimal(15000),),
-        standard_amount=Decimal(15000),
-        currency="USD",
+        amounts=(usd(15000),),
+        standard_amount=usd(15000),
         ports=("JFK", "IAD"),
     )
     services.rule_amend(
@@ -224,13 +220,13 @@ def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Prog
     actions = list(AuditEvent.objects.values_list("action", "actor_name"))
     assert ("rule.designated", "officer.ada") in actions
     assert ("rule.withdrawn", "officer.ada") in actions
-    assert verify(audit_links()) == []
+    assert verify(audit_links(), head=audit_head()) == []
 
 
 def test_an_edited_audit_entry_is_detected(pilot: Program) -> None:
     designate(pilot)
     AuditEvent.objects.filter(action="rule.designated").update(details={"reason": "forged"})
-    breaks = verify(audit_links())
+    breaks = verify(audit_links(), head=audit_head())
     assert [b.problem for b in breaks] == ["content differs from what was recorded"]
 
 
@@ -255,8 +251,7 @@ def adopt(program: Program, mode: Mode) -> None:
         counterpart="USA",
         visa_class_mapping={"B1/B2": "SHORT-STAY"},
         port_mapping={"JFK": "BKO", "IAD": "BKO"},
-        cap=Decimal(10000),
-        cap_currency="USD",
+        cap=usd(10000),
         mode=mode,
         effective_from=D(2030, 1, 1),
         announced_on=D(2030, 1, 1),
@@ -373,7 +368,6 @@ def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program)
             visa_class_mapping={"B1/B2": "SHORT-STAY"},
             port_mapping={"JFK": "CDG"},
             cap=None,
-            cap_currency=None,
             mode=Mode.ADOPTED,
             effective_from=D(2030, 1, 1),
             announced_on=D(2030, 1, 1),

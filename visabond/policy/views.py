@@ -31,7 +31,7 @@ from visabond.policy.forms import (
     WithdrawForm,
     add_service_error,
 )
-from visabond.policy.inputs import terms_from_input
+from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import Program
 from visabond.policy.presenters import requirement_sentences
 from visabond.policy.reciprocity import Mode
@@ -64,7 +64,7 @@ def _require(request: HttpRequest, *roles: Role) -> None:
 
 
 def _author(request: HttpRequest) -> Author:
-    return Author(request.user.get_username(), request.user.pk)
+    return Author.of(request.user)
 
 
 @login_required
@@ -308,8 +308,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
                 counterpart=data["counterpart"],
                 visa_class_mapping=data["visa_class_mapping"],
                 port_mapping=data["port_mapping"],
-                cap=data["cap"],
-                cap_currency=data["cap_currency"] if data["cap"] is not None else None,
+                cap=cap_from_input(data["cap"], data["cap_currency"]),
                 mode=Mode(data["mode"]),
                 effective_from=data["effective_from"],
                 announced_on=data["announced_on"],
