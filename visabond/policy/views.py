@@ -256,11 +256,19 @@ def rule_new(request: HttpRequest) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     """The reciprocity review queue: mirrored rules whose source rule changed."""
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    status = 200
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
         form = ReviewDecisionForm(request.POST)
-        if form.is_valid() and _decide(request, form, int(request.POST.get("review_id", "0"))):
-            return redirect("console-reviews")
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                messages.error(request, f"{name}: {' '.join(errors)}")
+            status = 422
+        else:
+            refusal = _decide(request, form)
+            if refusal is None:
+                return redirect("console-reviews")
+            status = refusal.http_status
     return render(
         request,
         "policy/reviews.html",
@@ -268,11 +276,14 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "reviews": selectors.review_queue(),
             "can_edit": has_role(request.user, Role.POLICY_OFFICER),
         },
+        status=status,
     )
 
 
-def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> bool:
+def _decide(request: HttpRequest, form: ReviewDecisionForm) -> VisabondError | None:
+    """Apply the decision; a refusal is shown and returned, so the page carries its status."""
     data, author = form.cleaned_data, _author(request)
+    review_id = data["review_id"]
     try:
         if data["decision"] == "approve":
             reciprocity_services.reciprocity_review_approve(
@@ -290,9 +301,9 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> b
             reciprocity_services.reciprocity_review_acknowledge(review_id=review_id, author=author)
     except VisabondError as error:
         messages.error(request, str(error))
-        return False
+        return error
     messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
-    return True
+    return None
 
 
 @login_required

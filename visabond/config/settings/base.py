@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "visabond.web.errors.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "visabond.config.urls"
