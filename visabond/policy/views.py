@@ -262,7 +262,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         form = ReviewDecisionForm(request.POST)
         if not form.is_valid():
             for name, errors in form.errors.items():
-                messages.error(request, f"{name}: {' '.join(errors)}")
+                messages.error(request, f"{name}: {' '.join(str(e) for e in errors)}")
             status = 422
         else:
             refusal = _decide(request, form)
