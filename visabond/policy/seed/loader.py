@@ -43,7 +43,7 @@ class SeedReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def default_timeline() -> dict[str, Any]:
+def _default_timeline() -> dict[str, Any]:
     text = resources.files("visabond.policy.seed").joinpath("timeline.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
@@ -54,7 +54,7 @@ def seed_load(timeline: dict[str, Any] | None = None) -> SeedReport:
     An entry point: one durable transaction per step. A step naming something the registry
     does not hold raises `InvalidInput` naming the step, and leaves that step unapplied.
     """
-    data = timeline or default_timeline()
+    data = timeline or _default_timeline()
     report = SeedReport()
     sources = {k: Source(**v) for k, v in data["sources"].items()}
     for program in data["programs"]:
