@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -119,3 +120,52 @@ def test_malformed_directives_are_refused(kwargs: dict[str, object], field: str)
     with pytest.raises(InvalidInput) as caught:
         Directive(**(base | kwargs))  # type: ignore[arg-type]
     assert caught.value.field == field
+
+
+def capped_at(amount: int) -> Directive:
+    return Directive(
+        "MLI",
+        "USA",
+        {"B1/B2": "SHORT-STAY"},
+        {"BOS": "BKO", "JFK": "BKO", "IAD": "BKO"},
+        usd(amount),
+    )
+
+
+def test_a_cap_below_the_standard_amount_becomes_the_standard_and_is_reported() -> None:
+    mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=capped_at(7500))
+    assert mirrored.terms.amounts == (usd(5000), usd(7500))
+    assert mirrored.terms.standard_amount == usd(7500)
+    assert mirrored.explanation["amounts_capped"] == {"10000.00": "7500.00", "15000.00": "7500.00"}
+
+
+def test_a_cap_below_every_amount_leaves_the_cap_alone_as_amount_and_standard() -> None:
+    mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=capped_at(1000))
+    assert mirrored.terms.amounts == (usd(1000),)
+    assert mirrored.terms.standard_amount == usd(1000)
+    assert set(mirrored.explanation["amounts_capped"]) == {"5000.00", "10000.00", "15000.00"}
+
+
+def test_a_cap_equal_to_an_amount_caps_only_those_above_it() -> None:
+    mirrored = mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=capped_at(15000))
+    assert mirrored.terms == replace(US_RULE_FOR_MALIANS, ports=("BKO",), notes="")
+    assert mirrored.explanation["amounts_capped"] == {}
+
+
+def test_a_cap_does_not_touch_a_rule_without_a_bond() -> None:
+    suspension = RuleTerms(bond_required=False, issuance_suspended=True, ports=("JFK",))
+    mirrored = mirror(suspension, source_visa_class="B1/B2", directive=capped_at(1000))
+    assert mirrored.terms.amounts == ()
+    assert mirrored.terms.issuance_suspended is True
+    assert mirrored.explanation["amounts_capped"] == {}
+
+
+def test_an_unmapped_visa_class_is_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        mirror(US_RULE_FOR_MALIANS, source_visa_class="F1", directive=MALI)
+    assert (caught.value.code, caught.value.field) == ("visa_class_unmapped", "visa_class_mapping")
+
+
+def test_a_change_is_an_echo_only_when_it_began_in_the_mirroring_state() -> None:
+    assert MALI.echoes(origin_issuer="MLI")
+    assert not MALI.echoes(origin_issuer="USA")

@@ -19,6 +19,7 @@ from visabond.policy.rules import (
     RuleTerms,
     VisaConditions,
     entry_in_force,
+    in_force_days_overlap,
     notice_shortfall,
     requirement,
     timeline,
@@ -248,3 +249,53 @@ def test_timeline_agrees_with_the_day_by_day_answer(entries: list[RuleEntry], da
     covering = [s for s in timeline(entries) if s.start <= day and (s.end is None or day <= s.end)]
     expected = entry_in_force(entries, on=day)
     assert (covering[0].entry if covering else None) == expected
+
+
+def test_a_period_starting_on_the_last_day_in_force_overlaps_and_the_next_day_does_not() -> None:
+    rule = [designation(D(2025, 8, 20), D(2026, 8, 5), D(2025, 8, 5))]
+    overlap = in_force_days_overlap(rule, Period(D(2026, 8, 5)))
+    assert overlap is not None
+    assert (overlap.start, overlap.end) == (D(2025, 8, 20), D(2026, 8, 5))
+    assert in_force_days_overlap(rule, Period(D(2026, 8, 6))) is None
+
+
+def test_a_period_ending_on_the_first_day_in_force_overlaps_and_the_day_before_does_not() -> None:
+    rule = [designation(D(2025, 8, 20), D(2026, 8, 5), D(2025, 8, 5))]
+    assert in_force_days_overlap(rule, Period(D(2025, 1, 1), D(2025, 8, 20))) is not None
+    assert in_force_days_overlap(rule, Period(D(2025, 1, 1), D(2025, 8, 19))) is None
+
+
+def test_a_withdrawn_stretch_is_no_overlap() -> None:
+    entries = [
+        designation(D(2025, 8, 20), D(2026, 8, 5), D(2025, 8, 5)),
+        withdrawal(D(2026, 1, 1), D(2025, 12, 1)),
+    ]
+    assert in_force_days_overlap(entries, Period(D(2026, 1, 1))) is None
+    assert in_force_days_overlap(entries, Period(D(2025, 12, 31))) is not None
+
+
+@pytest.mark.parametrize(
+    ("announced", "shortfall"),
+    [
+        (D(2025, 10, 8), 0),  # exactly the 15 days promised
+        (D(2025, 10, 1), 0),  # more than promised
+        (D(2025, 10, 9), 1),  # one day short
+        (D(2025, 10, 23), 15),  # on the day it takes effect
+        (D(2025, 10, 26), 18),  # three days after it took effect
+    ],
+)
+def test_notice_shortfall_counts_from_the_announcement_to_the_first_day(
+    announced: D, shortfall: int
+) -> None:
+    assert (
+        notice_shortfall(announced_on=announced, effective_from=D(2025, 10, 23), notice_days=15)
+        == shortfall
+    )
+
+
+def test_a_program_promising_no_notice_is_short_only_of_a_retroactive_announcement() -> None:
+    def short(announced: D) -> int:
+        return notice_shortfall(announced_on=announced, effective_from=D(2026, 1, 1), notice_days=0)
+
+    assert short(D(2026, 1, 1)) == 0
+    assert short(D(2026, 1, 5)) == 4

@@ -392,3 +392,95 @@ def test_every_seeded_entry_cites_a_source(seeded: None) -> None:
     for version in RuleVersion.objects.all():
         assert version.sources, version
         assert all(s["title"] for s in version.sources)
+
+
+def withdraw_on(rule_id: int, day: dt.date) -> Recorded:
+    return services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=day,
+        announced_on=D(2030, 2, 20),
+        reason="lifted",
+        sources=CITATION,
+        author=OFFICER,
+    )
+
+
+def test_a_designation_starting_on_the_last_day_of_a_rule_in_force_is_an_overlap(
+    pilot: Program,
+) -> None:
+    designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30)))
+    with pytest.raises(Conflict) as caught:
+        designate(pilot, period=Period(D(2030, 6, 30)))
+    assert caught.value.code == "rule_overlap"
+    assert designate(pilot, period=Period(D(2030, 7, 1))).version.effective_from == D(2030, 7, 1)
+
+
+def test_a_withdrawal_on_a_rules_last_day_is_allowed_and_the_day_after_is_not(
+    pilot: Program,
+) -> None:
+    rule_id = designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30))).version.rule_id
+    with pytest.raises(Conflict) as caught:
+        withdraw_on(rule_id, D(2030, 7, 1))
+    assert caught.value.code == "rule_not_in_force"
+    withdraw_on(rule_id, D(2030, 6, 30))
+    assert requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-06-29"
+    ).requirement.bond_required
+    assert not requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-06-30"
+    ).requirement.bond_required
+
+
+def test_an_amendment_from_a_rules_last_day_is_allowed_and_the_day_after_is_not(
+    pilot: Program,
+) -> None:
+    rule_id = designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30))).version.rule_id
+
+    def amend_from(day: dt.date) -> Recorded:
+        return services.rule_amend(
+            rule_id=rule_id,
+            terms=BOND,
+            effective_from=day,
+            announced_on=D(2030, 2, 20),
+            reason="r",
+            sources=CITATION,
+            author=OFFICER,
+        )
+
+    with pytest.raises(Conflict):
+        amend_from(D(2030, 7, 1))
+    assert amend_from(D(2030, 6, 30)).version.effective_to == D(2030, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("announced", "warning"),
+    [
+        (D(2030, 2, 14), ""),
+        (D(2030, 2, 15), "announced 14 days before it takes effect"),
+        (D(2030, 3, 1), "announced 0 days before it takes effect"),
+        (D(2030, 3, 4), "announced 3 days after it took effect"),
+    ],
+)
+def test_the_notice_warning_counts_from_the_announcement_even_on_or_after_the_start(
+    pilot: Program, announced: dt.date, warning: str
+) -> None:
+    recorded = designate(pilot, announced_on=announced)
+    expected = f"{warning}; Test pilot promises 15 days' notice" if warning else ""
+    assert recorded.version.notice_warning == expected
+    assert recorded.warnings == ([expected] if expected else [])
+
+
+def test_designation_counts_go_down_the_day_after_a_designation_ends(pilot: Program) -> None:
+    from visabond.policy.selectors import designation_counts
+
+    designate(pilot, "KEN", period=Period(D(2030, 3, 1), D(2030, 5, 31)))
+    ghana = designate(pilot, "GHA", period=Period(D(2030, 4, 1))).version.rule_id
+    withdraw_on(ghana, D(2030, 8, 1))
+    counts = designation_counts(issuer="USA", start=D(2030, 1, 1), end=D(2030, 12, 31))
+    assert counts == [
+        (D(2030, 1, 1), 0),
+        (D(2030, 3, 1), 1),
+        (D(2030, 4, 1), 2),
+        (D(2030, 6, 1), 1),
+        (D(2030, 8, 1), 0),
+    ]
