@@ -193,3 +193,14 @@ def test_a_head_reads_back_what_it_prints() -> None:
     head = Head(12, "ab" * 32)
     assert Head.parse(str(head)) == head
     assert Head.parse(f" 12:{'AB' * 32} ") == head
+
+
+def test_a_kept_head_adds_to_the_other_breaks_found() -> None:
+    links = chain(5)
+    kept = head_of(links)
+    links[1] = dataclasses.replace(links[1], content=links[1].content | {"actor": "mallory"})
+    assert problems(links[:4], head_of(links[:4]), expected=kept) == [
+        "2: content differs from what was recorded",
+        "5: the head kept outside the database records entry 5 but the trail ends at entry 4: "
+        "the newest entries were deleted",
+    ]

@@ -86,11 +86,34 @@ def test_unknown_currencies_and_codes_without_minor_units_are_refused(code: str)
     assert (caught.value.code, caught.value.field) == ("currency_unknown", "cap_currency")
 
 
-def test_a_money_value_refuses_a_float_and_excess_decimals() -> None:
-    with pytest.raises(InvalidInput):
-        Money(5000.5, "USD")  # type: ignore[arg-type]
-    with pytest.raises(InvalidInput):
-        Money(Decimal("1.5"), "JPY")
+@pytest.mark.parametrize(
+    ("amount", "currency", "code"),
+    [
+        (5000.5, "USD", "amount_not_decimal"),
+        (True, "USD", "amount_not_decimal"),
+        (Decimal("NaN"), "USD", "amount_not_decimal"),
+        (Decimal("1.5"), "JPY", "amount_precision"),
+        (Decimal("1E+15"), "USD", "amount_too_large"),
+    ],
+)
+def test_a_money_value_refuses_what_is_not_exact_money(
+    amount: object, currency: str, code: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Money(amount, currency)  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.field) == (code, "amount")
+
+
+def test_default_fields_name_the_amount_and_the_currency() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_amount("1.001", currency="USD")
+    assert caught.value.field == "amount"
+    with pytest.raises(InvalidInput) as caught:
+        Money.of("1", "ZZZ")
+    assert caught.value.field == "currency"
+    with pytest.raises(InvalidInput) as caught:
+        Money.from_json({"amount": "-1", "currency": "USD"})
+    assert caught.value.field == "amount"
 
 
 def test_arithmetic_within_a_currency() -> None:
@@ -105,7 +128,8 @@ def test_arithmetic_within_a_currency() -> None:
 def test_arithmetic_across_currencies_is_refused() -> None:
     with pytest.raises(CurrencyMismatch) as caught:
         usd("1") + xof("1")
-    assert caught.value.code == "currency_mismatch"
+    assert (caught.value.code, caught.value.field) == ("currency_mismatch", "currency")
+    assert "USD and XOF" in caught.value.message
     with pytest.raises(CurrencyMismatch):
         usd("1") - xof("1")
 
@@ -117,7 +141,27 @@ def test_a_rate_is_not_applied_without_a_rounding_rule() -> None:
         usd("10") * 1.5  # type: ignore[operator]
 
 
+def test_money_does_not_mix_with_plain_numbers() -> None:
+    with pytest.raises(TypeError):
+        1 + usd("1")  # type: ignore[operator]
+    for compare in (
+        lambda: usd("1") < 5,
+        lambda: usd("1") <= 5,
+        lambda: usd("1") > 5,
+        lambda: usd("1") >= 5,
+    ):
+        with pytest.raises(TypeError):
+            compare()
+
+
+def test_positive_means_more_than_zero() -> None:
+    assert usd("0.50").is_positive()
+    assert not usd("0").is_positive()
+
+
 def test_comparison_only_within_a_currency() -> None:
+    assert not usd("1") < usd("1")
+    assert not usd("1") > usd("1")
     assert usd("5000") < usd("10000") <= usd("10000")
     assert usd("15000") > usd("10000") >= usd("10000")
     assert min(usd("15000"), usd("10000")) == usd("10000")

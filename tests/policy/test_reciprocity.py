@@ -79,7 +79,7 @@ def test_a_source_port_without_a_mapping_is_refused() -> None:
     directive = Directive("MLI", "USA", {"B1/B2": "SHORT-STAY"}, {"BOS": "BKO"})
     with pytest.raises(InvalidInput) as caught:
         mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive)
-    assert caught.value.field == "port_mapping"
+    assert (caught.value.code, caught.value.field) == ("port_unmapped", "port_mapping")
     assert "JFK" in caught.value.message
 
 
@@ -93,7 +93,7 @@ def test_a_cap_in_another_currency_is_refused() -> None:
     )
     with pytest.raises(InvalidInput) as caught:
         mirror(US_RULE_FOR_MALIANS, source_visa_class="B1/B2", directive=directive)
-    assert caught.value.code == "cap_currency_mismatch"
+    assert (caught.value.code, caught.value.field) == ("cap_currency_mismatch", "cap")
 
 
 def test_a_directive_mirrors_only_the_counterparts_rules_for_its_own_nationals() -> None:
@@ -103,14 +103,14 @@ def test_a_directive_mirrors_only_the_counterparts_rules_for_its_own_nationals()
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "code", "field"),
     [
-        ({"counterpart": "MLI"}, "counterpart"),
-        ({"visa_class_mapping": {}}, "visa_class_mapping"),
-        ({"cap": usd(0)}, "cap"),
+        ({"counterpart": "MLI"}, "reciprocity_self", "counterpart"),
+        ({"visa_class_mapping": {}}, "visa_class_mapping_empty", "visa_class_mapping"),
+        ({"cap": usd(0)}, "cap_not_positive", "cap"),
     ],
 )
-def test_malformed_directives_are_refused(kwargs: dict[str, object], field: str) -> None:
+def test_malformed_directives_are_refused(kwargs: dict[str, object], code: str, field: str) -> None:
     base: dict[str, object] = {
         "issuer": "MLI",
         "counterpart": "USA",
@@ -119,7 +119,7 @@ def test_malformed_directives_are_refused(kwargs: dict[str, object], field: str)
     }
     with pytest.raises(InvalidInput) as caught:
         Directive(**(base | kwargs))  # type: ignore[arg-type]
-    assert caught.value.field == field
+    assert (caught.value.code, caught.value.field) == (code, field)
 
 
 def capped_at(amount: int) -> Directive:

@@ -224,7 +224,8 @@ def test_a_bond_rule_in_a_zero_decimal_currency_names_that_currency() -> None:
 def test_a_period_ending_before_it_starts_is_refused() -> None:
     with pytest.raises(InvalidInput) as caught:
         Period(D(2025, 10, 23), D(2025, 10, 22))
-    assert caught.value.field == "effective_to"
+    assert (caught.value.code, caught.value.field) == ("period_inverted", "effective_to")
+    assert Period(D(2025, 10, 23), D(2025, 10, 23)).contains(D(2025, 10, 23))
 
 
 days = st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31))
@@ -299,3 +300,51 @@ def test_a_program_promising_no_notice_is_short_only_of_a_retroactive_announceme
 
     assert short(D(2026, 1, 1)) == 0
     assert short(D(2026, 1, 5)) == 4
+
+
+def test_an_entry_announced_after_the_known_on_day_does_not_hide_one_announced_before() -> None:
+    later_first = [
+        RuleEntry(1, 2, Action.AMEND, Period(D(2025, 9, 1)), D(2025, 8, 25), BOND),
+        designation(D(2025, 8, 20), None, D(2025, 8, 5)),
+    ]
+    found = entry_in_force(later_first, on=D(2025, 9, 2), known_on=D(2025, 8, 10))
+    assert found is not None
+    assert found.version == 1
+
+
+def test_the_timeline_as_known_on_a_day_counts_what_was_announced_that_day() -> None:
+    known = timeline(MALI, known_on=D(2025, 10, 8))
+    assert [(s.start, s.end) for s in known] == [(D(2025, 10, 23), D(2026, 8, 5))]
+    assert timeline(MALI, known_on=D(2025, 10, 7)) == []
+
+
+def test_an_overlap_is_found_past_a_stretch_that_ended_before_the_period() -> None:
+    entries = [
+        designation(D(2025, 1, 1), D(2025, 3, 31), D(2024, 12, 1)),
+        RuleEntry(1, 2, Action.AMEND, Period(D(2025, 6, 1), D(2025, 12, 31)), D(2025, 5, 1), BOND),
+    ]
+    overlap = in_force_days_overlap(entries, Period(D(2025, 7, 1)))
+    assert overlap is not None
+    assert overlap.start == D(2025, 6, 1)
+
+
+def test_a_requirement_as_known_on_a_day_ignores_later_announcements() -> None:
+    rules = {(1, "B1/B2"): MALI[:1]}
+    assert requirement(rules, visa_class="B1/B2", on=D(2025, 10, 24)).bond_required
+    assert not requirement(
+        rules, visa_class="B1/B2", on=D(2025, 10, 24), known_on=D(2025, 10, 7)
+    ).bond_required
+
+
+def test_a_requirement_with_nothing_in_force_has_no_entry() -> None:
+    found = requirement({}, visa_class="B1/B2", on=D(2025, 10, 24))
+    assert (found.entry, found.measures, found.bond_required) == (None, (), False)
+    assert not found.issuance_suspended
+
+
+def test_between_two_all_classes_measures_the_later_announced_decides() -> None:
+    earlier = [RuleEntry(1, 1, Action.DESIGNATE, Period(D(2025, 8, 20)), D(2025, 8, 5), BOND)]
+    later = [RuleEntry(2, 1, Action.DESIGNATE, Period(D(2025, 10, 10)), D(2025, 10, 9), SUSPENDED)]
+    found = requirement({(1, "*"): earlier, (2, "*"): later}, visa_class="B1/B2", on=D(2025, 11, 1))
+    assert found.entry == later[0]
+    assert found.measures == (later[0], earlier[0])
