@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -27,6 +28,40 @@ CITED = [Source("notice")]
 TERMS = RuleTerms(bond_required=True, amounts=(usd(5000),), standard_amount=usd(5000))
 PROGRAM = Program(code="p", issuer="USA", name="P", legal_basis="", notice_days=0)
 
+DESIGNATION: dict[str, Any] = {
+    "program": PROGRAM,
+    "nationality": "KEN",
+    "visa_class": "B1/B2",
+    "terms": TERMS,
+    "period": Period(D(2030, 1, 1)),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+WITHDRAWAL: dict[str, Any] = {
+    "rule_id": 1,
+    "effective_from": D(2030, 1, 1),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+AMENDMENT: dict[str, Any] = WITHDRAWAL | {"terms": TERMS}
+DIRECTIVE: dict[str, Any] = {
+    "program": PROGRAM,
+    "counterpart": "MLI",
+    "visa_class_mapping": {"SHORT-STAY": "B1/B2"},
+    "port_mapping": {"BKO": "JFK"},
+    "cap": None,
+    "mode": Mode.ADOPTED,
+    "effective_from": D(2030, 1, 1),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+
 ENTRY_POINTS: dict[str, Callable[[], object]] = {
     "program_register": lambda: services.program_register(
         code="p",
@@ -39,47 +74,10 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
         sources=CITED,
         author=WHO,
     ),
-    "rule_designate": lambda: services.rule_designate(
-        program=PROGRAM,
-        nationality="KEN",
-        visa_class="B1/B2",
-        terms=TERMS,
-        period=Period(D(2030, 1, 1)),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
-    "rule_amend": lambda: services.rule_amend(
-        rule_id=1,
-        terms=TERMS,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
-    "rule_withdraw": lambda: services.rule_withdraw(
-        rule_id=1,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
-    "directive_adopt": lambda: reciprocity_services.directive_adopt(
-        program=PROGRAM,
-        counterpart="MLI",
-        visa_class_mapping={},
-        port_mapping={},
-        cap=None,
-        mode=Mode.ADOPTED,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
+    "rule_designate": lambda: services.rule_designate(**DESIGNATION),
+    "rule_amend": lambda: services.rule_amend(**AMENDMENT),
+    "rule_withdraw": lambda: services.rule_withdraw(**WITHDRAWAL),
+    "directive_adopt": lambda: reciprocity_services.directive_adopt(**DIRECTIVE),
     "reciprocity_review_approve": lambda: reciprocity_services.reciprocity_review_approve(
         review_id=1, reason="r", author=WHO
     ),
@@ -109,48 +107,11 @@ STEPS: dict[str, Callable[[], object]] = {
     "audit_record": lambda: audit_record(
         AuditAction.PROGRAM_REGISTERED, subject=PROGRAM, actor="test"
     ),
-    "designation_append": lambda: rule_versions.designation_append(
-        program=PROGRAM,
-        nationality="KEN",
-        visa_class="B1/B2",
-        terms=TERMS,
-        period=Period(D(2030, 1, 1)),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
-    "amendment_append": lambda: rule_versions.amendment_append(
-        rule_id=1,
-        terms=TERMS,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
-    "withdrawal_append": lambda: rule_versions.withdrawal_append(
-        rule_id=1,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
+    "designation_append": lambda: rule_versions.designation_append(**DESIGNATION),
+    "amendment_append": lambda: rule_versions.amendment_append(**AMENDMENT),
+    "withdrawal_append": lambda: rule_versions.withdrawal_append(**WITHDRAWAL),
     "rule_version_mirror": lambda: mirroring.rule_version_mirror(RuleVersion(), author=WHO),
-    "directive_record": lambda: reciprocity_services.directive_record(
-        program=PROGRAM,
-        counterpart="MLI",
-        visa_class_mapping={"SHORT-STAY": "B1/B2"},
-        port_mapping={"BKO": "JFK"},
-        cap=None,
-        mode=Mode.ADOPTED,
-        effective_from=D(2030, 1, 1),
-        announced_on=D(2030, 1, 1),
-        reason="r",
-        sources=CITED,
-        author=WHO,
-    ),
+    "directive_record": lambda: reciprocity_services.directive_record(**DIRECTIVE),
 }
 
 
