@@ -114,7 +114,8 @@ class AllowedAmount(models.Model):
     money = MoneyColumns("amount", "currency")
 
     class Meta:
-        ordering = ["version_id", "amount"]
+        # No default ordering: `records.terms_of` sorts the few amounts of a version itself,
+        # and the requirement lookup's prefetch is cheaper without an ORDER BY.
         constraints = [
             *money_constraints("allowed_amount", positive=True),
             models.UniqueConstraint(fields=["version", "amount"], name="allowed_amount_once"),

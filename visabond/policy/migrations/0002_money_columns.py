@@ -57,9 +57,6 @@ class Migration(migrations.Migration):
                 ('currency', visabond.core.money_columns.CurrencyField(max_length=3)),
                 ('is_standard', models.BooleanField(default=False)),
             ],
-            options={
-                'ordering': ['version_id', 'amount'],
-            },
         ),
         migrations.AddField(
             model_name='allowedamount',
