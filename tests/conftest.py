@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from visabond.core.money import Money
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Third-party samples live beside a developer's checkout, never inside the project:
 # a user's clone has no shared/, so tests that read them skip.
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+
+
+def shipped_timeline() -> dict[str, Any]:
+    """The real timeline as the package ships it (visabond/policy/seed/timeline.json)."""
+    text = resources.files("visabond.policy.seed").joinpath("timeline.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def usd(amount: int | str) -> Money:
+    """An amount in US dollars, the currency of the US pilot's bonds."""
+    return Money(Decimal(amount), "USD")
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +50,7 @@ PASSWORD = "a-long-test-password-1"
 @pytest.fixture
 def people(db: None) -> dict[str, object]:
     """One account per role that the registry knows, plus one with no role."""
-    from django.contrib.auth.models import User
-
+    from visabond.accounts.models import User
     from visabond.accounts.roles import Role
     from visabond.accounts.services import user_create
 

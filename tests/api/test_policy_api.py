@@ -104,6 +104,8 @@ DESIGNATION = {
     "announced_on": "2026-02-01",
     "reason": "test designation",
     "sources": [{"title": "Test notice", "url": "https://example.org/notice"}],
+    # The pilot ends on 2026-08-05: every designation in it takes effect before today.
+    "confirm_past": True,
     "terms": {
         "bond_required": True,
         "amounts": ["5000", "10000", "15000"],
@@ -152,6 +154,7 @@ def test_amending_and_withdrawing_through_the_api_keeps_every_version(server: st
         "reason": "raise",
         "sources": [{"title": "Notice 2"}],
         "terms": DESIGNATION["terms"] | {"amounts": ["15000"], "standard_amount": "15000"},
+        "confirm_past": True,
     }
     assert session.post_json(f"/api/v1/policy/rules/{rule_id}/amendments", amend).status == 201
     withdraw = {
@@ -159,6 +162,7 @@ def test_amending_and_withdrawing_through_the_api_keeps_every_version(server: st
         "announced_on": "2026-05-15",
         "reason": "lifted",
         "sources": [{"title": "Notice 3"}],
+        "confirm_past": True,
     }
     response = session.post_json(f"/api/v1/policy/rules/{rule_id}/withdrawals", withdraw)
     assert response.status == 201
@@ -409,3 +413,24 @@ def test_acknowledging_and_rejecting_need_a_reason(server: str) -> None:
         f"/api/v1/policy/reciprocity/reviews/{review['id']}/approve", {"reason": "follow"}
     )
     assert_error_shape(approved, 422, "effective_in_past_unconfirmed", "effective_from")
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "acknowledge"])
+def test_deciding_a_review_that_does_not_exist_is_a_404_naming_the_review(
+    server: str, decision: str
+) -> None:
+    response = as_role(server, "policy_officer").post_json(
+        f"/api/v1/policy/reciprocity/reviews/999999/{decision}", {"reason": "r"}
+    )
+    assert response.status == 404, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("review_not_found", "review_id")
+
+
+def test_acknowledging_a_pending_review_is_refused_with_409(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    pending = session.get("/api/v1/policy/reciprocity/reviews").json()[0]
+    response = session.post_json(
+        f"/api/v1/policy/reciprocity/reviews/{pending['id']}/acknowledge", {"reason": "seen"}
+    )
+    assert response.status == 409
+    assert response.json()["code"] == "review_not_applied"

@@ -62,6 +62,7 @@ def test_policy_officer_designates_a_country_and_handles_the_reciprocity_review(
     page.fill("#id_announced_on", "2026-02-20")
     page.fill("#id_reason", "Designation for the end-to-end journey")
     page.fill("#id_source_title", "End-to-end notice")
+    page.check("#id_confirm_past")
     page.click("#designate-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Designation recorded.")
     expect(page.locator(".messages")).to_contain_text("promises 15 days' notice")

@@ -140,9 +140,9 @@ def test_no_seeded_rule_warns_of_a_notice_it_did_not_miss() -> None:
 
 
 def test_every_seeded_announcement_date_is_the_date_of_one_of_its_sources() -> None:
-    from visabond.policy.seed.loader import default_timeline
+    from tests.conftest import shipped_timeline
 
-    timeline = default_timeline()
+    timeline = shipped_timeline()
     for step in timeline["steps"]:
         if "sources" not in step:
             continue

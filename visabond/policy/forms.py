@@ -16,8 +16,13 @@ from visabond.core.countries import all_countries, fold
 from visabond.core.country_names import listed_name
 from visabond.core.errors import VisabondError
 from visabond.core.money import parse_amount, validate_currency
-from visabond.policy.models import Program
-from visabond.policy.services import NOTES_MAX, REASON_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
+from visabond.policy.models import (
+    NOTES_MAX,
+    REASON_MAX,
+    SOURCE_TITLE_MAX,
+    SOURCE_URL_MAX,
+    Program,
+)
 from visabond.policy.visa_classes import visa_classes
 from visabond.web.widgets import DateInput, FastSelect, Group, Option
 
@@ -116,6 +121,11 @@ class DecisionForm(forms.Form):
         required=False,
         assume_scheme="https",
         max_length=SOURCE_URL_MAX,
+    )
+    # A date before today changes answers already given: the services refuse it unless
+    # the person deciding confirms it (`effective_in_past_unconfirmed`).
+    confirm_past = forms.BooleanField(
+        label=_("I confirm the effective date, although it has passed"), required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -224,10 +234,25 @@ class WithdrawForm(DecisionForm):
 
 
 class ReviewDecisionForm(forms.Form):
-    """A decision on a reciprocity review: always with a reason; a past date only if confirmed."""
+    """A decision on a reciprocity review: always with a reason; a past date only if confirmed.
 
+    "preview" recomputes the public answer for the date chosen and needs no reason.
+    """
+
+    review_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[
+            ("preview", _("Preview")),
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("acknowledge", _("Acknowledge")),
+        ]
+    )
     reason = forms.CharField(
-        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     effective_from = forms.DateField(
         label=_("Effective from"),
@@ -239,6 +264,13 @@ class ReviewDecisionForm(forms.Form):
     confirm_past = forms.BooleanField(
         label=_("I confirm the effective date, although it has passed"), required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") not in (None, "preview") and not cleaned.get("reason"):
+            # The services refuse it too (`reason_missing`); said here, beside the field.
+            self.add_error("reason", gettext("Say why: a reason is required."))
+        return cleaned
 
 
 def parse_mapping(text: str, *, field: str) -> dict[str, str]:
@@ -258,6 +290,8 @@ def parse_mapping(text: str, *, field: str) -> dict[str, str]:
 
 
 class DirectiveForm(DecisionForm):
+    # Adopting a directive changes no answer by itself: its mirrors come up for review.
+    confirm_past = None  # type: ignore[assignment]
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )

@@ -157,7 +157,7 @@ def requirement_summary(requirement: Requirement) -> str:
     """One line for a console: the bond and its amounts, or none, and any suspension."""
     terms = requirement.terms
     if terms is not None and terms.bond_required and terms.currency:
-        amounts = ", ".join(money_text(str(a), terms.currency) for a in terms.amounts)
+        amounts = ", ".join(money_text(a.as_string(), a.currency) for a in terms.amounts)
         text = _("a bond is required (%(amounts)s)") % {"amounts": amounts}
     else:
         text = _("no bond is required")

@@ -6,11 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-# Limits on text a person types; the registry's columns hold no more (see models.py).
-REASON_MAX = 2000
-NOTES_MAX = 2000
-SOURCE_TITLE_MAX = 400
-SOURCE_URL_MAX = 2000
+from visabond.policy.models import NOTES_MAX, REASON_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
 
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 COUNTRY = Field(

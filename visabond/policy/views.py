@@ -33,7 +33,7 @@ from visabond.policy.forms import (
     add_service_error,
     visa_classes_by_issuer,
 )
-from visabond.policy.inputs import terms_from_input
+from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import Program, ReviewStatus
 from visabond.policy.presenters import (
     day_text,
@@ -90,7 +90,7 @@ def _require(request: HttpRequest, *roles: Role) -> None:
 
 
 def _author(request: HttpRequest) -> Author:
-    return Author(request.user.get_username(), request.user.pk)
+    return Author.of(request.user)
 
 
 @login_required
@@ -216,10 +216,10 @@ def _current_terms(history: selectors.RuleHistory) -> dict[str, Any]:
     terms = current.terms
     return {
         "bond_required": terms.bond_required,
-        "amounts": ", ".join(format(a, "f") for a in terms.amounts),
+        "amounts": ", ".join(a.as_string() for a in terms.amounts),
         "standard_amount": ""
         if terms.standard_amount is None
-        else format(terms.standard_amount, "f"),
+        else terms.standard_amount.as_string(),
         "currency": terms.currency or "",
         "entries": terms.visa.entries,
         "validity_days": terms.visa.validity_days,
@@ -263,6 +263,7 @@ def _amend(request: HttpRequest, form: AmendForm, rule_id: int) -> bool:
             reason=data["reason"],
             sources=_sources(form),
             author=_author(request),
+            confirm_past=data["confirm_past"],
         ),
         _("Amendment recorded as version %(v)s."),
     )
@@ -281,6 +282,7 @@ def _withdraw(request: HttpRequest, form: WithdrawForm, rule_id: int) -> bool:
             reason=data["reason"],
             sources=_sources(form),
             author=_author(request),
+            confirm_past=data["confirm_past"],
         ),
         _("Withdrawal recorded as version %(v)s."),
     )
@@ -306,6 +308,7 @@ def rule_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 sources=_sources(form),
                 author=_author(request),
+                confirm_past=data["confirm_past"],
             ),
             _("Designation recorded."),
         )
@@ -322,24 +325,37 @@ def reviews(request: HttpRequest) -> HttpResponse:
     chosen; "Preview" recomputes it without recording anything.
     """
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    status = 200
+    posted: ReviewDecisionForm | None = None
     posted_id = None
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
-        posted_id = int(request.POST.get("review_id", "0") or 0)
-    cards = []
-    for review in selectors.review_queue():
-        form = ReviewDecisionForm(
-            request.POST if review.pk == posted_id else None, auto_id=f"id_review{review.pk}_%s"
-        )
-        effective_from = None
-        if form.is_bound and form.is_valid():
-            effective_from = form.cleaned_data["effective_from"]
-            decision = request.POST.get("decision", "")
-            if decision != "preview" and _decide(request, form, review.pk, decision):
+        raw_id = request.POST.get("review_id", "")
+        posted_id = int(raw_id) if raw_id.isdigit() else None
+        posted = ReviewDecisionForm(request.POST, auto_id=f"id_review{posted_id}_%s")
+        if not posted.is_valid():
+            status = 422
+        elif posted.cleaned_data["decision"] != "preview":
+            refusal = _decide(request, posted)
+            if refusal is None:
                 return redirect("console-reviews")
+            status = refusal.http_status
+    queue = selectors.review_queue()
+    if posted is not None and posted_id not in {r.pk for r in queue}:
+        # No card to show the errors beside (an unknown or malformed review id): say them above.
+        for name, errors in posted.errors.items():
+            messages.error(request, f"{name}: {' '.join(str(e) for e in errors)}")
+    cards = []
+    for review in queue:
+        form = (
+            posted
+            if posted is not None and review.pk == posted_id
+            else ReviewDecisionForm(auto_id=f"id_review{review.pk}_%s")
+        )
         preview = None
         if review.status == ReviewStatus.PENDING:
-            found = selectors.review_preview(review, effective_from=effective_from)
+            chosen = form.cleaned_data.get("effective_from") if form.is_bound else None
+            found = selectors.review_preview(review, effective_from=chosen)
             preview = {
                 "on": found.on,
                 "visa_class": found.visa_class,
@@ -352,11 +368,15 @@ def reviews(request: HttpRequest) -> HttpResponse:
         request,
         "policy/reviews.html",
         {"cards": cards, "can_edit": has_role(request.user, Role.POLICY_OFFICER)},
+        status=status,
     )
 
 
-def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int, decision: str) -> bool:
+def _decide(request: HttpRequest, form: ReviewDecisionForm) -> VisabondError | None:
+    """Apply the decision; a refusal is added to the form beside its field and returned, so
+    the page carries its status."""
     data, author = form.cleaned_data, _author(request)
+    review_id, decision = data["review_id"], data["decision"]
     try:
         if decision == "approve":
             reciprocity_services.reciprocity_review_approve(
@@ -371,18 +391,15 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int, deci
             reciprocity_services.reciprocity_review_reject(
                 review_id=review_id, reason=data["reason"], author=author
             )
-        elif decision == "acknowledge":
+        else:
             reciprocity_services.reciprocity_review_acknowledge(
                 review_id=review_id, author=author, reason=data["reason"]
             )
-        else:
-            form.add_error(None, _("Choose approve, reject or acknowledge."))
-            return False
     except VisabondError as error:
         add_service_error(form, error)
-        return False
+        return error
     messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
-    return True
+    return None
 
 
 @login_required
@@ -398,8 +415,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
                 counterpart=data["counterpart"],
                 visa_class_mapping=data["visa_class_mapping"],
                 port_mapping=data["port_mapping"],
-                cap=data["cap"],
-                cap_currency=data["cap_currency"] if data["cap"] is not None else None,
+                cap=cap_from_input(data["cap"], data["cap_currency"]),
                 mode=Mode(data["mode"]),
                 effective_from=data["effective_from"],
                 announced_on=data["announced_on"],
