@@ -112,6 +112,14 @@ def test_console_lists_every_rule_with_its_status_and_the_designation_chart() ->
     assert "1 reciprocity review is waiting" in text
 
 
+def test_a_rules_history_shows_each_versions_amounts_and_standard() -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    page = signed_in("auditor").get(f"/console/rules/{rule.pk}/").content.decode()
+    versions = page[page.index('id="versions"') : page.index("</table>")]
+    assert "5,000.00 USD, 10,000.00 USD, 15,000.00 USD (standard 10,000.00 USD)" in versions
+    assert "BOS JFK IAD" in versions
+
+
 def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:
     rule = Rule.objects.get(issuer="USA", nationality="MLI")
     client = signed_in("auditor")

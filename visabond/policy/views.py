@@ -21,7 +21,7 @@ from visabond.core import clock
 from visabond.core.countries import country, localized_name
 from visabond.core.country_names import country_name
 from visabond.core.errors import NotFound, VisabondError
-from visabond.policy import reciprocity_services, selectors, services
+from visabond.policy import reciprocity_services, records, selectors, services
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
@@ -191,6 +191,7 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
         "policy/rule_detail.html",
         {
             "history": history,
+            "versions": [(v, records.terms_of(v)) for v in history.versions],
             "country": country(history.rule.nationality).name,
             "can_edit": can_edit,
             "withdrawn": withdrawn,
