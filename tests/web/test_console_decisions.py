@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -29,8 +31,21 @@ def test_approving_needs_a_reason_shown_beside_its_field() -> None:
         "/console/reciprocity/", {"review_id": str(review.pk), "decision": "approve", "reason": ""}
     )
     html = page.content.decode()
-    assert f'id="id_review{review.pk}_reason_error"' in html
+    assert page.status_code == 422
+    assert reason_error(html, review.pk) == "Say why: a reason is required."
     assert pending().pk == review.pk
+
+
+def reason_error(html: str, review_id: int) -> str:
+    """The text of the error list beside review `review_id`'s reason field."""
+    found = re.search(
+        rf'<div class="field invalid"><label for="id_review{review_id}_reason">.*?'
+        rf'<ul class="errorlist" id="id_review{review_id}_reason_error"><li>(.*?)</li>',
+        html,
+        re.S,
+    )
+    assert found, "no error beside the reason field"
+    return found.group(1)
 
 
 def test_a_past_effective_date_needs_confirmation_and_is_flagged_in_the_audit() -> None:
