@@ -178,11 +178,15 @@ FRENCH = {
     "; visa issuance suspended": " ; délivrance des visas suspendue",
     "The public answer if approved": "La réponse publique en cas d'approbation",
     "From %(day)s, for %(visa)s: %(after)s (today's answer for that day: %(before)s).": "À partir du %(day)s, pour %(visa)s : %(after)s (réponse actuelle pour ce jour : %(before)s).",
-    "This date has passed: approving changes answers already given, and needs your confirmation.": "Cette date est passée : approuver modifie des réponses déjà données, et demande votre confirmation.",
     "Preview": "Aperçu",
+    "Preview the public answer": "Voir la réponse publique",
+    "The public answer once recorded": "La réponse publique une fois la décision enregistrée",
+    "This date has passed: recording changes answers already given, and needs your confirmation.": "Cette date est passée : enregistrer modifie des réponses déjà données, et demande votre confirmation.",
+    "Check the public answer this decision gives with these values, then record it.": "Vérifiez la réponse publique que donne cette décision avec ces valeurs, puis enregistrez-la.",
+    "Check the public answer for the dates chosen, then approve.": "Vérifiez la réponse publique pour les dates choisies, puis approuvez.",
+    "Say why: a reason is required.": "Dites pourquoi : un motif est exigé.",
     "This rule was withdrawn: there is nothing left to amend or withdraw. Designate the nationality anew to restore a requirement.": "Cette règle a été retirée : il n'y a plus rien à modifier ni à retirer. Désignez à nouveau la nationalité pour rétablir une exigence.",
     "This rule was withdrawn; designate anew instead.": "Cette règle a été retirée ; désignez à nouveau.",
-    "Choose approve, reject or acknowledge.": "Choisissez approuver, rejeter ou prendre acte.",
 }
 # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
 IN_CONTEXT = {
@@ -216,6 +220,9 @@ def main() -> None:
     catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
     catalogue.metadata["Language"] = "fr"
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    # Messages the code no longer has (makemessages keeps them as "#~") go.
+    for entry in catalogue.obsolete_entries():
+        catalogue.remove(entry)
     missing = []
     for entry in catalogue:
         if "fuzzy" in entry.flags:

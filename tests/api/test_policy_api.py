@@ -396,6 +396,18 @@ def test_an_announcement_date_in_the_future_is_refused(server: str) -> None:
     assert_error_shape(response, 422, "announced_in_future", "announced_on")
 
 
+def test_a_designation_effective_before_today_needs_confirm_past(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    unconfirmed = {k: v for k, v in DESIGNATION.items() if k != "confirm_past"}
+    response = session.post_json("/api/v1/policy/rules", unconfirmed)
+    assert_error_shape(response, 422, "effective_in_past_unconfirmed", "effective_from")
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+    confirmed = session.post_json("/api/v1/policy/rules", DESIGNATION)
+    assert confirmed.status == 201, confirmed.text
+    event = AuditEvent.objects.filter(action="rule.designated").latest("sequence")
+    assert event.details["effective_in_past"] is True
+
+
 def test_a_reason_longer_than_the_limit_is_refused_by_the_schema(server: str) -> None:
     response = as_role(server, "policy_officer").post_json(
         "/api/v1/policy/rules", DESIGNATION | {"reason": "x" * 200_000}

@@ -61,6 +61,15 @@ def test_every_page_has_no_serious_or_critical_axe_finding(page: Page, app_url: 
         page.goto(app_url + path)
         found[path] = serious_violations(page)
         screenshot(page, f"axe-console-{number}")
+    # A decision's preview, with its past-date warning and confirmation.
+    page.goto(app_url + str(rule_link))
+    page.fill("#id_withdraw-effective_from", "2026-03-01")
+    page.fill("#id_withdraw-reason", "Checking the preview")
+    page.fill("#id_withdraw-source_title", "Notice")
+    page.click("#withdraw-form button[value=preview]")
+    expect(page.locator("#withdraw-preview")).to_be_visible()
+    found["withdrawal preview"] = serious_violations(page)
+    screenshot(page, "axe-console-withdrawal-preview")
     assert {path: v for path, v in found.items() if v} == {}
 
 

@@ -222,6 +222,67 @@ def test_withdrawing_twice_is_refused(pilot: Program) -> None:
         )
 
 
+def test_a_designation_effective_before_today_needs_confirmation_and_nothing_is_written(
+    pilot: Program,
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        designate(pilot, confirm_past=False)
+    assert (refused.value.code, refused.value.field) == (
+        "effective_in_past_unconfirmed",
+        "effective_from",
+    )
+    assert not Rule.objects.exists()
+    assert not AuditEvent.objects.filter(action="rule.designated").exists()
+
+
+@pytest.mark.parametrize("change", ["amend", "withdraw"])
+def test_amending_or_withdrawing_from_a_past_day_needs_confirmation_and_is_flagged(
+    pilot: Program, change: str
+) -> None:
+    rule_id = designate(pilot).version.rule_id
+    decide = {
+        "amend": lambda confirm: services.rule_amend(
+            rule_id=rule_id,
+            terms=BOND,
+            effective_from=D(2030, 5, 1),
+            announced_on=D(2030, 4, 1),
+            reason="new terms",
+            sources=CITATION,
+            author=OFFICER,
+            confirm_past=confirm,
+        ),
+        "withdraw": lambda confirm: services.rule_withdraw(
+            rule_id=rule_id,
+            effective_from=D(2030, 5, 1),
+            announced_on=D(2030, 4, 1),
+            reason="dropped",
+            sources=CITATION,
+            author=OFFICER,
+            confirm_past=confirm,
+        ),
+    }[change]
+    with pytest.raises(InvalidInput) as refused:
+        decide(False)
+    assert refused.value.code == "effective_in_past_unconfirmed"
+    assert RuleVersion.objects.filter(rule_id=rule_id).count() == 1
+    recorded = decide(True)
+    event = AuditEvent.objects.filter(action__in=["rule.amended", "rule.withdrawn"]).get()
+    assert event.subject_id == str(recorded.version.pk)
+    assert event.details["effective_in_past"] is True
+
+
+def test_a_decision_from_today_on_needs_no_confirmation_and_is_not_flagged(
+    pilot: Program, today_is: Any
+) -> None:
+    today_is(D(2030, 2, 15))
+    recorded = designate(pilot, confirm_past=False)
+    event = AuditEvent.objects.filter(action="rule.designated").get()
+    assert (recorded.version.effective_from, event.details["effective_in_past"]) == (
+        D(2030, 3, 1),
+        False,
+    )
+
+
 def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Program) -> None:
     rule_id = designate(pilot).version.rule_id
     services.rule_withdraw(

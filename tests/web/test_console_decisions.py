@@ -5,20 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.web.console import previewed_digest, signed_in
 from visabond.audit.models import AuditEvent
-from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
+from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 
 pytestmark = pytest.mark.usefixtures("seeded", "people")
 
 
 def officer() -> Client:
-    client = Client()
-    request = RequestFactory().post("/accounts/login/")
-    assert client.login(request=request, username="policy_officer", password=PASSWORD)
-    return client
+    return signed_in("policy_officer")
 
 
 def pending() -> ReciprocityReview:
@@ -48,18 +45,167 @@ def reason_error(html: str, review_id: int) -> str:
     return found.group(1)
 
 
+def card_digest(html: str, review_id: int) -> str:
+    """The preview digest in review `review_id`'s card."""
+    return previewed_digest(html[html.index(f'id="review-{review_id}"') :])
+
+
 def test_a_past_effective_date_needs_confirmation_and_is_flagged_in_the_audit() -> None:
-    review = pending()
-    fields = {"review_id": str(review.pk), "decision": "approve", "reason": "Mali lifts"}
-    refused = officer().post("/console/reciprocity/", fields)
+    review, client = pending(), officer()
+    digest = card_digest(client.get("/console/reciprocity/").content.decode(), review.pk)
+    fields = {
+        "review_id": str(review.pk),
+        "decision": "approve",
+        "reason": "Mali lifts",
+        "previewed": digest,
+    }
+    refused = client.post("/console/reciprocity/", fields)
+    assert refused.status_code == 422
     assert f'id="id_review{review.pk}_effective_from_error"' in refused.content.decode()
     assert "confirm that the date is meant" in refused.content.decode()
     assert pending().pk == review.pk
-    done = officer().post("/console/reciprocity/", fields | {"confirm_past": "on"})
+    done = client.post("/console/reciprocity/", fields | {"confirm_past": "on"})
     assert done.status_code == 302
     event = AuditEvent.objects.filter(action="reciprocity.mirror_approved").latest("sequence")
     assert event.details["effective_in_past"] is True
     assert event.details["reason"] == "Mali lifts"
+
+
+def test_approving_dates_not_previewed_shows_their_answer_and_records_nothing() -> None:
+    review, client = pending(), officer()
+    digest = card_digest(client.get("/console/reciprocity/").content.decode(), review.pk)
+    fields = {
+        "review_id": str(review.pk),
+        "decision": "approve",
+        "reason": "Mali lifts its measure in March",
+        "effective_from": "2026-03-01",
+        "confirm_past": "on",
+    }
+    unseen = client.post("/console/reciprocity/", fields | {"previewed": digest})
+    html = unseen.content.decode()
+    assert "From 2026-03-01, for SHORT-STAY: no bond is required" in html
+    assert pending().pk == review.pk
+    done = client.post(
+        "/console/reciprocity/", fields | {"previewed": card_digest(html, review.pk)}
+    )
+    assert done.status_code == 302
+    mirror = RuleVersion.objects.filter(rule__issuer="MLI").latest("recorded_at")
+    assert (mirror.action, mirror.effective_from.isoformat()) == ("withdraw", "2026-03-01")
+
+
+DESIGNATION = {
+    "program": "",  # set per test: the pilot's primary key
+    "nationality": "KEN",
+    "visa_class": "B1/B2",
+    "bond_required": "on",
+    "amounts": "5000, 10000, 15000",
+    "standard_amount": "10000",
+    "currency": "USD",
+    "entries": "1",
+    "validity_days": "90",
+    "max_stay_days": "30",
+    "ports": "BOS JFK IAD",
+    "effective_from": "2026-03-01",
+    "announced_on": "2026-02-10",
+    "reason": "Kenya added to the pilot",
+    "source_title": "Test notice",
+}
+
+
+def designation() -> dict[str, str]:
+    return DESIGNATION | {"program": str(Program.objects.get(code="us-visa-bond-pilot").pk)}
+
+
+def test_designating_shows_the_public_answer_first_and_records_nothing_until_asked() -> None:
+    client = officer()
+    page = client.post("/console/rules/new/", designation() | {"designate": "preview"})
+    html = page.content.decode()
+    assert 'id="designate-preview"' in html
+    assert (
+        "From 2026-03-01, for B1/B2: a bond is required (5,000 USD, 10,000 USD, 15,000 USD) "
+        "(today's answer for that day: no bond is required)"
+    ) in html
+    assert "This date has passed" in html
+    assert 'name="confirm_past"' in html
+    assert not Rule.objects.filter(nationality="KEN").exists()
+
+
+def test_a_designation_with_a_past_date_needs_confirmation_and_its_audit_says_so() -> None:
+    client = officer()
+    html = client.post("/console/rules/new/", designation() | {"designate": "preview"})
+    fields = designation() | {
+        "designate": "record",
+        "previewed": previewed_digest(html.content.decode()),
+    }
+    refused = client.post("/console/rules/new/", fields).content.decode()
+    assert 'id="id_effective_from_error"' in refused
+    assert "confirm that the date is meant" in refused
+    assert not Rule.objects.filter(nationality="KEN").exists()
+    done = client.post("/console/rules/new/", fields | {"confirm_past": "on"})
+    assert done.status_code == 302
+    event = AuditEvent.objects.filter(action="rule.designated").latest("sequence")
+    assert event.details["effective_in_past"] is True
+
+
+def test_a_designation_changed_after_its_preview_is_previewed_again_not_recorded() -> None:
+    client = officer()
+    html = client.post("/console/rules/new/", designation() | {"designate": "preview"})
+    changed = designation() | {
+        "amounts": "15000",
+        "standard_amount": "15000",
+        "confirm_past": "on",
+        "designate": "record",
+        "previewed": previewed_digest(html.content.decode()),
+    }
+    page = client.post("/console/rules/new/", changed).content.decode()
+    assert "a bond is required (15,000 USD)" in page
+    assert not Rule.objects.filter(nationality="KEN").exists()
+
+
+@pytest.mark.parametrize(
+    ("button", "fields", "audited", "answer"),
+    [
+        (
+            "amend",
+            {
+                "amend-bond_required": "on",
+                "amend-amounts": "15000",
+                "amend-standard_amount": "15000",
+                "amend-currency": "USD",
+                "amend-keep_end": "on",
+            },
+            "rule.amended",
+            "a bond is required (15,000 USD)",
+        ),
+        ("withdraw", {}, "rule.withdrawn", "no bond is required"),
+    ],
+)
+def test_amending_and_withdrawing_show_the_answer_then_need_confirmation_of_a_past_date(
+    button: str, fields: dict[str, str], audited: str, answer: str
+) -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    url, client = f"/console/rules/{rule.pk}/", officer()
+    fields = fields | {
+        f"{button}-effective_from": "2026-03-01",
+        f"{button}-announced_on": "2026-02-10",
+        f"{button}-reason": "The list changed",
+        f"{button}-source_title": "Test notice",
+    }
+    before = RuleVersion.objects.filter(rule=rule).count()
+    html = client.post(url, fields | {button: "preview"}).content.decode()
+    assert f'id="{button}-preview"' in html, html[html.index("<main") :]
+    assert f"From 2026-03-01, for B1/B2: {answer} (today's answer for that day: a bond" in html
+    fields |= {
+        button: "record",
+        f"{button}-previewed": previewed_digest(html, f"{button}-previewed"),
+    }
+    refused = client.post(url, fields).content.decode()
+    assert f'id="id_{button}-effective_from_error"' in refused
+    assert RuleVersion.objects.filter(rule=rule).count() == before
+    done = client.post(url, fields | {f"{button}-confirm_past": "on"})
+    assert done.status_code == 302
+    event = AuditEvent.objects.filter(action=audited).latest("sequence")
+    assert event.details["effective_in_past"] is True
 
 
 def test_the_queue_shows_the_public_answer_the_approval_would_give() -> None:

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.web.console import preview_then_record, signed_in
 from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
 
 pytestmark = pytest.mark.usefixtures("seeded", "people")
-
-
-def signed_in(role: str) -> Client:
-    client = Client()
-    # django-axes checks every sign-in against the request it comes from.
-    request = RequestFactory().post("/accounts/login/")
-    assert client.login(request=request, username=role, password=PASSWORD)
-    return client
 
 
 def test_requirements_page_answers_in_plain_english_with_the_source() -> None:
@@ -132,16 +124,18 @@ def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:
 
 def test_a_policy_officer_withdraws_from_the_console_with_a_reason() -> None:
     rule = Rule.objects.get(issuer="USA", nationality="ZMB")
-    response = signed_in("policy_officer").post(
+    response = preview_then_record(
+        signed_in("policy_officer"),
         f"/console/rules/{rule.pk}/",
         {
-            "withdraw": "1",
             "withdraw-effective_from": "2026-03-01",
             "withdraw-announced_on": "2026-02-10",
             "withdraw-reason": "Zambia removed from the list",
             "withdraw-source_title": "Test notice",
             "withdraw-confirm_past": "on",
         },
+        button="withdraw",
+        prefix="withdraw-",
     )
     assert response.status_code == 302
     latest = RuleVersion.objects.filter(rule=rule).latest("version")

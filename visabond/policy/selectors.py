@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from visabond.core import clock
 from visabond.core.countries import Country, resolve_country
 from visabond.core.country_names import country_name
 from visabond.core.dates import parse_date, parse_optional_date
 from visabond.core.errors import InvalidInput, NotFound
-from visabond.policy import records, rules
+from visabond.policy import mirroring, records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.rules import WILDCARD_CLASS, RuleEntry
 from visabond.policy.terms import terms_from_json, terms_to_json
@@ -239,51 +240,77 @@ def program_by_code(code: str) -> Program:
 
 
 @dataclass(frozen=True)
-class ReviewPreview:
-    """The public answer on the day an approved review takes effect, before and after."""
+class AnswerPreview:
+    """The public answer on the day a decision takes effect, before and after recording it."""
 
     on: dt.date
     visa_class: str
     before: rules.Requirement
     after: rules.Requirement
 
+    @property
+    def in_the_past(self) -> bool:
+        """The decision changes answers already given (it needs the person's confirmation)."""
+        return self.on < clock.today()
 
-def review_preview(review: ReciprocityReview, *, effective_from: dt.date | None) -> ReviewPreview:
-    """What approving `review` from `effective_from` (default: the source's date) would answer.
 
-    Computed on the rules' plain values with the proposed entry added; nothing is written.
+def decision_preview(
+    *,
+    issuer: str,
+    nationality: str,
+    visa_class: str,
+    rule_id: int | None,
+    action: rules.Action,
+    period: rules.Period,
+    announced_on: dt.date,
+    terms: rules.RuleTerms | None,
+) -> AnswerPreview:
+    """What the public answer for `issuer`, `nationality` and `visa_class` becomes on
+    `period.start` if a version with `action` and `terms` were added to rule `rule_id` (None:
+    a new rule). Computed on the rules' plain values, as the lookup reads them; nothing is
+    written, and what the append step would refuse is not checked here.
     """
-    directive, source = review.directive, review.source_version
-    start = effective_from or max(source.effective_from, directive.effective_from)
-    mirror = review.mirror_rule
-    visa_class = review.proposal.get("visa_class") or (mirror.visa_class if mirror else "")
     rows = list(
         RuleVersion.objects.filter(
-            rule__issuer=directive.issuer,
-            rule__nationality=directive.counterpart,
+            rule__issuer=issuer,
+            rule__nationality=nationality,
             rule__visa_class__in=[visa_class, WILDCARD_CLASS],
-        ).select_related("rule")
+        )
+        .select_related("rule")
+        .prefetch_related("allowed_amounts")
     )
     grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
     for row in rows:
         grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
-    before = rules.requirement(grouped, visa_class=visa_class, on=start)
-    key = (mirror.pk, mirror.visa_class) if mirror else (0, visa_class)
+    on = period.start
+    before = rules.requirement(grouped, visa_class=visa_class, on=on)
+    key = (rule_id or 0, visa_class)
     latest = max((e.version for e in grouped.get(key, [])), default=0)
-    if source.action == rules.Action.WITHDRAW:
-        entry = RuleEntry(
-            key[0], latest + 1, rules.Action.WITHDRAW, rules.Period(start), start, None
-        )
-    else:
-        entry = RuleEntry(
-            key[0],
-            latest + 1,
-            rules.Action.AMEND if mirror else rules.Action.DESIGNATE,
-            rules.Period(start, source.effective_to),
-            start,
-            terms_from_json(review.proposal["terms"]),
-        )
+    entry = RuleEntry(key[0], latest + 1, action, period, announced_on, terms)
     proposed = {k: list(v) for k, v in grouped.items()}
     proposed.setdefault(key, []).append(entry)
-    after = rules.requirement(proposed, visa_class=visa_class, on=start)
-    return ReviewPreview(start, visa_class, before, after)
+    after = rules.requirement(proposed, visa_class=visa_class, on=on)
+    return AnswerPreview(on, visa_class, before, after)
+
+
+def review_preview(
+    review: ReciprocityReview, *, effective_from: dt.date | None, announced_on: dt.date
+) -> AnswerPreview:
+    """What approving `review` from `effective_from` (default: the day both the source change
+    and the directive are in effect) would answer; nothing is written."""
+    directive, source = review.directive, review.source_version
+    start = mirroring.review_effective_from(review, effective_from)
+    mirror = review.mirror_rule
+    withdrawal = source.action == rules.Action.WITHDRAW
+    return decision_preview(
+        issuer=directive.issuer,
+        nationality=directive.counterpart,
+        visa_class=review.proposal.get("visa_class") or (mirror.visa_class if mirror else ""),
+        rule_id=mirror.pk if mirror else None,
+        action=rules.Action.WITHDRAW
+        if withdrawal
+        else (rules.Action.AMEND if mirror else rules.Action.DESIGNATE),
+        period=rules.Period(start) if withdrawal else rules.Period(start, source.effective_to),
+        announced_on=announced_on,
+        terms=None if withdrawal else terms_from_json(review.proposal["terms"]),
+    )

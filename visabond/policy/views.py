@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -34,15 +32,16 @@ from visabond.policy.forms import (
     visa_classes_by_issuer,
 )
 from visabond.policy.inputs import cap_from_input, terms_from_input
-from visabond.policy.models import Program, ReviewStatus
+from visabond.policy.models import Program, ReviewStatus, Rule
 from visabond.policy.presenters import (
     day_text,
     mirror_sentence,
     requirement_sentences,
-    requirement_summary,
 )
+from visabond.policy.previews import preview_shown, preview_then_record, was_previewed
 from visabond.policy.reciprocity import Mode
-from visabond.policy.rules import Period
+from visabond.policy.rules import Action, Period
+from visabond.policy.visa_classes import normalise_visa_class
 from visabond.web.charts import step_chart_svg, timeline_svg
 from visabond.web.throttle import lookup_allowed
 from visabond.web.views import throttled
@@ -174,18 +173,23 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
     can_edit = has_role(request.user, Role.POLICY_OFFICER) and not withdrawn
     amend_form = AmendForm(prefix="amend", initial=_current_terms(history))
     withdraw_form = WithdrawForm(prefix="withdraw")
+    amend_preview = withdraw_preview = None
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
         if withdrawn:
             raise DjangoPermissionDenied(_("This rule was withdrawn; designate anew instead."))
         if "amend" in request.POST:
             amend_form = AmendForm(request.POST, prefix="amend")
-            if amend_form.is_valid() and _amend(request, amend_form, rule_id):
-                return redirect("console-rule", rule_id=rule_id)
+            if amend_form.is_valid():
+                recorded, amend_preview = _amend(request, amend_form, history.rule)
+                if recorded is not None:
+                    return redirect("console-rule", rule_id=rule_id)
         else:
             withdraw_form = WithdrawForm(request.POST, prefix="withdraw")
-            if withdraw_form.is_valid() and _withdraw(request, withdraw_form, rule_id):
-                return redirect("console-rule", rule_id=rule_id)
+            if withdraw_form.is_valid():
+                recorded, withdraw_preview = _withdraw(request, withdraw_form, history.rule)
+                if recorded is not None:
+                    return redirect("console-rule", rule_id=rule_id)
     return render(
         request,
         "policy/rule_detail.html",
@@ -197,6 +201,8 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
             "withdrawn": withdrawn,
             "amend_form": amend_form,
             "withdraw_form": withdraw_form,
+            "amend_preview": amend_preview,
+            "withdraw_preview": withdraw_preview,
         },
     )
 
@@ -235,49 +241,63 @@ def _sources(form: AmendForm | WithdrawForm | DesignateForm | DirectiveForm) -> 
     return [Source(form.cleaned_data["source_title"], form.cleaned_data["source_url"])]
 
 
-def _record(
-    request: HttpRequest, form: forms.Form, write: Callable[[], Recorded], done: str
-) -> Recorded | None:
-    """Run one registry write; show a refusal beside its field, or report what was recorded."""
-    try:
-        recorded = write()
-    except VisabondError as error:
-        add_service_error(form, error)
-        return None
-    messages.success(request, done % {"v": recorded.version.version})
-    for warning in recorded.warnings:
-        messages.warning(request, warning)
-    return recorded
-
-
-def _amend(request: HttpRequest, form: AmendForm, rule_id: int) -> bool:
+def _amend(
+    request: HttpRequest, form: AmendForm, rule: Rule
+) -> tuple[Recorded | None, dict[str, Any] | None]:
     data = form.cleaned_data
-    recorded = _record(
+    chosen_end: dt.date | None = None if data["keep_end"] else data["effective_to"]
+    end: dt.date | Literal["unchanged"] | None = "unchanged" if data["keep_end"] else chosen_end
+    return preview_then_record(
         request,
         form,
-        lambda: services.rule_amend(
-            rule_id=rule_id,
+        button="amend",
+        element_id="amend-preview",
+        preview=lambda: selectors.decision_preview(
+            issuer=rule.issuer,
+            nationality=rule.nationality,
+            visa_class=rule.visa_class,
+            rule_id=rule.pk,
+            action=Action.AMEND,
+            period=Period(data["effective_from"], chosen_end),
+            announced_on=data["announced_on"],
+            terms=terms_from_input(**form.terms_input()),
+        ),
+        write=lambda: services.rule_amend(
+            rule_id=rule.pk,
             terms=terms_from_input(**form.terms_input()),
             effective_from=data["effective_from"],
-            effective_to="unchanged" if data["keep_end"] else data["effective_to"],
+            effective_to=end,
             announced_on=data["announced_on"],
             reason=data["reason"],
             sources=_sources(form),
             author=_author(request),
             confirm_past=data["confirm_past"],
         ),
-        _("Amendment recorded as version %(v)s."),
+        done=_("Amendment recorded as version %(v)s."),
     )
-    return recorded is not None
 
 
-def _withdraw(request: HttpRequest, form: WithdrawForm, rule_id: int) -> bool:
+def _withdraw(
+    request: HttpRequest, form: WithdrawForm, rule: Rule
+) -> tuple[Recorded | None, dict[str, Any] | None]:
     data = form.cleaned_data
-    recorded = _record(
+    return preview_then_record(
         request,
         form,
-        lambda: services.rule_withdraw(
-            rule_id=rule_id,
+        button="withdraw",
+        element_id="withdraw-preview",
+        preview=lambda: selectors.decision_preview(
+            issuer=rule.issuer,
+            nationality=rule.nationality,
+            visa_class=rule.visa_class,
+            rule_id=rule.pk,
+            action=Action.WITHDRAW,
+            period=Period(data["effective_from"]),
+            announced_on=data["announced_on"],
+            terms=None,
+        ),
+        write=lambda: services.rule_withdraw(
+            rule_id=rule.pk,
             effective_from=data["effective_from"],
             announced_on=data["announced_on"],
             reason=data["reason"],
@@ -285,21 +305,35 @@ def _withdraw(request: HttpRequest, form: WithdrawForm, rule_id: int) -> bool:
             author=_author(request),
             confirm_past=data["confirm_past"],
         ),
-        _("Withdrawal recorded as version %(v)s."),
+        done=_("Withdrawal recorded as version %(v)s."),
     )
-    return recorded is not None
 
 
 @login_required
 def rule_new(request: HttpRequest) -> HttpResponse:
+    """Designate a nationality: previewed, then recorded (see `previews`)."""
     _require(request, Role.POLICY_OFFICER)
     form = DesignateForm(request.POST or None)
+    preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        recorded = _record(
+        issuer = data["program"].issuer
+        recorded, preview = preview_then_record(
             request,
             form,
-            lambda: services.rule_designate(
+            button="designate",
+            element_id="designate-preview",
+            preview=lambda: selectors.decision_preview(
+                issuer=issuer,
+                nationality=data["nationality"],
+                visa_class=normalise_visa_class(issuer, data["visa_class"]),
+                rule_id=None,
+                action=Action.DESIGNATE,
+                period=Period(data["effective_from"], data["effective_to"]),
+                announced_on=data["announced_on"],
+                terms=terms_from_input(**form.terms_input()),
+            ),
+            write=lambda: services.rule_designate(
                 program=data["program"],
                 nationality=data["nationality"],
                 visa_class=data["visa_class"],
@@ -311,24 +345,27 @@ def rule_new(request: HttpRequest) -> HttpResponse:
                 author=_author(request),
                 confirm_past=data["confirm_past"],
             ),
-            _("Designation recorded."),
+            done=_("Designation recorded."),
         )
         if recorded is not None:
             return redirect("console-rule", rule_id=recorded.version.rule_id)
-    return render(request, "policy/rule_new.html", {"form": form})
+    return render(request, "policy/rule_new.html", {"form": form, "preview": preview})
 
 
 @login_required
 def reviews(request: HttpRequest) -> HttpResponse:
     """The reciprocity review queue: mirrored rules whose source rule changed.
 
-    Each pending review shows what the public answer becomes if approved, for the date
-    chosen; "Preview" recomputes it without recording anything.
+    Each pending review shows what the public answer becomes if approved, for the dates
+    chosen; "Preview" recomputes it, and an approval of dates not yet previewed shows their
+    preview instead of recording (see `previews`).
     """
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
     status = 200
     posted: ReviewDecisionForm | None = None
     posted_id = None
+    queue = selectors.review_queue()
+    pending = {r.pk for r in queue if r.status == ReviewStatus.PENDING}
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
         raw_id = request.POST.get("review_id", "")
@@ -336,12 +373,17 @@ def reviews(request: HttpRequest) -> HttpResponse:
         posted = ReviewDecisionForm(request.POST, auto_id=f"id_review{posted_id}_%s")
         if not posted.is_valid():
             status = 422
+        elif (
+            posted.cleaned_data["decision"] == "approve"
+            and posted_id in pending
+            and not was_previewed(request, posted)
+        ):
+            messages.info(request, _("Check the public answer for the dates chosen, then approve."))
         elif posted.cleaned_data["decision"] != "preview":
             refusal = _decide(request, posted)
             if refusal is None:
                 return redirect("console-reviews")
             status = refusal.http_status
-    queue = selectors.review_queue()
     if posted is not None and posted_id not in {r.pk for r in queue}:
         # No card to show the errors beside (an unknown or malformed review id): say them above.
         for name, errors in posted.errors.items():
@@ -351,19 +393,19 @@ def reviews(request: HttpRequest) -> HttpResponse:
         form = (
             posted
             if posted is not None and review.pk == posted_id
-            else ReviewDecisionForm(auto_id=f"id_review{review.pk}_%s")
+            else ReviewDecisionForm(
+                auto_id=f"id_review{review.pk}_%s", initial={"review_id": review.pk}
+            )
         )
         preview = None
         if review.status == ReviewStatus.PENDING:
-            chosen = form.cleaned_data.get("effective_from") if form.is_bound else None
-            found = selectors.review_preview(review, effective_from=chosen)
-            preview = {
-                "on": found.on,
-                "visa_class": found.visa_class,
-                "past": found.on < clock.today(),
-                "before": requirement_summary(found.before),
-                "after": requirement_summary(found.after),
-            }
+            chosen = form.cleaned_data if form.is_bound else {}
+            found = selectors.review_preview(
+                review,
+                effective_from=chosen.get("effective_from"),
+                announced_on=chosen.get("announced_on") or clock.today(),
+            )
+            preview = preview_shown(form, found, element_id=f"preview-{review.pk}")
         cards.append({"review": review, "form": form, "preview": preview})
     return render(
         request,
