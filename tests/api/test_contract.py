@@ -36,14 +36,15 @@ def server(live_server: Any, seeded: None, people: dict[str, object], settings: 
 
 
 def schemathesis(
-    server: str, name: str, *headers: str, session_id: str = ""
+    server: str, name: str, *headers: str, cache: Path, session_id: str = ""
 ) -> subprocess.CompletedProcess[str]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     config = ARTIFACTS / f"{name}.toml"
     # The session cookie is the document's security scheme: schemathesis sends it, and
     # leaves it out when it checks that the operations refuse a request without it.
     auth = f'\n[auth.openapi.RoleAuth]\napi_key = "{session_id}"\n' if session_id else ""
-    config.write_text(CONFIG + auth)
+    # Its cache (crashes to replay) goes to the test's own directory, never into the checkout.
+    config.write_text(CONFIG + f'\n[cache]\ndirectory = "{cache}"\n' + auth)
     command = [
         SCHEMATHESIS,
         "--config-file",
@@ -64,15 +65,20 @@ def schemathesis(
         str(ARTIFACTS / f"{name}.xml"),
         *[part for header in headers for part in ("-H", header)],
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    # Run from the cache directory too: whatever else it writes by default lands there.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False, cwd=cache
+    )
 
 
-def test_schemathesis_finds_no_failure_for_an_anonymous_client(server: str) -> None:
-    result = schemathesis(server, "anonymous")
+def test_schemathesis_finds_no_failure_for_an_anonymous_client(server: str, tmp_path: Path) -> None:
+    result = schemathesis(server, "anonymous", cache=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:]
+    # Its cache went to the test's directory, not to a .schemathesis/ in the checkout.
+    assert (tmp_path / "crashes" / "manifest.json").is_file()
 
 
-def test_schemathesis_finds_no_failure_for_a_policy_officer(server: str) -> None:
+def test_schemathesis_finds_no_failure_for_a_policy_officer(server: str, tmp_path: Path) -> None:
     session = Session(server)
     session.login("policy_officer", PASSWORD)
     cookies = {c.name: c.value for c in session.cookies}
@@ -82,6 +88,7 @@ def test_schemathesis_finds_no_failure_for_a_policy_officer(server: str) -> None
         "policy-officer",
         f"Cookie: csrftoken={token}",
         f"X-CSRFToken: {token}",
+        cache=tmp_path,
         session_id=str(cookies["sessionid"]),
     )
     assert result.returncode == 0, result.stdout[-6000:]
