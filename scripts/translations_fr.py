@@ -185,6 +185,7 @@ FRENCH = {
     "Check the public answer this decision gives with these values, then record it.": "Vérifiez la réponse publique que donne cette décision avec ces valeurs, puis enregistrez-la.",
     "Check the public answer for the dates chosen, then approve.": "Vérifiez la réponse publique pour les dates choisies, puis approuvez.",
     "Say why: a reason is required.": "Dites pourquoi : un motif est exigé.",
+    "corrects v%(n)s": "corrige la v%(n)s",
     "This rule was withdrawn: there is nothing left to amend or withdraw. Designate the nationality anew to restore a requirement.": "Cette règle a été retirée : il n'y a plus rien à modifier ni à retirer. Désignez à nouveau la nationalité pour rétablir une exigence.",
     "This rule was withdrawn; designate anew instead.": "Cette règle a été retirée ; désignez à nouveau.",
 }

@@ -50,6 +50,15 @@ WITHDRAWAL: dict[str, Any] = {
     "confirm_past": False,
 }
 AMENDMENT: dict[str, Any] = WITHDRAWAL | {"terms": TERMS}
+CORRECTION: dict[str, Any] = {
+    "rule_id": 1,
+    "version": 1,
+    "announced_on": D(2025, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+    "confirm_past": False,
+}
 DIRECTIVE: dict[str, Any] = {
     "program": PROGRAM,
     "counterpart": "MLI",
@@ -79,6 +88,7 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
     "rule_designate": lambda: services.rule_designate(**DESIGNATION),
     "rule_amend": lambda: services.rule_amend(**AMENDMENT),
     "rule_withdraw": lambda: services.rule_withdraw(**WITHDRAWAL),
+    "rule_correct": lambda: services.rule_correct(**CORRECTION),
     "directive_adopt": lambda: reciprocity_services.directive_adopt(**DIRECTIVE),
     "reciprocity_review_approve": lambda: reciprocity_services.reciprocity_review_approve(
         review_id=1, reason="r", author=WHO
@@ -112,6 +122,7 @@ STEPS: dict[str, Callable[[], object]] = {
     "designation_append": lambda: rule_versions.designation_append(**DESIGNATION),
     "amendment_append": lambda: rule_versions.amendment_append(**AMENDMENT),
     "withdrawal_append": lambda: rule_versions.withdrawal_append(**WITHDRAWAL),
+    "correction_append": lambda: rule_versions.correction_append(**CORRECTION),
     "rule_version_mirror": lambda: mirroring.rule_version_mirror(RuleVersion(), author=WHO),
     "directive_record": lambda: reciprocity_services.directive_record(**DIRECTIVE),
 }

@@ -11,7 +11,7 @@ from tests.conftest import usd
 from visabond.audit.chain import verify
 from visabond.audit.models import AuditEvent
 from visabond.audit.selectors import audit_head, audit_links
-from visabond.core.errors import Conflict, InvalidInput, VisabondError
+from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.policy import reciprocity_services, services
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
@@ -457,6 +457,68 @@ def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program)
             author=OFFICER,
         )
     assert caught.value.field == "port_mapping"
+
+
+def correct(rule_id: int, version: int, announced: dt.date) -> Recorded:
+    return services.rule_correct(
+        rule_id=rule_id,
+        version=version,
+        announced_on=announced,
+        reason="announced earlier than recorded",
+        sources=CITATION,
+        author=OFFICER,
+        confirm_past=True,
+    )
+
+
+def test_correcting_an_announcement_restates_the_version_which_no_longer_stands(
+    pilot: Program,
+) -> None:
+    first = designate(pilot, announced_on=D(2030, 2, 25)).version
+    assert first.notice_warning
+    recorded = correct(first.rule_id, 1, D(2030, 2, 1))
+    restated = recorded.version
+    assert (restated.version, restated.action, restated.corrects_version) == (2, "designate", 1)
+    assert (restated.effective_from, restated.effective_to) == (
+        first.effective_from,
+        first.effective_to,
+    )
+    assert recorded.warnings == []
+    answer = requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-03-01", known_on="2030-02-10"
+    )
+    assert answer.requirement.bond_required
+    first.refresh_from_db()
+    assert first.announced_on == D(2030, 2, 25)
+    event = AuditEvent.objects.filter(action="rule.corrected").get()
+    assert event.details["corrects_version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "announced", "error", "code"),
+    [
+        (9, D(2030, 2, 1), NotFound, "version_not_found"),
+        (1, D(2030, 2, 1), InvalidInput, "announcement_unchanged"),
+        (1, D(2032, 1, 1), InvalidInput, "announced_in_future"),
+    ],
+)
+def test_a_correction_of_a_missing_version_or_of_nothing_is_refused(
+    pilot: Program, version: int, announced: dt.date, error: type[VisabondError], code: str
+) -> None:
+    rule_id = designate(pilot).version.rule_id
+    with pytest.raises(error) as refused:
+        correct(rule_id, version, announced)
+    assert refused.value.code == code
+    assert RuleVersion.objects.count() == 1
+
+
+def test_a_version_is_corrected_once_and_a_correction_is_not_corrected(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    correct(rule_id, 1, D(2030, 1, 20))
+    for version in (1, 2):
+        with pytest.raises(Conflict) as refused:
+            correct(rule_id, version, D(2030, 1, 10))
+        assert refused.value.code == "version_corrected"
 
 
 def test_seeding_twice_changes_nothing(seeded: None) -> None:

@@ -94,6 +94,9 @@ class RuleVersion(models.Model):
     sources = models.JSONField(default=list)
     mirrored_from = models.JSONField(null=True, blank=True)
     notice_warning = models.CharField(max_length=300, blank=True)
+    # A correction restates version `corrects_version` of the same rule with a fact corrected
+    # (its announcement date): that version no longer stands (`rules.standing`), and stays.
+    corrects_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["rule_id", "version"]

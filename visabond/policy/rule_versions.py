@@ -205,6 +205,68 @@ def withdrawal_append(
         )
 
 
+def correction_append(
+    *,
+    rule_id: int,
+    version: int,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+    author: Author,
+    confirm_past: bool,
+) -> Recorded:
+    """Correct the announcement date recorded for version `version` of rule `rule_id`.
+
+    Runs inside the caller's transaction. The correction restates that version (its action,
+    terms and period) announced on `announced_on`, citing `sources`; the version it corrects
+    stays in the history and no longer stands (`rules.standing`). Nothing is edited.
+    Refuses an unknown rule (404), an unknown version (404 `version_not_found`), a version
+    already corrected or itself a correction (409 `version_corrected`), an unchanged date
+    (422 `announcement_unchanged`), what every decision is refused for (reason, sources, an
+    announcement after today), and, last, a period starting before today without
+    `confirm_past` (422).
+    """
+    with within_caller_transaction("correction_append"):
+        rule = rule_locked(rule_id)
+        require_reason_and_sources(reason, sources)
+        _refuse_future_announcement(announced_on)
+        rows = {v.version: v for v in rule.versions.prefetch_related("allowed_amounts")}
+        wrong = rows.get(version)
+        if wrong is None:
+            raise NotFound(
+                f"rule {rule_id} has no version {version}",
+                code="version_not_found",
+                field="version",
+            )
+        if wrong.corrects_version or any(v.corrects_version == version for v in rows.values()):
+            raise Conflict(
+                f"version {version} of rule {rule_id} is a correction or was already corrected",
+                code="version_corrected",
+                field="version",
+            )
+        if wrong.announced_on == announced_on:
+            raise InvalidInput(
+                f"version {version} was already recorded as announced on {announced_on}",
+                code="announcement_unchanged",
+                field="announced_on",
+            )
+        period = Period(wrong.effective_from, wrong.effective_to)
+        _refuse_unconfirmed_past(period.start, confirm_past=confirm_past)
+        return _append(
+            rule,
+            action=Action(wrong.action),
+            terms=records.terms_of(wrong),
+            period=period,
+            announced_on=announced_on,
+            reason=reason,
+            sources=sources,
+            author=author,
+            legal_basis=wrong.legal_basis,
+            mirrored_from=wrong.mirrored_from,
+            corrects=version,
+        )
+
+
 def rule_locked(rule_id: int) -> Rule:
     """Rule `rule_id`, locked until the caller's transaction ends; `NotFound` (404) if none."""
     try:
@@ -227,6 +289,7 @@ def _append(
     author: Author,
     legal_basis: str,
     mirrored_from: dict[str, Any] | None,
+    corrects: int | None = None,
 ) -> Recorded:
     """Insert the next version of `rule` with its amounts, and audit it."""
     # The notice period protects applicants from a new burden (22 CFR 41.11(c): countries are
@@ -259,12 +322,13 @@ def _append(
         sources=[s.as_dict() for s in sources],
         mirrored_from=mirrored_from,
         notice_warning=warning,
+        corrects_version=corrects,
         **records.terms_columns(terms),
     )
     AllowedAmount.objects.bulk_create(records.allowed_amounts(version, terms))
     recorded = Recorded(version, [warning] if warning else [])
     audit_record(
-        AUDITED_AS[action],
+        AuditAction.RULE_CORRECTED if corrects is not None else AUDITED_AS[action],
         subject=version,
         actor=author.actor,
         details=_audit_details(recorded),
@@ -422,4 +486,5 @@ def _audit_details(recorded: Recorded) -> dict[str, Any]:
         "warnings": recorded.warnings,
         # A version effective before the day it was recorded changed answers already given.
         "effective_in_past": v.effective_from < v.recorded_at.date(),
+        **({"corrects_version": v.corrects_version} if v.corrects_version else {}),
     }

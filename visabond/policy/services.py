@@ -157,3 +157,33 @@ def rule_withdraw(
         )
         mirroring.rule_version_mirror(recorded.version, author=author)
     return recorded
+
+
+def rule_correct(
+    *,
+    rule_id: int,
+    version: int,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+    author: Author,
+    confirm_past: bool = False,
+) -> Recorded:
+    """Correct the announcement date recorded for a version of a rule, citing the source.
+
+    An entry point (one durable transaction); refuses what
+    `rule_versions.correction_append` refuses, then lets reciprocity react (a mirror of the
+    rule restates the corrected version like any other change).
+    """
+    with transaction.atomic(durable=True):
+        recorded = rule_versions.correction_append(
+            rule_id=rule_id,
+            version=version,
+            announced_on=announced_on,
+            reason=reason,
+            sources=sources,
+            author=author,
+            confirm_past=confirm_past,
+        )
+        mirroring.rule_version_mirror(recorded.version, author=author)
+    return recorded
