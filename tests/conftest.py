@@ -44,6 +44,15 @@ def seeded(db: None) -> None:
     seed_load()
 
 
+@pytest.fixture(autouse=True)
+def _no_answers_kept_from_another_test() -> None:
+    """Each test's database starts again from empty, so ids and the registry's stamp repeat
+    with other rows: answers kept by an earlier test must not be served (policy/answers.py)."""
+    from visabond.policy import answers
+
+    answers.forget()
+
+
 PASSWORD = "a-long-test-password-1"
 
 

@@ -10,11 +10,12 @@ from django.test import Client, RequestFactory
 from tests.conftest import PASSWORD
 
 
-def signed_in(role: str) -> Client:
+def signed_in(username: str, password: str = PASSWORD) -> Client:
+    """A client signed in as `username` (the `people` fixture's accounts are named by role)."""
     client = Client()
     # django-axes checks every sign-in against the request it comes from.
     request = RequestFactory().post("/accounts/login/")
-    assert client.login(request=request, username=role, password=PASSWORD)
+    assert client.login(request=request, username=username, password=password)
     return client
 
 

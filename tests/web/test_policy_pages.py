@@ -8,6 +8,8 @@ from django.test import Client
 from tests.web.console import preview_then_record, signed_in
 from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
 
+PASSWORD_FOR_ADMIN = "an-admin-password-for-tests-1"
+
 pytestmark = pytest.mark.usefixtures("seeded", "people")
 
 
@@ -242,3 +244,18 @@ def test_a_rule_that_does_not_exist_is_a_404_page_naming_it() -> None:
     response = signed_in("auditor").get("/console/rules/999999/")
     assert response.status_code == 404
     assert "there is no rule 999999" in response.content.decode()
+
+
+def test_a_program_cannot_be_changed_in_the_admin() -> None:
+    """Registry changes go through the audited services (and the kept answers rely on it)."""
+    from visabond.accounts.models import User
+    from visabond.policy.models import Program
+
+    User.objects.create_superuser("root", password=PASSWORD_FOR_ADMIN)
+    client = signed_in("root", PASSWORD_FOR_ADMIN)
+    program = Program.objects.get(code="us-visa-bond-pilot")
+    url = f"/admin/policy/program/{program.pk}/change/"
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"code": program.code, "issuer": "USA", "name": "Renamed"})
+    assert refused.status_code == 403
+    assert Program.objects.get(pk=program.pk).name == program.name

@@ -12,7 +12,7 @@ from visabond.accounts.roles import Role, require_role
 from visabond.core import clock
 from visabond.core.countries import resolve_country
 from visabond.core.errors import InvalidInput
-from visabond.policy import reciprocity_services, records, selectors, services
+from visabond.policy import answers, reciprocity_services, records, selectors, services
 from visabond.policy.decisions import Author, Source
 from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import ReciprocityDirective, ReciprocityReview, RuleVersion
@@ -92,14 +92,13 @@ def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[s
     by that date counts (what an applicant could have known). A state with no program in
     the registry is 404 `issuer_not_registered`: no information, which is not "no bond".
     """
-    answer = selectors.requirement_lookup(
+    return answers.registry().requirement(
         issuer=query.issuer,
         nationality=query.nationality,
         visa_class=query.visa_class,
         on=query.on or clock.today(),
         known_on=query.known_on,
     )
-    return answer.to_json_dict()
 
 
 def _author(request: HttpRequest) -> Author:

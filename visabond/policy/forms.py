@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
 from django import forms
@@ -24,7 +25,7 @@ from visabond.policy.models import (
     Program,
 )
 from visabond.policy.visa_classes import visa_classes
-from visabond.web.widgets import DateInput, FastSelect, Group, Option
+from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
 
 
 @cache
@@ -34,14 +35,19 @@ def _countries(language: str) -> tuple[Option, ...]:
     return tuple((code, f"{name} ({code})") for code, name in named)
 
 
-def country_choices() -> list[Option]:
-    """Every country by its name in the active language (ISO 3166 as iso-codes translates it)."""
-    return list(_countries(get_language() or "en"))
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-3 code a country list offers."""
+    return frozenset(c.alpha_3 for c in all_countries())
 
 
-def issuer_choices(registered: set[str]) -> list[Group]:
+def _language() -> str:
+    return get_language() or "en"
+
+
+def issuer_choices(registered: frozenset[str]) -> list[Group]:
     """Destinations: the states the registry has programs for first, then every other state."""
-    countries = _countries(get_language() or "en")
+    countries = _countries(_language())
     return [
         (gettext("States in the registry"), [c for c in countries if c[0] in registered]),
         (
@@ -51,27 +57,71 @@ def issuer_choices(registered: set[str]) -> list[Group]:
     ]
 
 
+# The country lists drawn once per language (and per set of registered states): they are
+# the bulk of the public page, and redrawing ~250 options twice per view was most of its time.
+@cache
+def _country_options(language: str, *, blank: bool) -> str:
+    return options_markup([("", "—")] * blank + list(_countries(language)))
+
+
+@lru_cache(maxsize=16)
+def _issuer_options(language: str, registered: frozenset[str]) -> str:
+    return options_markup(issuer_choices(registered))
+
+
+def country_options(*, blank: bool = False) -> str:
+    """Every country as `<option>`s in the active language, after "—" when `blank`."""
+    return _country_options(_language(), blank=blank)
+
+
+def issuer_options(registered: frozenset[str]) -> str:
+    """`issuer_choices` as `<option>`s in the active language."""
+    return _issuer_options(_language(), registered)
+
+
+class CountryField(forms.CharField):
+    """A country chosen from a list, by ISO 3166 alpha-3 code.
+
+    Its list is drawn once (`KeptSelect`), so the code is checked against the codes a list
+    offers rather than against choices built for every form.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("Select a valid choice. %(value)s is not one of the available choices.")
+    }
+
+    def __init__(
+        self, *, options: Callable[[], str], blank_first: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(widget=KeptSelect(options, blank_first=blank_first), **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value not in country_codes():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
 def visa_class_choices(issuer: str) -> list[Option]:
     """The destination's own visa classes, labelled in the active language."""
     return [(code, gettext(label)) for code, label in visa_classes(issuer)]
 
 
-def visa_classes_by_issuer(registered: set[str]) -> dict[str, list[Option]]:
+def visa_classes_by_issuer(registered: frozenset[str]) -> dict[str, list[Option]]:
     """Each registered destination's classes, for the page's script to follow the destination."""
     return {issuer: visa_class_choices(issuer) for issuer in sorted(registered)}
-
-
-def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
 
 
 class RequirementForm(forms.Form):
     """The traveller's question; the visa classes offered are the chosen destination's."""
 
-    issuer = forms.ChoiceField(label=_("Destination (issuing state)"), widget=FastSelect)
-    nationality = forms.ChoiceField(label=_("Nationality"), widget=FastSelect)
+    issuer = CountryField(label=_("Destination (issuing state)"), options=lambda: "")
+    nationality = CountryField(
+        label=_("Nationality"), options=lambda: country_options(blank=True), blank_first=True
+    )
     # Checked by the lookup, which names the destination's classes when one is not its own.
     visa_class = forms.CharField(label=_("Visa class"), max_length=20, widget=FastSelect)
     on = forms.DateField(label=_("Date of application"), widget=DateInput)
@@ -79,10 +129,11 @@ class RequirementForm(forms.Form):
         label=_("As announced by (optional)"), required=False, widget=DateInput
     )
 
-    def __init__(self, *args: Any, registered: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registered: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "issuer").choices = issuer_choices(registered)
-        choice_field(self, "nationality").choices = [("", "—"), *country_choices()]
+        issuer_select = self.fields["issuer"].widget
+        assert isinstance(issuer_select, KeptSelect)
+        issuer_select.options_markup = lambda: issuer_options(registered)
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
         issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"
@@ -211,16 +262,12 @@ class DesignateForm(TermsForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), widget=FastSelect)
+    nationality = CountryField(label=_("Nationality"), options=country_options)
     visa_class = forms.CharField(
         label=_("Visa class"), initial="B1/B2", help_text=_("* for all classes")
     )
 
     field_order = ["program", "nationality", "visa_class"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "nationality").choices = country_choices()
 
 
 class AmendForm(TermsForm):
@@ -295,7 +342,7 @@ class DirectiveForm(DecisionForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    counterpart = forms.ChoiceField(label=_("Reciprocity towards"), widget=FastSelect)
+    counterpart = CountryField(label=_("Reciprocity towards"), options=country_options)
     visa_class_mapping = forms.CharField(
         label=_("Visa classes (theirs=ours)"), initial="B1/B2=SHORT-STAY"
     )
@@ -325,10 +372,6 @@ class DirectiveForm(DecisionForm):
         "cap_currency",
         "mode",
     ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "counterpart").choices = country_choices()
 
     def clean_visa_class_mapping(self) -> dict[str, str]:
         return parse_mapping(self.cleaned_data["visa_class_mapping"], field="visa_class_mapping")

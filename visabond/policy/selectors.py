@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,21 +77,30 @@ class RequirementAnswer:
         return seen
 
 
-def requirement_lookup(
+@dataclass(frozen=True)
+class RequirementQuestion:
+    """A question to the registry, checked: countries resolved to ISO 3166 alpha-3, the visa
+    class the issuer's own code, days parsed."""
+
+    issuing: Country
+    national: Country
+    visa_class: str
+    on: dt.date
+    known_on: dt.date | None
+
+
+def requirement_question(
     *,
     issuer: str,
     nationality: str,
     visa_class: str,
     on: str | dt.date,
     known_on: str | dt.date | None = None,
-) -> RequirementAnswer:
-    """What `issuer` requires of a national of `nationality` applying for `visa_class` on `on`.
+) -> RequirementQuestion:
+    """The question as typed or sent, checked.
 
-    With `known_on`, only what had been announced by that date counts.
-
-    Raises `InvalidInput` for an applicant asking their own state (`nationality_is_issuer`)
-    and `NotFound` (`issuer_not_registered`) for a state with no program in the registry:
-    the registry knows nothing of that state's rules, which is not "no bond".
+    Raises `InvalidInput` naming the field: an unknown country or visa class, a day that is
+    not one, an applicant asking their own state (`nationality_is_issuer`).
     """
     issuing = resolve_country(issuer, field="issuer")
     national = resolve_country(nationality, field="nationality")
@@ -102,19 +111,55 @@ def requirement_lookup(
             code="nationality_is_issuer",
             field="nationality",
         )
-    visa = normalise_visa_class(issuing.alpha_3, visa_class)
-    day = parse_date(on, field="on")
-    known = parse_optional_date(known_on, field="known_on")
-    rows = list(
+    return RequirementQuestion(
+        issuing,
+        national,
+        normalise_visa_class(issuing.alpha_3, visa_class),
+        parse_date(on, field="on"),
+        parse_optional_date(known_on, field="known_on"),
+    )
+
+
+@dataclass(frozen=True)
+class KeyVersions:
+    """Every version of the rules of one issuer for one nationality, for a visa class or for
+    all classes (`*`): all a requirement reads, whatever the day asked."""
+
+    rows: tuple[RuleVersion, ...]
+    entries: dict[tuple[int, str], list[RuleEntry]]
+
+
+def key_versions(question: RequirementQuestion) -> KeyVersions:
+    """The versions `question` reads: one query for the versions, one for their amounts."""
+    rows = tuple(
         RuleVersion.objects.filter(
-            rule__issuer=issuing.alpha_3,
-            rule__nationality=national.alpha_3,
-            rule__visa_class__in=[visa, WILDCARD_CLASS],
+            rule__issuer=question.issuing.alpha_3,
+            rule__nationality=question.national.alpha_3,
+            rule__visa_class__in=[question.visa_class, WILDCARD_CLASS],
         )
         .select_related("rule__program")
         .prefetch_related("allowed_amounts")
     )
-    if not rows and issuing.alpha_3 not in registered_issuers():
+    entries: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
+    for row in rows:
+        entries[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
+    return KeyVersions(rows, dict(entries))
+
+
+def requirement_answer(
+    question: RequirementQuestion,
+    versions: KeyVersions,
+    *,
+    registered: Callable[[], Collection[str]],
+) -> RequirementAnswer:
+    """The answer to `question` from the versions it reads (no query, unless no version is
+    found and `registered()`, the issuers with a program, is asked).
+
+    Raises `NotFound` (`issuer_not_registered`) for a state with no program in the registry:
+    the registry knows nothing of that state's rules, which is not "no bond".
+    """
+    issuing = question.issuing
+    if not versions.rows and issuing.alpha_3 not in registered():
         raise NotFound(
             f"visabond has no information about the visa rules "
             f"{country_name(issuing.alpha_3, 'en').of} ({issuing.alpha_3}): no program of that "
@@ -122,12 +167,38 @@ def requirement_lookup(
             code="issuer_not_registered",
             field="issuer",
         )
-    grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
-    found = rules.requirement(grouped, visa_class=visa, on=day, known_on=known)
-    versions = {(r.rule_id, r.version): r for r in rows}
-    return RequirementAnswer(issuing, national, visa, day, known, found, versions)
+    found = rules.requirement(
+        versions.entries, visa_class=question.visa_class, on=question.on, known_on=question.known_on
+    )
+    by_version = {(r.rule_id, r.version): r for r in versions.rows}
+    return RequirementAnswer(
+        issuing,
+        question.national,
+        question.visa_class,
+        question.on,
+        question.known_on,
+        found,
+        by_version,
+    )
+
+
+def requirement_lookup(
+    *,
+    issuer: str,
+    nationality: str,
+    visa_class: str,
+    on: str | dt.date,
+    known_on: str | dt.date | None = None,
+) -> RequirementAnswer:
+    """What `issuer` requires of a national of `nationality` applying for `visa_class` on `on`.
+
+    With `known_on`, only what had been announced by that date counts. Raises what
+    `requirement_question` and `requirement_answer` raise.
+    """
+    question = requirement_question(
+        issuer=issuer, nationality=nationality, visa_class=visa_class, on=on, known_on=known_on
+    )
+    return requirement_answer(question, key_versions(question), registered=registered_issuers)
 
 
 @dataclass(frozen=True)

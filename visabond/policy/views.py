@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +21,7 @@ from visabond.core import clock
 from visabond.core.countries import country, localized_name
 from visabond.core.country_names import country_name
 from visabond.core.errors import NotFound, VisabondError
-from visabond.policy import reciprocity_services, records, selectors, services
+from visabond.policy import answers, reciprocity_services, records, selectors, services
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
@@ -51,18 +53,35 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
     """Public: a traveller picks destination, nationality, visa class and date.
 
     A state with no program in the registry gets "no information", never "no bond".
+    Answers are kept until the registry changes (`answers`), and so is the whole page for a
+    visitor the page does not depend on: not signed in, with no message waiting.
     """
     allowed, wait = lookup_allowed(request)
     if not allowed:
         return throttled(request, wait)
-    registered = selectors.registered_issuers()
+    registry = answers.registry()
+    # A session may hold a person or messages to show (and reading the user marks the
+    # response as varying by cookie, as the page does).
+    if (
+        request.user.is_authenticated
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+    ):
+        return _requirements_page(request, registry)
+    # Everything else the page shows: the language, the question, and today (the date field
+    # starts from it).
+    key = (get_language(), request.get_full_path(), clock.today())
+    return HttpResponse(registry.page(key, lambda: _requirements_page(request, registry).content))
+
+
+def _requirements_page(request: HttpRequest, registry: answers.Registry) -> HttpResponse:
+    registered = registry.issuers()
     form = RequirementForm(request.GET or None, registered=registered)
     answer: dict[str, Any] | None = None
     unknown_issuer = ""
     if form.is_bound and form.is_valid():
         try:
-            found = selectors.requirement_lookup(**form.cleaned_data)
-            answer = found.to_json_dict()
+            answer = registry.requirement(**form.cleaned_data)
         except NotFound as error:
             if error.code != "issuer_not_registered":
                 raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -26,11 +26,47 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        """Django's input markup, drawn without its three templates per field."""
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        return mark_safe(  # noqa: S308 - name, value and attributes are escaped
+            f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(widget["attrs"])}>'
+        )
 
-def _options(options: Iterable[Option], selected: set[str]) -> Iterable[str]:
-    for value, label in options:
-        mark = " selected" if value in selected else ""
-        yield f'<option value="{escape(value)}"{mark}>{escape(str(label))}</option>'
+
+def options_markup(choices: Iterable[tuple[Any, Any]]) -> str:
+    """The `<option>`s (and `<optgroup>`s) of `choices`, escaped, none selected.
+
+    Choices are (value, label) pairs or (group label, pairs) groups, as Django's.
+    """
+    parts: list[str] = []
+    for value_or_group, label_or_options in choices:
+        if isinstance(label_or_options, list | tuple):
+            parts.append(f'<optgroup label="{escape(str(value_or_group))}">')
+            parts.extend(_option(value, label) for value, label in label_or_options)
+            parts.append("</optgroup>")
+        else:
+            parts.append(_option(str(value_or_group), str(label_or_options)))
+    return "".join(parts)
+
+
+def _option(value: str, label: str) -> str:
+    return f'<option value="{escape(value)}">{escape(label)}</option>'
+
+
+def _select(attrs: dict[str, Any], options: str, selected: Iterable[str]) -> SafeString:
+    for value in selected:
+        unmarked = f'<option value="{escape(value)}">'
+        options = options.replace(unmarked, unmarked[:-1] + " selected>", 1)
+    # Every value and label was escaped when the options were drawn (`options_markup`).
+    return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308
 
 
 class FastSelect(forms.Select):
@@ -38,7 +74,6 @@ class FastSelect(forms.Select):
 
     Django renders each option through a template, which for the ~250 countries of a
     nationality list costs more than the rest of the page; the output is the same markup.
-    Choices are (value, label) pairs or (group label, pairs) groups, as Django's.
     """
 
     def render(
@@ -48,16 +83,39 @@ class FastSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        selected = {str(v) for v in self.format_value(value)}
-        parts = [f"<select{flatatt(final)}>"]
-        for value_or_group, label_or_options in self.choices:
-            if isinstance(label_or_options, list | tuple):
-                parts.append(f'<optgroup label="{escape(str(value_or_group))}">')
-                parts.extend(_options(label_or_options, selected))
-                parts.append("</optgroup>")
-            else:
-                parts.extend(_options([(str(value_or_group), str(label_or_options))], selected))
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        selected = [str(v) for v in self.format_value(value)]
+        return _select(final, options_markup(self.choices), selected)
+
+
+class KeptSelect(forms.Select):
+    """A select whose options were drawn once and kept: `options()` returns their markup
+    (`options_markup`, kept by the caller, e.g. per language); a render only marks the
+    selected one. For the long lists (every country) that every page view would redraw.
+    """
+
+    def __init__(
+        self,
+        options: Callable[[], str],
+        *,
+        blank_first: bool = False,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs=attrs)
+        self.options_markup = options
+        self.blank_first = blank_first
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # As Django's Select: `required` only when the first option is an empty value.
+        return self.blank_first and forms.Widget.use_required_attribute(self, initial)
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        selected = [str(v) for v in self.format_value(value)]
+        return _select(final, self.options_markup(), selected)
