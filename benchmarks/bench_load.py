@@ -84,9 +84,12 @@ def main() -> None:
         for label, path in TARGETS.items():
             wrk(base + path)  # warm the workers
             f = wrk(base + path)
+            # The machine is shared: the load average says how much of it the run had.
+            load = os.getloadavg()[0]
             print(
                 f"{label:<28} {float(f['rps']):8.0f} req/s   p50 {f['p50']:>8}   "
-                f"p90 {f['p90']:>8}   p99 {f['p99']:>8}   non-2xx {f['non-2xx']}"
+                f"p90 {f['p90']:>8}   p99 {f['p99']:>8}   non-2xx {f['non-2xx']}   "
+                f"load average {load:.2f}"
             )
     finally:
         server.terminate()
