@@ -119,8 +119,7 @@ def test_the_next_question_sees_an_approved_mirror() -> None:
     assert answers.registry().requirement(**mali)["bond_required"] is False
 
 
-def test_a_newly_registered_state_is_known_at_once() -> None:
-    assert "FRA" not in answers.registry().issuers()
+def register_france() -> None:
     services.program_register(
         code="fr-bonds",
         issuer="FRA",
@@ -132,6 +131,11 @@ def test_a_newly_registered_state_is_known_at_once() -> None:
         sources=CITED,
         author=WHO,
     )
+
+
+def test_a_newly_registered_state_is_known_at_once() -> None:
+    assert "FRA" not in answers.registry().issuers()
+    register_france()
     assert "FRA" in answers.registry().issuers()
 
 
@@ -160,15 +164,5 @@ def test_a_refusal_is_not_kept() -> None:
     question = {"issuer": "FRA", "nationality": "MLI", "visa_class": "*", "on": "2026-03-01"}
     with pytest.raises(NotFound):
         answers.registry().requirement(**question)
-    services.program_register(
-        code="fr-bonds",
-        issuer="FRA",
-        name="French visa bonds",
-        legal_basis="",
-        notice_days=0,
-        effective_from=None,
-        effective_to=None,
-        sources=CITED,
-        author=WHO,
-    )
+    register_france()
     assert answers.registry().requirement(**question)["bond_required"] is False

@@ -124,7 +124,11 @@ class Registry:
 
     def _answer(self, question: selectors.RequirementQuestion) -> dict[str, Any]:
         key = (question.issuing.alpha_3, question.national.alpha_3, question.visa_class)
-        versions = _VERSIONS.get(self.stamp, key, lambda: selectors.key_versions(question))
+        versions = _VERSIONS.get(
+            self.stamp,
+            key,
+            lambda: selectors.key_versions(issuer=key[0], nationality=key[1], visa_class=key[2]),
+        )
         return selectors.requirement_answer(
             question, versions, registered=self.issuers
         ).to_json_dict()

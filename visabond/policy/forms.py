@@ -133,7 +133,7 @@ class RequirementForm(forms.Form):
         super().__init__(*args, **kwargs)
         issuer_select = self.fields["issuer"].widget
         assert isinstance(issuer_select, KeptSelect)
-        issuer_select.options_markup = lambda: issuer_options(registered)
+        issuer_select.kept_options = lambda: issuer_options(registered)
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
         issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"

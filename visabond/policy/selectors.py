@@ -129,13 +129,14 @@ class KeyVersions:
     entries: dict[tuple[int, str], list[RuleEntry]]
 
 
-def key_versions(question: RequirementQuestion) -> KeyVersions:
-    """The versions `question` reads: one query for the versions, one for their amounts."""
+def key_versions(*, issuer: str, nationality: str, visa_class: str) -> KeyVersions:
+    """The versions a question about `issuer`, `nationality` (alpha-3) and `visa_class` (the
+    issuer's code) reads: one query for the versions, one for their amounts."""
     rows = tuple(
         RuleVersion.objects.filter(
-            rule__issuer=question.issuing.alpha_3,
-            rule__nationality=question.national.alpha_3,
-            rule__visa_class__in=[question.visa_class, WILDCARD_CLASS],
+            rule__issuer=issuer,
+            rule__nationality=nationality,
+            rule__visa_class__in=[visa_class, WILDCARD_CLASS],
         )
         .select_related("rule__program")
         .prefetch_related("allowed_amounts")
@@ -198,7 +199,12 @@ def requirement_lookup(
     question = requirement_question(
         issuer=issuer, nationality=nationality, visa_class=visa_class, on=on, known_on=known_on
     )
-    return requirement_answer(question, key_versions(question), registered=registered_issuers)
+    versions = key_versions(
+        issuer=question.issuing.alpha_3,
+        nationality=question.national.alpha_3,
+        visa_class=question.visa_class,
+    )
+    return requirement_answer(question, versions, registered=registered_issuers)
 
 
 @dataclass(frozen=True)
@@ -341,18 +347,7 @@ def decision_preview(
     a new rule). Computed on the rules' plain values, as the lookup reads them; nothing is
     written, and what the append step would refuse is not checked here.
     """
-    rows = list(
-        RuleVersion.objects.filter(
-            rule__issuer=issuer,
-            rule__nationality=nationality,
-            rule__visa_class__in=[visa_class, WILDCARD_CLASS],
-        )
-        .select_related("rule")
-        .prefetch_related("allowed_amounts")
-    )
-    grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
+    grouped = key_versions(issuer=issuer, nationality=nationality, visa_class=visa_class).entries
     on = period.start
     before = rules.requirement(grouped, visa_class=visa_class, on=on)
     key = (rule_id or 0, visa_class)

@@ -61,20 +61,16 @@ def _option(value: str, label: str) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
 
-def _select(attrs: dict[str, Any], options: str, selected: Iterable[str]) -> SafeString:
-    for value in selected:
-        unmarked = f'<option value="{escape(value)}">'
-        options = options.replace(unmarked, unmarked[:-1] + " selected>", 1)
-    # Every value and label was escaped when the options were drawn (`options_markup`).
-    return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308
-
-
 class FastSelect(forms.Select):
     """A select drawn with string joins instead of one template render per option.
 
     Django renders each option through a template, which for the ~250 countries of a
     nationality list costs more than the rest of the page; the output is the same markup.
     """
+
+    def drawn_options(self) -> str:
+        """The options' markup, none selected (`options_markup` of the choices)."""
+        return options_markup(self.choices)
 
     def render(
         self,
@@ -84,12 +80,16 @@ class FastSelect(forms.Select):
         renderer: Any = None,
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs) | {"name": name}
-        selected = [str(v) for v in self.format_value(value)]
-        return _select(final, options_markup(self.choices), selected)
+        options = self.drawn_options()
+        for selected in self.format_value(value):
+            unmarked = f'<option value="{escape(str(selected))}">'
+            options = options.replace(unmarked, unmarked[:-1] + " selected>", 1)
+        # Every value and label was escaped when the options were drawn (`options_markup`).
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308
 
 
-class KeptSelect(forms.Select):
-    """A select whose options were drawn once and kept: `options()` returns their markup
+class KeptSelect(FastSelect):
+    """A select whose options were drawn once and kept: `kept_options()` returns their markup
     (`options_markup`, kept by the caller, e.g. per language); a render only marks the
     selected one. For the long lists (every country) that every page view would redraw.
     """
@@ -102,20 +102,12 @@ class KeptSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs=attrs)
-        self.options_markup = options
+        self.kept_options = options
         self.blank_first = blank_first
+
+    def drawn_options(self) -> str:
+        return self.kept_options()
 
     def use_required_attribute(self, initial: Any) -> bool:
         # As Django's Select: `required` only when the first option is an empty value.
         return self.blank_first and forms.Widget.use_required_attribute(self, initial)
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs) | {"name": name}
-        selected = [str(v) for v in self.format_value(value)]
-        return _select(final, self.options_markup(), selected)
