@@ -1,16 +1,20 @@
 """Reading one field of a zone: codes, names, sex and dates, each located for its error.
 
 Every reader takes the field's raw characters and its 1-based line and column, so a field
-that breaks its rule raises `MrzError` pointing at the character at fault.
+that breaks its rule raises `MrzError` pointing at the character at fault. A field that reads
+but fails a check (an unknown state code, dates no century reconciles) records why in
+`failures`, under the name of the check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
+from visabond.documents import centuries
+from visabond.documents.codes import code_warning, unknown_code_reason
 from visabond.documents.mrz import dates
-from visabond.documents.mrz.codes import code_warning
 from visabond.documents.mrz.errors import MrzError
 
 CODE_RULE = "Doc 9303-3 §5 three-letter codes"
@@ -20,6 +24,7 @@ DATE_RULE = "Doc 9303-3 dates in the MRZ: YYMMDD"
 DOCUMENT_CODE_RULE = "Doc 9303-4 to -7 document code"
 
 _DATE_CHARACTERS = "0123456789<"
+_Read = TypeVar("_Read")
 _SEXES = {"M": "M", "F": "F", "X": "X", "<": "X"}
 
 
@@ -32,14 +37,30 @@ def document_code(raw: str) -> str:
     return raw.rstrip("<")
 
 
-def state_code(raw: str, *, line: int, column: int, field: str, warnings: list[str]) -> str:
-    """A three-letter code, right-padded with fillers ("D<<" is Germany's "D")."""
+def state_code(
+    raw: str,
+    *,
+    line: int,
+    column: int,
+    field: str,
+    warnings: list[str],
+    failures: dict[str, str],
+) -> str:
+    """A three-letter code, right-padded with fillers ("D<<" is Germany's "D").
+
+    A code outside ISO 3166-1 alpha-3 and ICAO's own fails the check `<field>_code`
+    (Doc 9303-3 §5); the specimen state UTO reads with a warning.
+    """
     code = raw.rstrip("<")
     if not code.isalpha():
         raise _bad_code(raw, line=line, column=column, field=field)
-    warning = code_warning(code, field=field)
-    if warning is not None:
-        warnings.append(warning)
+    reason = unknown_code_reason(code, field=field)
+    if reason is not None:
+        failures[f"{field}_code"] = reason
+    else:
+        warning = code_warning(code, field=field)
+        if warning is not None:
+            warnings.append(warning)
     return code
 
 
@@ -84,38 +105,69 @@ def sex(raw: str, *, line: int, column: int) -> str:
 
 
 def birth_date(
-    raw: str, *, line: int, column: int, today: date, warnings: list[str]
+    raw: str,
+    *,
+    line: int,
+    column: int,
+    today: date,
+    expiry: date | None,
+    warnings: list[str],
+    failures: dict[str, str],
 ) -> date | None:
-    value = _date(dates.birth_date, raw, line=line, column=column, today=today, field="birth_date")
-    if value is None:
+    """The birth date, in the century `centuries.birth_date` gives against today and expiry.
+
+    None when the zone leaves parts unknown (a warning) or when no century puts the birth
+    before the expiry within a lifetime (the check `date_order` fails and says so).
+    """
+    field = "birth_date"
+    digits = _located(dates.birth_digits, raw, line=line, column=column, field=field)
+    if digits is None:
         warnings.append(f"birth date is unknown in part or whole ({raw})")
+        return None
+    value = _located(
+        lambda _: centuries.birth_date(digits, reference=today, expiry=expiry),
+        raw,
+        line=line,
+        column=column,
+        field=field,
+    )
+    if value is None:
+        after = f"before the expiry date {expiry.isoformat()} " if expiry else ""
+        failures["date_order"] = (
+            f"birth date {raw} falls {after}in no century within "
+            f"{centuries.OLDEST_AGE_YEARS} years of {today.isoformat()}: the dates contradict "
+            "each other (a document is issued to a living person)"
+        )
     return value
 
 
 def expiry_date(
     raw: str, *, line: int, column: int, today: date, warnings: list[str]
 ) -> date | None:
-    value = _date(
-        dates.expiry_date, raw, line=line, column=column, today=today, field="expiry_date"
-    )
-    if value is None:
+    """The expiry date, from 80 years before to 20 years after today (`centuries`)."""
+    field = "expiry_date"
+    digits = _located(dates.expiry_digits, raw, line=line, column=column, field=field)
+    if digits is None:
         warnings.append("expiry date is not given")
-    elif value < today:
+        return None
+    value = _located(
+        lambda _: centuries.expiry_date(digits, reference=today),
+        raw,
+        line=line,
+        column=column,
+        field=field,
+    )
+    if value < today:
         warnings.append(f"the document expired on {value.isoformat()}")
     return value
 
 
-def _date(
-    reader: Callable[..., date | None],
-    raw: str,
-    *,
-    line: int,
-    column: int,
-    today: date,
-    field: str,
-) -> date | None:
+def _located(
+    reader: Callable[[str], _Read], raw: str, *, line: int, column: int, field: str
+) -> _Read:
+    """`reader(raw)`, its ValueError turned into an MrzError at the first bad character."""
     try:
-        return reader(raw, today=today)
+        return reader(raw)
     except ValueError as error:
         message = f"{field.replace('_', ' ')} is not a date: {error}"
         offset = next((i for i, char in enumerate(raw) if char not in _DATE_CHARACTERS), 0)
