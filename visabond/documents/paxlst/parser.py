@@ -1,73 +1,68 @@
-"""The entry point: bytes of a PAXLST interchange in, manifests and warnings out.
+"""The entry point: bytes of PAXLST interchanges in, manifests, warnings and kept input out.
 
 We read EDIFACT with our own code rather than pydifact: pydifact fails on interchanges with
 UNG/UNE functional groups, which airline manifests use, and refuses the real-world
 `UNG *PAXLST` (a blank in the tag); it also gives no byte positions for the warnings that
 make defective manifests usable.
+
+A file may hold several interchanges back to back (ISO 9735-1 §8: a UNB after UNZ starts
+another), each with or without its own UNA and in its own character set: each is read in
+turn. What follows the last one and starts no interchange is kept unread, never dropped.
 """
 # ruff: noqa: DTZ001 - manifest times are local times at the airport, hence naive
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
+from dataclasses import dataclass, field
 
-from visabond.documents.paxlst.charset import decode
+from visabond.core import clock
+from visabond.documents import centuries
+from visabond.documents.paxlst.charset import BYTE_ORDER_MARK, decode
+from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.envelope import Envelope, split_interchange
 from visabond.documents.paxlst.errors import PaxlstError
-from visabond.documents.paxlst.findings import WarningLog
+from visabond.documents.paxlst.findings import SegmentLayout, WarningLog
 from visabond.documents.paxlst.message import read_message
-from visabond.documents.paxlst.model import Interchange, Manifest, ParseResult, ParseWarning
+from visabond.documents.paxlst.model import (
+    Interchange,
+    Manifest,
+    ParseResult,
+    ParseWarning,
+    Unread,
+)
 from visabond.documents.paxlst.repertoire import (
+    Suspects,
     check_repertoire,
     find_value_blanks,
     report_value_blanks,
 )
-from visabond.documents.paxlst.syntax import read_service_string_advice
+from visabond.documents.paxlst.syntax import (
+    BLANK_CHARACTERS,
+    DEFAULT_SEPARATORS,
+    Separators,
+    read_service_string_advice,
+)
 from visabond.documents.paxlst.tokenizer import Segment, tokenize
 
-
-def parse_paxlst(data: bytes, *, source: str = "") -> ParseResult:
-    """Parse one interchange (or a bare message body); raise PaxlstError only when unreadable."""
-    with _collection_paused():
-        return _parse(data, source)
+_BLANK_BYTES = BLANK_CHARACTERS.encode("ascii")
+_INTERCHANGE_TAG = re.compile(rb"(?i)UN[ABGH]")
+_UNZ = re.compile(rb"(?i)UNZ")
 
 
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while one interchange is parsed.
+def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None) -> ParseResult:
+    """Parse every interchange in `data` (or a bare message body); raise PaxlstError only when
+    some of it is unreadable, naming the segment number and byte offset.
 
-    A manifest becomes some 20,000 lists and tuples that all live until the parse ends; the
-    collector, triggered by every 700 new containers, would scan them again and again (a
-    fifth of the parse time) to find no cycle. It is switched back on only if it was on,
-    so a caller that turned it off keeps it off.
+    Two-digit years are read against the day each interchange was prepared (UNB, else UNG),
+    never after `today` (default: the clock's today), which stands in when no header dates
+    the message (see `visabond.documents.centuries`).
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _parse(data: bytes, source: str) -> ParseResult:
-    decoded = decode(data)
-    text = decoded.text
-    separators, una_offset, body_start = read_service_string_advice(text, source=source)
-    blanks = find_value_blanks(text, separators, body_start=body_start)
-    tokens = tokenize(
-        text,
-        separators,
-        start=body_start,
-        first_number=2 if una_offset >= 0 else 1,
-        source=source,
-        byte_offset=decoded.offsets,
-        strip_values=bool(blanks),
-    )
-    if not tokens.segments:
+    reading_day = clock.today() if today is None else today
+    result = _FileResult()
+    position, number = _skip_blanks(data, 0), 1
+    if position >= len(data):
         raise PaxlstError(
             "no segments: the input is empty",
             rule="empty",
@@ -75,78 +70,252 @@ def _parse(data: bytes, source: str) -> ParseResult:
             byte_offset=0,
             source=source,
         )
-    log = WarningLog(source=source, offsets=decoded.offsets)
+    while position < len(data):
+        if number > 1 and not _opens_interchange(data, position):
+            result.keep_trailing(data, position, number, source)
+            break
+        read = _read_interchange(
+            data, start=position, first_number=number, source=source, today=reading_day
+        )
+        result.add(read)
+        position, number = _skip_blanks(data, read.end), read.next_number
+    return result.freeze(source)
+
+
+@dataclass(slots=True)
+class _InterchangeRead:
+    manifests: list[Manifest]
+    warnings: list[ParseWarning]
+    unread: list[Unread]
+    end: int
+    next_number: int
+
+
+@dataclass(slots=True)
+class _FileResult:
+    manifests: list[Manifest] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+
+    def add(self, read: _InterchangeRead) -> None:
+        self.manifests += read.manifests
+        self.warnings += read.warnings
+        self.unread += read.unread
+
+    def keep_trailing(self, data: bytes, position: int, number: int, source: str) -> None:
+        """Data after the last interchange that starts none: kept, with one warning."""
+        message = "data after UNZ that starts no interchange (no UNA, UNB, UNG or UNH); kept unread"
+        self.warnings.append(ParseWarning(Defect.TRAILING_DATA, message, number, position, source))
+        text = data[position:].decode("latin-1")
+        self.unread.append(Unread(Defect.TRAILING_DATA, message, number, position, text, source))
+
+    def freeze(self, source: str) -> ParseResult:
+        unread = tuple(dict.fromkeys(self.unread))
+        return ParseResult(tuple(self.manifests), tuple(_unique(self.warnings)), source, unread)
+
+
+def _read_interchange(
+    data: bytes, *, start: int, first_number: int, source: str, today: dt.date
+) -> _InterchangeRead:
+    """Read the interchange (or bare body) that starts at byte `start`, up to its UNZ."""
+    marked = data.startswith(BYTE_ORDER_MARK, start)
+    begin = start + len(BYTE_ORDER_MARK) if marked else start
+    end = _interchange_end(data, begin)
+    decoded = decode(data[begin:end], base=begin, marked=marked)
+    text = decoded.text
+    separators, una_offset, body_start = read_service_string_advice(
+        text, source=source, byte_offset=decoded.offsets, first_number=first_number
+    )
+    blanks = find_value_blanks(text, separators, body_start=body_start)
+    tokens = tokenize(
+        text,
+        separators,
+        start=body_start,
+        first_number=first_number + 1 if una_offset >= 0 else first_number,
+        source=source,
+        byte_offset=decoded.offsets,
+        strip_values=bool(blanks),
+    )
+    if not tokens.segments:
+        raise PaxlstError(
+            "no segments after the service string advice",
+            rule="empty",
+            segment_number=first_number,
+            byte_offset=start,
+            source=source,
+        )
+    layout = SegmentLayout(text, tokens.segments, len(text))
+    log = WarningLog(source=source, offsets=decoded.offsets, layout=layout)
+    if marked:
+        log.warn_at(
+            Defect.BYTE_ORDER_MARK,
+            "a UTF-8 byte-order mark opens the interchange; skipped",
+            number=first_number,
+            char_offset=-len(BYTE_ORDER_MARK),
+        )
     envelope = split_interchange(tokens, log)
-    end = envelope.end_offset if envelope.end_offset is not None else len(text)
+    text_end = envelope.end_offset if envelope.end_offset is not None else len(text)
     for code, message, number, offset in tokens.findings:
-        if offset < end:  # junk after UNZ is one trailing-data warning, not many
+        if offset < text_end:  # data after UNZ is kept unread as a whole, not warned piece by piece
             log.warn_at(code, message, number=number, char_offset=offset)
-    check_repertoire(decoded, tokens.segments, body_start=body_start, end=end, log=log)
-    report_value_blanks(blanks, tokens.segments, end=end, log=log)
+    suspects = check_repertoire(
+        decoded, tokens.segments, separators, body_start=body_start, end=text_end, log=log
+    )
+    report_value_blanks(blanks, tokens.segments, end=text_end, log=log)
     log.finish()
-    interchange = _interchange(envelope.header, decoded.syntax_identifier)
-    manifests = _manifests(envelope, interchange, log, source)
-    warnings = _unique(log.items + [w for m in manifests for w in m.warnings])
-    return ParseResult(tuple(manifests), tuple(warnings), source)
+    interchange = _interchange(envelope.header, decoded.syntax_identifier, today=today)
+    reference = _reference_date(interchange, envelope.group_header, today=today)
+    manifests = _manifests(envelope, interchange, log, suspects, reference)
+    return _InterchangeRead(
+        manifests,
+        log.items + [w for m in manifests for w in m.warnings],
+        log.unread + [kept for m in manifests for kept in m.unread],
+        end,
+        tokens.segments[-1].number + 1,
+    )
 
 
 def _manifests(
     envelope: Envelope,
     interchange: Interchange | None,
     log: WarningLog,
-    source: str,
+    suspects: Suspects,
+    reference: dt.date,
 ) -> list[Manifest]:
-    reference = _reference_date(interchange, envelope.group_header)
     manifests = []
     for message in envelope.messages:
+        message_log = log.child()
         read = read_message(
             message,
             interchange=interchange,
             reference=reference,
-            offsets=log.offsets,
-            source=source,
+            log=message_log,
             inherited=list(log.items),
+            suspects=suspects,
         )
-        if isinstance(read, Manifest):
-            manifests.append(read)
+        if read is None:  # not PAXLST: its warning and kept text belong to the interchange
+            log.items += message_log.finish()
+            log.unread += message_log.unread
         else:
-            log.items.append(read)
+            manifests.append(read)
     return manifests
 
 
-def _interchange(header: Segment | None, syntax_identifier: str) -> Interchange | None:
+def _interchange(
+    header: Segment | None, syntax_identifier: str, *, today: dt.date
+) -> Interchange | None:
     if header is None:
         return None
     return Interchange(
         syntax_identifier=_text(header, 0) or syntax_identifier,
         sender=_text(header, 1),
         recipient=_text(header, 2),
-        prepared=_prepared(_text(header, 3), _text(header, 3, 1)),
+        prepared=_prepared(_text(header, 3), _text(header, 3, 1), today=today),
         control_reference=_text(header, 4),
     )
 
 
-def _reference_date(interchange: Interchange | None, group: Segment | None) -> dt.date | None:
-    """The date two-digit years are read against: when the interchange was prepared."""
-    if interchange is not None and interchange.prepared is not None:
-        return interchange.prepared.date()
-    if group is not None:
-        prepared = _prepared(_text(group, 3), _text(group, 3, 1))
-        return prepared.date() if prepared else None
-    return None
+def _reference_date(
+    interchange: Interchange | None, group: Segment | None, *, today: dt.date
+) -> dt.date:
+    """The date two-digit years are read against: when the interchange was prepared (UNB,
+    else UNG), never after today; today when no header dates it. It stays the same for the
+    whole interchange, whatever dates its messages hold."""
+    prepared = interchange.prepared if interchange is not None else None
+    if prepared is None and group is not None:
+        prepared = _prepared(_text(group, 3), _text(group, 3, 1), today=today)
+    return today if prepared is None else min(prepared.date(), today)
 
 
-def _prepared(day: str, time: str) -> dt.datetime | None:
-    """UNB/UNG S004: date YYMMDD (syntax 3) or CCYYMMDD (syntax 4) and time HHMM."""
+def _prepared(day: str, time: str, *, today: dt.date) -> dt.datetime | None:
+    """UNB/UNG S004: date YYMMDD (syntax 3) or CCYYMMDD (syntax 4) and time HHMM.
+
+    A two-digit year is the one within fifty years of today (`centuries.moment_year`).
+    """
     text = day + (time if len(time) == 4 else "0000")
     if not (text.isascii() and text.isdigit()) or len(text) not in (10, 12):
         return None
-    year = 2000 + int(text[:2]) if len(text) == 10 else int(text[:4])
     rest = text[2:] if len(text) == 10 else text[4:]
+    month, day_of_month, hour, minute = (
+        int(rest[:2]),
+        int(rest[2:4]),
+        int(rest[4:6]),
+        int(rest[6:8]),
+    )
     try:
-        return dt.datetime(year, int(rest[:2]), int(rest[2:4]), int(rest[4:6]), int(rest[6:8]))
+        if len(text) == 10:
+            year = centuries.moment_year((int(text[:2]), month, day_of_month), reference=today)
+        else:
+            year = int(text[:4])
+        return dt.datetime(year, month, day_of_month, hour, minute)
     except ValueError:
         return None
+
+
+def _interchange_end(data: bytes, begin: int) -> int:
+    """The byte just after the UNZ segment that closes the interchange starting at `begin`,
+    or the end of the data when none does (a body without envelope, a missing UNZ).
+
+    Found on the bytes, before decoding, so that each interchange is decoded by its own UNB.
+    A UNZ counts when an unreleased terminator (blanks aside) stands before it.
+    """
+    separators = _separators_at(data, begin)
+    terminator = separators.terminator.encode("latin-1")
+    element = separators.element.encode("latin-1")
+    release = separators.release.encode("latin-1")
+    for match in _UNZ.finditer(data, begin):
+        at = match.start()
+        if data[at + 3 : at + 4] not in (element, terminator):
+            continue
+        before = len(data[begin:at].rstrip(_BLANK_BYTES)) + begin - 1
+        if before < begin or data[before : before + 1] != terminator:
+            continue
+        if _released(data, before, release, begin):
+            continue
+        closing = _next_terminator(data, at + 3, terminator, release, begin)
+        return len(data) if closing < 0 else closing + 1
+    return len(data)
+
+
+def _separators_at(data: bytes, begin: int) -> Separators:
+    head = data[begin : begin + 512].decode("latin-1")
+    try:
+        separators, _, _ = read_service_string_advice(head)
+    except PaxlstError:
+        return DEFAULT_SEPARATORS  # reported with its position when the interchange is read
+    return separators
+
+
+def _next_terminator(data: bytes, start: int, terminator: bytes, release: bytes, begin: int) -> int:
+    position = data.find(terminator, start)
+    while position >= 0 and _released(data, position, release, begin):
+        position = data.find(terminator, position + 1)
+    return position
+
+
+def _released(data: bytes, position: int, release: bytes, begin: int) -> bool:
+    """Whether the byte at `position` follows an odd run of release characters."""
+    if not release:
+        return False
+    run = 0
+    while position - run - 1 >= begin and data[position - run - 1 : position - run] == release:
+        run += 1
+    return run % 2 == 1
+
+
+def _opens_interchange(data: bytes, position: int) -> bool:
+    """Whether the data at `position` (a byte-order mark and blanks aside) starts with UNA,
+    UNB, UNG or UNH: another interchange, or another message body."""
+    if data.startswith(BYTE_ORDER_MARK, position):
+        position = _skip_blanks(data, position + len(BYTE_ORDER_MARK))
+    return _INTERCHANGE_TAG.match(data, position) is not None
+
+
+def _skip_blanks(data: bytes, position: int) -> int:
+    length = len(data)
+    while position < length and data[position] in _BLANK_BYTES:
+        position += 1
+    return position
 
 
 def _unique(warnings: list[ParseWarning]) -> list[ParseWarning]:

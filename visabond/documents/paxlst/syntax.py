@@ -7,6 +7,7 @@ repetition separator (reserved, a space, before syntax version 4) and segment te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from visabond.documents.paxlst.errors import PaxlstError
@@ -54,11 +55,18 @@ class Separators:
 DEFAULT_SEPARATORS = Separators()
 
 
-def read_service_string_advice(text: str, *, source: str = "") -> tuple[Separators, int, int]:
+def read_service_string_advice(
+    text: str,
+    *,
+    source: str = "",
+    byte_offset: Callable[[int], int] = int,
+    first_number: int = 1,
+) -> tuple[Separators, int, int]:
     """The separators and where the segments start: (separators, UNA offset, body offset).
 
     Blanks before UNA are skipped (seen in real files). Without UNA the ISO 9735 defaults
-    `:+.? '` apply and the offset of the UNA is -1.
+    `:+.? '` apply and the offset of the UNA is -1. `byte_offset` maps a text offset to the
+    input's bytes and `first_number` is the UNA's segment number, for the error it can raise.
     """
     start = len(text) - len(text.lstrip(BLANK_CHARACTERS))
     if not text.startswith("UNA", start):
@@ -68,15 +76,19 @@ def read_service_string_advice(text: str, *, source: str = "") -> tuple[Separato
         raise PaxlstError(
             "UNA service string advice is cut short: it needs six characters after 'UNA'",
             rule="una-length",
-            segment_number=1,
-            byte_offset=start,
+            segment_number=first_number,
+            byte_offset=byte_offset(start),
             source=source,
         )
-    separators = _separators_from(advice, start=start, source=source)
+    separators = _separators_from(
+        advice, segment_number=first_number, byte_offset=byte_offset(start), source=source
+    )
     return separators, start, start + UNA_LENGTH
 
 
-def _separators_from(advice: str, *, start: int, source: str) -> Separators:
+def _separators_from(
+    advice: str, *, segment_number: int, byte_offset: int, source: str
+) -> Separators:
     component, element, decimal, release, repetition, terminator = list(advice[3:UNA_LENGTH])
     # A space in the release position means no release character is used.
     release = "" if release == " " else release
@@ -86,8 +98,8 @@ def _separators_from(advice: str, *, start: int, source: str) -> Separators:
             f"UNA separators {advice[3:]!r} are not distinct non-alphanumeric characters "
             "(ISO 9735-1 §7.1)",
             rule="una-separators",
-            segment_number=1,
-            byte_offset=start,
+            segment_number=segment_number,
+            byte_offset=byte_offset,
             source=source,
         )
     return Separators(component, element, decimal, release, repetition, terminator)
