@@ -3,7 +3,6 @@ one (release characters, blanks before tags) give the same segments, findings an
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,14 +99,3 @@ def _outcome(data: bytes) -> object:
 @given(st.text(alphabet="UNHBGMadt+: '\n\t0123", max_size=80))
 def test_arbitrary_text_splits_alike_on_both_paths(text: str) -> None:
     _same(*_both_paths(text))
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_parsing_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
-    was_enabled = gc.isenabled()
-    try:
-        (gc.enable if enabled else gc.disable)()
-        parse_paxlst(_BODY.encode())
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was_enabled else gc.disable)()

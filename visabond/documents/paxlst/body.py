@@ -81,6 +81,9 @@ class BodyReader:
         self.person: PersonDraft | None = None
         self.document: DocumentDraft | None = None
         self.document_placed = False
+        # A manifest repeats the same expiry and flight dates for hundreds of travellers.
+        self._days: dict[tuple[str, str], dt.date] = {}
+        self._moments: dict[str, dt.datetime] = {}
 
     def read(self, segments: list[Segment]) -> Body:
         # The handlers are plain functions in a module table: a table of this reader's bound
@@ -408,13 +411,17 @@ class BodyReader:
 
     def _moment(self, segment: Segment, value: DtmValue, text: str) -> dt.datetime | None:
         """A flight time: a two-digit year is the one within 50 years of the message date."""
+        known = self._moments.get(text)
+        if known is not None:
+            return known
         try:
             year = (
                 centuries.moment_year(value.digits, reference=self.reference)
                 if value.two_digit_year
                 else value.year
             )
-            return value.on(year)
+            moment = self._moments[text] = value.on(year)
+            return moment
         except ValueError:
             self.log.warn(Defect.DATE_INVALID, f"{text!r} is not a valid calendar date", segment)
             return None
@@ -423,15 +430,21 @@ class BodyReader:
         self, segment: Segment, value: DtmValue, text: str, qualifier: str
     ) -> dt.date | None:
         """An expiry (DTM+36) or issue (DTM+182) date, its century by `centuries`."""
+        known = self._days.get((qualifier, text))
+        if known is not None:
+            return known
         try:
             if not value.two_digit_year:
-                return value.on(value.year).date()
-            if qualifier == "36":
-                return centuries.expiry_date(value.digits, reference=self.reference)
-            return centuries.issue_date(value.digits, reference=self.reference)
+                day = value.on(value.year).date()
+            elif qualifier == "36":
+                day = centuries.expiry_date(value.digits, reference=self.reference)
+            else:
+                day = centuries.issue_date(value.digits, reference=self.reference)
         except ValueError:
             self.log.warn(Defect.DATE_INVALID, f"{text!r} is not a valid calendar date", segment)
             return None
+        self._days[(qualifier, text)] = day
+        return day
 
     def _cnt(self, segment: Segment) -> None:
         self._close_person()

@@ -42,7 +42,8 @@ class Envelope:
     header: Segment | None
     group_header: Segment | None
     messages: list[MessageSlice]
-    # Where the data after UNZ starts (None when nothing follows it).
+    # Where the first segment after UNZ starts (None when nothing follows it): the data from
+    # there on is not this interchange's.
     end_offset: int | None = None
 
 
@@ -219,15 +220,8 @@ class _Splitter:
         segments = tokens.segments
         closer = self.closed_by
         if closer is not None and closer is not segments[-1]:
-            after = segments[segments.index(closer) + 1]
-            self.end_offset = after.offset
-            self.log.keep(
-                Defect.TRAILING_DATA,
-                "data after UNZ, the end of the interchange, that starts no interchange; "
-                "kept unread",
-                after,
-                segments[-1],
-            )
+            # The caller reads up to here, and the rest as what comes after.
+            self.end_offset = segments[segments.index(closer) + 1].offset
         elif tokens.last_unterminated and segments:
             self.log.warn(
                 Defect.UNTERMINATED_SEGMENT,

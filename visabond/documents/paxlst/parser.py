@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from visabond.core import clock
 from visabond.documents import centuries
-from visabond.documents.paxlst.charset import BYTE_ORDER_MARK, decode
+from visabond.documents.paxlst.charset import BYTE_ORDER_MARK, Decoded, decode
 from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.envelope import Envelope, split_interchange
 from visabond.documents.paxlst.errors import PaxlstError
@@ -44,7 +44,7 @@ from visabond.documents.paxlst.syntax import (
     Separators,
     read_service_string_advice,
 )
-from visabond.documents.paxlst.tokenizer import Segment, tokenize
+from visabond.documents.paxlst.tokenizer import Segment, Tokens, tokenize
 
 _BLANK_BYTES = BLANK_CHARACTERS.encode("ascii")
 _INTERCHANGE_TAG = re.compile(rb"(?i)UN[ABGH]")
@@ -120,7 +120,79 @@ def _read_interchange(
     """Read the interchange (or bare body) that starts at byte `start`, up to its UNZ."""
     marked = data.startswith(BYTE_ORDER_MARK, start)
     begin = start + len(BYTE_ORDER_MARK) if marked else start
-    end = _interchange_end(data, begin)
+    split = _split(data, begin, len(data), first_number=first_number, source=source, marked=marked)
+    if split.after_unz is not None:
+        # Something follows UNZ: this interchange is read again alone, in its own character
+        # set, and the rest is left for the next one (or kept unread).
+        end = split.decoded.offsets(split.after_unz)
+        split = _split(data, begin, end, first_number=first_number, source=source, marked=marked)
+    decoded, tokens, log, envelope = split.decoded, split.tokens, split.log, split.envelope
+    for code, message, number, offset in tokens.findings:
+        log.warn_at(code, message, number=number, char_offset=offset)
+    suspects = check_repertoire(
+        decoded,
+        tokens.segments,
+        split.separators,
+        body_start=split.body_start,
+        end=len(decoded.text),
+        log=log,
+        controls_found=tokens.controls_found,
+    )
+    report_value_blanks(split.blanks, tokens.segments, end=len(decoded.text), log=log)
+    log.finish()
+    interchange = _interchange(envelope.header, decoded.syntax_identifier, today=today)
+    reference = _reference_date(interchange, envelope.group_header, today=today)
+    manifests = _manifests(envelope, interchange, log, suspects, reference)
+    return _InterchangeRead(
+        manifests,
+        log.items + [w for m in manifests for w in m.warnings],
+        log.unread + [kept for m in manifests for kept in m.unread],
+        split.end,
+        tokens.segments[-1].number + 1,
+    )
+
+
+@dataclass(slots=True)
+class _Split:
+    """An interchange's bytes decoded, tokenized and split into messages."""
+
+    decoded: Decoded
+    separators: Separators
+    body_start: int
+    blanks: list[int]
+    tokens: Tokens
+    log: WarningLog
+    envelope: Envelope
+    end: int
+    # The text offset of the first segment after UNZ, when anything follows it.
+    after_unz: int | None
+
+
+def _split(
+    data: bytes, begin: int, end: int, *, first_number: int, source: str, marked: bool
+) -> _Split:
+    """Decode `data[begin:end]` and split it into segments and messages.
+
+    The whole rest of the input is tried first: a file holds one interchange as a rule, and
+    it is then read once. Data that cannot even be split into segments after a UNZ (a
+    release character ending the file) is cut off at the UNZ found in the bytes.
+    """
+    try:
+        return _split_span(
+            data, begin, end, first_number=first_number, source=source, marked=marked
+        )
+    except PaxlstError:
+        closing = _interchange_end(data, begin)
+        if closing >= end:
+            raise
+    return _split_span(
+        data, begin, closing, first_number=first_number, source=source, marked=marked
+    )
+
+
+def _split_span(
+    data: bytes, begin: int, end: int, *, first_number: int, source: str, marked: bool
+) -> _Split:
     decoded = decode(data[begin:end], base=begin, marked=marked)
     text = decoded.text
     separators, una_offset, body_start = read_service_string_advice(
@@ -141,7 +213,7 @@ def _read_interchange(
             "no segments after the service string advice",
             rule="empty",
             segment_number=first_number,
-            byte_offset=start,
+            byte_offset=decoded.offsets(0),
             source=source,
         )
     layout = SegmentLayout(text, tokens.segments, len(text))
@@ -154,24 +226,8 @@ def _read_interchange(
             char_offset=-len(BYTE_ORDER_MARK),
         )
     envelope = split_interchange(tokens, log)
-    text_end = envelope.end_offset if envelope.end_offset is not None else len(text)
-    for code, message, number, offset in tokens.findings:
-        if offset < text_end:  # data after UNZ is kept unread as a whole, not warned piece by piece
-            log.warn_at(code, message, number=number, char_offset=offset)
-    suspects = check_repertoire(
-        decoded, tokens.segments, separators, body_start=body_start, end=text_end, log=log
-    )
-    report_value_blanks(blanks, tokens.segments, end=text_end, log=log)
-    log.finish()
-    interchange = _interchange(envelope.header, decoded.syntax_identifier, today=today)
-    reference = _reference_date(interchange, envelope.group_header, today=today)
-    manifests = _manifests(envelope, interchange, log, suspects, reference)
-    return _InterchangeRead(
-        manifests,
-        log.items + [w for m in manifests for w in m.warnings],
-        log.unread + [kept for m in manifests for kept in m.unread],
-        end,
-        tokens.segments[-1].number + 1,
+    return _Split(
+        decoded, separators, body_start, blanks, tokens, log, envelope, end, envelope.end_offset
     )
 
 
@@ -253,8 +309,9 @@ def _prepared(day: str, time: str, *, today: dt.date) -> dt.datetime | None:
 
 
 def _interchange_end(data: bytes, begin: int) -> int:
-    """The byte just after the UNZ segment that closes the interchange starting at `begin`,
-    or the end of the data when none does (a body without envelope, a missing UNZ).
+    """The byte just after the UNZ segment (and its line end) that closes the interchange
+    starting at `begin`, or the end of the data when none does (a body without envelope, a
+    missing UNZ).
 
     Found on the bytes, before decoding, so that each interchange is decoded by its own UNB.
     A UNZ counts when an unreleased terminator (blanks aside) stands before it.
@@ -273,7 +330,13 @@ def _interchange_end(data: bytes, begin: int) -> int:
         if _released(data, before, release, begin):
             continue
         closing = _next_terminator(data, at + 3, terminator, release, begin)
-        return len(data) if closing < 0 else closing + 1
+        if closing < 0:
+            return len(data)
+        # The line end after UNZ belongs to it, as after every segment of the file.
+        for line_end in (b"\r\n", b"\n", b"\r"):
+            if data.startswith(line_end, closing + 1):
+                return closing + 1 + len(line_end)
+        return closing + 1
     return len(data)
 
 

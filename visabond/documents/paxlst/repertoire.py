@@ -48,9 +48,11 @@ def check_repertoire(
     body_start: int,
     end: int,
     log: WarningLog,
+    controls_found: bool | None = None,
 ) -> Suspects:
     """Check the interchange's text from `body_start` to `end`; warn once per finding and
-    return the segments whose values must not pass as clean."""
+    return the segments whose values must not pass as clean. `controls_found` False says
+    the tokenizer saw no control character inside a segment (nothing to search for)."""
     places = _Places(segments)
     declared = decoded.character_set
     suspects: dict[int, Defect] = {}
@@ -69,8 +71,12 @@ def check_repertoire(
         _report(log, places, decoded.uncertain, decoded, decoded.note, recovered=False)
         places.mark(decoded.uncertain, suspects, Defect.CHARSET_OUTSIDE_DECLARED)
     text = decoded.text
-    controls = _controls_inside_segments(
-        text, separators, body_start=body_start, end=end, known=decoded.uncertain
+    controls = (
+        []
+        if controls_found is False
+        else _controls_inside_segments(
+            text, separators, body_start=body_start, end=end, known=decoded.uncertain
+        )
     )
     if controls:
         first = controls[0]

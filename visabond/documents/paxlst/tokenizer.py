@@ -82,6 +82,9 @@ class Tokens:
     last_unterminated: bool = False
     # The first segment whose tag is not three letters or digits (junk, binary data).
     first_invalid: Segment | None = None
+    # Whether a control character stands inside a segment: False when the plain path saw
+    # none, None when not looked at (the character-set check then searches the text).
+    controls_found: bool | None = None
 
 
 def tokenize(
@@ -177,10 +180,11 @@ def _plain_segments_from(
         return Tokens([])
     element, component = separators.element, separators.component
     offsets = list(accumulate([len(piece) + terminator_length for piece in pieces], initial=start))
-    values = list(map(str.split, element.join(pieces).split(element), repeat(component)))
+    joined = element.join(pieces)
+    values = list(map(str.split, joined.split(element), repeat(component)))
     ends = list(accumulate([piece.count(element) + 1 for piece in pieces]))
     starts = [0, *ends[:-1]]
-    tokens = Tokens([])
+    tokens = Tokens([], controls_found=_has_controls(joined))
     tags = [values[index][0] for index in starts]
     if not KNOWN_TAGS.issuperset(tags):
         _normalise_tags(tags, first_number, offsets, tokens)
@@ -192,6 +196,19 @@ def _plain_segments_from(
         for tag, first, end, number, offset in zip(tags, starts, ends, count(first_number), offsets)
     ]
     return tokens
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def _has_controls(data: str) -> bool | None:
+    """Whether ASCII segment data holds a character outside 0x20-0x7E; None for other text.
+
+    Deleting the printable bytes in C is far cheaper than a regular expression over the text.
+    """
+    if not data.isascii():
+        return None
+    return bool(data.encode("ascii").translate(None, _PRINTABLE_ASCII))
 
 
 def _normalise_tags(tags: list[str], first_number: int, offsets: list[int], tokens: Tokens) -> None:
