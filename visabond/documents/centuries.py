@@ -54,15 +54,23 @@ def birth_date(
     Raises ValueError when MM-DD is no day of any year (Doc 9303-3 dates; EDIFACT 2379 101).
     """
     two_digits, month, day = digits
-    _check_day_exists(month, day)
     year = reference.year - reference.year % 100 + two_digits
     if (year, month, day) > (reference.year, reference.month, reference.day):
         year -= 100
-    oldest = (reference.year - OLDEST_AGE_YEARS - 1, reference.month, reference.day)
-    while (year, month, day) > oldest:
-        candidate = _existing(year, month, day)
-        if candidate is not None and _fits(candidate, expiry=expiry, issued=issued):
+    try:
+        candidate = date(year, month, day)
+    except ValueError:
+        _check_day_exists(month, day)  # a day of no year at all is not a date
+    else:
+        # The usual case, settled without a loop: the latest reading fits the documents.
+        if (expiry is None or candidate < expiry) and (issued is None or candidate <= issued):
             return candidate
+    oldest = (reference.year - OLDEST_AGE_YEARS - 1, reference.month, reference.day)
+    year -= 100
+    while (year, month, day) > oldest:
+        candidate_or_none = _existing(year, month, day)
+        if candidate_or_none is not None and _fits(candidate_or_none, expiry=expiry, issued=issued):
+            return candidate_or_none
         year -= 100
     return None
 

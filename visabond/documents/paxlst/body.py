@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from visabond.documents import centuries
-from visabond.documents.codes import unknown_code_reason
+from visabond.documents.codes import KNOWN_CODES, unknown_code_reason
 from visabond.documents.paxlst.dates import LENGTH_OF_FORMAT, DtmValue, read_dtm
 from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.drafts import DocumentDraft, FlightDraft, PersonDraft
@@ -187,7 +187,7 @@ class BodyReader:
             )
 
     def _att(self, segment: Segment) -> None:
-        person = self._person_for(segment)
+        person = self.person or self._person_for(segment)
         elements = segment.elements
         if person is None or not elements or elements[0][0] != "2":
             return
@@ -199,7 +199,7 @@ class BodyReader:
             self._misplaced(segment, f"ATT+2+{person.sex}", f"ATT+2++{person.sex}")
 
     def _nat(self, segment: Segment) -> None:
-        person = self._person_for(segment)
+        person = self.person or self._person_for(segment)
         elements = segment.elements
         if person is None:
             return
@@ -208,7 +208,8 @@ class BodyReader:
         elif elements and elements[0][0].isalpha() and len(elements[0][0]) in (2, 3):
             person.nationality = elements[0][0]
             self._misplaced(segment, f"NAT+{person.nationality}", f"NAT+2+{person.nationality}")
-        self._check_code(segment, person, person.nationality, "nationality")
+        if person.nationality not in KNOWN_CODES:
+            self._unknown_code(segment, person, person.nationality, "nationality")
 
     def _rff(self, segment: Segment) -> None:
         if self.person is not None:
@@ -255,13 +256,16 @@ class BodyReader:
         person = self.person
         if person is not None:
             birth = person.settle_birth_date(reference=self.reference)
-            inconsistent = [d for d in person.doubts if d.code is Defect.DATE_INCONSISTENT]
-            if inconsistent and person.birth_segment is not None:
-                self.log.warn_once(
-                    Defect.DATE_INCONSISTENT, "birth", inconsistent[0].message, person.birth_segment
-                )
+            if person.doubts and person.birth_segment is not None:
+                self._warn_inconsistent(person, person.birth_segment)
             self.body.persons.append(person.freeze(birth))
             self.person = None
+
+    def _warn_inconsistent(self, person: PersonDraft, segment: Segment) -> None:
+        for doubt in person.doubts:
+            if doubt.code is Defect.DATE_INCONSISTENT:
+                self.log.warn_once(Defect.DATE_INCONSISTENT, "birth", doubt.message, segment)
+                return
 
     def _doubt_characters(self, segment: Segment, code: Defect) -> None:
         person = self.person
@@ -277,7 +281,7 @@ class BodyReader:
             field_name, code, f"characters of {segment.tag} (segment {segment.number}) {how}"
         )
 
-    def _check_code(
+    def _unknown_code(
         self, segment: Segment, person: PersonDraft, code: str, field_name: str
     ) -> None:
         """NAT and LOC+91 carry the document's codes (ISO 3166-1 alpha-3 or ICAO's own)."""
@@ -289,7 +293,7 @@ class BodyReader:
     # Documents ------------------------------------------------------------------------
 
     def _doc(self, segment: Segment) -> None:
-        person = self._person_for(segment)
+        person = self.person or self._person_for(segment)
         if person is None:
             return
         self._close_document()
@@ -327,7 +331,8 @@ class BodyReader:
             return
         self.document.issuing_country = place
         self.document_placed = True
-        self._check_code(segment, self.person, place, "issuing_country")
+        if place not in KNOWN_CODES:
+            self._unknown_code(segment, self.person, place, "issuing_country")
 
     def _close_document(self) -> None:
         if self.document is not None and self.person is not None:
@@ -349,7 +354,12 @@ class BodyReader:
             self._flight_loc(segment, qualifier, place)
 
     def _dtm(self, segment: Segment) -> None:
-        qualifier, text, code = self._dtm_parts(segment)
+        elements = segment.elements
+        parts = elements[0] if elements else [""]
+        if len(parts) == 3 or (len(parts) == 2 and len(elements) == 1):
+            qualifier, text, code = parts[0], parts[1], parts[2] if len(parts) == 3 else ""
+        else:
+            qualifier, text, code = self._dtm_parts(segment)
         if self.stage == _PERSONS and self.person is not None:
             self._person_dtm(segment, qualifier, text, code)
         elif self.stage == _FLIGHTS:

@@ -67,8 +67,12 @@ class PersonDraft:
         value = self.birth_value
         if value is None:
             return None
-        expiry = min((d.expiry for d in self.documents if d.expiry), default=None)
-        issued = min((d.issued for d in self.documents if d.issued), default=None)
+        expiry = issued = None
+        for document in self.documents:
+            if document.expiry is not None and (expiry is None or document.expiry < expiry):
+                expiry = document.expiry
+            if document.issued is not None and (issued is None or document.issued < issued):
+                issued = document.issued
         text = self.birth_date_text
         if not value.two_digit_year:
             birth = value.on(value.year).date()
@@ -81,7 +85,10 @@ class PersonDraft:
             return birth
         try:
             settled = centuries.birth_date(
-                value.digits, reference=reference, expiry=expiry, issued=issued
+                (value.year, value.month, value.day),
+                reference=reference,
+                expiry=expiry,
+                issued=issued,
             )
         except ValueError:
             self.doubt("birth_date", Defect.DATE_INVALID, f"{text!r} is not a valid date")

@@ -136,7 +136,7 @@ def _read_interchange(
         body_start=split.body_start,
         end=len(decoded.text),
         log=log,
-        controls_found=tokens.controls_found,
+        line_ends_between=tokens.line_ends_between,
     )
     report_value_blanks(split.blanks, tokens.segments, end=len(decoded.text), log=log)
     log.finish()

@@ -48,11 +48,11 @@ def check_repertoire(
     body_start: int,
     end: int,
     log: WarningLog,
-    controls_found: bool | None = None,
+    line_ends_between: int = 0,
 ) -> Suspects:
     """Check the interchange's text from `body_start` to `end`; warn once per finding and
-    return the segments whose values must not pass as clean. `controls_found` False says
-    the tokenizer saw no control character inside a segment (nothing to search for)."""
+    return the segments whose values must not pass as clean. `line_ends_between` is how
+    many line-end characters the tokenizer found between segments."""
     places = _Places(segments)
     declared = decoded.character_set
     suspects: dict[int, Defect] = {}
@@ -73,7 +73,7 @@ def check_repertoire(
     text = decoded.text
     controls = (
         []
-        if controls_found is False
+        if _no_controls_inside(text[body_start:end], line_ends_between)
         else _controls_inside_segments(
             text, separators, body_start=body_start, end=end, known=decoded.uncertain
         )
@@ -119,6 +119,21 @@ def _check_level(
                 "lower-case letters although UNOA (upper case only) is declared; kept as sent",
                 found.start(),
             )
+
+
+_PRINTABLE_BYTES = bytes(range(0x20, 0x7F))
+
+
+def _no_controls_inside(body: str, line_ends_between: int) -> bool:
+    """Whether ASCII text holds no control character but the line ends between segments.
+
+    Deleting the printable bytes in C leaves the controls, far cheaper than a regular
+    expression over the text; other text is searched character by character.
+    """
+    if not body.isascii():
+        return False
+    controls = body.encode("ascii").translate(None, _PRINTABLE_BYTES)
+    return not controls.translate(None, b"\r\n") and len(controls) == line_ends_between
 
 
 def _controls_inside_segments(
