@@ -57,15 +57,8 @@ def _parse_td1(rows: tuple[str, ...], data: tuple[bytes, ...], *, today: date) -
     else:
         number, number_passes = row1[5:14].rstrip("<"), check_passes(bytes1[5:14], row1[14])
         optional_data = row1[15:30].rstrip("<")
-    expiry = fields.expiry_date(row2[8:14], line=2, column=9, today=today, warnings=warnings)
-    birth = fields.birth_date(
-        row2[0:6],
-        line=2,
-        column=1,
-        today=today,
-        expiry=expiry,
-        warnings=warnings,
-        failures=failures,
+    birth, expiry = _dates(
+        row2, birth_at=0, expiry_at=8, today=today, warnings=warnings, failures=failures
     )
     sex = fields.sex(row2[7], line=2, column=8)
     nationality = fields.state_code(
@@ -117,15 +110,8 @@ def _parse_two_lines(
     nationality = fields.state_code(
         row2[10:13], line=2, column=11, field="nationality", warnings=warnings, failures=failures
     )
-    expiry = fields.expiry_date(row2[21:27], line=2, column=22, today=today, warnings=warnings)
-    birth = fields.birth_date(
-        row2[13:19],
-        line=2,
-        column=14,
-        today=today,
-        expiry=expiry,
-        warnings=warnings,
-        failures=failures,
+    birth, expiry = _dates(
+        row2, birth_at=13, expiry_at=21, today=today, warnings=warnings, failures=failures
     )
     sex = fields.sex(row2[20], line=2, column=21)
     checks = {
@@ -154,6 +140,36 @@ def _parse_two_lines(
         corrections=(),
         lines=rows,
     )
+
+
+def _dates(
+    row2: str,
+    *,
+    birth_at: int,
+    expiry_at: int,
+    today: date,
+    warnings: list[str],
+    failures: dict[str, str],
+) -> tuple[date | None, date | None]:
+    """Birth and expiry dates of line 2 (0-based offsets): the expiry is read first, since
+    the century of the birth date depends on it (`visabond.documents.centuries`)."""
+    expiry = fields.expiry_date(
+        row2[expiry_at : expiry_at + 6],
+        line=2,
+        column=expiry_at + 1,
+        today=today,
+        warnings=warnings,
+    )
+    birth = fields.birth_date(
+        row2[birth_at : birth_at + 6],
+        line=2,
+        column=birth_at + 1,
+        today=today,
+        expiry=expiry,
+        warnings=warnings,
+        failures=failures,
+    )
+    return birth, expiry
 
 
 def _verdicts(

@@ -93,13 +93,11 @@ def _refuse_mixed_series(parts: list[Manifest]) -> None:
     reference = parts[0].common_access_reference
     for part in parts[1:]:
         if part.common_access_reference != reference:
-            raise PaxlstError(
+            raise _refusal(
+                part,
                 f"part with common access reference {part.common_access_reference!r} does "
                 f"not belong to series {reference!r}",
                 rule="assembly-mixed-series",
-                segment_number=part.segment_number,
-                byte_offset=part.byte_offset,
-                source=part.source,
             )
 
 
@@ -109,14 +107,12 @@ def _drop_duplicates(parts: list[Manifest]) -> tuple[list[Manifest], list[ParseW
     for part in parts:
         if kept and _part_number(kept[-1]) == _part_number(part):
             if _content(part) != _content(kept[-1]):
-                raise PaxlstError(
+                raise _refusal(
+                    part,
                     f"part {_part_number(part):02d} arrived twice with different content "
                     f"({kept[-1].source or 'first copy'} and {part.source or 'second copy'}); "
                     "which one holds the travellers cannot be told",
                     rule="assembly-conflicting-copies",
-                    segment_number=part.segment_number,
-                    byte_offset=part.byte_offset,
-                    source=part.source,
                 )
             warnings.append(
                 _warning(
@@ -154,13 +150,11 @@ def _refuse_differing_flights(parts: list[Manifest]) -> None:
     first = parts[0]
     for part in parts[1:]:
         if part.flights and part.flights != first.flights:
-            raise PaxlstError(
+            raise _refusal(
+                part,
                 f"part {_part_number(part):02d} names other flights than part "
                 f"{_part_number(first):02d}: its travellers cannot be placed on a flight",
                 rule="assembly-conflicting-flights",
-                segment_number=part.segment_number,
-                byte_offset=part.byte_offset,
-                source=part.source,
             )
 
 
@@ -184,6 +178,16 @@ def _total_mismatches(final: Manifest, persons: tuple[Person, ...]) -> list[Pars
         for qualifier, declared in final.counts
         if qualifier in totals and declared != totals[qualifier]
     ]
+
+
+def _refusal(part: Manifest, message: str, *, rule: str) -> PaxlstError:
+    return PaxlstError(
+        message,
+        rule=rule,
+        segment_number=part.segment_number,
+        byte_offset=part.byte_offset,
+        source=part.source,
+    )
 
 
 def _warning(part: Manifest, code: Defect, message: str) -> ParseWarning:

@@ -170,7 +170,13 @@ class BodyReader:
             self._empty(segment, f"NAD+{role} has no surname")
         given = " ".join(filter(None, name[1:]))
         address = _address(elements[4:]) if len(elements) > 4 else ()
-        self.person = PersonDraft(role, surname, given, address, segment.number)
+        self.person = PersonDraft(
+            role=role,
+            surname=surname,
+            given_names=given,
+            address=address,
+            segment_number=segment.number,
+        )
 
     def _party(self, segment: Segment, role: str) -> None:
         """NAD+MS names the reporting party; other header parties (an agent, NAD+AG) are of

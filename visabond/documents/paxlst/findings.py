@@ -73,7 +73,14 @@ class WarningLog:
             self.warn(code, message, first)
         text = self.layout.text_of(first, last) if self.layout is not None else ""
         self.unread.append(
-            Unread(code, message, first.number, self.offsets(first.offset), text, self.source)
+            Unread(
+                code=code,
+                reason=message,
+                segment_number=first.number,
+                byte_offset=self.offsets(first.offset),
+                text=text,
+                source=self.source,
+            )
         )
 
     def finish(self) -> list[ParseWarning]:

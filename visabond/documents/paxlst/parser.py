@@ -106,12 +106,24 @@ class _FileResult:
         """Data after the last interchange that starts none: kept, with one warning."""
         message = "data after UNZ that starts no interchange (no UNA, UNB, UNG or UNH); kept unread"
         self.warnings.append(ParseWarning(Defect.TRAILING_DATA, message, number, position, source))
-        text = data[position:].decode("latin-1")
-        self.unread.append(Unread(Defect.TRAILING_DATA, message, number, position, text, source))
+        self.unread.append(
+            Unread(
+                code=Defect.TRAILING_DATA,
+                reason=message,
+                segment_number=number,
+                byte_offset=position,
+                text=data[position:].decode("latin-1"),
+                source=source,
+            )
+        )
 
     def freeze(self, source: str) -> ParseResult:
-        unread = tuple(dict.fromkeys(self.unread))
-        return ParseResult(tuple(self.manifests), tuple(_unique(self.warnings)), source, unread)
+        return ParseResult(
+            manifests=tuple(self.manifests),
+            warnings=tuple(_unique(self.warnings)),
+            source=source,
+            unread=tuple(dict.fromkeys(self.unread)),
+        )
 
 
 def _read_interchange(

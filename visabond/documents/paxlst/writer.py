@@ -10,6 +10,7 @@ with a two-digit year (format 101 or 201) only where a reader reads it back as t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from visabond.documents import centuries
@@ -146,7 +147,8 @@ def _write_flight(out: _Segments, flight: Flight, prepared: dt.date) -> None:
         out.add("LOC", call.qualifier, call.airport)
         if call.time is not None:
             two = _reads_back(
-                call.time.year, lambda d: centuries.moment_year(d, reference=prepared), call.time
+                call.time.date(),
+                lambda d: dt.date(centuries.moment_year(d, reference=prepared), d[1], d[2]),
             )
             text = call.time.strftime("%y%m%d%H%M" if two else "%Y%m%d%H%M")
             out.add("DTM", (call.time_qualifier, text, "201" if two else "203"))
@@ -162,12 +164,12 @@ def _write_person(out: _Segments, person: Person, prepared: dt.date) -> None:
     if person.birth_date is not None:
         expiry = min((d.expiry for d in person.documents if d.expiry), default=None)
         issued = min((d.issued for d in person.documents if d.issued), default=None)
-        short = _reads_back(
+        _write_day(
+            out,
+            "329",
             person.birth_date,
             lambda d: centuries.birth_date(d, reference=prepared, expiry=expiry, issued=issued),
-            person.birth_date,
         )
-        out.add("DTM", ("329", *_day(person.birth_date, short=short)))
     elif person.birth_date_text:
         out.add("DTM", ("329", person.birth_date_text))
     places = (
@@ -192,21 +194,13 @@ def _write_person(out: _Segments, person: Person, prepared: dt.date) -> None:
 def _write_document(out: _Segments, document: TravelDocument, prepared: dt.date) -> None:
     out.add("DOC", (document.kind, "110", "111"), document.number)
     if document.expiry is not None:
-        short = _reads_back(
-            document.expiry,
-            lambda d: centuries.expiry_date(d, reference=prepared),
-            document.expiry,
-        )
-        out.add("DTM", ("36", *_day(document.expiry, short=short)))
+        read = functools.partial(centuries.expiry_date, reference=prepared)
+        _write_day(out, "36", document.expiry, read)
     elif document.expiry_text:
         out.add("DTM", ("36", document.expiry_text))
     if document.issued is not None:
-        short = _reads_back(
-            document.issued,
-            lambda d: centuries.issue_date(d, reference=prepared),
-            document.issued,
-        )
-        out.add("DTM", ("182", *_day(document.issued, short=short)))
+        read = functools.partial(centuries.issue_date, reference=prepared)
+        _write_day(out, "182", document.issued, read)
     if document.issuing_country:
         out.add("LOC", "91", document.issuing_country)
 
@@ -230,23 +224,24 @@ def _first_time(manifest: Manifest) -> dt.datetime:
     )
 
 
-def _reads_back(
-    expected: object, read: Callable[[centuries.TwoDigitDate], object], day: dt.date
-) -> bool:
-    """Whether the two-digit form of `day` reads back as `expected` under the reader's rule."""
+_Reader = Callable[[centuries.TwoDigitDate], dt.date | None]
+
+
+def _write_day(out: _Segments, qualifier: str, day: dt.date, read: _Reader) -> None:
+    """DTM with the day as YYMMDD (code 101 implied) when `read` reads it back as the same
+    day, else as CCYYMMDD with code 102."""
+    if _reads_back(day, read):
+        out.add("DTM", (qualifier, day.strftime("%y%m%d")))
+    else:
+        out.add("DTM", (qualifier, day.strftime("%Y%m%d"), "102"))
+
+
+def _reads_back(day: dt.date, read: _Reader) -> bool:
+    """Whether the two-digit form of `day` reads back as `day` under the reader's rule."""
     try:
-        return read(_digits(day)) == expected
+        return read((day.year % 100, day.month, day.day)) == day
     except ValueError:
         return False
-
-
-def _digits(day: dt.date) -> centuries.TwoDigitDate:
-    return day.year % 100, day.month, day.day
-
-
-def _day(day: dt.date, *, short: bool) -> tuple[str, ...]:
-    """A day as YYMMDD (code 101 implied) when it reads back the same, else CCYYMMDD (102)."""
-    return (day.strftime("%y%m%d"),) if short else (day.strftime("%Y%m%d"), "102")
 
 
 def _encode(text: str, syntax_identifier: str, terminator: str) -> bytes:
