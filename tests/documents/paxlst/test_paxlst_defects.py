@@ -192,3 +192,14 @@ def test_a_part_may_declare_the_series_total_but_not_less_than_it_carries(
     data = _with_crew_member(fixture_bytes("passport_visa_clean.edi"), counts, b"01:C")
     codes = [w.code for w in parse_paxlst(data).warnings]
     assert (D.CNT_COUNT_MISMATCH in codes) is warned
+
+
+@pytest.mark.parametrize(("declared", "mismatch"), [(b"2", False), (b"3", True)])
+def test_cnt_42_in_a_crew_list_is_read_as_the_crew_total(
+    fixture_bytes: Read, declared: bytes, mismatch: bool
+) -> None:
+    """The mirror of CNT+41 in a passenger list: a crew list counted under CNT+42."""
+    data = fixture_bytes("crew_list_unob.edi").replace(b"CNT+41:2", b"CNT+42:" + declared)
+    codes = [w.code for w in parse_paxlst(data).warnings]
+    assert D.CNT_QUALIFIER_MISMATCH in codes
+    assert (D.CNT_COUNT_MISMATCH in codes) is mismatch

@@ -174,3 +174,28 @@ def test_other_header_parties_are_of_no_use_and_not_kept(fixture_bytes: Read) ->
     result = parse_paxlst(data)
     assert result.unread == ()
     assert [w.code for w in result.warnings] == [Defect.UNT_COUNT_MISMATCH]  # one more segment
+
+
+def test_a_message_body_after_unz_is_read_as_a_body_without_envelope(fixture_bytes: Read) -> None:
+    """A message cut out of another interchange and appended: read, and said to lack a UNB."""
+    first = fixture_bytes("two_interchanges.edi").split(b"UNA", 2)[1]
+    body = fixture_bytes("body_only_same_birth_text.edi")
+    result = parse_paxlst(b"UNA" + first + body, today=LATER)
+    assert [p.surname for m in result.manifests for p in m.persons] == [
+        "WANJIKU",
+        "KAMAU",
+        "NJERI",
+    ]
+    (warning,) = result.warnings
+    assert warning.code is Defect.INTERCHANGE_HEADER_MISSING
+    assert warning.byte_offset == len(b"UNA" + first)
+
+
+def test_trailing_data_that_cannot_even_be_split_is_kept_not_fatal(fixture_bytes: Read) -> None:
+    """Junk after UNZ ending in a lone release character: the interchange is cut at its UNZ,
+    read, and the junk kept unread, rather than the whole file refused."""
+    data = fixture_bytes("byte_order_mark.edi") + b"13Jan26?"
+    result = parse_paxlst(data, today=LATER)
+    assert [p.surname for p in result.manifests[0].persons] == ["WANJIKU"]
+    (kept,) = result.unread
+    assert (kept.code, kept.text) == (Defect.TRAILING_DATA, "13Jan26?")

@@ -263,4 +263,6 @@ def test_the_garbage_collector_keeps_running_during_a_parse(
         if not was_enabled:
             gc.disable()
     assert still_enabled
-    assert started, "no collection ran while some 20,000 containers were made"
+    # Some 30,000 containers are made: a young collection falls due every 700. Held off, at
+    # most the one due when the collector is switched back on would run.
+    assert len(started) >= 5, started

@@ -8,12 +8,15 @@ but fails a check (an unknown state code, dates no century reconciles) records w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
 
 from visabond.documents import centuries
-from visabond.documents.codes import code_warning, unknown_code_reason
+from visabond.documents.codes import (
+    KNOWN_CODES,
+    SPECIMEN_STATE,
+    code_warning,
+    unknown_code_reason,
+)
 from visabond.documents.mrz import dates
 from visabond.documents.mrz.errors import MrzError
 
@@ -24,7 +27,6 @@ DATE_RULE = "Doc 9303-3 dates in the MRZ: YYMMDD"
 DOCUMENT_CODE_RULE = "Doc 9303-4 to -7 document code"
 
 _DATE_CHARACTERS = "0123456789<"
-_Read = TypeVar("_Read")
 _SEXES = {"M": "M", "F": "F", "X": "X", "<": "X"}
 
 
@@ -54,13 +56,10 @@ def state_code(
     code = raw.rstrip("<")
     if not code.isalpha():
         raise _bad_code(raw, line=line, column=column, field=field)
-    reason = unknown_code_reason(code, field=field)
-    if reason is not None:
-        failures[f"{field}_code"] = reason
-    else:
-        warning = code_warning(code, field=field)
-        if warning is not None:
-            warnings.append(warning)
+    if code not in KNOWN_CODES:
+        failures[f"{field}_code"] = unknown_code_reason(code, field=field) or code
+    elif code == SPECIMEN_STATE:
+        warnings.append(code_warning(code, field=field) or code)
     return code
 
 
@@ -119,19 +118,16 @@ def birth_date(
     None when the zone leaves parts unknown (a warning) or when no century puts the birth
     before the expiry within a lifetime (the check `date_order` fails and says so).
     """
-    field = "birth_date"
-    digits = _located(dates.birth_digits, raw, line=line, column=column, field=field)
+    try:
+        digits = dates.birth_digits(raw)
+        value = (
+            None if digits is None else centuries.birth_date(digits, reference=today, expiry=expiry)
+        )
+    except ValueError as error:
+        raise _not_a_date(error, raw, line=line, column=column, field="birth_date") from None
     if digits is None:
         warnings.append(f"birth date is unknown in part or whole ({raw})")
-        return None
-    value = _located(
-        lambda _: centuries.birth_date(digits, reference=today, expiry=expiry),
-        raw,
-        line=line,
-        column=column,
-        field=field,
-    )
-    if value is None:
+    elif value is None:
         after = f"before the expiry date {expiry.isoformat()} " if expiry else ""
         failures["date_order"] = (
             f"birth date {raw} falls {after}in no century within "
@@ -145,34 +141,23 @@ def expiry_date(
     raw: str, *, line: int, column: int, today: date, warnings: list[str]
 ) -> date | None:
     """The expiry date, from 80 years before to 20 years after today (`centuries`)."""
-    field = "expiry_date"
-    digits = _located(dates.expiry_digits, raw, line=line, column=column, field=field)
-    if digits is None:
+    try:
+        digits = dates.expiry_digits(raw)
+        value = None if digits is None else centuries.expiry_date(digits, reference=today)
+    except ValueError as error:
+        raise _not_a_date(error, raw, line=line, column=column, field="expiry_date") from None
+    if value is None:
         warnings.append("expiry date is not given")
-        return None
-    value = _located(
-        lambda _: centuries.expiry_date(digits, reference=today),
-        raw,
-        line=line,
-        column=column,
-        field=field,
-    )
-    if value < today:
+    elif value < today:
         warnings.append(f"the document expired on {value.isoformat()}")
     return value
 
 
-def _located(
-    reader: Callable[[str], _Read], raw: str, *, line: int, column: int, field: str
-) -> _Read:
-    """`reader(raw)`, its ValueError turned into an MrzError at the first bad character."""
-    try:
-        return reader(raw)
-    except ValueError as error:
-        message = f"{field.replace('_', ' ')} is not a date: {error}"
-        offset = next((i for i, char in enumerate(raw) if char not in _DATE_CHARACTERS), 0)
-        at = column + offset
-        raise MrzError(message, rule=DATE_RULE, line=line, column=at, field=field) from None
+def _not_a_date(error: ValueError, raw: str, *, line: int, column: int, field: str) -> MrzError:
+    """The error for a date field, at its first character that is no digit or filler."""
+    message = f"{field.replace('_', ' ')} is not a date: {error}"
+    offset = next((i for i, char in enumerate(raw) if char not in _DATE_CHARACTERS), 0)
+    return MrzError(message, rule=DATE_RULE, line=line, column=column + offset, field=field)
 
 
 def _not_letter(

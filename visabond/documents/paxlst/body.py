@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from visabond.documents import centuries
 from visabond.documents.codes import KNOWN_CODES, unknown_code_reason
-from visabond.documents.paxlst.dates import LENGTH_OF_FORMAT, DtmValue, read_dtm
+from visabond.documents.paxlst.dates import DtmValue, dtm_parts, read_dtm
 from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.drafts import DocumentDraft, FlightDraft, PersonDraft
 from visabond.documents.paxlst.findings import WarningLog
@@ -372,47 +372,12 @@ class BodyReader:
             self._flight_dtm(segment, qualifier, text, code)
 
     def _dtm_parts(self, segment: Segment) -> tuple[str, str, str]:
-        """DTM C507: qualifier, value, format code; senders' habits are read with a warning.
-
-        `DTM+36+301231` puts the value in a second element, and `DTM+189:20261201:1100:203`
-        the time in a component of its own; both are read as what they plainly mean.
-        Anything else beyond the three components is named as not read.
-        """
-        elements = segment.elements
-        parts = elements[0] if elements else [""]
-        if len(parts) == 1 and len(elements) > 1 and elements[1][0]:
-            qualifier, value = parts[0], elements[1]
-            code = value[1] if len(value) > 1 else ""
-            self.log.warn_once(
-                Defect.DTM_MALFORMED,
-                f"{qualifier}+",
-                f"DTM+{qualifier}+{value[0]}: the date must be a component "
-                f"(DTM+{qualifier}:{value[0]}); read as such",
-                segment,
-            )
-            return qualifier, value[0], code
-        if len(parts) <= 3:
-            return parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
-        qualifier, day, time, code = parts[0], parts[1], parts[2], parts[3]
-        joined = day + time
-        if len(parts) == 4 and joined.isdigit() and LENGTH_OF_FORMAT.get(code) == len(joined):
-            self.log.warn_once(
-                Defect.DTM_MALFORMED,
-                f"{qualifier}:time",
-                f"DTM+{qualifier}: the time {time} is in a component of its own; read with the "
-                f"date as {joined} (format {code})",
-                segment,
-            )
-            return qualifier, joined, code
-        unread = ":".join(parts[3:])
-        self.log.warn_once(
-            Defect.DTM_MALFORMED,
-            f"{qualifier}:extra",
-            f"DTM+{qualifier}: components after the format code ({unread!r}) are not part of "
-            "C507 and were not read",
-            segment,
-        )
-        return qualifier, day, time
+        """DTM C507 as `dtm_parts` reads it, its sender's habit warned once per message."""
+        qualifier, text, code, habit = dtm_parts(segment.elements)
+        if habit is not None:
+            kind, message = habit
+            self.log.warn_once(Defect.DTM_MALFORMED, f"{qualifier}:{kind}", message, segment)
+        return qualifier, text, code
 
     def _dtm_value(self, segment: Segment, text: str, code: str) -> DtmValue | None:
         reading = read_dtm(text, code)

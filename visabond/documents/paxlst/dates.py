@@ -85,3 +85,37 @@ def _format_problem(text: str, code: str) -> tuple[Defect, str]:
         f"{text!r} has {len(text)} digits but format code {code} "
         f"{'needs ' + str(expected) if expected else 'is unknown'}; read as format {actual}",
     )
+
+
+def dtm_parts(elements: list[list[str]]) -> tuple[str, str, str, tuple[str, str] | None]:
+    """DTM C507 (qualifier, value, format code) and the habit it was read through, if any.
+
+    Real senders write `DTM+36+301231` (the value in a second element) and
+    `DTM+189:20261201:1100:203` (the time in a component of its own); both are read as what
+    they plainly mean. Components beyond the format code are named as not read. The habit
+    is (kind, message) for the warning.
+    """
+    parts = elements[0] if elements else [""]
+    if len(parts) == 1 and len(elements) > 1 and elements[1][0]:
+        qualifier, value = parts[0], elements[1]
+        message = (
+            f"DTM+{qualifier}+{value[0]}: the date must be a component "
+            f"(DTM+{qualifier}:{value[0]}); read as such"
+        )
+        return qualifier, value[0], value[1] if len(value) > 1 else "", ("element", message)
+    if len(parts) <= 3:
+        code = parts[2] if len(parts) > 2 else ""
+        return parts[0], parts[1] if len(parts) > 1 else "", code, None
+    qualifier, day, time, code = parts[0], parts[1], parts[2], parts[3]
+    joined = day + time
+    if len(parts) == 4 and joined.isdigit() and LENGTH_OF_FORMAT.get(code) == len(joined):
+        message = (
+            f"DTM+{qualifier}: the time {time} is in a component of its own; read with the "
+            f"date as {joined} (format {code})"
+        )
+        return qualifier, joined, code, ("time", message)
+    message = (
+        f"DTM+{qualifier}: components after the format code ({':'.join(parts[3:])!r}) are not "
+        "part of C507 and were not read"
+    )
+    return qualifier, day, time, ("extra", message)

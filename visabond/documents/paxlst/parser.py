@@ -40,15 +40,14 @@ from visabond.documents.paxlst.repertoire import (
 )
 from visabond.documents.paxlst.syntax import (
     BLANK_CHARACTERS,
-    DEFAULT_SEPARATORS,
     Separators,
+    interchange_end,
     read_service_string_advice,
 )
 from visabond.documents.paxlst.tokenizer import Segment, Tokens, tokenize
 
 _BLANK_BYTES = BLANK_CHARACTERS.encode("ascii")
 _INTERCHANGE_TAG = re.compile(rb"(?i)UN[ABGH]")
-_UNZ = re.compile(rb"(?i)UNZ")
 
 
 def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None) -> ParseResult:
@@ -194,7 +193,7 @@ def _split(
             data, begin, end, first_number=first_number, source=source, marked=marked
         )
     except PaxlstError:
-        closing = _interchange_end(data, begin)
+        closing = interchange_end(data, begin)
         if closing >= end:
             raise
     return _split_span(
@@ -318,64 +317,6 @@ def _prepared(day: str, time: str, *, today: dt.date) -> dt.datetime | None:
         return dt.datetime(year, month, day_of_month, hour, minute)
     except ValueError:
         return None
-
-
-def _interchange_end(data: bytes, begin: int) -> int:
-    """The byte just after the UNZ segment (and its line end) that closes the interchange
-    starting at `begin`, or the end of the data when none does (a body without envelope, a
-    missing UNZ).
-
-    Found on the bytes, before decoding, so that each interchange is decoded by its own UNB.
-    A UNZ counts when an unreleased terminator (blanks aside) stands before it.
-    """
-    separators = _separators_at(data, begin)
-    terminator = separators.terminator.encode("latin-1")
-    element = separators.element.encode("latin-1")
-    release = separators.release.encode("latin-1")
-    for match in _UNZ.finditer(data, begin):
-        at = match.start()
-        if data[at + 3 : at + 4] not in (element, terminator):
-            continue
-        before = len(data[begin:at].rstrip(_BLANK_BYTES)) + begin - 1
-        if before < begin or data[before : before + 1] != terminator:
-            continue
-        if _released(data, before, release, begin):
-            continue
-        closing = _next_terminator(data, at + 3, terminator, release, begin)
-        if closing < 0:
-            return len(data)
-        # The line end after UNZ belongs to it, as after every segment of the file.
-        for line_end in (b"\r\n", b"\n", b"\r"):
-            if data.startswith(line_end, closing + 1):
-                return closing + 1 + len(line_end)
-        return closing + 1
-    return len(data)
-
-
-def _separators_at(data: bytes, begin: int) -> Separators:
-    head = data[begin : begin + 512].decode("latin-1")
-    try:
-        separators, _, _ = read_service_string_advice(head)
-    except PaxlstError:
-        return DEFAULT_SEPARATORS  # reported with its position when the interchange is read
-    return separators
-
-
-def _next_terminator(data: bytes, start: int, terminator: bytes, release: bytes, begin: int) -> int:
-    position = data.find(terminator, start)
-    while position >= 0 and _released(data, position, release, begin):
-        position = data.find(terminator, position + 1)
-    return position
-
-
-def _released(data: bytes, position: int, release: bytes, begin: int) -> bool:
-    """Whether the byte at `position` follows an odd run of release characters."""
-    if not release:
-        return False
-    run = 0
-    while position - run - 1 >= begin and data[position - run - 1 : position - run] == release:
-        run += 1
-    return run % 2 == 1
 
 
 def _opens_interchange(data: bytes, position: int) -> bool:

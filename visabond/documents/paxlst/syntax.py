@@ -7,12 +7,14 @@ repetition separator (reserved, a space, before syntax version 4) and segment te
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from visabond.documents.paxlst.errors import PaxlstError
 
 UNA_LENGTH = 9
+_UNZ = re.compile(rb"(?i)UNZ")
 # Line ends and blanks that transport and editors add between segments (not data).
 LINE_END_CHARACTERS = "\r\n"
 BLANK_CHARACTERS = " \t\r\n\f\v"
@@ -103,3 +105,62 @@ def _separators_from(
             source=source,
         )
     return Separators(component, element, decimal, release, repetition, terminator)
+
+
+def interchange_end(data: bytes, begin: int) -> int:
+    """The byte just after the UNZ segment (and its line end) that closes the interchange
+    starting at `begin`, or the end of the data when none does (a body without envelope, a
+    missing UNZ).
+
+    Found on the bytes, before decoding, so that each interchange is decoded by its own UNB.
+    A UNZ counts when an unreleased terminator (blanks aside) stands before it. The parser
+    cuts here only when the rest of a file cannot be split into segments.
+    """
+    separators = _separators_at(data, begin)
+    terminator = separators.terminator.encode("latin-1")
+    element = separators.element.encode("latin-1")
+    release = separators.release.encode("latin-1")
+    for match in _UNZ.finditer(data, begin):
+        at = match.start()
+        if data[at + 3 : at + 4] not in (element, terminator):
+            continue
+        before = len(data[begin:at].rstrip(BLANK_CHARACTERS.encode("ascii"))) + begin - 1
+        if before < begin or data[before : before + 1] != terminator:
+            continue
+        if _released(data, before, release, begin):
+            continue
+        closing = _next_terminator(data, at + 3, terminator, release, begin)
+        if closing < 0:
+            return len(data)
+        # The line end after UNZ belongs to it, as after every segment of the file.
+        for line_end in (b"\r\n", b"\n", b"\r"):
+            if data.startswith(line_end, closing + 1):
+                return closing + 1 + len(line_end)
+        return closing + 1
+    return len(data)
+
+
+def _separators_at(data: bytes, begin: int) -> Separators:
+    head = data[begin : begin + 512].decode("latin-1")
+    try:
+        separators, _, _ = read_service_string_advice(head)
+    except PaxlstError:
+        return DEFAULT_SEPARATORS  # reported with its position when the interchange is read
+    return separators
+
+
+def _next_terminator(data: bytes, start: int, terminator: bytes, release: bytes, begin: int) -> int:
+    position = data.find(terminator, start)
+    while position >= 0 and _released(data, position, release, begin):
+        position = data.find(terminator, position + 1)
+    return position
+
+
+def _released(data: bytes, position: int, release: bytes, begin: int) -> bool:
+    """Whether the byte at `position` follows an odd run of release characters."""
+    if not release:
+        return False
+    run = 0
+    while position - run - 1 >= begin and data[position - run - 1 : position - run] == release:
+        run += 1
+    return run % 2 == 1
