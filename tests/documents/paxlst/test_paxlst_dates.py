@@ -197,3 +197,12 @@ def _with_dates(
     return data.replace(b"DTM+329:700101", b"DTM+329:" + birth).replace(
         b"DTM+36:310501", b"DTM+36:" + expiry
     )
+
+
+def test_an_impossible_document_expiry_is_a_doubt(fixture_bytes: Read) -> None:
+    """Its text is kept, and the person cannot read as clean with a date nobody can check."""
+    data = fixture_bytes("passport_visa_clean.edi").replace(b"DTM+36:300801", b"DTM+36:301301")
+    banda = parse_paxlst(data).manifests[0].persons[0]
+    passport = banda.documents[0]
+    assert (passport.expiry, passport.expiry_text) == (None, "301301")
+    assert [(d.field, d.code) for d in banda.doubts] == [("document_expiry", Defect.DATE_INVALID)]

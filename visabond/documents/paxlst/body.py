@@ -330,6 +330,10 @@ class BodyReader:
             document.expiry_text, document.expiry = text, day
         else:
             document.issued = day
+        if day is None and self.person is not None:
+            what = "expiry" if qualifier == "36" else "issue"
+            message = f"DTM+{qualifier} {text!r} of document {document.number!r} is not a date"
+            self.person.doubt(f"document_{what}", Defect.DATE_INVALID, message)
 
     def _document_loc(self, segment: Segment, place: str) -> None:
         if self.document is None or self.person is None:
