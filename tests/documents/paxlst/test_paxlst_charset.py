@@ -154,3 +154,13 @@ def test_the_syntax_levels_name_their_character_sets() -> None:
     known = {character_set(f"UNO{letter}").kind for letter in "ABCDEFGHIJKLWXY"}
     assert "unknown" not in known
     assert character_set("UNOZ").kind == "unknown"
+
+
+def test_a_line_break_after_a_released_terminator_is_inside_the_name() -> None:
+    """`PATRICK?'` then a line break: the apostrophe is data, so is the break after it."""
+    data = b"UNB+UNOA:4+A+B+260305:0700+1'\nUNH+1+PAXLST:D:05B'\nBGM+745'\nTDT+20+X1'\n"
+    data += b"NAD+FL+++O?'NEILL:PATRICK?'\nATT+2++M'\nUNT+5+1'\nUNZ+1+1'\n"
+    result = parse_paxlst(data, today=LATER)
+    (person,) = result.manifests[0].persons
+    assert person.given_names == "PATRICK'\nATT"
+    assert not person.clean

@@ -140,28 +140,27 @@ def _controls_inside_segments(
     text: str, separators: Separators, *, body_start: int, end: int, known: tuple[int, ...]
 ) -> list[int]:
     """Offsets of control characters that stand inside a segment, not between two; those
-    the decoding already found (`known`) are not counted again."""
+    the decoding already found (`known`) are not counted again. A line end after a released
+    terminator (`O?'NEILL?'` then a line break) is data, inside the segment."""
     found = [match.start() for match in _CONTROLS.finditer(text, body_start, end)]
     if known:
         already = set(known)
         found = [offset for offset in found if offset not in already]
-    if _line_controls_inside(text[body_start:end], separators.terminator):
-        terminator = re.escape(separators.terminator)
-        between = re.compile(f"{terminator}[ \t\r\n]*|([\t\r\n])")
-        body = text[body_start:end]
-        start = body_start + len(body) - len(body.lstrip(" \t\r\n"))
-        for match in between.finditer(text, start, end):
-            if match.group(1) is not None and not _ends_segment(text, match.start(), end):
+    terminator, release = re.escape(separators.terminator), separators.release
+    between = re.compile(f"{terminator}([ \t\r\n]*)|([\t\r\n])")
+    body = text[body_start:end]
+    start = body_start + len(body) - len(body.lstrip(" \t\r\n"))
+    for match in between.finditer(text, start, end):
+        if match.group(2) is not None:
+            if not _ends_segment(text, match.start(), end):
                 found.append(match.start())
+        elif release and match.group(1) and _released(text, match.start(), release):
+            found.extend(
+                match.start(1) + offset
+                for offset, char in enumerate(match.group(1))
+                if char in _LINE_CONTROLS
+            )
     return sorted(found)
-
-
-def _line_controls_inside(body: str, terminator: str) -> bool:
-    """Whether a tab or line end stands anywhere but right after a segment terminator:
-    the usual file has one after every terminator and none elsewhere."""
-    rest = body.replace(terminator + "\r\n", "").replace(terminator + "\n", "")
-    rest = rest.replace(terminator + "\r", "").strip(" \t\r\n")
-    return any(char in rest for char in _LINE_CONTROLS)
 
 
 def _ends_segment(text: str, position: int, end: int) -> bool:
