@@ -199,3 +199,22 @@ def test_trailing_data_that_cannot_even_be_split_is_kept_not_fatal(fixture_bytes
     assert [p.surname for p in result.manifests[0].persons] == ["WANJIKU"]
     (kept,) = result.unread
     assert (kept.code, kept.text) == (Defect.TRAILING_DATA, "13Jan26?")
+
+
+def test_an_interchange_after_junk_is_still_read_and_the_junk_kept(fixture_bytes: Read) -> None:
+    data = fixture_bytes("two_interchanges.edi")
+    second = data.index(b"UNA", 1)
+    with_junk = data[:second] + b"-- resent 2026-03-05 07:10 --\n" + data[second:]
+    result = parse_paxlst(with_junk, today=LATER)
+    assert [p.surname for m in result.manifests for p in m.persons] == ["WANJIKU", "OTIENO"]
+    (kept,) = result.unread
+    assert kept.text == "-- resent 2026-03-05 07:10 --\n"
+    assert kept.byte_offset == second
+
+
+def test_a_utf16_file_is_refused_by_name() -> None:
+    data = "UNA:+.? 'UNB+UNOW:4+A+B+260305:0700+1'".encode("utf-16")
+    with pytest.raises(PaxlstError) as raised:
+        parse_paxlst(data)
+    assert raised.value.rule == "utf16"
+    assert "UTF-16" in str(raised.value)

@@ -7,7 +7,7 @@ make defective manifests usable.
 
 A file may hold several interchanges back to back (ISO 9735-1 §8: a UNB after UNZ starts
 another), each with or without its own UNA and in its own character set: each is read in
-turn. What follows the last one and starts no interchange is kept unread, never dropped.
+turn. Data between or after them that starts no interchange is kept unread, never dropped.
 """
 # ruff: noqa: DTZ001 - manifest times are local times at the airport, hence naive
 
@@ -48,6 +48,7 @@ from visabond.documents.paxlst.tokenizer import Segment, Tokens, tokenize
 
 _BLANK_BYTES = BLANK_CHARACTERS.encode("ascii")
 _INTERCHANGE_TAG = re.compile(rb"(?i)UN[ABGH]")
+_OPENING = re.compile(rb"(?<![A-Za-z0-9])UN[AB](?![A-Za-z0-9])")
 
 
 def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None) -> ParseResult:
@@ -59,6 +60,7 @@ def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None)
     the message (see `visabond.documents.centuries`).
     """
     reading_day = clock.today() if today is None else today
+    _refuse_utf16(data, source)
     result = _FileResult()
     position, number = _skip_blanks(data, 0), 1
     if position >= len(data):
@@ -71,14 +73,31 @@ def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None)
         )
     while position < len(data):
         if number > 1 and not _opens_interchange(data, position):
-            result.keep_trailing(data, position, number, source)
-            break
+            # Junk after UNZ is kept; an interchange that follows it is still read.
+            following = _next_opening(data, position)
+            result.keep_trailing(data[:following], position, number, source)
+            if following == len(data):
+                break
+            position, number = following, number + 1
         read = _read_interchange(
             data, start=position, first_number=number, source=source, today=reading_day
         )
         result.add(read)
         position, number = _skip_blanks(data, read.end), read.next_number
     return result.freeze(source)
+
+
+def _refuse_utf16(data: bytes, source: str) -> None:
+    """ISO 9735 interchanges are sequences of octets in the declared set; UTF-16 is not one."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PaxlstError(
+            f"the file is UTF-16 text (byte-order mark {data[:2].hex(' ').upper()}); an "
+            "interchange is 8-bit: save it as UTF-8 (UNOW/UNOY) or in the declared set",
+            rule="utf16",
+            segment_number=1,
+            byte_offset=0,
+            source=source,
+        )
 
 
 @dataclass(slots=True)
@@ -102,7 +121,7 @@ class _FileResult:
         self.unread += read.unread
 
     def keep_trailing(self, data: bytes, position: int, number: int, source: str) -> None:
-        """Data after the last interchange that starts none: kept, with one warning."""
+        """Data after an interchange that starts none, up to the next one: kept, warned."""
         message = "data after UNZ that starts no interchange (no UNA, UNB, UNG or UNH); kept unread"
         self.warnings.append(ParseWarning(Defect.TRAILING_DATA, message, number, position, source))
         self.unread.append(
@@ -325,6 +344,12 @@ def _opens_interchange(data: bytes, position: int) -> bool:
     if data.startswith(BYTE_ORDER_MARK, position):
         position = _skip_blanks(data, position + len(BYTE_ORDER_MARK))
     return _INTERCHANGE_TAG.match(data, position) is not None
+
+
+def _next_opening(data: bytes, position: int) -> int:
+    """Where the next UNA or UNB stands as a word of its own after `position`, else the end."""
+    found = _OPENING.search(data, position)
+    return found.start() if found else len(data)
 
 
 def _skip_blanks(data: bytes, position: int) -> int:
