@@ -8,15 +8,25 @@ from collections.abc import Callable
 
 import pytest
 
-from visabond.documents.paxlst import Defect, Person, parse_paxlst
+from visabond.documents.paxlst import Defect, parse_paxlst
 from visabond.documents.paxlst.charset import character_set, decode
 
 Read = Callable[[str], bytes]
 LATER = dt.date(2026, 11, 30)
 
 
-def _person(data: bytes, index: int = 0) -> Person:
-    return parse_paxlst(data, today=LATER).manifests[0].persons[index]
+def _message(identifier: str, *person: bytes, line_end: bytes = b"") -> bytes:
+    """A one-flight message under `identifier` whose person group is the given segments."""
+    segments = [
+        b"UNB+" + identifier.encode() + b":4+A+B+260305:0700+1'",
+        b"UNH+1+PAXLST:D:05B'",
+        b"BGM+745'",
+        b"TDT+20+X1'",
+        *person,
+        b"UNT+" + str(len(person) + 4).encode() + b"+1'",
+        b"UNZ+1+1'",
+    ]
+    return line_end.join(segments) + line_end
 
 
 def test_windows_1252_bytes_under_unoc_are_warned_at_their_byte_and_kept(
@@ -92,9 +102,7 @@ def test_latin2_text_that_happens_to_be_valid_utf8_stays_latin2() -> None:
 def test_each_declared_set_reads_its_own_characters_as_clean(
     identifier: str, raw: bytes, expected: str
 ) -> None:
-    data = b"UNB+" + identifier.encode() + b":4+A+B+260305:0700+1'UNH+1+PAXLST:D:05B'BGM+745'"
-    data += b"TDT+20+X1'NAD+FL+++" + raw + b":ANA'UNT+5+1'UNZ+1+1'"
-    result = parse_paxlst(data, today=LATER)
+    result = parse_paxlst(_message(identifier, b"NAD+FL+++" + raw + b":ANA'"), today=LATER)
     (person,) = result.manifests[0].persons
     assert person.surname == expected
     assert person.clean
@@ -116,9 +124,7 @@ def test_each_declared_set_reads_its_own_characters_as_clean(
 def test_bytes_outside_each_declared_set_are_warned_and_the_person_doubted(
     identifier: str, raw: bytes
 ) -> None:
-    data = b"UNB+" + identifier.encode() + b":4+A+B+260305:0700+1'UNH+1+PAXLST:D:05B'BGM+745'"
-    data += b"TDT+20+X1'NAD+FL+++" + raw + b":ANA'UNT+5+1'UNZ+1+1'"
-    result = parse_paxlst(data, today=LATER)
+    result = parse_paxlst(_message(identifier, b"NAD+FL+++" + raw + b":ANA'"), today=LATER)
     (person,) = result.manifests[0].persons
     assert not person.clean
     assert person.doubts[0].field == "name"
@@ -128,8 +134,7 @@ def test_bytes_outside_each_declared_set_are_warned_and_the_person_doubted(
 
 def test_a_control_character_inside_a_name_is_no_clean_name() -> None:
     """A line break inside a value (a wrapped line) is data no set holds."""
-    data = b"UNB+UNOA:4+A+B+260305:0700+1'\nUNH+1+PAXLST:D:05B'\nBGM+745'\nTDT+20+X1'\n"
-    data += b"NAD+FL+++SMI\nTH:ANA'\nUNT+5+1'\nUNZ+1+1'\n"
+    data = _message("UNOA", b"NAD+FL+++SMI\nTH:ANA'", line_end=b"\n")
     result = parse_paxlst(data, today=LATER)
     (person,) = result.manifests[0].persons
     assert person.surname == "SMI\nTH"
@@ -140,8 +145,7 @@ def test_a_control_character_inside_a_name_is_no_clean_name() -> None:
 
 def test_ascii_punctuation_outside_level_a_is_warned_but_not_doubted() -> None:
     """`@` is no UNOA character, but its meaning is plain: a warning, and a clean person."""
-    data = b"UNB+UNOA:4+A+B+260305:0700+1'UNH+1+PAXLST:D:05B'BGM+745'TDT+20+X1'"
-    data += b"NAD+FL+++DOE:ANA'COM+ANA@EXAMPLE.ORG:EM'UNT+6+1'UNZ+1+1'"
+    data = _message("UNOA", b"NAD+FL+++DOE:ANA'", b"COM+ANA@EXAMPLE.ORG:EM'")
     result = parse_paxlst(data, today=LATER)
     (warning,) = result.warnings
     assert warning.code is Defect.CHARSET_OUTSIDE_DECLARED
@@ -158,8 +162,7 @@ def test_the_syntax_levels_name_their_character_sets() -> None:
 
 def test_a_line_break_after_a_released_terminator_is_inside_the_name() -> None:
     """`PATRICK?'` then a line break: the apostrophe is data, so is the break after it."""
-    data = b"UNB+UNOA:4+A+B+260305:0700+1'\nUNH+1+PAXLST:D:05B'\nBGM+745'\nTDT+20+X1'\n"
-    data += b"NAD+FL+++O?'NEILL:PATRICK?'\nATT+2++M'\nUNT+5+1'\nUNZ+1+1'\n"
+    data = _message("UNOA", b"NAD+FL+++O?'NEILL:PATRICK?'", b"ATT+2++M'", line_end=b"\n")
     result = parse_paxlst(data, today=LATER)
     (person,) = result.manifests[0].persons
     assert person.given_names == "PATRICK'\nATT"
