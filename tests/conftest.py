@@ -50,3 +50,16 @@ def people(db: None) -> dict[str, object]:
         accounts[role.value], _ = user_create(username=role.value, password=PASSWORD, roles=[role])
     accounts["nobody"] = User.objects.create_user("nobody", password=PASSWORD)
     return accounts
+
+
+@pytest.fixture
+def pilot(db: None) -> object:
+    """The real timeline, the consular posts and bond terms, on 2025-09-01 (Malawi covered)."""
+    from tests.casework_world import PILOT_DAY, today_is
+    from visabond.casework.seed.loader import posts_seed_load
+    from visabond.policy.seed.loader import seed_load
+
+    with today_is(PILOT_DAY):
+        seed_load()
+        posts_seed_load()
+        yield

@@ -14,6 +14,7 @@ class Role(StrEnum):
     CONSULAR_OFFICER = "consular_officer"
     BOND_ADJUDICATOR = "bond_adjudicator"
     FINANCE_OFFICER = "finance_officer"
+    CASHIER = "cashier"
     BORDER_OFFICER = "border_officer"
     ANALYST = "analyst"
     AUDITOR = "auditor"

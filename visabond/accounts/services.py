@@ -11,7 +11,8 @@ from django.db import transaction
 
 from visabond.accounts.models import User
 from visabond.accounts.roles import Role, ensure_role_groups
-from visabond.audit.services import Actor, AuditAction, audit_record
+from visabond.audit.actors import Actor
+from visabond.audit.services import AuditAction, audit_record
 from visabond.core.errors import InvalidInput
 
 

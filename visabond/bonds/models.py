@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from visabond.bonds.lifecycle import BondEvent, BondState
 from visabond.core import clock
+from visabond.core.money_columns import (
+    AmountField,
+    CurrencyField,
+    MoneyColumns,
+    OptionalMoneyColumns,
+    money_constraints,
+)
 
 
 class BondTerms(models.Model):
@@ -31,12 +37,12 @@ class BondTerms(models.Model):
     grace_days = models.PositiveSmallIntegerField(
         default=0, help_text="Days after the admit-until date before a missing departure counts."
     )
-    second_approval_above = models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="Forfeitures above this amount need a second adjudicator.",
+    second_approval_above_amount = AmountField(
+        null=True, blank=True, help_text="Forfeitures above this amount need a second adjudicator."
+    )
+    second_approval_above_currency = CurrencyField(blank=True)
+    second_approval_above = OptionalMoneyColumns(
+        "second_approval_above_amount", "second_approval_above_currency"
     )
     waiver_grounds = models.JSONField(
         default=list, blank=True, help_text="[{code, label, source}] the program allows."
@@ -46,6 +52,12 @@ class BondTerms(models.Model):
 
     class Meta:
         verbose_name_plural = "bond terms"
+        constraints = money_constraints(
+            "bond_terms_second_approval",
+            amount="second_approval_above_amount",
+            currency="second_approval_above_currency",
+            nullable=True,
+        )
 
     def __str__(self) -> str:
         return f"bond terms of {self.program}"
@@ -64,8 +76,9 @@ class Bond(models.Model):
         related_name="bonds",
     )
     obligor_name = models.CharField(max_length=200)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
+    amount = AmountField()
+    currency = CurrencyField()
+    money = MoneyColumns("amount", "currency")
     state = models.CharField(max_length=20, choices=[(s.value, s.value) for s in BondState])
     directed_at = models.DateTimeField(default=clock.now)
     payment_deadline = models.DateField()
@@ -75,12 +88,7 @@ class Bond(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["state"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="bond_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="bond_currency_iso"
-            ),
-        ]
+        constraints = money_constraints("bond", positive=True)
 
     def __str__(self) -> str:
         return f"bond {self.number} ({self.state})"

@@ -8,9 +8,7 @@ bond); these functions say whether they are right:
    owed below nothing);
 3. cash held equals what it is held for: escrow_cash = obligor_liability + refunds_payable
    + forfeited_to_treasury + unapplied_receipts, per currency;
-4. each bond's own balances are those its state implies (`expected_bond_balances`): a
-   posted bond is owed to its obligor, a cancelled one is payable, a forfeited one belongs
-   to the treasury, a refunded or lapsed one holds nothing.
+4. each bond's own balances are those its state implies (`bonds.balances`).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from visabond.bonds.lifecycle import BondState
 from visabond.ledger.postings import Account
 
 ZERO = Decimal(0)
@@ -28,13 +25,6 @@ CLAIMS = (
     Account.REFUNDS_PAYABLE,
     Account.FORFEITED,
     Account.UNAPPLIED_RECEIPTS,
-)
-# The accounts a bond's own transactions touch; unapplied receipts belong to no bond.
-BOND_ACCOUNTS = (
-    Account.ESCROW_CASH,
-    Account.OBLIGOR_LIABILITY,
-    Account.REFUNDS_PAYABLE,
-    Account.FORFEITED,
 )
 
 
@@ -48,23 +38,6 @@ class Break:
 
     def __str__(self) -> str:
         return f"{self.invariant}: {self.subject}: {self.detail}"
-
-
-def expected_bond_balances(state: BondState, amount: Decimal) -> dict[Account, Decimal]:
-    """The balances a bond's own transactions leave, on each account's normal side.
-
-    A bond's money enters escrow when it is posted and leaves only when the refund is paid;
-    a bond paid from unapplied receipts brought its cash with it there, so its own escrow
-    balance may be zero: escrow is checked per currency (invariant 3), not per bond.
-    """
-    owed = amount if state.holds_money else ZERO
-    payable = amount if state is BondState.CANCELLED else ZERO
-    forfeited = amount if state is BondState.FORFEITED else ZERO
-    return {
-        Account.OBLIGOR_LIABILITY: owed,
-        Account.REFUNDS_PAYABLE: payable,
-        Account.FORFEITED: forfeited,
-    }
 
 
 def unbalanced_transactions(
@@ -98,18 +71,3 @@ def unreconciled_currencies(balances: Mapping[tuple[Account, str], Decimal]) -> 
                 Break("reconciled", currency, f"escrow cash {cash} != claims on it {claims}")
             )
     return breaks
-
-
-def bond_mismatch(
-    number: str, state: BondState, amount: Decimal, actual: Mapping[Account, Decimal]
-) -> Break | None:
-    """A break of invariant 4 for one bond, or None when its balances fit its state."""
-    expected = expected_bond_balances(state, amount)
-    wrong = [
-        f"{account} {actual.get(account, ZERO)} (expected {value})"
-        for account, value in expected.items()
-        if actual.get(account, ZERO) != value
-    ]
-    if not wrong:
-        return None
-    return Break("bond balances", f"bond {number} ({state})", "; ".join(wrong))

@@ -9,9 +9,9 @@ edits and deletions, and the single writer SQLite allows makes the balance check
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
 from visabond.core import clock
+from visabond.core.money_columns import AmountField, CurrencyField, MoneyColumns, money_constraints
 from visabond.ledger.postings import Account, Side, TransactionKind
 
 
@@ -45,18 +45,14 @@ class LedgerEntry(models.Model):
     )
     account = models.CharField(max_length=24, choices=[(a.value, a.value) for a in Account])
     side = models.CharField(max_length=1, choices=[(s.value, s.name.lower()) for s in Side])
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
+    amount = AmountField()
+    currency = CurrencyField()
+    money = MoneyColumns("amount", "currency")
 
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["account", "currency"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_entry_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="ledger_entry_currency_iso"
-            ),
-        ]
+        constraints = money_constraints("ledger_entry", positive=True)
 
     def __str__(self) -> str:
         return f"{self.side} {self.account} {self.amount} {self.currency}"

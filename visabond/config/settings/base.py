@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "visabond.accounts",
     "visabond.audit",
     "visabond.policy",
+    "visabond.ledger",
+    "visabond.bonds",
+    "visabond.casework",
+    "visabond.notices",
     "visabond.web",
     "visabond.cli",
 ]
@@ -128,3 +132,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VISABOND_LOG_LEVEL", "WARNING")},
 }
+
+# Notices leave through Django's mail framework: printed on the console unless a mail
+# backend is configured (e.g. VISABOND_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with Django's EMAIL_HOST settings).
+EMAIL_BACKEND = os.environ.get(
+    "VISABOND_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("VISABOND_FROM_EMAIL", "visabond <notices@localhost>")
