@@ -29,3 +29,15 @@ def freeze(moment: dt.datetime) -> Callable[[], dt.datetime]:
     if moment.tzinfo is None:
         raise ValueError("a frozen moment must be timezone-aware")
     return set_clock(lambda: moment)
+
+
+def shift_days(days: int) -> Callable[[], dt.datetime]:
+    """Run the clock `days` whole days away from the real one, still ticking.
+
+    For a demonstration or a browser test that must live on a day a program was in force:
+    every process given the same shift (the server's workers, the command line) agrees on
+    the date, and time still passes, so events keep their order. Production refuses it
+    (`VISABOND_CLOCK_SHIFT_DAYS`, settings).
+    """
+    offset = dt.timedelta(days=days)
+    return set_clock(lambda: dt.datetime.now(dt.UTC) + offset)

@@ -3,6 +3,9 @@
 - `DATABASE_URL`: any dj-database-url URL; without it, an embedded SQLite file in
   `$VISABOND_DATA_DIR` (default `./var`).
 - `VISABOND_SECRET_KEY`: required in production (see production.py).
+- `VISABOND_CLOCK_SHIFT_DAYS`: run the clock that many days away from the real one, for a
+  demonstration or a browser test set on a day a program was in force (refused in
+  production).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from visabond.core import clock
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 
@@ -20,6 +25,9 @@ SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
+CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
+if CLOCK_SHIFT_DAYS:
+    clock.shift_days(CLOCK_SHIFT_DAYS)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
 ]
