@@ -23,6 +23,7 @@ def user_create(
     roles: Sequence[Role],
     staff: bool = False,
     preferred_language: str = "en",
+    email: str = "",
     actor: Actor = "visabond user",
 ) -> tuple[User, bool]:
     """Create the user if new (checking the password's strength), and grant the roles.
@@ -35,7 +36,11 @@ def user_create(
         ensure_role_groups()
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"is_staff": staff, "preferred_language": preferred_language},
+            defaults={
+                "is_staff": staff,
+                "preferred_language": preferred_language,
+                "email": email,
+            },
         )
         if created:
             try:

@@ -1,4 +1,5 @@
-"""Reads of casework: who may see which case, a post's cases, a post's calendar."""
+"""Reads of casework: who may see which case, a post's cases, a post's calendar, the rule a
+decision would be taken under today."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from visabond.accounts.roles import Role, roles_of
+from visabond.bonds.models import BondTerms
 from visabond.casework.models import Case, ConsularPost, PostAssignment
+from visabond.casework.rules import CapturedRule, WaiverGround
 from visabond.core import clock
 from visabond.core.errors import NotFound
 from visabond.core.references import normalise_reference
+from visabond.policy.selectors import requirement_lookup
 
 # Roles that read every case: they decide on bonds and money, or audit.
 READ_ALL = {Role.BOND_ADJUDICATOR, Role.FINANCE_OFFICER, Role.AUDITOR}
@@ -58,3 +62,43 @@ def case_for(user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
     if case is None:
         raise NotFound(f"there is no case {reference}", code="case_not_found", field="reference")
     return case
+
+
+def case_rule_in_force(case: Case) -> CapturedRule:
+    """The rule a decision on `case` would be taken under today: in force and known on the
+    post's date (22 CFR 41.11(c): the officer decides at the interview under the rule then
+    published), with the program's waiver grounds (`BondTerms.waiver_grounds`).
+
+    `case_decide` captures exactly this on the case; the console shows it before deciding.
+    """
+    today = post_today(case.post)
+    answer = requirement_lookup(
+        issuer=case.program.issuer,
+        nationality=case.nationality,
+        visa_class=case.visa_class,
+        on=today,
+        known_on=today,
+    )
+    terms = answer.requirement.terms
+    version = answer.deciding_version()
+    bond_terms = BondTerms.objects.filter(program=case.program).first()
+    grounds = (
+        () if bond_terms is None else tuple(WaiverGround(**g) for g in bond_terms.waiver_grounds)
+    )
+    return CapturedRule(
+        rule_id=None if version is None else version.rule_id,
+        version=None if version is None else version.version,
+        program=case.program.code if version is None else version.rule.program.code,
+        legal_basis="" if version is None else version.legal_basis,
+        sources=tuple(answer.to_json_dict()["sources"]),
+        decided_on=today,
+        bond_required=answer.requirement.bond_required,
+        amounts=() if terms is None else terms.amounts,
+        standard_amount=None if terms is None else terms.standard_amount,
+        entries=None if terms is None else terms.visa.entries,
+        validity_days=None if terms is None else terms.visa.validity_days,
+        max_stay_days=None if terms is None else terms.visa.max_stay_days,
+        ports=() if terms is None else terms.ports,
+        issuance_suspended=answer.requirement.issuance_suspended,
+        waiver_grounds=grounds,
+    )
