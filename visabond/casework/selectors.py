@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from visabond.accounts.roles import Role, roles_of
-from visabond.bonds.models import BondTerms
-from visabond.casework.models import Case, ConsularPost, PostAssignment
-from visabond.casework.rules import CapturedRule, WaiverGround
+from visabond.bonds.models import Bond, BondEventRecord, BondTerms
+from visabond.casework.models import Case, CaseEvent, ConsularPost, PostAssignment, Visa
+from visabond.casework.rules import CapturedRule, CaseState, WaiverGround
 from visabond.core import clock
 from visabond.core.errors import NotFound
 from visabond.core.references import normalise_reference
+from visabond.documents.mrz import MrzError
+from visabond.documents.mrz.writer import mrz_name_part
 from visabond.policy.selectors import requirement_lookup
 
 # Roles that read every case: they decide on bonds and money, or audit.
@@ -102,3 +105,74 @@ def case_rule_in_force(case: Case) -> CapturedRule:
         issuance_suspended=answer.requirement.issuance_suspended,
         waiver_grounds=grounds,
     )
+
+
+def post_cases(post: ConsularPost, *, state: str = "", query: str = "") -> QuerySet[Case]:
+    """A post's cases, newest first, in one state if given, matching `query` if given.
+
+    `query` matches a case reference (typed as people type it: look-alikes mapped), a
+    passport number, or part of a surname or given name as the passport's zone writes it
+    (Doc 9303-3 §6: "Zoë" finds ZOE).
+    """
+    cases = Case.objects.filter(post=post).select_related("post", "program")
+    if state:
+        cases = cases.filter(state=state)
+    text = query.strip()
+    if text:
+        try:
+            name = mrz_name_part(text, field="query").replace("<", " ")
+        except MrzError:
+            name = text
+        cases = cases.filter(
+            Q(reference=normalise_reference(text))
+            | Q(passport_number=text.upper().replace(" ", ""))
+            | Q(surname__icontains=name)
+            | Q(given_names__icontains=name)
+        )
+    return cases.order_by("-submitted_at", "-pk")
+
+
+def post_case_counts(post: ConsularPost) -> dict[CaseState, int]:
+    """How many of a post's cases are in each state (every state, zero included)."""
+    counts = dict(
+        Case.objects.filter(post=post)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state.value, 0) for state in CaseState}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened to a case or its bond: when, what, who, why."""
+
+    occurred_at: dt.datetime
+    subject: str  # "case" or "bond"
+    before: str
+    after: str
+    actor_name: str
+    reason: str
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Every transition of the case and of its bond, oldest first, in one list."""
+    entries = [
+        TimelineEntry(e.occurred_at, "case", e.before, e.after, e.actor_name, e.reason)
+        for e in CaseEvent.objects.filter(case=case)
+    ]
+    entries += [
+        TimelineEntry(e.occurred_at, "bond", e.before, e.after, e.actor_name, e.reason)
+        for e in BondEventRecord.objects.filter(bond__case=case)
+    ]
+    return sorted(entries, key=lambda e: e.occurred_at)
+
+
+def bond_of(case: Case) -> Bond | None:
+    """The bond directed for a case, if one was."""
+    return Bond.objects.filter(case=case).first()
+
+
+def visa_of(case: Case) -> Visa | None:
+    """The visa issued for a case, if one was."""
+    return Visa.objects.filter(case=case).first()

@@ -537,7 +537,7 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
         amount=str(amount),
         payment_deadline=deadline.isoformat(),
         payment_channel=terms.payment_channel,
-        rule_reference=_rule_reference(captured),
+        rule_reference=captured.reference,
         legal_basis=captured.legal_basis,
         sources="; ".join(s.get("title", "") for s in captured.sources),
         amounts_allowed=", ".join(str(a) for a in captured.amounts),
@@ -545,12 +545,6 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
         explanation=case.decision_explanation,
     )
     return bond
-
-
-def _rule_reference(captured: CapturedRule) -> str:
-    if captured.rule_id is None:
-        return captured.program
-    return f"{captured.program} rule {captured.rule_id} v{captured.version}"
 
 
 def _bond_of(case: Case) -> Bond | None:

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "visabond.bonds",
     "visabond.casework",
     "visabond.notices",
+    "visabond.printing",
+    "visabond.portal",
+    "visabond.demo",
     "visabond.web",
     "visabond.cli",
 ]
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "visabond.accounts.context_processors.roles",
+                "visabond.web.context_processors.site",
             ],
         },
     },
@@ -125,7 +129,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "console-home"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "requirements-page"
 
 SESSION_COOKIE_HTTPONLY = True
