@@ -108,13 +108,19 @@ def case_rule_in_force(case: Case) -> CapturedRule:
 
 
 def post_cases(post: ConsularPost, *, state: str = "", query: str = "") -> QuerySet[Case]:
-    """A post's cases, newest first, in one state if given, matching `query` if given.
+    """A post's cases, newest first, in one state if given, matching `query` if given
+    (`cases_matching`)."""
+    cases = Case.objects.filter(post=post).select_related("post", "program")
+    return cases_matching(cases, state=state, query=query)
+
+
+def cases_matching(cases: QuerySet[Case], *, state: str = "", query: str = "") -> QuerySet[Case]:
+    """`cases`, newest first, in one state if given, matching `query` if given.
 
     `query` matches a case reference (typed as people type it: look-alikes mapped), a
     passport number, or part of a surname or given name as the passport's zone writes it
     (Doc 9303-3 §6: "Zoë" finds ZOE).
     """
-    cases = Case.objects.filter(post=post).select_related("post", "program")
     if state:
         cases = cases.filter(state=state)
     text = query.strip()

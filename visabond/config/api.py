@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from visabond.casework.api import router as casework_router
 from visabond.core.errors import VisabondError
 from visabond.policy.api import public as requirements_router
 from visabond.policy.api import router as policy_router
@@ -14,11 +15,16 @@ from visabond.policy.api import router as policy_router
 api = NinjaAPI(
     title="visabond API",
     version="1",
-    description="Visa-bond program administration: policy registry and requirement lookup.",
+    description=(
+        "Visa-bond program administration: policy registry, requirement lookup and consular "
+        "casework. Sign in with the console's session; writes need Django's CSRF token "
+        "(X-CSRFToken). Every error is {code, field, message}."
+    ),
     urls_namespace="api",
 )
 api.add_router("/", requirements_router)
 api.add_router("/policy", policy_router)
+api.add_router("/cases", casework_router)
 
 
 @api.exception_handler(VisabondError)
