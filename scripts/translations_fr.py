@@ -134,7 +134,7 @@ FRENCH = {
     "Designations by country: %(name)s": "Désignations par pays : %(name)s",
     "Reciprocity towards %(state)s adopted; %(n)s rules await review.": "Réciprocité envers %(state)s adoptée ; %(n)s règles attendent une révision.",
     "Reference, passport or name": "Référence, passeport ou nom",
-    "State": "État du dossier",
+    "State": "État",
     "every state": "tous les états",
     "Interview notes": "Notes d'entretien",
     "Reason for the refusal": "Motif du refus",
@@ -319,6 +319,8 @@ FRENCH = {
     "from %(start)s until %(end)s.": "du %(start)s au %(end)s.",
     "Bond %(number)s of %(amount)s guarantees these conditions (Form I-352).": "La caution %(number)s de %(amount)s garantit ces conditions (formulaire I-352).",
     "Create an account": "Créer un compte",
+    "Official government travel": "Voyage officiel pour un gouvernement",
+    "Urgent humanitarian reasons": "Raisons humanitaires urgentes",
     "DEMONSTRATION: this installation's clock shows %(day)s, not today's date.": "DÉMONSTRATION : l'horloge de cette installation indique le %(day)s, pas la date du jour.",
 }
 PLURALS = {
@@ -372,6 +374,7 @@ def main() -> None:
             # A guess from a similar message: only this table's own translation counts.
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
             entry.msgstr = ""
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:

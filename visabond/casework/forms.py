@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visabond.casework.presenters import AMOUNT_REASONS, CASE_STATES, OUTCOMES
+from visabond.casework.presenters import AMOUNT_REASONS, CASE_STATES, OUTCOMES, waiver_label
 from visabond.casework.rules import CapturedRule
 
 
@@ -67,7 +67,7 @@ class DecisionForm(forms.Form):
         currency = rule.currency or ""
         self.fields["currency"].widget = forms.Select(choices=[(currency, currency)])
         self.fields["currency"].initial = currency
-        grounds = [(g.code, f"{g.label} ({g.source})") for g in rule.waiver_grounds]
+        grounds = [(g.code, f"{waiver_label(g)} ({g.source})") for g in rule.waiver_grounds]
         self.fields["waiver_ground"].widget = forms.Select(choices=[("", "—"), *grounds])
         self.fields["outcome"].initial = "direct_bond" if rule.bond_required else "approve"
 

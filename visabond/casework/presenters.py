@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from visabond.bonds.lifecycle import BondState
+from visabond.casework import selectors
 from visabond.casework.models import Case
 from visabond.casework.rules import AmountReason, CapturedRule, CaseState, Outcome, WaiverGround
+from visabond.core.countries import country
 from visabond.core.money import Money
 
 CASE_STATES: dict[str, Promise] = {
@@ -45,11 +48,29 @@ AMOUNT_REASONS: dict[str, Promise] = {
     AmountReason.EXTENT_OF_CONTACTS: _("higher: extent of contacts in the issuing state"),
 }
 
+# What the officer may choose at the interview, and how a decision taken reads afterwards.
 OUTCOMES: dict[str, Promise] = {
     Outcome.DIRECT_BOND: _("direct a bond"),
     Outcome.APPROVE: _("approve without a bond (none required, or waived)"),
     Outcome.REFUSE: _("refuse the visa"),
 }
+OUTCOMES_TAKEN: dict[str, Promise] = {
+    Outcome.DIRECT_BOND: _("Bond directed"),
+    Outcome.APPROVE: _("Approved without a bond"),
+    Outcome.REFUSE: _("Visa refused"),
+}
+
+# The programs' waiver grounds by code (90 FR 37378), for readers of other languages; a
+# ground only the data names keeps the label the data gives it.
+WAIVER_GROUNDS: dict[str, Promise] = {
+    "official_government_travel": _("Official government travel"),
+    "urgent_humanitarian": _("Urgent humanitarian reasons"),
+}
+
+
+def waiver_label(ground: WaiverGround) -> str:
+    """A waiver ground's label in the reader's language."""
+    return str(WAIVER_GROUNDS.get(ground.code, ground.label))
 
 
 def state_label(subject: str, state: str) -> str:
@@ -87,7 +108,7 @@ def decision_shown(case: Case, *, amount: Money | None) -> DecisionShown | None:
     return DecisionShown(
         rule=rule,
         outcome=case.outcome,
-        outcome_label=str(OUTCOMES.get(case.outcome, case.outcome)),
+        outcome_label=str(OUTCOMES_TAKEN.get(case.outcome, case.outcome)),
         amount=amount,
         reason_label=str(AMOUNT_REASONS.get(case.amount_reason, "")),
         waiver=waiver,
@@ -95,3 +116,27 @@ def decision_shown(case: Case, *, amount: Money | None) -> DecisionShown | None:
         decided_at=case.decided_at,
         decided_by="" if case.decided_by is None else case.decided_by.get_username(),
     )
+
+
+def case_page(case: Case) -> dict[str, Any]:
+    """What the console's and the portal's case pages show of one case: its state, identity,
+    bond, visa, decision explained, and every transition of the case and its bond."""
+    bond = selectors.bond_of(case)
+    return {
+        "case": case,
+        "state": state_label("case", case.state),
+        "nationality": country(case.nationality).name,
+        "issuing_state": country(case.passport_issuing_state).name,
+        "bond": bond,
+        "bond_state": "" if bond is None else state_label("bond", bond.state),
+        "visa": selectors.visa_of(case),
+        "decision": decision_shown(case, amount=None if bond is None else bond.money),
+        "timeline": [
+            {
+                "entry": entry,
+                "before": state_label(entry.subject, entry.before),
+                "after": state_label(entry.subject, entry.after),
+            }
+            for entry in selectors.case_timeline(case)
+        ],
+    }

@@ -23,7 +23,7 @@ from visabond.accounts.roles import Role, has_role
 from visabond.casework import selectors, services
 from visabond.casework.forms import CaseSearchForm, DecisionForm, InterviewForm, RefuseForm
 from visabond.casework.models import Case, ConsularPost
-from visabond.casework.presenters import CASE_STATES, decision_shown, state_label
+from visabond.casework.presenters import CASE_STATES, case_page, state_label
 from visabond.casework.rules import AmountReason, BondChoice, CaseState, Outcome
 from visabond.core.countries import country
 from visabond.core.errors import InvalidInput, VisabondError
@@ -138,7 +138,7 @@ def console_case(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "casework/console_case.html",
         {
-            **case_context(case),
+            **case_page(case),
             "interview_form": interview_form,
             "refuse_form": refuse_form,
             "action_errors": action_errors,
@@ -160,29 +160,6 @@ def _attempt(form: forms.Form, write: Any) -> VisabondError | None:
         add_service_error(form, error)
         return error
     return None
-
-
-def case_context(case: Case) -> dict[str, Any]:
-    """What the console's and the portal's case pages show of one case."""
-    bond = selectors.bond_of(case)
-    return {
-        "case": case,
-        "state": state_label("case", case.state),
-        "nationality": country(case.nationality).name,
-        "issuing_state": country(case.passport_issuing_state).name,
-        "bond": bond,
-        "bond_state": "" if bond is None else state_label("bond", bond.state),
-        "visa": selectors.visa_of(case),
-        "decision": decision_shown(case, amount=None if bond is None else bond.money),
-        "timeline": [
-            {
-                "entry": entry,
-                "before": state_label(entry.subject, entry.before),
-                "after": state_label(entry.subject, entry.after),
-            }
-            for entry in selectors.case_timeline(case)
-        ],
-    }
 
 
 @login_required
@@ -207,7 +184,7 @@ def console_decide(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "casework/console_decide.html",
         {
-            **case_context(case),
+            **case_page(case),
             "rule": rule,
             "form": form,
             "can_decide": case.state == CaseState.INTERVIEWED,

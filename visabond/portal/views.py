@@ -24,9 +24,8 @@ from visabond.accounts.roles import Role, has_role
 from visabond.accounts.services import applicant_sign_up
 from visabond.bonds.lifecycle import BondState
 from visabond.casework.models import Case
-from visabond.casework.presenters import decision_shown, state_label
+from visabond.casework.presenters import case_page, state_label
 from visabond.casework.services import Application, case_submit
-from visabond.core.countries import country
 from visabond.core.errors import NotFound, VisabondError
 from visabond.portal import refund_accounts, selectors
 from visabond.portal.forms import ApplicationForm, RefundAccountForm, SignUpForm
@@ -121,18 +120,7 @@ def portal_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _case_context(case: Case) -> dict[str, Any]:
     progress = selectors.case_progress(case)
-    bond = progress.bond
-    return {
-        "case": case,
-        "state": state_label("case", case.state),
-        "nationality": country(case.nationality).name,
-        "progress": progress,
-        "bond": bond,
-        "bond_state": "" if bond is None else state_label("bond", bond.state),
-        "visa": progress.visa,
-        "decision": decision_shown(case, amount=None if bond is None else bond.money),
-        "may_record_account": bond is not None and bond.state in REFUNDABLE,
-    }
+    return {**case_page(case), "progress": progress}
 
 
 @login_required
