@@ -118,9 +118,10 @@ def decision_shown(case: Case, *, amount: Money | None) -> DecisionShown | None:
     )
 
 
-def case_page(case: Case) -> dict[str, Any]:
+def case_page(case: Case, *, history: bool = True) -> dict[str, Any]:
     """What the console's and the portal's case pages show of one case: its state, identity,
-    bond, visa, decision explained, and every transition of the case and its bond."""
+    bond, visa, the decision explained, and (with `history`) every transition of the case
+    and its bond."""
     bond = selectors.bond_of(case)
     return {
         "case": case,
@@ -137,6 +138,6 @@ def case_page(case: Case) -> dict[str, Any]:
                 "before": state_label(entry.subject, entry.before),
                 "after": state_label(entry.subject, entry.after),
             }
-            for entry in selectors.case_timeline(case)
+            for entry in (selectors.case_timeline(case) if history else [])
         ],
     }

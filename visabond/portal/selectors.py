@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 
 from visabond.bonds.models import Bond, BondEventRecord, BondTerms
 from visabond.casework.models import Case, CaseEvent, Visa
-from visabond.casework.selectors import bond_of, visa_of
 from visabond.core import clock
 from visabond.core.errors import NotFound
 from visabond.core.references import normalise_reference
@@ -43,7 +42,7 @@ def own_cases(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
         return Case.objects.none()
     return (
         Case.objects.filter(applicant_id=user.pk)
-        .select_related("post", "program")
+        .select_related("post", "program", "decided_by")
         .order_by("-submitted_at", "-pk")
     )
 
@@ -72,8 +71,9 @@ class CaseProgress:
     refusal: str | None  # the reason the visa was refused, as the officer gave it
 
 
-def case_progress(case: Case) -> CaseProgress:
-    """The case's journey, next step and refund clock, from its recorded events."""
+def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CaseProgress:
+    """The case's journey, next step and refund clock, from its recorded events; `bond` and
+    `visa` are the case's, as the caller already read them (`casework.selectors`)."""
     happened: dict[Milestone, dt.datetime] = {}
     refusal = None
     transitions = CaseEvent.objects.filter(case=case).values_list("after", "occurred_at", "reason")
@@ -82,8 +82,6 @@ def case_progress(case: Case) -> CaseProgress:
             happened.setdefault(CASE_MILESTONES[after], at)
         if after == "refused":
             refusal = reason
-    bond = bond_of(case)
-    visa = visa_of(case)
     terms = BondTerms.objects.filter(program_id=case.program_id).first()
     sent: list[refund_accounts.RefundSent] = []
     account = None

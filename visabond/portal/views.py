@@ -25,6 +25,7 @@ from visabond.accounts.services import applicant_sign_up
 from visabond.bonds.lifecycle import BondState
 from visabond.casework.models import Case
 from visabond.casework.presenters import case_page, state_label
+from visabond.casework.selectors import bond_of
 from visabond.casework.services import Application, case_submit
 from visabond.core.errors import NotFound, VisabondError
 from visabond.portal import refund_accounts, selectors
@@ -119,8 +120,8 @@ def portal_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _case_context(case: Case) -> dict[str, Any]:
-    progress = selectors.case_progress(case)
-    return {**case_page(case), "progress": progress}
+    page = case_page(case, history=False)
+    return {**page, "progress": selectors.case_progress(case, bond=page["bond"], visa=page["visa"])}
 
 
 @login_required
@@ -128,8 +129,7 @@ def portal_refund_account(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the bond's refund is to be paid, for a bond whose money is held or owed back."""
     user = _applicant(request)
     case = selectors.own_case(user, reference)
-    progress = selectors.case_progress(case)
-    bond = progress.bond
+    bond = bond_of(case)
     if bond is None:
         raise NotFound(
             f"no bond is directed for case {case.reference}",
@@ -158,7 +158,7 @@ def portal_refund_account(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "bond": bond,
-            "account": progress.refund_account,
+            "account": refund_accounts.refund_account_of(bond),
             "form": form,
             "may_record": bond.state in REFUNDABLE,
         },
