@@ -44,13 +44,7 @@ def user_create(
             },
         )
         if created:
-            try:
-                validate_password(password, user)
-            except ValidationError as error:
-                raise InvalidInput(
-                    " ".join(error.messages), code="password_weak", field="password"
-                ) from None
-            user.set_password(password)
+            _set_strong_password(user, password)
             user.save()
             audit_record(AuditAction.USER_CREATED, subject=user, actor=actor)
         held = set(user.groups.values_list("name", flat=True))
@@ -90,13 +84,7 @@ def applicant_sign_up(
                 field="username",
             )
         user = User(username=name, email=email.strip(), preferred_language=preferred_language)
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise InvalidInput(
-                " ".join(error.messages), code="password_weak", field="password"
-            ) from None
-        user.set_password(password)
+        _set_strong_password(user, password)
         try:
             with transaction.atomic():
                 user.save()
@@ -123,3 +111,14 @@ def _valid(check: Callable[[str], object], value: str, *, field: str) -> None:
         check(value)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), code=f"{field}_invalid", field=field) from None
+
+
+def _set_strong_password(user: User, password: str) -> None:
+    """Set the password if it passes `AUTH_PASSWORD_VALIDATORS`; `password_weak` if not."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(
+            " ".join(error.messages), code="password_weak", field="password"
+        ) from None
+    user.set_password(password)

@@ -35,14 +35,7 @@ from visabond.policy.schemas import ErrorOut
 
 router = Router(tags=["casework"])
 
-READERS = RoleSession(
-    Role.APPLICANT,
-    Role.CONSULAR_OFFICER,
-    Role.CASHIER,
-    Role.FINANCE_OFFICER,
-    Role.BOND_ADJUDICATOR,
-    Role.AUDITOR,
-)
+READERS = RoleSession(*selectors.CASE_READERS)
 APPLICANTS = RoleSession(Role.APPLICANT)
 OFFICERS = RoleSession(Role.CONSULAR_OFFICER)
 

@@ -24,6 +24,15 @@ from visabond.policy.selectors import requirement_lookup
 
 # Roles that read every case: they decide on bonds and money, or audit.
 READ_ALL = {Role.BOND_ADJUDICATOR, Role.FINANCE_OFFICER, Role.AUDITOR}
+# Roles that read cases at all, each only those `cases_visible_to` gives them.
+CASE_READERS = (
+    Role.APPLICANT,
+    Role.CONSULAR_OFFICER,
+    Role.CASHIER,
+    Role.FINANCE_OFFICER,
+    Role.BOND_ADJUDICATOR,
+    Role.AUDITOR,
+)
 
 
 def post_today(post: ConsularPost) -> dt.date:

@@ -8,6 +8,7 @@ field it names, and the page answers with the refusal's status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,11 +21,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
+from visabond.audit.actors import Actor
 from visabond.casework import selectors, services
 from visabond.casework.forms import CaseSearchForm, DecisionForm, InterviewForm, RefuseForm
 from visabond.casework.models import Case, ConsularPost
 from visabond.casework.presenters import CASE_STATES, case_page, state_label
-from visabond.casework.rules import AmountReason, BondChoice, CaseState, Outcome
+from visabond.casework.rules import (
+    CASE_TRANSITIONS,
+    AmountReason,
+    BondChoice,
+    CaseState,
+    Outcome,
+)
 from visabond.core.countries import country
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.money import Money
@@ -80,73 +88,76 @@ def console_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-ACTIONS = ("interview", "issue", "refuse")
+class IssueForm(forms.Form):
+    """Issuing takes no input: the visa's terms come from the captured rule."""
+
+
+# The writes a case page offers, each with its form: (form, write(case, data, actor)).
+ACTIONS: dict[str, tuple[type[forms.Form], Callable[[str, dict[str, Any], Actor], object]]] = {
+    "interview": (
+        InterviewForm,
+        lambda ref, data, actor: services.case_interview(
+            reference=ref, notes=data["notes"], actor=actor
+        ),
+    ),
+    "issue": (
+        IssueForm,
+        lambda ref, data, actor: services.case_issue_visa(reference=ref, actor=actor),
+    ),
+    "refuse": (
+        RefuseForm,
+        lambda ref, data, actor: services.case_refuse(
+            reference=ref, explanation=data["explanation"], actor=actor
+        ),
+    ),
+}
 
 
 @login_required
 def console_case(request: HttpRequest, reference: str) -> HttpResponse:
     """A case: identity from the passport's zone, the trip, the decision, the bond, the
-    visa and every transition; and the action its state allows."""
+    visa and every transition; and the writes its state allows (interview, issue, refuse;
+    the decision has its own page)."""
     case = _officer_case(request, reference)
-    interview_form = InterviewForm(prefix="interview")
-    refuse_form = RefuseForm(prefix="refuse")
-    action_errors: list[str] = []
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    if posted and posted not in ACTIONS:
+        raise InvalidInput(
+            f"unknown action {posted!r}: one of {', '.join(ACTIONS)}",
+            code="action_unknown",
+            field="action",
+        )
+    forms_ = {
+        name: form_class(request.POST if name == posted else None, prefix=name)
+        for name, (form_class, _write) in ACTIONS.items()
+    }
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        refusal: VisabondError | None = None
-        try:
-            if action == "interview":
-                interview_form = InterviewForm(request.POST, prefix="interview")
-                if interview_form.is_valid():
-                    refusal = _attempt(
-                        interview_form,
-                        lambda: services.case_interview(
-                            reference=case.reference,
-                            notes=interview_form.cleaned_data["notes"],
-                            actor=_actor(request),
-                        ),
-                    )
-            elif action == "refuse":
-                refuse_form = RefuseForm(request.POST, prefix="refuse")
-                if refuse_form.is_valid():
-                    refusal = _attempt(
-                        refuse_form,
-                        lambda: services.case_refuse(
-                            reference=case.reference,
-                            explanation=refuse_form.cleaned_data["explanation"],
-                            actor=_actor(request),
-                        ),
-                    )
-            elif action == "issue":
-                services.case_issue_visa(reference=case.reference, actor=_actor(request))
-            else:
-                raise InvalidInput(
-                    f"unknown action {action!r}: one of {', '.join(ACTIONS)}",
-                    code="action_unknown",
-                    field="action",
-                )
-        except VisabondError as error:
-            refusal = error
-            action_errors.append(error.message)
-        if refusal is None:
-            messages.success(request, _("Case %(ref)s updated.") % {"ref": case.reference})
-            return redirect("console-case", reference=case.reference)
-        status = refusal.http_status
+    if posted:
+        form, write = forms_[posted], ACTIONS[posted][1]
+        refusal = None
+        if form.is_valid():
+            refusal = _attempt(
+                form, lambda: write(case.reference, form.cleaned_data, _actor(request))
+            )
+            if refusal is None:
+                messages.success(request, _("Case %(ref)s updated.") % {"ref": case.reference})
+                return redirect("console-case", reference=case.reference)
+        status = 422 if refusal is None else refusal.http_status
         case.refresh_from_db()
+    # What the state allows comes from the case's transitions (rules.CASE_TRANSITIONS); a
+    # refusal at the interview is one of the decision's outcomes.
+    next_states = CASE_TRANSITIONS[CaseState(case.state)]
     return render(
         request,
         "casework/console_case.html",
         {
             **case_page(case),
-            "interview_form": interview_form,
-            "refuse_form": refuse_form,
-            "action_errors": action_errors,
-            "can_interview": case.state == CaseState.SUBMITTED,
+            "interview_form": forms_["interview"],
+            "refuse_form": forms_["refuse"],
+            "action_errors": forms_[posted].non_field_errors() if posted else [],
+            "can_interview": CaseState.INTERVIEWED in next_states,
             "can_decide": case.state == CaseState.INTERVIEWED,
-            "can_issue": case.state in (CaseState.APPROVED, CaseState.BOND_POSTED),
-            "can_refuse": case.state
-            in (CaseState.APPROVED, CaseState.BOND_DIRECTED, CaseState.BOND_POSTED),
+            "can_issue": CaseState.ISSUED in next_states,
+            "can_refuse": CaseState.REFUSED in next_states and case.state != CaseState.INTERVIEWED,
         },
         status=status,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
@@ -29,6 +30,16 @@ def freeze(moment: dt.datetime) -> Callable[[], dt.datetime]:
     if moment.tzinfo is None:
         raise ValueError("a frozen moment must be timezone-aware")
     return set_clock(lambda: moment)
+
+
+@contextmanager
+def frozen(moment: dt.datetime) -> Iterator[None]:
+    """The clock stopped at `moment` for the length of a block, then as it was."""
+    previous = freeze(moment)
+    try:
+        yield
+    finally:
+        set_clock(previous)
 
 
 def shift_days(days: int) -> Callable[[], dt.datetime]:

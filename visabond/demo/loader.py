@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -234,15 +232,6 @@ def _check_the_pilot_is_in_force(today: dt.date) -> None:
         )
 
 
-@contextmanager
-def _on(moment: dt.datetime) -> Iterator[None]:
-    previous = clock.freeze(moment)
-    try:
-        yield
-    finally:
-        clock.set_clock(previous)
-
-
 def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
     """Walk one story's case through the entry points, each step on its own day."""
     start = today - dt.timedelta(days=story.days_ago)
@@ -254,7 +243,7 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
     officer = users[story.officer]
     person = story.person
     trip_start = (start + dt.timedelta(days=35)).date()
-    with _on(day(0)):
+    with clock.frozen(day(0)):
         case = case_submit(
             application=Application(
                 post=story.post,
@@ -273,11 +262,11 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
         )
     if story.end == "submitted":
         return case
-    with _on(day(1)):
+    with clock.frozen(day(1)):
         case_interview(reference=case.reference, notes="DEMO: interviewed", actor=officer)
     if story.end == "interviewed":
         return _reloaded(case)
-    with _on(day(2)):
+    with clock.frozen(day(2)):
         if story.end == "refused":
             return case_decide(
                 reference=case.reference,
@@ -309,14 +298,14 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
     if story.end in ("waived", "directed"):
         return _reloaded(case)
     if story.end == "lapsed":
-        with _on(today):
+        with clock.frozen(today):
             case_lapse_overdue(as_of=today.date(), actor=DEMO)
         return _reloaded(case)
-    with _on(day(4)):
+    with clock.frozen(day(4)):
         _paid(case)
     if story.end == "posted":
         return _reloaded(case)
-    with _on(day(5)):
+    with clock.frozen(day(5)):
         if story.end == "refused_after_posting":
             case_refuse(
                 reference=case.reference,

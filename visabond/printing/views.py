@@ -16,87 +16,29 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from visabond.accounts.roles import Role, has_role
+from visabond.accounts.roles import has_role
 from visabond.casework.models import Case
-from visabond.casework.selectors import case_for
+from visabond.casework.selectors import CASE_READERS, case_for
 from visabond.printing.documents import bond_notice_context, visa_foil_context
 from visabond.printing.pdf import pdf_from_html
 
-# Who reads cases at all; each sees only the cases `case_for` lets them see.
-READERS = (
-    Role.APPLICANT,
-    Role.CONSULAR_OFFICER,
-    Role.CASHIER,
-    Role.FINANCE_OFFICER,
-    Role.BOND_ADJUDICATOR,
-    Role.AUDITOR,
-)
+# What each document is: its template, what it says of a case, its file name.
+DOCUMENTS: dict[str, tuple[str, Callable[[Case], dict[str, Any]]]] = {
+    "visa": ("printing/visa_foil.html", visa_foil_context),
+    "bond-notice": ("printing/bond_notice.html", bond_notice_context),
+}
 
 
-def _document(
-    request: HttpRequest,
-    reference: str,
-    *,
-    template: str,
-    context_of: Callable[[Case], dict[str, Any]],
-    pdf: bool,
-    name: str,
-) -> HttpResponse:
-    if not has_role(request.user, *READERS):
+@login_required
+def document(request: HttpRequest, reference: str, *, kind: str, pdf: bool) -> HttpResponse:
+    """The document `kind` of a case, as a print page or (`pdf`) as a PDF."""
+    if not has_role(request.user, *CASE_READERS):
         raise PermissionDenied(_("This page needs another role."))
     case = case_for(request.user, reference)
-    context = {**context_of(case), "for_pdf": pdf}
-    html = render_to_string(template, context, request=request)
+    template, context_of = DOCUMENTS[kind]
+    html = render_to_string(template, {**context_of(case), "for_pdf": pdf}, request=request)
     if not pdf:
         return HttpResponse(html)
     response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}-{case.reference}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{kind}-{case.reference}.pdf"'
     return response
-
-
-@login_required
-def visa_foil(request: HttpRequest, reference: str) -> HttpResponse:
-    return _document(
-        request,
-        reference,
-        template="printing/visa_foil.html",
-        context_of=visa_foil_context,
-        pdf=False,
-        name="visa",
-    )
-
-
-@login_required
-def visa_foil_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    return _document(
-        request,
-        reference,
-        template="printing/visa_foil.html",
-        context_of=visa_foil_context,
-        pdf=True,
-        name="visa",
-    )
-
-
-@login_required
-def bond_notice(request: HttpRequest, reference: str) -> HttpResponse:
-    return _document(
-        request,
-        reference,
-        template="printing/bond_notice.html",
-        context_of=bond_notice_context,
-        pdf=False,
-        name="bond-notice",
-    )
-
-
-@login_required
-def bond_notice_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    return _document(
-        request,
-        reference,
-        template="printing/bond_notice.html",
-        context_of=bond_notice_context,
-        pdf=True,
-        name="bond-notice",
-    )
