@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "visabond.ledger",
     "visabond.bonds",
     "visabond.casework",
+    "visabond.refunds",
     "visabond.notices",
     "visabond.web",
     "visabond.cli",
