@@ -4,7 +4,7 @@ check `ledger verify` makes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,9 +16,7 @@ from visabond.bonds.models import Bond, BondEventRecord, BondTerms
 from visabond.core import clock
 from visabond.core.money import Money
 from visabond.ledger.invariants import Break
-from visabond.ledger.models import LedgerEntry
 from visabond.ledger.postings import Account
-from visabond.ledger.selectors import CREDITS, DEBITS, normal_balance
 from visabond.refunds.models import Refund, RefundAccount, RefundTransfer
 from visabond.refunds.rules import RefundClock, RefundState, TransferState, refund_clock
 
@@ -150,26 +148,18 @@ def refund_clocks(*, today: dt.date | None = None) -> list[ClockRow]:
     return sorted(rows, key=lambda row: (-row.clock.days_elapsed, row.bond_number))
 
 
-def refund_ledger_breaks() -> list[Break]:
+def refund_ledger_breaks(
+    *, balances: Mapping[tuple[Account, str], Decimal], cancelled: Mapping[str, Decimal]
+) -> list[Break]:
     """Where refunds and the ledger disagree (the refunds invariant of `ledger verify`):
 
-    - refunds payable not tied to a bond (payment returns) must equal, per currency, the
-      payment returns not yet paid;
+    - refunds payable beyond what cancelled bonds hold (`cancelled`, their amounts per
+      currency: each bond's own balances are checked apart) are payment returns: per
+      currency they must equal the payment returns not yet paid;
     - a bond refund recorded paid must be of a refunded bond, and a refunded bond's refund
       must be recorded paid.
     """
     breaks: list[Break] = []
-    payable: dict[str, Decimal] = defaultdict(Decimal)
-    rows = (
-        LedgerEntry.objects.filter(
-            transaction__bond__isnull=True, account=Account.REFUNDS_PAYABLE.value
-        )
-        .values("currency")
-        .annotate(debit=DEBITS, credit=CREDITS)
-        .values_list("currency", "debit", "credit")
-    )
-    for currency, debit, credit in rows:
-        payable[currency] = normal_balance(Account.REFUNDS_PAYABLE, debit - credit)
     open_returns = dict(
         Refund.objects.filter(kind=Refund.Kind.PAYMENT_RETURN)
         .exclude(state=RefundState.PAID)
@@ -177,15 +167,18 @@ def refund_ledger_breaks() -> list[Break]:
         .annotate(total=Sum("amount"))
         .values_list("currency", "total")
     )
-    for currency in sorted(set(payable) | set(open_returns)):
-        in_ledger = payable.get(currency, Decimal(0))
+    currencies = {c for a, c in balances if a is Account.REFUNDS_PAYABLE} | set(open_returns)
+    for currency in sorted(currencies):
+        payable = balances.get((Account.REFUNDS_PAYABLE, currency), Decimal(0))
+        returns = payable - cancelled.get(currency, Decimal(0))
         owed = open_returns.get(currency) or Decimal(0)
-        if in_ledger != owed:
+        if returns != owed:
             breaks.append(
                 Break(
                     "refunds",
                     f"payment returns {currency}",
-                    f"refunds payable {in_ledger} != returns not yet paid {owed}",
+                    f"refunds payable beyond cancelled bonds {returns} != returns not yet "
+                    f"paid {owed}",
                 )
             )
     paid_not_refunded = Refund.objects.filter(state=RefundState.PAID, bond__isnull=False).exclude(
