@@ -137,7 +137,7 @@ def generate(transactions: int) -> None:
         """
         INSERT INTO casework_consularpost (code, name, country, city, time_zone, sources)
         VALUES ('bench', 'Bench post', 'MWI', 'Lilongwe', 'Africa/Blantyre', '[]')""",
-        f"""
+        """
         INSERT INTO casework_case (reference, post_id, program_id, visa_class, state, surname,
             given_names, nationality, birth_date, sex, passport_number, passport_issuing_state,
             passport_expiry, passport_mrz, purpose, intended_arrival, intended_departure,
@@ -146,18 +146,18 @@ def generate(transactions: int) -> None:
             (SELECT id FROM policy_program WHERE code = 'bench'), 'B1/B2', 'bond_posted',
             'BANDA', 'GRACE', 'MWI', DATE '1990-04-02', 'F', 'P' || g, 'MWI', DATE '2031-01-01',
             '[]', 'bench', DATE '2025-10-01', DATE '2025-10-20', now(), 'direct_bond', '', '', ''
-        FROM generate_series(1, {bonds}) AS g""",
-        f"""
+        FROM generate_series(1, %(bonds)s) AS g""",
+        """
         INSERT INTO bonds_bond (number, case_id, obligor_name, amount, currency, state,
             directed_at, payment_deadline, state_changed_at, cancel_reason,
             adjudication_reference)
         SELECT 'B-' || g, c.id, 'GRACE BANDA', 10000, 'USD',
-            CASE WHEN g % 10 < 4 THEN 'refunded' WHEN g % 10 = 4 THEN 'cancelled'
-                 WHEN g % 10 = 5 THEN 'forfeited' ELSE 'active' END,
+            CASE WHEN mod(g, 10) < 4 THEN 'refunded' WHEN mod(g, 10) = 4 THEN 'cancelled'
+                 WHEN mod(g, 10) = 5 THEN 'forfeited' ELSE 'active' END,
             now(), DATE '2025-10-01', now(),
-            CASE WHEN g % 10 <= 4 THEN 'visa_refused' ELSE '' END,
-            CASE WHEN g % 10 = 5 THEN 'ADJ-' || g ELSE '' END
-        FROM generate_series(1, {bonds}) AS g JOIN casework_case c ON c.reference = 'C-' || g""",
+            CASE WHEN mod(g, 10) <= 4 THEN 'visa_refused' ELSE '' END,
+            CASE WHEN mod(g, 10) = 5 THEN 'ADJ-' || g ELSE '' END
+        FROM generate_series(1, %(bonds)s) AS g JOIN casework_case c ON c.reference = 'C-' || g""",
         # A bond's transactions: (bond, step) for each step its state has taken.
         """
         CREATE TEMP TABLE bench_moves AS
@@ -172,14 +172,14 @@ def generate(transactions: int) -> None:
           OR (s.step = 2 AND b.state IN ('cancelled', 'refunded'))
           OR (s.step = 3 AND b.state = 'refunded')
           OR (s.step = 4 AND b.state = 'forfeited')""",
-        f"""
+        """
         INSERT INTO bench_moves
         SELECT NULL, 'PAY-' || g, s.step, s.kind, s.debit, s.credit
-        FROM generate_series(1, {bonds}) AS g JOIN (VALUES
+        FROM generate_series(1, %(bonds)s) AS g JOIN (VALUES
             (1, 'receipt_unapplied', 'escrow_cash', 'unapplied_receipts'),
             (2, 'unapplied_returned', 'unapplied_receipts', 'refunds_payable'),
             (3, 'refund_paid', 'refunds_payable', 'escrow_cash')
-        ) AS s(step, kind, debit, credit) ON s.step = 1 OR g % 2 = 0""",
+        ) AS s(step, kind, debit, credit) ON s.step = 1 OR mod(g, 2) = 0""",
         """
         INSERT INTO ledger_ledgertransaction (key, kind, bond_id, memo, actor_name, posted_at)
         SELECT number || ':' || step, kind, bond_id, '', 'bench', now()
@@ -204,7 +204,7 @@ def generate(transactions: int) -> None:
     ]
     with connection.cursor() as cursor:
         for statement in statements:
-            cursor.execute(statement)
+            cursor.execute(statement, {"bonds": bonds})
 
 
 if __name__ == "__main__":

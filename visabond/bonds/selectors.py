@@ -15,7 +15,13 @@ from visabond.bonds.models import Bond
 from visabond.ledger.invariants import Break
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
 from visabond.ledger.postings import Account
-from visabond.ledger.selectors import CREDITS, DEBITS, normal_balance, sql_nonzero
+from visabond.ledger.selectors import (
+    CREDITS,
+    DEBITS,
+    in_minor_units,
+    normal_balance,
+    sql_nonzero,
+)
 
 
 def bond_balances(bond: Bond) -> dict[Account, Decimal]:
@@ -120,4 +126,7 @@ def bond_totals_by_state() -> list[StateTotal]:
         .order_by("currency", "state")
         .values_list("state", "currency", "bonds", "total")
     )
-    return [StateTotal(*row) for row in rows]
+    return [
+        StateTotal(state, currency, bonds, in_minor_units(total, currency))
+        for state, currency, bonds, total in rows
+    ]

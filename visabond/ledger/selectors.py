@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from visabond.core.errors import InvalidInput
+from visabond.core.money import Money
 from visabond.ledger import invariants
 from visabond.ledger.invariants import Break
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
@@ -41,8 +43,19 @@ def account_balances(*, as_of: dt.date | None = None) -> dict[tuple[Account, str
     )
     for name, currency, debit, credit in rows:
         account = Account(name)
-        balances[(account, currency)] = normal_balance(account, debit - credit)
+        balances[(account, currency)] = normal_balance(
+            account, in_minor_units(debit - credit, currency)
+        )
     return balances
+
+
+def in_minor_units(amount: Decimal, currency: str) -> Decimal:
+    """An amount summed by the database, written with its currency's minor units (ISO 4217):
+    PostgreSQL gives the columns' four places, SQLite none; both read 10000.00 for USD."""
+    try:
+        return Money(Decimal(amount), currency).amount
+    except InvalidInput:
+        return Decimal(amount)
 
 
 def normal_balance(account: Account, net: Decimal) -> Decimal:
@@ -134,7 +147,7 @@ def _transaction_offenders() -> list[_Offender]:
                 kind=row[2],
                 bond_id=row[3],
                 lines=int(row[4]),
-                net=_decimal(row[5]),
+                net=in_minor_units(_decimal(row[5]), row[6] or "XXX"),
                 currencies=(row[6] or "", row[7] or ""),
                 shape=int(row[8]),
             )
@@ -238,7 +251,9 @@ def _balances_and_unknown() -> tuple[dict[tuple[Account, str], Decimal], int, li
             continue
         signed = total if side == Side.DEBIT.value else -total
         key = (account, currency)
-        balances[key] = balances.get(key, Decimal(0)) + normal_balance(account, signed)
+        balances[key] = balances.get(key, Decimal(0)) + normal_balance(
+            account, in_minor_units(signed, currency)
+        )
     breaks = []
     if unknown:
         breaks = invariants.unknown_lines(

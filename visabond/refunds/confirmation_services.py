@@ -212,7 +212,9 @@ def _transfers_named(report: StatusReport) -> list[RefundTransfer]:
 
 def _pay(item: RefundTransfer, status: Status, kept: ConfirmationFile, *, actor: Actor) -> None:
     _settle(item, TransferState.PAID, status, kept)
-    refund = Refund.objects.select_for_update().select_related("bond").get(pk=item.refund_id)
+    refund = (
+        Refund.objects.select_for_update(of=("self",)).select_related("bond").get(pk=item.refund_id)
+    )
     refund.state = RefundState.PAID
     refund.paid_at = clock.now()
     refund.save(update_fields=["state", "paid_at"])

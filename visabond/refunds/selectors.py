@@ -17,6 +17,7 @@ from visabond.core import clock
 from visabond.core.money import Money
 from visabond.ledger.invariants import Break
 from visabond.ledger.postings import Account
+from visabond.ledger.selectors import in_minor_units
 from visabond.refunds.models import Refund, RefundAccount, RefundTransfer
 from visabond.refunds.rules import RefundClock, RefundState, TransferState, refund_clock
 
@@ -171,7 +172,7 @@ def refund_ledger_breaks(
     for currency in sorted(currencies):
         payable = balances.get((Account.REFUNDS_PAYABLE, currency), Decimal(0))
         returns = payable - cancelled.get(currency, Decimal(0))
-        owed = open_returns.get(currency) or Decimal(0)
+        owed = in_minor_units(open_returns.get(currency) or Decimal(0), currency)
         if returns != owed:
             breaks.append(
                 Break(

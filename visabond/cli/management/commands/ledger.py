@@ -14,6 +14,7 @@ from visabond.bonds.lifecycle import BondState
 from visabond.bonds.selectors import StateTotal, bond_ledger_breaks, bond_totals_by_state
 from visabond.cli.base import VisabondCommand
 from visabond.core.dates import parse_optional_date
+from visabond.core.money import Money
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances, ledger_verify
 from visabond.refunds.selectors import refund_ledger_breaks
@@ -65,20 +66,23 @@ class Command(VisabondCommand):
         the account its money sits in (`balances.expected_bond_balances`)."""
         zero = Decimal(0)
         for currency in sorted({c for _, c in balances} | {t.currency for t in totals}):
-            cash = balances.get((Account.ESCROW_CASH, currency), zero)
+
+            def amount(account: Account, currency: str = currency) -> str:
+                return Money(balances.get((account, currency), zero), currency).as_string()
+
             parts = " + ".join(
-                f"{account.value} {balances.get((account, currency), zero)}"
+                f"{account.value} {amount(account)}"
                 for account in Account
                 if account is not Account.ESCROW_CASH
             )
-            self.stdout.write(f"{currency}: escrow_cash {cash} = {parts}")
+            self.stdout.write(f"{currency}: escrow_cash {amount(Account.ESCROW_CASH)} = {parts}")
             for total in totals:
                 if total.currency == currency:
                     held = expected_bond_balances(BondState(total.state), Decimal(1))
                     where = [a.value for a, share in held.items() if share] or ["no account"]
                     self.stdout.write(
                         f"{currency} bonds {total.state}: {total.bonds} "
-                        f"({total.amount}, in {', '.join(where)})"
+                        f"({Money(total.amount, currency).as_string()}, in {', '.join(where)})"
                     )
 
     def _report(self, *, as_of: str | None, fmt: str) -> None:
