@@ -274,3 +274,17 @@ def test_report_with_a_malformed_day_exits_2_naming_the_option(
     assert status == 2
     assert "--as-of" in err
     assert Bond.objects.count() == 0
+
+
+def test_reverse_posts_the_correction_and_refuses_a_bonds_movement(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    unapplied_receipt("PAY-3", usd(40))
+    call_command("ledger", "reverse", "payment:PAY-3", "--reason", "recorded twice")
+    assert capsys.readouterr().out.strip() == "posted reversal:payment:PAY-3"
+    case = posted_case(world())
+    key = LedgerTransaction.objects.get(bond=case.bond).key
+    with pytest.raises(SystemExit) as exited:
+        call_command("ledger", "reverse", key, "--reason", "no")
+    assert exited.value.code == 2
+    assert "key: " in capsys.readouterr().err

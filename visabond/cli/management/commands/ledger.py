@@ -1,4 +1,5 @@
-"""`visabond ledger verify|report`: check the ledger's invariants; balances on a day."""
+"""`visabond ledger verify|report|reverse`: check the ledger's invariants; balances on a day;
+a finance officer's correction."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from visabond.core.dates import parse_optional_date
 from visabond.core.money import Money
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances, ledger_verify
+from visabond.ledger.services import ledger_reverse
 from visabond.refunds.selectors import refund_ledger_breaks
 
 EXIT_BROKEN = 1
@@ -36,10 +38,21 @@ class Command(VisabondCommand):
         report = actions.add_parser("report", help="balances by currency and bonds by state")
         report.add_argument("--as-of", help="balances at the end of this day (UTC), YYYY-MM-DD")
         report.add_argument("--format", choices=["table", "csv"], default="table")
+        reverse = actions.add_parser(
+            "reverse", help="post the reversal of a movement not tied to a bond or a refund"
+        )
+        reverse.add_argument("key", help="the idempotency key of the movement to reverse")
+        reverse.add_argument("--reason", required=True, help="why it is corrected")
 
     def run(self, **options: Any) -> int:
         if options["action"] == "report":
             self._report(as_of=options["as_of"], fmt=options["format"])
+            return 0
+        if options["action"] == "reverse":
+            row = ledger_reverse(
+                key=options["key"], reason=options["reason"], actor="visabond ledger reverse"
+            )
+            self.stdout.write(f"posted {row.key}")
             return 0
         started = time.perf_counter()
         found = ledger_verify()
