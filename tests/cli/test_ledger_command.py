@@ -164,6 +164,19 @@ def test_a_line_on_an_account_outside_the_chart_is_caught(
     broken(capsys, "chart: transaction petty: a line on 'petty_cash', side 'C'")
 
 
+def test_a_movement_in_two_currencies_is_caught_even_when_each_balances(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    usd_side = movement("two", "receipt_unapplied", "escrow_cash", "unapplied_receipts", 10)
+    xof_side = (
+        (NEW_ENTRY, ["escrow_cash", "D", 6000, "XOF", "two"]),
+        (NEW_ENTRY, ["unapplied_receipts", "C", 6000, "XOF", "two"]),
+    )
+    raw(*usd_side, *xof_side)
+    out = broken(capsys, "chart: transaction two: mixes USD and XOF")
+    assert "balanced:" not in out
+
+
 def test_a_reversal_that_names_nothing_is_caught(capsys: pytest.CaptureFixture[str]) -> None:
     raw(*movement("orphan", "reversal", "unapplied_receipts", "escrow_cash", 10))
     broken(capsys, "reversal: transaction orphan: reverses no transaction")

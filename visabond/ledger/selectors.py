@@ -8,8 +8,10 @@ say what the totals must be.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DecimalField, Q, Sum, Value
@@ -81,14 +83,18 @@ def ledger_verify() -> Verification:
     """Check every invariant of `invariants.py` over the whole ledger (bonds aside).
 
     Two passes over the entries, whatever their number: one sums each transaction's lines
-    (count, net, currencies, shape) beside its row and returns only the transactions that
-    break something, the other sums each account. Also catches what only the tables show: a
-    transaction left with fewer than two lines (an entry deleted behind the database's
-    back), a line on an account or side outside the chart.
+    (count, net, currency, shape) beside its row and keeps only the transactions that break
+    something (`per_transaction_sql`), the other sums each account. Also catches what only the tables show: a transaction left
+    with fewer than two lines (an entry deleted behind the database's back), a line on an
+    account or side outside the chart.
     """
     result = Verification()
     result.transactions = LedgerTransaction.objects.count()
-    for offender in _transaction_offenders():
+    sql = per_transaction_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql.summary}) s WHERE {sql.broken} ORDER BY id")  # noqa: S608 - the chart's own names
+        offenders = [_offender_of(row) for row in cursor.fetchall()]
+    for offender in offenders:
         result.breaks += _describe(offender)
     result.breaks += _reversal_breaks()
     result.balances, result.entries, unknown = _balances_and_unknown()
@@ -100,6 +106,8 @@ def ledger_verify() -> Verification:
 
 @dataclass(frozen=True)
 class _Offender:
+    """A transaction that breaks an invariant, as `per_transaction_sql` summed it."""
+
     id: int
     key: str
     kind: str
@@ -110,7 +118,34 @@ class _Offender:
     shape: int
 
 
-def _transaction_offenders() -> list[_Offender]:
+def _offender_of(row: Sequence[Any]) -> _Offender:
+    """An `_Offender` from a `per_transaction_sql` summary row."""
+    return _Offender(
+        id=row[0],
+        key=row[1],
+        kind=row[2],
+        bond_id=row[3],
+        lines=int(row[4] or 0),
+        net=in_minor_units(_decimal(row[5] or 0), row[6] or "XXX"),
+        currencies=(row[6] or "", row[7] or ""),
+        shape=int(row[8] or 0),
+    )
+
+
+@dataclass(frozen=True)
+class PerTransactionSql:
+    """One row per transaction with its lines summed (`summary`: id, key, kind, bond_id, n,
+    net, c_lo, c_hi (its currencies, lowest and highest), shape), and the condition (`broken`)
+    that picks the rows breaking an invariant."""
+
+    summary: str
+    broken: str
+
+
+def per_transaction_sql() -> PerTransactionSql:
+    """The SQL of each transaction's summary: one pass over the entries, grouped by their
+    transaction (in index order) and joined to it, so the chart is checked as the lines are
+    summed: two lines, balanced, in one currency, the shape its kind names."""
     tx, entry = LedgerTransaction._meta.db_table, LedgerEntry._meta.db_table
     codes = " ".join(
         f"WHEN account = '{a.value}' AND side = '{side.value}' THEN {invariants.line_code(a, side)}"
@@ -121,38 +156,19 @@ def _transaction_offenders() -> list[_Offender]:
         f"WHEN '{kind.value}' THEN {invariants.shape_code(kind)}" for kind in MOVEMENTS
     )
     bond_kinds = ", ".join(f"'{kind.value}'" for kind in sorted(invariants.BOND_KINDS))
-    net_is_not_zero = sql_nonzero("e.net")
-    sql = f"""
-        SELECT t.id, t.key, t.kind, t.bond_id, COALESCE(e.n, 0), COALESCE(e.net, 0),
-               e.c_lo, e.c_hi, COALESCE(e.shape, 0)
+    summary = f"""
+        SELECT t.id, t.key, t.kind, t.bond_id, e.n, e.net, e.c_lo, e.c_hi, e.shape
         FROM {tx} t LEFT JOIN (
-            SELECT transaction_id, COUNT(*) AS n,
+            SELECT transaction_id, COUNT(*) AS n, MIN(currency) AS c_lo, MAX(currency) AS c_hi,
                    SUM(CASE WHEN side = 'D' THEN amount ELSE -amount END) AS net,
-                   MIN(currency) AS c_lo, MAX(currency) AS c_hi,
-                   SUM(CASE {codes} ELSE {invariants.UNKNOWN_LINE} END) AS shape
+                   CAST(SUM(CASE {codes} ELSE {invariants.UNKNOWN_LINE} END) AS BIGINT) AS shape
             FROM {entry} GROUP BY transaction_id
         ) e ON e.transaction_id = t.id
-        WHERE e.n IS NULL OR e.n <> 2 OR {net_is_not_zero} OR e.c_lo <> e.c_hi
-           OR (t.kind <> 'reversal'
-               AND e.shape <> CASE t.kind {shapes} ELSE -1 END)
-           OR (t.kind IN ({bond_kinds}) AND t.bond_id IS NULL)
-        ORDER BY t.id
     """  # noqa: S608 - every value interpolated is one of the chart's own names or numbers
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return [
-            _Offender(
-                id=row[0],
-                key=row[1],
-                kind=row[2],
-                bond_id=row[3],
-                lines=int(row[4]),
-                net=in_minor_units(_decimal(row[5]), row[6] or "XXX"),
-                currencies=(row[6] or "", row[7] or ""),
-                shape=int(row[8]),
-            )
-            for row in cursor.fetchall()
-        ]
+    broken = f"""(n IS NULL OR n <> 2 OR {sql_nonzero("net")} OR c_lo <> c_hi
+        OR (kind <> 'reversal' AND shape <> CASE kind {shapes} ELSE -1 END)
+        OR (kind IN ({bond_kinds}) AND bond_id IS NULL))"""
+    return PerTransactionSql(summary=summary, broken=broken)
 
 
 def _describe(offender: _Offender) -> list[Break]:
