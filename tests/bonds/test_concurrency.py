@@ -8,13 +8,11 @@ PostgreSQL pass runs these tests; an in-memory SQLite database is a single conne
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from tests.casework_world import ledger_holds, posted_case, world
+from tests.concurrency import at_once, on_postgresql
 from visabond.bonds.lifecycle import BondEvent, BondState, CancelReason, movement_key
 from visabond.bonds.models import Bond
 from visabond.bonds.services import bond_cancel, bond_forfeit
@@ -24,11 +22,6 @@ from visabond.ledger.postings import TransactionKind, transfer
 from visabond.ledger.services import ledger_post
 
 ROUNDS = 200
-
-
-def on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers (module docstring)")
 
 
 def breached_bonds(count: int) -> list[str]:
@@ -65,35 +58,12 @@ def breached_bonds(count: int) -> list[str]:
     return numbers
 
 
-def race(*calls: Callable[[], object]) -> list[str]:
-    """Run the calls at once, each on its own connection; what each one did."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("applied")
-        except Conflict as refused:
-            outcomes.append(f"refused {refused.code}: {refused.message}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("pilot")
 def test_a_refund_and_a_forfeiture_racing_on_a_breached_bond_apply_exactly_one() -> None:
     on_postgresql()
     for number in breached_bonds(ROUNDS):
-        outcomes = race(
+        results = at_once(
             lambda n=number: bond_cancel(
                 bond_number=n,
                 reason=CancelReason.BREACH_NOT_CONFIRMED,
@@ -105,9 +75,11 @@ def test_a_refund_and_a_forfeiture_racing_on_a_breached_bond_apply_exactly_one()
             ),
         )
         state = Bond.objects.get(number=number).state
-        assert sorted(o.split(":")[0] for o in outcomes) == ["applied", "refused bond_state"]
-        (refusal,) = [o for o in outcomes if o.startswith("refused")]
-        assert f"the bond is {state}" in refusal
+        (refusal,) = [r for r in results if isinstance(r, Exception)]
+        assert [type(r) for r in results if r is not refusal] == [Bond]
+        assert isinstance(refusal, Conflict)
+        assert refusal.code == "bond_state"
+        assert f"the bond is {state}" in refusal.message
         moved = LedgerTransaction.objects.filter(
             bond__number=number, kind__in=["bond_cancelled", "bond_forfeited"]
         )

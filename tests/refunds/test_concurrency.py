@@ -7,13 +7,10 @@ SQLite serialises writers with BEGIN IMMEDIATE (settings); the PostgreSQL pass r
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
 
 from tests.casework_world import ledger_holds, world
+from tests.concurrency import at_once, on_postgresql
 from tests.conftest import usd
 from tests.refunds_world import (
     cancelled_bond,
@@ -34,33 +31,6 @@ from visabond.refunds.services import BatchOutcome, refund_batch_create
 ROUNDS = 20
 
 
-def on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers (module docstring)")
-
-
-def at_once(call: Callable[[], object], times: int = 2) -> list[object]:
-    """Run `call` in `times` threads released together; what each returned."""
-    barrier = threading.Barrier(times)
-    results: list[object] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("pilot")
 def test_two_batches_made_at_once_never_put_a_refund_in_both() -> None:
@@ -72,7 +42,7 @@ def test_two_batches_made_at_once_never_put_a_refund_in_both() -> None:
         reference = f"PAY-{round_}"
         unapplied_receipt(reference, usd(100))
         return_payment(reference, usd(100), actor="finance")
-        results = at_once(lambda: refund_batch_create(actor="visabond refunds batch"))
+        results = at_once(*[lambda: refund_batch_create(actor="visabond refunds batch")] * 2)
         assert all(isinstance(r, BatchOutcome) for r in results), results
         made = [r.batch for r in results if isinstance(r, BatchOutcome) and r.batch is not None]
         assert len(made) == 1
@@ -97,7 +67,12 @@ def test_a_confirmation_imported_by_two_at_once_posts_once() -> None:
             batch.document, dict.fromkeys(end_to_end_ids(batch.document), "ACSC")
         )
         results = at_once(
-            lambda c=content: refund_confirmation_import(content=c, name="s.xml", actor="finance")
+            *[
+                lambda c=content: refund_confirmation_import(
+                    content=c, name="s.xml", actor="finance"
+                )
+            ]
+            * 2
         )
         assert all(isinstance(r, ConfirmationOutcome) for r in results), results
         paid = [r.paid for r in results if isinstance(r, ConfirmationOutcome)]

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
-from visabond.accounts.roles import Role, require_role
-from visabond.audit.actors import Actor, actor_name, actor_user
+from visabond.accounts.roles import Role, require_role_of_actor
+from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core.errors import Conflict, InvalidInput, NotFound
 from visabond.core.writes import within_caller_transaction
@@ -131,9 +131,7 @@ def ledger_reverse(*, key: str, reason: str, actor: Actor) -> LedgerTransaction:
     unless the actor is a finance officer (or an operator's process). Audited with the
     reason.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     why = reason.strip()
     if not why:
         raise InvalidInput(

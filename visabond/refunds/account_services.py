@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from visabond.accounts.roles import Role, require_role
+from visabond.accounts.roles import Role, require_role_of_actor
 from visabond.audit.actors import Actor, actor_user
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core.errors import PermissionDenied
@@ -85,9 +85,7 @@ def escrow_account_record(
     `PermissionDenied` for another role, `InvalidInput` for an unknown currency or an account
     that fails its checks.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     code = validate_currency(currency)
     account = bank_account(
         holder_name=holder_name,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from visabond.accounts.roles import Role, require_role
-from visabond.audit.actors import Actor, actor_name, actor_user
+from visabond.accounts.roles import Role, require_role_of_actor
+from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondEvent
 from visabond.bonds.services import bond_event_apply, bond_locked
@@ -66,9 +66,7 @@ def refund_confirmation_import(*, content: bytes, name: str, actor: Actor) -> Co
     `transfer_status_contradicts` when the bank reverses a final status. Importing a
     processed file again returns with `already` set and changes nothing.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic(durable=True):
         kept, created = ConfirmationFile.objects.get_or_create(
@@ -92,9 +90,7 @@ def refund_confirmations_reprocess(*, actor: Actor) -> list[ConfirmationOutcome 
     own; a file that still cannot be applied stays held and its error is returned in its
     place, so one bad file does not keep the others back.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     with transaction.atomic(durable=True):
         held = list(
             ConfirmationFile.objects.filter(state=ConfirmationFile.State.HELD)

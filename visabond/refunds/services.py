@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from visabond.accounts.roles import Role, require_role
-from visabond.audit.actors import Actor, actor_name, actor_user
+from visabond.accounts.roles import Role, require_role_of_actor
+from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
@@ -63,9 +63,7 @@ def refund_batch_create(*, actor: Actor) -> BatchOutcome:
     batch commits. Returns a `BatchOutcome`; its batch is None when nothing is due or
     everything due is waiting.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     with transaction.atomic(durable=True):
         escrow = {
             e.currency: e for e in EscrowAccount.objects.select_for_update().order_by("currency")
@@ -113,9 +111,7 @@ def refund_payment_return(
     Raises `PermissionDenied` unless the actor is a finance officer (or a process), and
     `InvalidInput` (`reason_missing`) without a reason.
     """
-    user = actor_user(actor)
-    if user is not None:
-        require_role(user, Role.FINANCE_OFFICER)
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
     reference = payment_reference.strip()
     if not reference:
         raise InvalidInput(
