@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 
 from tests.casework_world import ledger_holds, person, world
 from tests.conftest import usd
@@ -13,6 +15,7 @@ from tests.refunds_world import (
     end_to_end_ids,
     escrow_usd,
     finance_officer,
+    payer_account,
     return_payment,
     status_report,
     unapplied_receipt,
@@ -25,6 +28,7 @@ from visabond.core.errors import Conflict, InvalidInput, PermissionDenied
 from visabond.ledger.models import LedgerTransaction
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances
+from visabond.ledger.services import ledger_reverse
 from visabond.notices.models import SentNotice
 from visabond.refunds.account_services import refund_account_record
 from visabond.refunds.confirmation_services import (
@@ -33,7 +37,7 @@ from visabond.refunds.confirmation_services import (
     refund_confirmations_reprocess,
 )
 from visabond.refunds.models import ConfirmationFile, Refund, RefundTransfer
-from visabond.refunds.services import refund_batch_create
+from visabond.refunds.services import refund_batch_create, refund_payment_return
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -359,3 +363,33 @@ def test_every_change_of_account_is_audited_with_before_and_after() -> None:
     entry = AuditEvent.objects.filter(action="refund.account_recorded").get()
     assert entry.details["before"] is None
     assert entry.details["after"]["bic"] == "NBMAMWMW"
+
+
+ENTRY_POINTS = {
+    "refund_batch_create": lambda: refund_batch_create(actor="visabond refunds batch"),
+    "refund_confirmation_import": lambda: confirm(b"<x/>"),
+    "refund_confirmations_reprocess": lambda: refund_confirmations_reprocess(actor="finance"),
+    "escrow_account_record": lambda: escrow_usd(),
+    "ledger_reverse": lambda: ledger_reverse(key="k", reason="r", actor="finance"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
+def test_an_entry_point_refuses_to_run_inside_another_transaction(name: str) -> None:
+    """docs/writes.md: nesting a decision by mistake fails loudly, recording nothing."""
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        ENTRY_POINTS[name]()
+    assert not ConfirmationFile.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_payment_return_step_refuses_to_run_outside_its_callers_transaction() -> None:
+    with pytest.raises(TransactionManagementError, match="caller's transaction"):
+        refund_payment_return(
+            payment_reference="PAY-1",
+            amount=usd(1),
+            payee=payer_account(),
+            reason="r",
+            actor="finance",
+        )
+    assert not Refund.objects.exists()
