@@ -8,12 +8,13 @@ say what the totals must be.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -29,6 +30,19 @@ ZERO = Value(Decimal(0), output_field=DecimalField())
 
 DEBITS = Coalesce(Sum("amount", filter=Q(side=Side.DEBIT.value)), ZERO)
 CREDITS = Coalesce(Sum("amount", filter=Q(side=Side.CREDIT.value)), ZERO)
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Read everything inside the block from one state of the database, so that a check made
+    of several queries is not fooled by money posted between them: a read-only REPEATABLE READ
+    transaction on PostgreSQL (SQLite's transactions read one state already)."""
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def account_balances(*, as_of: dt.date | None = None) -> dict[tuple[Account, str], Decimal]:

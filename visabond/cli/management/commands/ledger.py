@@ -17,7 +17,7 @@ from visabond.cli.base import VisabondCommand
 from visabond.core.dates import parse_optional_date
 from visabond.core.money import Money
 from visabond.ledger.postings import Account
-from visabond.ledger.selectors import account_balances, ledger_verify
+from visabond.ledger.selectors import account_balances, ledger_verify, one_snapshot
 from visabond.ledger.services import ledger_reverse
 from visabond.refunds.selectors import refund_ledger_breaks
 
@@ -55,12 +55,13 @@ class Command(VisabondCommand):
             self.stdout.write(f"posted {row.key}")
             return 0
         started = time.perf_counter()
-        found = ledger_verify()
-        bonds, bond_breaks = bond_ledger_breaks()
-        found.breaks += bond_breaks
-        totals = bond_totals_by_state()
-        cancelled = {t.currency: t.amount for t in totals if t.state == BondState.CANCELLED}
-        found.breaks += refund_ledger_breaks(balances=found.balances, cancelled=cancelled)
+        with one_snapshot():
+            found = ledger_verify()
+            bonds, bond_breaks = bond_ledger_breaks()
+            found.breaks += bond_breaks
+            totals = bond_totals_by_state()
+            cancelled = {t.currency: t.amount for t in totals if t.state == BondState.CANCELLED}
+            found.breaks += refund_ledger_breaks(balances=found.balances, cancelled=cancelled)
         elapsed = time.perf_counter() - started
         for problem in found.breaks:
             self.stdout.write(str(problem))
