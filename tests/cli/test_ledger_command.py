@@ -208,6 +208,22 @@ def test_a_bond_moved_in_another_currency_is_caught(capsys: pytest.CaptureFixtur
     broken(capsys, f"bond balances: bond {case.bond.number} (posted): lines in XOF, not USD")
 
 
+def test_a_bond_movement_of_another_amount_than_the_bond_is_caught(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = posted_case(world())
+    raw(
+        *movement(
+            "part", "receipt_applied", "escrow_cash", "obligor_liability", 5000, bond=case.bond.pk
+        )
+    )
+    broken(
+        capsys,
+        f"bond balances: bond {case.bond.number} (posted): obligor_liability 15000.00",
+        f"bond balances: bond {case.bond.number} (posted): a movement of 5000.00, not its 10000.00",
+    )
+
+
 def test_a_refund_marked_paid_behind_the_banks_back_is_caught(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -12,6 +12,7 @@ SQLite serialises writers with `BEGIN IMMEDIATE` (settings).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -279,7 +280,7 @@ def _remittance(refund: Refund) -> str:
     return f"Return of payment {refund.payment_reference}"
 
 
-def _tell_obligor(refund: Refund, credit: pain001.CreditTransfer, *, today: object) -> None:
+def _tell_obligor(refund: Refund, credit: pain001.CreditTransfer, *, today: dt.date) -> None:
     bond = refund.bond
     if bond is None or bond.obligor is None:
         return
@@ -289,7 +290,7 @@ def _tell_obligor(refund: Refund, credit: pain001.CreditTransfer, *, today: obje
         context={
             "bond_number": bond.number,
             "amount": str(refund.money),
-            "sent_on": str(today),
+            "sent_on": today.isoformat(),
             "payment_reference": credit.end_to_end_id,
         },
     )
