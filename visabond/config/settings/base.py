@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "visabond.ledger",
     "visabond.bonds",
     "visabond.casework",
+    "visabond.refunds",
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",
