@@ -40,6 +40,14 @@ class AuditAction(StrEnum):
     BOND_DIRECTED = "bond.directed"
     BOND_EVENT = "bond.event"
     LEDGER_POSTED = "ledger.posted"
+    PAYMENT_RECEIVED = "payment.received"
+    PAYMENT_APPLIED = "payment.applied"
+    PAYMENT_RETURNED = "payment.returned"
+    PAYMENT_REFUSED = "payment.refused"
+    WEBHOOK_QUARANTINED = "payment.message_quarantined"
+    WEBHOOK_REPROCESSED = "payment.message_reprocessed"
+    SECRET_ADDED = "payment.secret_added"  # noqa: S105 - an action's name, not a password
+    SECRET_REVOKED = "payment.secret_revoked"  # noqa: S105 - an action's name, not a password
 
 
 def audit_record(

@@ -3,6 +3,9 @@
 - `DATABASE_URL`: any dj-database-url URL; without it, an embedded SQLite file in
   `$VISABOND_DATA_DIR` (default `./var`).
 - `VISABOND_SECRET_KEY`: required in production (see production.py).
+- `VISABOND_SECRETS_KEY`: Fernet key(s), comma-separated, that encrypt the payment provider's
+  signing secrets (the first encrypts, all decrypt); default: derived from the secret key
+  with HKDF (`visabond/payments/vault.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
+# Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
+VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
@@ -37,6 +42,7 @@ INSTALLED_APPS = [
     "visabond.ledger",
     "visabond.bonds",
     "visabond.casework",
+    "visabond.payments",
     "visabond.notices",
     "visabond.web",
     "visabond.cli",
