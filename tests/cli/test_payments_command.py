@@ -59,7 +59,8 @@ def test_the_list_shows_when_each_secret_was_last_used_and_revoked(
     case = directed_case(world())
     message = signed(confirmation(reference=case.bond.number), secrets=[secret])
     assert webhook_receive(headers=message.headers, body=message.body).status == 200
-    assert payments(capsys, "secret", "revoke", "2")[0] == 0
+    second = WebhookSecret.objects.get(label="second")
+    assert payments(capsys, "secret", "revoke", str(second.pk))[0] == 0
     _, out, _ = payments(capsys, "secret", "list")
     first, second = out.splitlines()[1:3]
     assert first.split()[1] == "first"
@@ -74,11 +75,12 @@ def test_revoking_twice_or_an_unknown_secret_is_bad_input(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     added(capsys)
-    assert payments(capsys, "secret", "revoke", "1")[0] == 0
-    status, _, err = payments(capsys, "secret", "revoke", "1")
+    secret_id = str(WebhookSecret.objects.get().pk)
+    assert payments(capsys, "secret", "revoke", secret_id)[0] == 0
+    status, _, err = payments(capsys, "secret", "revoke", secret_id)
     assert status == 2
-    assert "id: signing secret 1 was revoked" in err
-    assert payments(capsys, "secret", "revoke", "9")[0] == 2
+    assert f"id: signing secret {secret_id} was revoked" in err
+    assert payments(capsys, "secret", "revoke", "999999")[0] == 2
 
 
 def test_a_secret_needs_a_label(capsys: pytest.CaptureFixture[str]) -> None:

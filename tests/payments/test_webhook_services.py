@@ -17,7 +17,13 @@ from visabond.core import clock
 from visabond.ledger.models import LedgerTransaction
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances
-from visabond.payments.models import DeliveryState, Payment, RefusedAttempt, WebhookDelivery
+from visabond.payments.models import (
+    DeliveryState,
+    Payment,
+    RefusedAttempt,
+    WebhookDelivery,
+    WebhookSecret,
+)
 from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
 from visabond.payments.webhook_services import webhook_receive, webhook_reprocess
 
@@ -249,9 +255,9 @@ def test_an_unproven_message_is_refused_401_recorded_by_digest_and_changes_nothi
     if tamper == "old":
         message = signed(payload, secrets=[secret], at=clock.now() - dt.timedelta(minutes=6))
     elif tamper == "unknown secret":
-        _, stranger = webhook_secret_add(label="other", actor="t")
+        row, stranger = webhook_secret_add(label="other", actor="t")
         message = signed(payload, secrets=[stranger])
-        webhook_secret_revoke(secret_id=2, actor="t")
+        webhook_secret_revoke(secret_id=row.pk, actor="t")
         audit = AuditEvent.objects.count()
     else:
         message = signed(payload, secrets=[secret])
@@ -277,7 +283,8 @@ def test_a_revoked_secret_signs_nothing_while_the_next_one_does(secret: str) -> 
     _, successor = webhook_secret_add(label="rotation", actor="t")
     case = directed_case(world())
     both = signed(confirmation(reference=case.bond.number), secrets=[secret, successor])
-    webhook_secret_revoke(secret_id=1, actor="t")
+    first = WebhookSecret.objects.get(label="provider")
+    webhook_secret_revoke(secret_id=first.pk, actor="t")
     assert webhook_receive(headers=both.headers, body=both.body).status == 200
     old_only = signed(confirmation(reference="B-X"), secrets=[secret])
     answer = webhook_receive(headers=old_only.headers, body=old_only.body)

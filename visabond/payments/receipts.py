@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from visabond.audit.actors import Actor, actor_name, actor_user
+from visabond.audit.actors import Actor, actor_name, actor_user_id
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondEvent, BondState, movement_key
 from visabond.bonds.models import Bond
@@ -126,7 +126,7 @@ def payment_receive(
             reference=normalise_reference(received.reference),
             case_reference=named_case,
             received_at=received.received_at,
-            recorded_by_id=_user_id(actor),
+            recorded_by_id=actor_user_id(actor),
             recorded_by_name=actor_name(actor),
             bond=bond,
             disposition=matched.disposition.value,
@@ -216,8 +216,3 @@ def _refusal(matched: Matched, reference_field: str) -> InvalidInput | Conflict:
         return InvalidInput(matched.reason, code=matched.code, field=matched.field)
     field = reference_field if matched.field == "reference" else matched.field
     return Conflict(matched.reason, code=matched.code, field=field)
-
-
-def _user_id(actor: Actor) -> int | None:
-    user = actor_user(actor)
-    return None if user is None else int(user.pk)

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from visabond.accounts.roles import Role, has_role
-from visabond.audit.actors import Actor, actor_name, actor_user
+from visabond.audit.actors import Actor, actor_name, actor_user, actor_user_id
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.models import Bond
 from visabond.casework.models import Case, ConsularPost
@@ -191,7 +191,7 @@ def payment_return(
             reason=why,
             exception=was is Disposition.UNAPPLIED,
             ledger_key=key,
-            requested_by_id=_user_id(actor),
+            requested_by_id=actor_user_id(actor),
             requested_by_name=actor_name(actor),
         )
         _decided(payment, Disposition.RETURNED, why, actor)
@@ -292,7 +292,7 @@ def _payment_locked(number: str) -> Payment:
 def _decided(payment: Payment, disposition: Disposition, why: str, actor: Actor) -> None:
     payment.disposition = disposition.value
     payment.decided_at = clock.now()
-    payment.decided_by_id = _user_id(actor)
+    payment.decided_by_id = actor_user_id(actor)
     payment.decision_reason = why
     payment.save(
         update_fields=["bond", "disposition", "decided_at", "decided_by", "decision_reason"]
@@ -306,8 +306,3 @@ def _required(value: str, *, field: str, limit: int = LONGEST_TEXT) -> str:
     if len(text) > limit:
         raise InvalidInput(f"{field} has at most {limit} characters", code="too_long", field=field)
     return text
-
-
-def _user_id(actor: Actor) -> int | None:
-    user = actor_user(actor)
-    return None if user is None else int(user.pk)
