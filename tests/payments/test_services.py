@@ -250,3 +250,26 @@ def test_finance_decisions_need_a_finance_officer_and_a_reason(secret: str, fina
     assert (refused.value.code, refused.value.field) == ("required", "reason")
     with pytest.raises(NotFound):
         payment_apply(payment_number="P-0000-0000", case_reference="C-1", reason="r", actor=finance)
+
+
+def test_a_cases_payments_are_those_naming_it_or_its_bond_or_applied_to_it(
+    secret: str, finance: User
+) -> None:
+    from visabond.payments.selectors import payments_of_case
+
+    people = world()
+    case = directed_case(people)
+    other = directed_case(people, purpose="Another trip")
+    by_bond = quarantined(secret, case, amount="1.00")
+    by_case = signed(confirmation(reference=case.reference, amount="2.00"), secrets=[secret])
+    webhook_receive(headers=by_case.headers, body=by_case.body)
+    stray = quarantined(secret, other, case_reference="C-0000-0000")
+    payment_apply(
+        payment_number=stray.number, case_reference=other.reference, reason="r", actor=finance
+    )
+    quarantined(secret, other, amount="3.00")
+    amounts = sorted(str(p.money) for p in payments_of_case(case))
+    assert amounts == ["1.00 USD", "2.00 USD"]
+    assert by_bond.number in {p.number for p in payments_of_case(case)}
+    assert {p.number for p in payments_of_case(other)} >= {stray.number}
+    assert len(payments_of_case(other)) == 2
