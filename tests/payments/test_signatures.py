@@ -57,6 +57,11 @@ def test_during_a_rotation_a_message_signed_with_either_active_secret_is_accepte
         ({"webhook-signature": "v1,AAAA"}, "webhook_signature_invalid", "webhook-signature"),
         ({"webhook-signature": "v1,not base64!"}, "webhook_signature_invalid", "webhook-signature"),
         ({"webhook-timestamp": "1693558800.5"}, "webhook_timestamp_invalid", "webhook-timestamp"),
+        (
+            {"webhook-timestamp": "99999999999999999999"},
+            "webhook_timestamp_invalid",
+            "webhook-timestamp",
+        ),
         ({"webhook-id": ""}, "webhook_header_missing", "webhook-id"),
         ({"webhook-signature": ""}, "webhook_header_missing", "webhook-signature"),
     ],

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.test import override_settings
 
 from tests.casework_world import directed_case, ledger_holds, world
 from tests.payments.provider import confirmation, signed
@@ -289,3 +290,16 @@ def test_a_revoked_secret_signs_nothing_while_the_next_one_does(secret: str) -> 
     old_only = signed(confirmation(reference="B-X"), secrets=[secret])
     answer = webhook_receive(headers=old_only.headers, body=old_only.body)
     assert (answer.status, answer.body["code"]) == (401, "webhook_signature_invalid")
+
+
+def test_a_secret_the_configured_key_cannot_open_verifies_nothing_and_breaks_nothing(
+    secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    case = directed_case(world())
+    message = signed(confirmation(reference=case.bond.number), secrets=[secret])
+    with override_settings(SECRET_KEY="the key was changed"):
+        answer = webhook_receive(headers=message.headers, body=message.body)
+    assert (answer.status, answer.body["code"]) == (401, "webhook_signature_invalid")
+    assert "cannot be opened" in caplog.text
+    assert secret not in caplog.text
+    assert not Payment.objects.exists()

@@ -7,6 +7,7 @@ auditor), as the API does.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,13 +31,26 @@ from visabond.payments.models import (
 )
 from visabond.payments.signatures import secret_key
 
+logger = logging.getLogger(__name__)
+
 AWAITING_FINANCE = (Disposition.QUARANTINED, Disposition.UNAPPLIED)
 
 
 def active_signing_keys() -> list[tuple[int, bytes]]:
-    """(secret id, HMAC key) of every secret not revoked: all may sign during a rotation."""
+    """(secret id, HMAC key) of every secret not revoked: all may sign during a rotation.
+
+    A secret the configured VISABOND_SECRETS_KEY cannot open (the key was changed without
+    keeping the old one) verifies nothing: it is left out, and the error log names it (by
+    id only), so the provider's messages are refused (401, retried later) instead of failing.
+    """
     rows = WebhookSecret.objects.filter(revoked_at__isnull=True).values_list("pk", "ciphertext")
-    return [(pk, secret_key(vault.unseal(token))) for pk, token in rows]
+    keys = []
+    for pk, token in rows:
+        try:
+            keys.append((pk, secret_key(vault.unseal(token))))
+        except vault.InvalidToken:
+            logger.error("signing secret %s cannot be opened with VISABOND_SECRETS_KEY", pk)
+    return keys
 
 
 @dataclass(frozen=True)

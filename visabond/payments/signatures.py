@@ -95,7 +95,8 @@ def headers_read(headers: Mapping[str, str]) -> SignedHeaders:
             field="webhook-id",
         )
     stamp = lowered["webhook-timestamp"].strip()
-    if not stamp.isascii() or not stamp.isdigit():
+    # Twelve digits reach the year 33658: more is no moment, and would overflow a datetime.
+    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 12:
         raise SignatureRefused(
             "webhook-timestamp is whole seconds since the Unix epoch",
             code="webhook_timestamp_invalid",
