@@ -114,7 +114,9 @@ ROUTES = [
 
 
 @pytest.mark.parametrize(("method", "path", "allowed"), ROUTES)
-@pytest.mark.parametrize("who", [None, "applicant", "auditor", "cashier", "finance"])
+@pytest.mark.parametrize(
+    "who", [None, "applicant", "officer-lilongwe", "auditor", "cashier", "finance"]
+)
 def test_every_route_answers_each_role_as_it_should(
     server: str,
     case: Case,

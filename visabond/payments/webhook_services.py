@@ -40,8 +40,12 @@ from visabond.payments.receipts import Recorded, bond_named_locked, payment_rece
 from visabond.payments.refusals import attempt_keep
 from visabond.payments.schemas import confirmation_read
 from visabond.payments.selectors import active_signing_keys
-from visabond.payments.signatures import SignatureRefused, SignedHeaders, headers_read
-from visabond.payments.signatures import signature_verify as _verified_by
+from visabond.payments.signatures import (
+    SignatureRefused,
+    SignedHeaders,
+    headers_read,
+    signature_verify,
+)
 
 PROVIDER: Actor = "payment provider"
 
@@ -66,7 +70,7 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     digest = hashlib.sha256(body).hexdigest()
     try:
         signed = headers_read(headers)
-        secret_id = _verified_by(signed, body, active_signing_keys(), now=clock.now())
+        secret_id = signature_verify(signed, body, active_signing_keys(), now=clock.now())
     except SignatureRefused as refused:
         claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
         with transaction.atomic(durable=True):
