@@ -50,6 +50,14 @@ class AuditAction(StrEnum):
     CONFIRMATION_RECEIVED = "refund.confirmation_received"
     CONFIRMATION_PROCESSED = "refund.confirmation_processed"
     CONFIRMATION_HELD = "refund.confirmation_held"
+    PAYMENT_RECEIVED = "payment.received"
+    PAYMENT_APPLIED = "payment.applied"
+    PAYMENT_RETURNED = "payment.returned"
+    PAYMENT_REFUSED = "payment.refused"
+    WEBHOOK_QUARANTINED = "payment.message_quarantined"
+    WEBHOOK_REPROCESSED = "payment.message_reprocessed"
+    SECRET_ADDED = "payment.secret_added"  # noqa: S105 - an action's name, not a password
+    SECRET_REVOKED = "payment.secret_revoked"  # noqa: S105 - an action's name, not a password
 
 
 def audit_record(

@@ -304,7 +304,11 @@ def case_bond_paid(*, bond: Bond, actor: Actor, from_unapplied: bool, payment: s
     as unapplied moves from there; otherwise it is a new receipt into escrow.
     """
     with within_caller_transaction("case_bond_paid"):
-        case = Case.objects.select_for_update(of=("self",)).get(pk=bond.case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("post", "program", "applicant")
+            .get(pk=bond.case_id)
+        )
         movement = TransactionKind.UNAPPLIED_APPLIED if from_unapplied else None
         bond_event_apply(
             bond, BondEvent.POST, actor=actor, reason=f"payment {payment}", movement=movement

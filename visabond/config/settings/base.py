@@ -6,6 +6,9 @@
 - `VISABOND_CLOCK_SHIFT_DAYS`: run the clock that many days away from the real one, for a
   demonstration or a browser test set on a day a program was in force (refused in
   production).
+- `VISABOND_SECRETS_KEY`: Fernet key(s), comma-separated, that encrypt the payment provider's
+  signing secrets (the first encrypts, all decrypt); default: derived from the secret key
+  with HKDF (`visabond/payments/vault.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
+# Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
+VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
 CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
 if CLOCK_SHIFT_DAYS:
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "visabond.bonds",
     "visabond.casework",
     "visabond.refunds",
+    "visabond.payments",
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",
