@@ -15,6 +15,7 @@ from visabond.accounts.roles import Role
 from visabond.casework.models import Case
 from visabond.payments.models import Payment, RefusedAttempt
 from visabond.payments.secret_services import webhook_secret_add
+from visabond.refunds.models import Refund
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,6 +105,9 @@ def test_the_openapi_document_describes_the_webhooks_payload(server: str) -> Non
     assert "ReceiptIn" in document["components"]["schemas"]
 
 
+# The payer's account a return is paid to: the ISO 13616 registry's example IBAN.
+PAYEE = {"holder_name": "John Payer", "country": "GB", "iban": "GB82 WEST 1234 5698 7654 32"}
+
 ROUTES = [
     ("POST", "/api/v1/payments/receipts", {"cashier": 201}),
     ("GET", "/api/v1/payments/receipts", {"cashier": 200}),
@@ -132,7 +136,7 @@ def test_every_route_answers_each_role_as_it_should(
         body = (
             receipt_body(case)
             if path.endswith("receipts")
-            else {"reason": "r", "case_reference": "C-1"}
+            else {"reason": "r", "case_reference": "C-1", **PAYEE}
         )
         status = session.post_json(path, body).status
     expected = 401 if who is None else allowed.get(who, 403)
@@ -209,7 +213,52 @@ def test_finance_lists_quarantined_money_and_returns_it(server: str, case: Case)
         {"case_reference": case.reference, "reason": "try"},
     )
     assert (applied.status, applied.json()["field"]) == (422, "amount")
-    returned = finance.post_json(f"/api/v1/payments/{number}/return", {"reason": "short payment"})
+    returned = finance.post_json(
+        f"/api/v1/payments/{number}/return", {"reason": "short payment", **PAYEE}
+    )
     assert returned.status == 201, returned.text
-    assert (returned.json()["amount"], returned.json()["exception"]) == ("9000.00", False)
+    body = returned.json()
+    refund = Refund.objects.get()
+    assert (body["amount"], body["exception"], body["refund"], body["refund_state"]) == (
+        "9000.00",
+        False,
+        refund.number,
+        "due",
+    )
+    assert body["payee"] == {
+        "holder_name": "John Payer",
+        "country": "GB",
+        "account": "GB82 WEST 1234 5698 7654 32",
+        "bank": "",
+    }
+    assert (body["decided_by"], body["reason"]) == ("finance", "short payment")
     assert finance.get("/api/v1/payments/quarantine").json() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        ({"iban": "GB82 WEST 1234 5698 7654 33"}, "iban_check_digits", "iban"),
+        ({"country": "FR"}, "iban_country_mismatch", "iban"),
+        ({"holder_name": " "}, "holder_name_missing", "holder_name"),
+        ({"iban": "", "account_number": "1002345678", "country": "MW"}, "bank_missing", "bic"),
+        ({"iban": "", "account_number": "1", "country": "US", "routing_number": "021000022"},
+         "routing_check_digit", "routing_number"),
+        ({"bic": "NBMAMWMW"}, "bic_country_mismatch", "bic"),
+        ({"country": "Atlantis"}, "country_unknown", "country"),
+    ],
+)  # fmt: skip
+def test_a_return_to_an_account_that_fails_its_checks_names_the_field_and_changes_nothing(
+    server: str, case: Case, change: dict[str, str], code: str, field: str
+) -> None:
+    _, secret = webhook_secret_add(label="provider", actor="test")
+    number = deliver(
+        server, confirmation(reference=case.bond.number, amount="9000.00"), secret
+    ).json()["payment"]
+    response = as_user(server, "finance").post_json(
+        f"/api/v1/payments/{number}/return", {"reason": "short payment", **PAYEE, **change}
+    )
+    assert response.status == 422, response.text
+    assert (response.json()["code"], response.json()["field"]) == (code, field)
+    assert Payment.objects.get(number=number).disposition == "quarantined"
+    assert not Refund.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 from tests.casework_world import directed_case, ledger_holds, officer_at, person, world
 from tests.payments.conftest import cashier_at
 from tests.payments.provider import confirmation, signed
+from tests.refunds_world import end_to_end_ids, escrow_usd, payer_account, status_report
 from visabond.accounts.models import User
 from visabond.accounts.roles import Role
 from visabond.audit.models import AuditEvent
@@ -20,10 +21,13 @@ from visabond.core.money import Money
 from visabond.ledger.models import LedgerTransaction
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances
-from visabond.payments.models import Payment, PaymentReturn, RefusedAttempt
-from visabond.payments.selectors import payment_returns_requested, payments_awaiting_finance
+from visabond.payments.models import Payment, RefusedAttempt
+from visabond.payments.selectors import payments_awaiting_finance
 from visabond.payments.services import Receipt, payment_apply, payment_return, receipt_record
 from visabond.payments.webhook_services import webhook_receive
+from visabond.refunds.confirmation_services import refund_confirmation_import
+from visabond.refunds.models import Refund
+from visabond.refunds.services import refund_batch_create
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -198,27 +202,84 @@ def test_finance_cannot_apply_money_that_does_not_match_the_direction(
     assert payment.disposition == "quarantined"
 
 
-def test_finance_returns_quarantined_money_to_its_payer(secret: str, finance: User) -> None:
+def returned_count() -> tuple[int, int]:
+    """(refunds opened, unapplied_returned postings): what a return writes, once."""
+    return (
+        Refund.objects.count(),
+        LedgerTransaction.objects.filter(kind="unapplied_returned").count(),
+    )
+
+
+def test_finance_returns_quarantined_money_through_one_refund_to_the_payers_account(
+    secret: str, finance: User
+) -> None:
     case = directed_case(world())
     payment = quarantined(secret, case, amount="9000.00")
     returned = payment_return(
-        payment_number=payment.number, reason="short payment: return it", actor=finance
+        payment_number=payment.number,
+        payee=payer_account(),
+        reason="short payment: return it",
+        actor=finance,
     )
-    assert (returned.money, returned.payee_name, returned.exception) == (
+    refund = Refund.objects.get()
+    assert (returned.refund, returned.exception) == (refund, False)
+    assert (refund.kind, refund.payment_reference, refund.money, refund.state) == (
+        "payment_return",
+        payment.number,
         Money.of("9000", "USD"),
-        "Grace Banda",
-        False,
+        "due",
     )
+    assert refund.payee == payer_account().to_json()
     payment.refresh_from_db()
-    assert payment.disposition == "returned"
+    assert (payment.disposition, payment.refund) == ("returned", refund)
     balances = account_balances()
     assert balances[(Account.REFUNDS_PAYABLE, "USD")] == 9000
     assert balances.get((Account.UNAPPLIED_RECEIPTS, "USD"), 0) == 0
-    assert list(payment_returns_requested()) == [returned]
+    assert returned_count() == (1, 1)
+    entry = AuditEvent.objects.get(action="payment.returned")
+    assert (entry.details["refund"], entry.details["payee"]["iban"]) == (
+        refund.number,
+        "GB82WEST12345698765432",
+    )
     assert ledger_holds()
     with pytest.raises(Conflict) as again:
-        payment_return(payment_number=payment.number, reason="twice", actor=finance)
+        payment_return(
+            payment_number=payment.number, payee=payer_account(), reason="twice", actor=finance
+        )
     assert again.value.code == "payment_disposition"
+    assert returned_count() == (1, 1)
+
+
+def test_a_returned_payment_is_paid_by_the_refund_batch_and_leaves_when_the_bank_confirms(
+    secret: str, finance: User
+) -> None:
+    """Money in, returned by finance, out in a pain.001 batch, confirmed by the bank's
+    pain.002: every account back to zero, each movement posted once."""
+    case = directed_case(world())
+    payment = quarantined(secret, case, amount="9000.00")
+    payment_return(
+        payment_number=payment.number, payee=payer_account(), reason="short", actor=finance
+    )
+    escrow_usd()
+    outcome = refund_batch_create(actor=finance)
+    assert outcome.batch is not None
+    document = outcome.batch.document
+    refund = Refund.objects.get(payment_reference=payment.number)
+    assert end_to_end_ids(document) == [f"{refund.number}-1"]
+    assert f"Return of payment {payment.number}" in document
+    assert "GB82WEST12345698765432" in document
+    assert refund_batch_create(actor=finance).batch is None  # sent: not in the next batch
+    refund_confirmation_import(
+        content=status_report(document, {f"{refund.number}-1": "ACSC"}),
+        name="status.xml",
+        actor=finance,
+    )
+    refund.refresh_from_db()
+    assert refund.state == "paid"
+    assert set(account_balances().values()) <= {0}
+    kinds = list(LedgerTransaction.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["receipt_unapplied", "unapplied_returned", "refund_paid"]
+    assert ledger_holds()
 
 
 def test_unapplied_money_is_kept_unless_finance_records_an_exception(
@@ -228,15 +289,22 @@ def test_unapplied_money_is_kept_unless_finance_records_an_exception(
     number = webhook_receive(headers=message.headers, body=message.body).body["payment"]
     assert [p.number for p in payments_awaiting_finance()] == [number]
     with pytest.raises(Conflict) as kept:
-        payment_return(payment_number=number, reason="asked nicely", actor=finance)
+        payment_return(
+            payment_number=number, payee=payer_account(), reason="asked nicely", actor=finance
+        )
     assert (kept.value.code, kept.value.field) == ("unapplied_not_returned", "exception")
-    assert not PaymentReturn.objects.exists()
+    assert returned_count() == (0, 0)
     returned = payment_return(
-        payment_number=number, reason="paid twice by mistake", exception=True, actor=finance
+        payment_number=number,
+        payee=payer_account(),
+        reason="paid twice by mistake",
+        exception=True,
+        actor=finance,
     )
     assert returned.exception
     entry = AuditEvent.objects.get(action="payment.returned")
     assert (entry.details["exception"], entry.details["was"]) == (True, "unapplied")
+    assert returned_count() == (1, 1)
     assert ledger_holds()
 
 
@@ -244,10 +312,18 @@ def test_finance_decisions_need_a_finance_officer_and_a_reason(secret: str, fina
     case = directed_case(world())
     payment = quarantined(secret, case, amount="1.00")
     with pytest.raises(PermissionDenied):
-        payment_return(payment_number=payment.number, reason="r", actor=cashier_at("lilongwe"))
+        payment_return(
+            payment_number=payment.number,
+            payee=payer_account(),
+            reason="r",
+            actor=cashier_at("lilongwe"),
+        )
     with pytest.raises(InvalidInput) as refused:
-        payment_return(payment_number=payment.number, reason="  ", actor=finance)
+        payment_return(
+            payment_number=payment.number, payee=payer_account(), reason="  ", actor=finance
+        )
     assert (refused.value.code, refused.value.field) == ("required", "reason")
+    assert returned_count() == (0, 0)
     with pytest.raises(NotFound):
         payment_apply(payment_number="P-0000-0000", case_reference="C-1", reason="r", actor=finance)
 

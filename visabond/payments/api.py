@@ -20,7 +20,7 @@ from visabond.accounts.roles import Role, roles_of
 from visabond.core.errors import PermissionDenied
 from visabond.core.money import Money
 from visabond.payments import selectors, services, webhook_services
-from visabond.payments.models import Payment, PaymentReturn
+from visabond.payments.models import Payment
 from visabond.payments.schemas import (
     ApplyIn,
     PaymentConfirmation,
@@ -33,6 +33,7 @@ from visabond.payments.schemas import (
     inline_json_schema,
 )
 from visabond.policy.schemas import ErrorOut
+from visabond.refunds.bank_accounts import BankAccount, bank_account
 
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
@@ -121,6 +122,7 @@ def payment_json(payment: Payment) -> dict[str, object]:
         "reason": payment.reason,
         "decided_at": payment.decided_at,
         "decision_reason": payment.decision_reason,
+        "refund": None if payment.refund is None else payment.refund.number,
     }
 
 
@@ -170,25 +172,45 @@ def payment_apply(request: HttpRequest, number: str, data: ApplyIn) -> dict[str,
     return payment_json(payment)
 
 
-def return_json(returned: PaymentReturn) -> dict[str, object]:
+def return_json(returned: services.Returned) -> dict[str, object]:
+    """A payment returned, as the API shows it (`PaymentReturnOut`)."""
+    payment, refund = returned.payment, returned.refund
+    payee = BankAccount.from_json(refund.payee)
     return {
-        "payment": returned.payment.number,
-        "amount": returned.money.as_string(),
-        "currency": returned.currency,
-        "payee_name": returned.payee_name,
-        "reason": returned.reason,
+        "payment": payment.number,
+        "refund": refund.number,
+        "refund_state": refund.state,
+        "amount": refund.money.as_string(),
+        "currency": refund.currency,
+        "payee": {
+            "holder_name": payee.holder_name,
+            "country": payee.country,
+            "account": payee.account_label,
+            "bank": payee.bank_label,
+        },
+        "reason": payment.decision_reason,
         "exception": returned.exception,
-        "requested_at": returned.requested_at,
-        "requested_by": returned.requested_by_name,
+        "decided_at": payment.decided_at,
+        "decided_by": "" if payment.decided_by is None else payment.decided_by.get_username(),
     }
 
 
 @router.post("/{number}/return", auth=FINANCE, response={201: PaymentReturnOut, **ERRORS})
 def payment_return(request: HttpRequest, number: str, data: ReturnIn) -> Status[dict[str, object]]:
-    """Return quarantined money to its payer; unapplied money only with `exception` and a
-    reason (the program's rule is that it is not returned)."""
+    """Return quarantined money to its payer's account; unapplied money only with `exception`
+    and a reason (the program's rule is that it is not returned). The account is checked
+    before anything changes (422 naming the field: `iban`, `bic`, `routing_number`...); the
+    refund it opens is paid by the next refund batch."""
     returned = services.payment_return(
         payment_number=number,
+        payee=bank_account(
+            holder_name=data.holder_name,
+            country=data.country,
+            iban=data.iban,
+            account_number=data.account_number,
+            bic=data.bic,
+            routing_number=data.routing_number,
+        ),
         reason=data.reason,
         exception=data.exception,
         actor=request.user,  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Money in: every sum received, the provider's signed messages, their secrets, and returns.
+"""Money in: every sum received, the provider's signed messages and their secrets.
 
 What a payment becomes is decided by `matching.py`; how a message is proven to come from the
 provider by `signatures.py`.
@@ -87,6 +87,8 @@ class Payment(models.Model):
 
     `external_id` is the provider's payment id or the cashier's receipt number; `reference`
     and `case_reference` are what the payer named; `ledger_key` is the posting of its receipt.
+    A payment finance returned to its payer is paid back by its `refund` (the refunds part's
+    batches and the bank's confirmations), which carries the money from then on.
     """
 
     number = models.CharField(max_length=20, unique=True)
@@ -124,12 +126,26 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_reason = models.TextField(blank=True)
+    refund = models.OneToOneField(
+        "refunds.Refund",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="returned_payment",
+        help_text="The refund that pays a returned payment back to its payer.",
+    )
 
     class Meta:
         ordering = ["recorded_at", "pk"]
         indexes = [models.Index(fields=["disposition", "recorded_at"])]
         constraints = [
             *money_constraints("payment", positive=True),
+            # Money returned is owed through exactly one refund, and only returned money is.
+            models.CheckConstraint(
+                condition=Q(disposition=Disposition.RETURNED.value, refund__isnull=False)
+                | (~Q(disposition=Disposition.RETURNED.value) & Q(refund__isnull=True)),
+                name="payment_returned_through_a_refund",
+            ),
             models.UniqueConstraint(
                 fields=["external_id"],
                 condition=Q(channel=Channel.PROVIDER),
@@ -144,38 +160,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"payment {self.number} ({self.disposition})"
-
-
-class PaymentReturn(models.Model):
-    """Money a finance officer decided to return to its payer: what the refunds part pays.
-
-    Its amount sits in refunds payable from the decision (`unapplied_returned`) until the
-    refund batch that pays it is confirmed.
-    """
-
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="payment_return")
-    amount = AmountField()
-    currency = CurrencyField()
-    money = MoneyColumns("amount", "currency")
-    payee_name = models.CharField(max_length=200, blank=True)
-    payee_email = models.CharField(max_length=254, blank=True)
-    reason = models.TextField()
-    exception = models.BooleanField(
-        default=False, help_text="Money paid without a direction, returned as an exception."
-    )
-    ledger_key = models.CharField(max_length=200)
-    requested_at = models.DateTimeField(default=clock.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_by_name = models.CharField(max_length=150)
-
-    class Meta:
-        ordering = ["requested_at", "pk"]
-        constraints = money_constraints("payment_return", positive=True)
-
-    def __str__(self) -> str:
-        return f"return of payment {self.payment.number}"
 
 
 class RefusedAttempt(models.Model):

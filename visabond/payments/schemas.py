@@ -145,6 +145,7 @@ class PaymentOut(Schema):
     reason: str
     decided_at: dt.datetime | None
     decision_reason: str
+    refund: str | None = Field(None, description="the refund paying a returned payment back")
 
 
 class ReceiptOut(PaymentOut):
@@ -157,19 +158,45 @@ class ApplyIn(Schema):
 
 
 class ReturnIn(Schema):
+    """A return to the payer: why, and the payer's account the refund is paid to (checked:
+    IBAN check digits per ISO 13616, BIC per ISO 9362, ABA routing check digit)."""
+
     reason: str = Field(..., max_length=2000)
     exception: bool = Field(
         False,
         description="return money paid without a direction: an exception to the program's rule",
     )
+    holder_name: str = Field(
+        ..., max_length=140, description="the payee's name, as the bank has it"
+    )
+    country: str = Field(
+        ..., max_length=60, description="the bank's country: ISO 3166 code or name", examples=["GB"]
+    )
+    iban: str = Field("", max_length=42, description="the IBAN, where the country has IBANs")
+    account_number: str = Field(
+        "", max_length=34, description="elsewhere (Malawi, Mali, the US) the account number"
+    )
+    bic: str = Field("", max_length=11, description="the bank's BIC (ISO 9362)")
+    routing_number: str = Field(
+        "", max_length=9, description="a US bank's ABA routing number, instead of a BIC"
+    )
+
+
+class PayeeOut(Schema):
+    holder_name: str
+    country: str
+    account: str = Field(..., description="the IBAN in groups of four, or the account number")
+    bank: str = Field(..., description="the BIC, or the clearing system and routing number")
 
 
 class PaymentReturnOut(Schema):
     payment: str
+    refund: str = Field(..., description="the refund that pays it back (R-...)")
+    refund_state: str = Field(..., description="due, sent (in a batch) or paid (bank confirmed)")
     amount: str
     currency: str
-    payee_name: str
+    payee: PayeeOut
     reason: str
     exception: bool
-    requested_at: dt.datetime
-    requested_by: str
+    decided_at: dt.datetime
+    decided_by: str

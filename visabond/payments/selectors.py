@@ -24,7 +24,6 @@ from visabond.payments.matching import Disposition
 from visabond.payments.models import (
     DeliveryState,
     Payment,
-    PaymentReturn,
     RefusedAttempt,
     WebhookDelivery,
     WebhookSecret,
@@ -87,7 +86,7 @@ def payments_awaiting_finance(*, disposition: Disposition | None = None) -> Quer
     wanted = [disposition.value] if disposition else [d.value for d in AWAITING_FINANCE]
     return (
         Payment.objects.filter(disposition__in=wanted)
-        .select_related("bond", "post")
+        .select_related("bond", "post", "refund")
         .order_by("recorded_at", "pk")
     )
 
@@ -108,7 +107,7 @@ def disposition_awaiting(text: str) -> Disposition:
 def payment_by_number(number: str) -> Payment:
     """One payment by its number (`P-...`); `NotFound` (`payment_not_found`, field `number`)."""
     payment = (
-        Payment.objects.select_related("bond", "post")
+        Payment.objects.select_related("bond", "post", "refund")
         .filter(number=normalise_reference(number))
         .first()
     )
@@ -130,21 +129,16 @@ def receipts_at_post(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Payment
     post = post_of(user)
     if post is None:
         return Payment.objects.none()
-    return Payment.objects.filter(post=post).select_related("bond", "post").order_by("-recorded_at")
+    return (
+        Payment.objects.filter(post=post)
+        .select_related("bond", "post", "refund")
+        .order_by("-recorded_at")
+    )
 
 
 def webhook_messages_quarantined() -> QuerySet[WebhookDelivery]:
     """Signed messages that could not be read, kept for `webhook_reprocess`, oldest first."""
     return WebhookDelivery.objects.filter(state=DeliveryState.QUARANTINED).order_by("received_at")
-
-
-def payment_returns_requested() -> QuerySet[PaymentReturn]:
-    """Returns finance decided, oldest first: what the refund batches have to pay.
-
-    Each sits in refunds payable (`unapplied_returned`, under `ledger_key`) until the refund
-    batch that pays it is confirmed (`refund_paid`); the batches decide which are paid yet.
-    """
-    return PaymentReturn.objects.select_related("payment").order_by("requested_at", "pk")
 
 
 def attempts_refused(*, limit: int = 100) -> QuerySet[RefusedAttempt]:

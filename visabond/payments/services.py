@@ -7,7 +7,8 @@ messages are `webhook_services`; the signing secrets `secret_services`.
   (`receipt_record`): only the directed amount in the bond's currency is taken, and the
   receipt number makes a second recording of the same receipt change nothing.
 - A finance officer decides quarantined money (`payment_apply`, `payment_return`) and may
-  return unapplied money as an exception to the program's rule, with a reason.
+  return unapplied money as an exception to the program's rule, with a reason; a return is
+  paid by a refund of the refunds part, which moves the money.
 
 Every refusal of a signed-in person's request is kept as a `RefusedAttempt` and an audit
 entry, written after the refused transaction rolled back (`attempt_refused_record`).
@@ -21,7 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from visabond.accounts.roles import Role, has_role
-from visabond.audit.actors import Actor, actor_name, actor_user, actor_user_id
+from visabond.audit.actors import Actor, actor_user, actor_user_id
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.models import Bond
 from visabond.casework.models import Case, ConsularPost
@@ -31,15 +32,13 @@ from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VisabondError
 from visabond.core.money import Money
 from visabond.core.references import normalise_reference
-from visabond.ledger.postings import TransactionKind, transfer
-from visabond.ledger.services import ledger_post
 from visabond.payments.matching import (
     Disposition,
     FinanceDecision,
     finance_decision,
     match_payment,
 )
-from visabond.payments.models import Channel, Payment, PaymentReturn, RefusedAttempt
+from visabond.payments.models import Channel, Payment, RefusedAttempt
 from visabond.payments.receipts import (
     Received,
     Recorded,
@@ -48,6 +47,9 @@ from visabond.payments.receipts import (
     payment_receive,
 )
 from visabond.payments.refusals import attempt_keep
+from visabond.refunds.bank_accounts import BankAccount
+from visabond.refunds.models import Refund
+from visabond.refunds.services import refund_payment_return
 
 LONGEST_TEXT = 2000
 
@@ -158,16 +160,35 @@ def payment_apply(
     return payment
 
 
+@dataclass(frozen=True)
+class Returned:
+    """A payment finance returned, the refund that pays it back, and whether the return was
+    an exception to the program's rule (money paid without a direction)."""
+
+    payment: Payment
+    refund: Refund
+    exception: bool
+
+
 def payment_return(
-    *, payment_number: str, reason: str, actor: Actor, exception: bool = False
-) -> PaymentReturn:
+    *,
+    payment_number: str,
+    payee: BankAccount,
+    reason: str,
+    actor: Actor,
+    exception: bool = False,
+) -> Returned:
     """Return quarantined money to its payer, or unapplied money as a recorded exception.
 
-    An entry point for a finance officer. Moves the sum from unapplied receipts to refunds
-    payable (ledger `unapplied_returned`) and creates the `PaymentReturn` the refund batches
-    pay. Money paid without a direction is not returned (the program's rule) unless
-    `exception` is set, with the reason (`Conflict` `unapplied_not_returned` otherwise).
-    Audited with the reason.
+    An entry point for a finance officer. `payee` is the payer's account, checked by
+    `refunds.bank_accounts.bank_account` (whose `InvalidInput` names the field typed
+    wrong). The money moves once, in the refunds part's step
+    `refunds.services.refund_payment_return`: from unapplied receipts to refunds payable
+    (ledger `unapplied_returned`), opening the refund the next batch pays to `payee`; it
+    leaves the ledger when the bank confirms the transfer. Money paid without a direction is
+    not returned (the program's rule) unless `exception` is set, with the reason
+    (`Conflict` `unapplied_not_returned` otherwise); a payment already decided is a
+    `Conflict` (`payment_disposition`). Audited with the reason and the payee's account.
     """
     why = _required(reason, field="reason")
     _require_finance(actor)
@@ -175,26 +196,16 @@ def payment_return(
         payment = _payment_locked(payment_number)
         was = Disposition(payment.disposition)
         finance_decision(was, FinanceDecision.RETURN, exception=exception)
-        key = f"payment:{payment.number}:returned"
-        ledger_post(
-            transfer(TransactionKind.UNAPPLIED_RETURNED, key=key, amount=payment.money),
-            actor=actor,
-            subject=payment.number,
-            memo=f"payment {payment.number} returned to its payer: {why}",
-        )
-        returned = PaymentReturn.objects.create(
-            payment=payment,
-            amount=payment.amount,
-            currency=payment.currency,
-            payee_name=payment.payer_name,
-            payee_email=payment.payer_email,
+        refund = refund_payment_return(
+            payment_reference=payment.number,
+            amount=payment.money,
+            payee=payee,
             reason=why,
-            exception=was is Disposition.UNAPPLIED,
-            ledger_key=key,
-            requested_by_id=actor_user_id(actor),
-            requested_by_name=actor_name(actor),
+            actor=actor,
         )
+        payment.refund = refund
         _decided(payment, Disposition.RETURNED, why, actor)
+        returned = Returned(payment=payment, refund=refund, exception=was is Disposition.UNAPPLIED)
         audit_record(
             AuditAction.PAYMENT_RETURNED,
             subject=payment,
@@ -204,6 +215,8 @@ def payment_return(
                 "decision_reason": why,
                 "exception": returned.exception,
                 "was": was.value,
+                "refund": refund.number,
+                "payee": payee.to_json(),
             },
         )
     return returned
@@ -295,7 +308,14 @@ def _decided(payment: Payment, disposition: Disposition, why: str, actor: Actor)
     payment.decided_by_id = actor_user_id(actor)
     payment.decision_reason = why
     payment.save(
-        update_fields=["bond", "disposition", "decided_at", "decided_by", "decision_reason"]
+        update_fields=[
+            "bond",
+            "refund",
+            "disposition",
+            "decided_at",
+            "decided_by",
+            "decision_reason",
+        ]
     )
 
 

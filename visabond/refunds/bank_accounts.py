@@ -59,7 +59,11 @@ class BankAccount:
 
     @property
     def bank_label(self) -> str:
-        return self.bic or f"{self.clearing_system} {self.routing_number}"
+        """The bank as a person reads it: the BIC, the clearing system and routing number,
+        or "" for an IBAN given alone (the IBAN names its bank)."""
+        if self.bic:
+            return self.bic
+        return f"{self.clearing_system} {self.routing_number}".strip()
 
     def to_json(self) -> dict[str, str]:
         return {

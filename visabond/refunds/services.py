@@ -1,7 +1,7 @@
 """Writes of refunds going out: the batch sent to the bank, and a payment returned to its payer.
 
-`refund_batch_create` is an entry point (docs/writes.md); `refund_payment_return` is a step
-the payments' finance exception calls. No money moves when a batch is made: the amount stays
+`refund_batch_create` is an entry point (docs/writes.md); `refund_payment_return` is the step
+finance's return to payer calls (`payments.services.payment_return`). No money moves when a batch is made: the amount stays
 in refunds payable until the bank confirms the transfer (`confirmation_services`).
 
 Concurrency: a batch locks the escrow accounts' rows first, so two batches made at once are
@@ -101,10 +101,12 @@ def refund_payment_return(
     reason: str,
     actor: Actor,
 ) -> Refund:
-    """Return an unapplied payment to its payer: a finance officer's exception.
+    """Return a payment's money to its payer: quarantined money, or unapplied money as a
+    finance officer's exception.
 
-    A step: runs inside the caller's transaction (the payments' entry point, which holds the
-    payment's row lock and has checked that the money is unapplied). Moves `amount` from
+    A step: runs inside the caller's transaction (`payments.services.payment_return`, which
+    holds the payment's row lock and has decided the return). The one place the money
+    moves. Moves `amount` from
     unapplied receipts to refunds payable (`unapplied_returned`) and opens a refund to
     `payee` (an account checked by `bank_accounts.bank_account`), sent with the next batch.
     Idempotent on `payment_reference`: the same return again gives the same refund; the
