@@ -1,5 +1,5 @@
-"""Where an applicant's case and bond stand, as plain rules: the journey's milestones, the
-next step with its deadline, the refund clock."""
+"""Where an applicant's case and bond stand, as plain rules: the journey's milestones and the
+next step with its deadline (the refund clock's rules are tested in tests/refunds)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from visabond.portal.progress import (
     journey,
     journey_path,
     next_step,
-    refund_clock,
 )
 
 AT = dt.datetime(2025, 9, 1, 9, 0, tzinfo=dt.UTC)
@@ -129,42 +128,3 @@ def test_closed_cases_need_nothing_more() -> None:
     for case_state, bond_state in (("refused", None), ("lapsed", "lapsed"), ("issued", "refunded")):
         step = next_step(case_state=case_state, bond_state=bond_state, today=dt.date(2025, 9, 1))
         assert step.kind is NextKind.NONE
-
-
-def test_the_refund_clock_counts_days_since_cancellation_against_the_promise() -> None:
-    ticking = refund_clock(
-        cancelled_on=dt.date(2025, 9, 1),
-        promise_days=30,
-        today=dt.date(2025, 9, 13),
-        refunded_on=None,
-    )
-    assert (ticking.days_elapsed, ticking.days_left, ticking.overdue) == (12, 18, False)
-    assert ticking.due_on == dt.date(2025, 10, 1)
-
-
-def test_the_refund_is_late_the_day_after_the_promise() -> None:
-    on_the_day = refund_clock(
-        cancelled_on=dt.date(2025, 9, 1),
-        promise_days=30,
-        today=dt.date(2025, 10, 1),
-        refunded_on=None,
-    )
-    late = refund_clock(
-        cancelled_on=dt.date(2025, 9, 1),
-        promise_days=30,
-        today=dt.date(2025, 10, 2),
-        refunded_on=None,
-    )
-    assert not on_the_day.overdue
-    assert late.overdue
-
-
-def test_the_refund_clock_stops_when_the_refund_is_confirmed() -> None:
-    stopped = refund_clock(
-        cancelled_on=dt.date(2025, 9, 1),
-        promise_days=30,
-        today=dt.date(2025, 12, 1),
-        refunded_on=dt.date(2025, 9, 20),
-    )
-    assert stopped.days_elapsed == 19
-    assert not stopped.overdue

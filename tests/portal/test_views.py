@@ -198,23 +198,6 @@ def test_another_applicants_case_is_not_found_like_a_missing_one() -> None:
         )
 
 
-def test_the_refund_account_page_waits_for_the_refunds_part() -> None:
-    """Until refunds are installed, recording an account is refused, visibly, and nothing
-    else changes."""
-    people = world()
-    case = posted_case(people)
-    client = signed_in(people.applicant)
-    page = client.get(f"/portal/cases/{case.reference}/refund-account/")
-    assert page.status_code == 200
-    assert 'id="refund-account-form"' in page.content.decode()
-    response = client.post(
-        f"/portal/cases/{case.reference}/refund-account/",
-        {"holder": "Grace Banda", "iban": "MW00123456789", "bic": ""},
-    )
-    assert response.status_code == 409
-    assert "cannot be recorded on this installation yet" in response.content.decode()
-
-
 def test_the_portal_reads_in_french_without_english_labels() -> None:
     people = world()
     case = posted_case(people)

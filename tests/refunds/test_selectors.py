@@ -68,7 +68,9 @@ def test_a_rejected_transfer_shows_its_reason_to_the_obligor() -> None:
     view = refund_of_bond(bond)
     assert view is not None
     assert view.state == "due"
-    assert [f.reason for f in view.failures] == ["AC04 - closed account number"]
+    assert [(f.reason_code, f.reason) for f in view.failures] == [
+        ("AC04", "AC04 - closed account number")
+    ]
 
 
 def test_the_clock_counts_from_the_cancellation_against_the_programs_promise() -> None:

@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from visabond.casework.models import ConsularPost
+from visabond.core.countries import all_countries, fold, localized_name
 from visabond.policy.forms import DateInput, visa_class_choices
 
 
@@ -72,9 +74,83 @@ class ApplicationForm(forms.Form):
         visa_class.choices = visa_class_choices()
 
 
-class RefundAccountForm(forms.Form):
-    """Where the bond's refund is to be paid (an ISO 20022 creditor account)."""
+def bank_country_choices() -> list[tuple[str, str]]:
+    """Every country by its ISO 3166 alpha-2 code (as IBANs, BICs and ISO 20022 write it),
+    named in the reader's language and sorted by that name."""
+    language = get_language()
+    named = [(c.alpha_2, localized_name(c.alpha_3, language)) for c in all_countries()]
+    return sorted(((code, f"{name} ({code})") for code, name in named), key=lambda c: fold(c[1]))
 
-    holder = forms.CharField(label=_("Account holder"), max_length=140)
-    iban = forms.CharField(label=_("IBAN or account number"), max_length=34)
-    bic = forms.CharField(label=_("BIC (bank identifier)"), max_length=11, required=False)
+
+class RefundAccountForm(forms.Form):
+    """Where the obligor's refunds are paid (an ISO 20022 creditor account): an IBAN, or
+    where the country has none an account number with the bank's BIC or US routing number.
+    The account is checked by `refunds.bank_accounts.bank_account`."""
+
+    holder_name = forms.CharField(label=_("Account holder, as the bank knows them"), max_length=140)
+    country = forms.ChoiceField(label=_("Country of the bank"))
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        help_text=_("Where the bank's country uses IBANs."),
+    )
+    account_number = forms.CharField(
+        label=_("Account number"),
+        max_length=42,
+        required=False,
+        help_text=_("Where the country has no IBAN (Malawi, Mali, the United States...)."),
+    )
+    bic = forms.CharField(
+        label=_("BIC (bank identifier)"),
+        max_length=11,
+        required=False,
+        help_text=_("8 or 11 characters; needed with an account number."),
+    )
+    routing_number = forms.CharField(
+        label=_("Routing number (a US bank, instead of the BIC)"), max_length=11, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", "—"), *bank_country_choices()]
+
+
+# The account's checks (`refunds.bank_accounts.bank_account`) in the reader's language, by
+# error code: the service's own messages are English, for logs and the API.
+REFUND_ACCOUNT_ERRORS = {
+    "holder_name_missing": _("Name the account holder as the bank knows them."),
+    "too_long": _("An account holder's name has at most 140 characters."),
+    "country_unknown": _("Choose the country of the bank."),
+    "country_missing": _("Choose the country of the bank."),
+    "account_twice": _("Give either an IBAN or an account number, not both."),
+    "account_missing": _(
+        "Give the account's IBAN, or its account number where the country has no IBAN."
+    ),
+    "iban_check_digits": _(
+        "This is not an IBAN: its check digits do not match (ISO 13616). A character was "
+        "probably mistyped."
+    ),
+    "iban_country_unknown": _(
+        "This country does not use IBANs: give the account number and the bank's BIC instead."
+    ),
+    "iban_format": _(
+        "This IBAN does not have the length and layout of its country's IBANs (ISO 13616)."
+    ),
+    "iban_country_mismatch": _("This IBAN is of another country than the bank's."),
+    "account_number_format": _("An account number has at most 34 letters and digits."),
+    "bank_missing": _("An account number needs its bank: give the BIC (or the routing number)."),
+    "bic_format": _(
+        "This is not a BIC: 8 or 11 characters, 4 letters for the bank, 2 for the country, 2 for "
+        "the place, optionally 3 for the branch (ISO 9362)."
+    ),
+    "bic_country_mismatch": _("This BIC is of a bank in another country than the one chosen."),
+    "routing_not_supported": _(
+        "A routing number is taken only for a bank in the United States: give the BIC."
+    ),
+    "routing_check_digit": _(
+        "This is not an ABA routing number: nine digits whose last one checks the others."
+    ),
+}

@@ -1,5 +1,6 @@
 """Where an applicant's case and bond stand, as the portal tells it: the milestones of the
-journey, the next step with its deadline, and the refund clock.
+journey, and the next step with its deadline (the refund clock is the refunds part's,
+`refunds.rules.refund_clock`).
 
 Plain Python, no Django. The milestones follow the program's path (22 CFR 41.11(c) and the
 Department of State's terms of the pilot): a bond is directed at the interview, paid only
@@ -141,43 +142,3 @@ def next_step(
     if case_state == "issued" and bond_state in (None, "active"):
         return by(NextKind.TRAVEL, visa_valid_until)
     return NextStep(NextKind.NONE)
-
-
-@dataclass(frozen=True, slots=True)
-class RefundClock:
-    """Days since the bond's cancellation against the program's promise to refund."""
-
-    cancelled_on: dt.date
-    promise_days: int
-    days_elapsed: int
-    refunded_on: dt.date | None
-
-    @property
-    def due_on(self) -> dt.date:
-        return self.cancelled_on + dt.timedelta(days=self.promise_days)
-
-    @property
-    def overdue(self) -> bool:
-        """The promise is broken: no refund confirmed within its days."""
-        return self.days_elapsed > self.promise_days and self.refunded_on is None
-
-    @property
-    def days_left(self) -> int:
-        return self.promise_days - self.days_elapsed
-
-
-def refund_clock(
-    *, cancelled_on: dt.date, promise_days: int, today: dt.date, refunded_on: dt.date | None
-) -> RefundClock:
-    """The clock from the cancellation, stopped on the day the refund was confirmed.
-
-    Counted in whole days: cancelled on the 1st and refunded on the 31st took 30 days,
-    which keeps a 30-day promise.
-    """
-    end = refunded_on or today
-    return RefundClock(
-        cancelled_on=cancelled_on,
-        promise_days=promise_days,
-        days_elapsed=max(0, (end - cancelled_on).days),
-        refunded_on=refunded_on,
-    )

@@ -14,8 +14,10 @@ from visabond.casework.models import Case, CaseEvent, Visa
 from visabond.core import clock
 from visabond.core.errors import NotFound
 from visabond.core.references import normalise_reference
-from visabond.portal import progress, refund_accounts
+from visabond.portal import progress
 from visabond.portal.progress import Milestone
+from visabond.refunds.rules import RefundClock, TransferState
+from visabond.refunds.selectors import RefundView, refund_clock_of_bond, refund_of_bond
 
 # A case's transitions and a bond's events, as the portal's milestones.
 CASE_MILESTONES = {
@@ -64,16 +66,16 @@ class CaseProgress:
     next: progress.NextStep
     bond: Bond | None
     visa: Visa | None
-    refund_clock: progress.RefundClock | None
-    refund_account: refund_accounts.RefundAccount | None
-    refunds_sent: list[refund_accounts.RefundSent]
+    refund_clock: RefundClock | None
+    refund: RefundView | None  # a cancelled or refunded bond's refund, with its transfers
     terms: BondTerms | None
     refusal: str | None  # the reason the visa was refused, as the officer gave it
 
 
 def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CaseProgress:
-    """The case's journey, next step and refund clock, from its recorded events; `bond` and
-    `visa` are the case's, as the caller already read them (`casework.selectors`)."""
+    """The case's journey, next step, refund and refund clock, from its recorded events and
+    the refunds part's records; `bond` and `visa` are the case's, as the caller already read
+    them (`casework.selectors`)."""
     happened: dict[Milestone, dt.datetime] = {}
     refusal = None
     transitions = CaseEvent.objects.filter(case=case).values_list("after", "occurred_at", "reason")
@@ -83,28 +85,19 @@ def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CasePr
         if after == "refused":
             refusal = reason
     terms = BondTerms.objects.filter(program_id=case.program_id).first()
-    sent: list[refund_accounts.RefundSent] = []
-    account = None
+    refund = None
+    clock_ = None
     if bond is not None:
         events = BondEventRecord.objects.filter(bond=bond).values_list("event", "occurred_at")
         for event, at in events:
             if event in BOND_MILESTONES:
                 happened.setdefault(BOND_MILESTONES[event], at)
-        sent = refund_accounts.refunds_sent_for(bond)
-        if sent:
-            happened.setdefault(Milestone.REFUND_SENT, sent[0].sent_at)
-        account = refund_accounts.refund_account_of(bond)
+        refund = refund_of_bond(bond)
+        sent = refund_sent_at(refund)
+        if sent is not None:
+            happened[Milestone.REFUND_SENT] = sent
+        clock_ = refund_clock_of_bond(bond)
     today = clock.today()
-    clock_ = None
-    cancelled = happened.get(Milestone.CANCELLED)
-    if cancelled is not None and terms is not None:
-        confirmed = happened.get(Milestone.REFUND_CONFIRMED)
-        clock_ = progress.refund_clock(
-            cancelled_on=cancelled.date(),
-            promise_days=terms.refund_promise_days,
-            today=today,
-            refunded_on=None if confirmed is None else confirmed.date(),
-        )
     bond_state = None if bond is None else bond.state
     return CaseProgress(
         steps=progress.journey(case_state=case.state, bond_state=bond_state, happened=happened),
@@ -114,13 +107,21 @@ def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CasePr
             today=today,
             payment_deadline=None if bond is None else bond.payment_deadline,
             visa_valid_until=None if visa is None else visa.valid_until,
-            refund_due_on=None if clock_ is None else clock_.due_on,
+            refund_due_on=None if clock_ is None else clock_.due_by,
         ),
         bond=bond,
         visa=visa,
         refund_clock=clock_,
-        refund_account=account,
-        refunds_sent=sent,
+        refund=refund,
         terms=terms,
         refusal=refusal,
     )
+
+
+def refund_sent_at(refund: RefundView | None) -> dt.datetime | None:
+    """When the refund went to the bank in the transfer that stands (in flight or paid); a
+    rejected transfer does not count, since the refund is due again."""
+    standing = [
+        t.sent_at for t in (refund.transfers if refund else ()) if t.state != TransferState.REJECTED
+    ]
+    return standing[-1] if standing else None

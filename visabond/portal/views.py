@@ -1,5 +1,5 @@
-"""The applicant's portal: sign up, apply, follow the case and the bond, record the refund
-account, in English and French.
+"""The applicant's portal: sign up, apply, follow the case and the bond and its refund, record
+the refund account, in English and French.
 
 An applicant sees their own cases only; any other case is "not found", exactly like one that
 does not exist (`selectors.own_case`). Every write is one service call; its refusal is shown
@@ -27,9 +27,17 @@ from visabond.casework.models import Case
 from visabond.casework.presenters import case_page, state_label
 from visabond.casework.selectors import bond_of
 from visabond.casework.services import Application, case_submit
-from visabond.core.errors import NotFound, VisabondError
-from visabond.portal import refund_accounts, selectors
-from visabond.portal.forms import ApplicationForm, RefundAccountForm, SignUpForm
+from visabond.core.errors import Conflict, NotFound, VisabondError
+from visabond.portal import selectors
+from visabond.portal.bank_reasons import bank_reason
+from visabond.portal.forms import (
+    REFUND_ACCOUNT_ERRORS,
+    ApplicationForm,
+    RefundAccountForm,
+    SignUpForm,
+)
+from visabond.refunds.account_services import refund_account_record
+from visabond.refunds.selectors import RefundView, refund_account_of, refund_of_bond
 from visabond.web.forms import add_service_error
 
 # Bonds whose money the program holds or owes back: their refund account may be recorded.
@@ -121,12 +129,16 @@ def portal_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _case_context(case: Case) -> dict[str, Any]:
     page = case_page(case, history=False)
-    return {**page, "progress": selectors.case_progress(case, bond=page["bond"], visa=page["visa"])}
+    progress = selectors.case_progress(case, bond=page["bond"], visa=page["visa"])
+    return {**page, "progress": progress, "transfers": refund_transfers(progress.refund)}
 
 
 @login_required
 def portal_refund_account(request: HttpRequest, reference: str) -> HttpResponse:
-    """Where the bond's refund is to be paid, for a bond whose money is held or owed back."""
+    """The account the applicant's refunds are paid to, recorded or mended (after a bank
+    rejected a transfer), beside where the bond's refund stands. The account is the
+    obligor's, for every bond of theirs; it is checked before it is kept, and a refusal is
+    shown beside the field it names, in the reader's language."""
     user = _applicant(request)
     case = selectors.own_case(user, reference)
     bond = bond_of(case)
@@ -136,31 +148,52 @@ def portal_refund_account(request: HttpRequest, reference: str) -> HttpResponse:
             code="bond_not_directed",
             field="reference",
         )
-    form = RefundAccountForm(request.POST or None)
+    account = refund_account_of(user)
+    initial = {} if account is None else account.bank_account().to_json()
+    form = RefundAccountForm(request.POST or None, initial=initial)
     status = 200
+    may_record = bond.state in REFUNDABLE
+    if request.method == "POST" and not may_record:
+        raise Conflict(
+            f"bond {bond.number} is {bond.state}: no refund can be due on it",
+            code="bond_state",
+            field="reference",
+        )
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                refund_accounts.refund_account_record(
-                    bond=bond, holder=data["holder"], iban=data["iban"], bic=data["bic"], actor=user
-                )
+                refund_account_record(obligor=user, actor=user, **form.cleaned_data)
             except VisabondError as error:
-                add_service_error(form, error)
+                add_service_error(form, error, messages=REFUND_ACCOUNT_ERRORS)
                 status = error.http_status
             else:
                 messages.success(request, _("Refund account recorded."))
                 return redirect("portal-case", reference=case.reference)
+    refund = refund_of_bond(bond)
     return render(
         request,
         "portal/refund_account.html",
         {
             "case": case,
             "bond": bond,
-            "account": refund_accounts.refund_account_of(bond),
+            "account": None if account is None else account.bank_account(),
+            "account_recorded_at": None if account is None else account.recorded_at,
+            "refund": refund,
+            "transfers": refund_transfers(refund),
             "form": form,
-            "may_record": bond.state in REFUNDABLE,
+            "may_record": may_record,
         },
         status=status,
     )
+
+
+def refund_transfers(refund: RefundView | None) -> list[dict[str, object]]:
+    """Every transfer of a refund, oldest first, a rejected one with the bank's reason in the
+    reader's language (`bank_reasons`)."""
+    if refund is None:
+        return []
+    return [
+        {"transfer": t, "reason": bank_reason(t) if t in refund.failures else ""}
+        for t in refund.transfers
+    ]

@@ -18,6 +18,7 @@ from visabond.core.money import Money
 from visabond.ledger.invariants import Break
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import in_minor_units
+from visabond.refunds.bank_accounts import BankAccount
 from visabond.refunds.models import Refund, RefundAccount, RefundTransfer
 from visabond.refunds.rules import RefundClock, RefundState, TransferState, refund_clock
 
@@ -29,14 +30,24 @@ def refund_account_of(obligor: AbstractBaseUser) -> RefundAccount | None:
 
 @dataclass(frozen=True)
 class TransferView:
-    """One attempt to pay a refund, as the obligor and the finance officer see it."""
+    """One attempt to pay a refund, as the obligor and the finance officer see it: when its
+    batch was made and when the bank settled it (aware UTC moments), the account it went to,
+    and a rejection's reason as the bank gave it (`pain002.Status.reason`: the ISO reason
+    code first, e.g. "AC04 - closed account number")."""
 
     end_to_end_id: str
     state: str
-    sent_on: dt.date
-    settled_on: dt.date | None
+    sent_at: dt.datetime
+    settled_at: dt.datetime | None
     account: str
     reason: str
+
+    @property
+    def reason_code(self) -> str:
+        """The ISO ExternalStatusReason1Code the reason starts with ("" when the bank gave
+        only words)."""
+        first = self.reason.split(" - ", 1)[0]
+        return first if len(first) == 4 and first.isalnum() and first.isupper() else ""
 
 
 @dataclass(frozen=True)
@@ -74,13 +85,12 @@ def refund_of_bond(bond: Bond) -> RefundView | None:
 
 
 def _view(item: RefundTransfer) -> TransferView:
-    account = item.creditor.get("iban") or item.creditor.get("account_number", "")
     return TransferView(
         end_to_end_id=item.end_to_end_id,
         state=item.state,
-        sent_on=item.batch.created_at.date(),
-        settled_on=None if item.settled_at is None else item.settled_at.date(),
-        account=str(account),
+        sent_at=item.batch.created_at,
+        settled_at=item.settled_at,
+        account=BankAccount.from_json(item.creditor).account_label,
         reason=item.reason,
     )
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.utils.functional import Promise
 
 from visabond.core.errors import VisabondError
 
 
 def add_service_error(
-    form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
+    form: forms.Form,
+    error: VisabondError,
+    *,
+    aliases: dict[str, str] | None = None,
+    messages: Mapping[str, str | Promise] | None = None,
 ) -> None:
     """Show a service's refusal beside the field it names (through `aliases` where the form
-    calls it otherwise), or above the form when no field of the form has that name."""
+    calls it otherwise), or above the form when no field of the form has that name.
+
+    `messages` gives, by error code, the words a page shows instead of the service's own
+    (written in English for logs and the API): the reader's language, through gettext."""
     field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    shown = (messages or {}).get(error.code, error.message)
+    form.add_error(field if field in form.fields else None, str(shown))
