@@ -24,20 +24,25 @@ from visabond.accounts.roles import Role
 from visabond.audit.models import AuditEvent
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
-from visabond.core.errors import Conflict, InvalidInput, PermissionDenied
+from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from visabond.ledger.models import LedgerTransaction
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import account_balances
 from visabond.ledger.services import ledger_reverse
 from visabond.notices.models import SentNotice
 from visabond.refunds.account_services import refund_account_record
+from visabond.refunds.bank_accounts import bank_account
 from visabond.refunds.confirmation_services import (
     ConfirmationOutcome,
     refund_confirmation_import,
     refund_confirmations_reprocess,
 )
 from visabond.refunds.models import ConfirmationFile, Refund, RefundTransfer
-from visabond.refunds.services import refund_batch_create, refund_payment_return
+from visabond.refunds.services import (
+    refund_batch_create,
+    refund_payee_change,
+    refund_payment_return,
+)
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -329,6 +334,73 @@ def test_only_a_finance_officer_returns_a_payment() -> None:
     assert not Refund.objects.exists()
 
 
+def returned_and_sent_back(reference: str = "PAY-80") -> tuple[Refund, str]:
+    """A payment return whose first transfer the bank sent back (AC04, a closed account)."""
+    unapplied_receipt(reference, usd(2500))
+    refund = return_payment(reference, usd(2500))
+    escrow_usd()
+    batch = refund_batch_create(actor="visabond refunds batch").batch
+    assert batch is not None
+    confirm(status_report(batch.document, {f"{refund.number}-1": ("RJCT", "AC04")}))
+    refund.refresh_from_db()
+    return refund, batch.document
+
+
+def test_finance_sends_a_payment_return_the_bank_sent_back_to_another_account() -> None:
+    refund, _ = returned_and_sent_back()
+    assert refund.state == "due"
+    other = bank_account(holder_name="John Payer", country="DE", iban="DE89370400440532013000")
+    changed = refund_payee_change(
+        refund_number=refund.number.lower(),
+        payee=other,
+        reason="the payer's bank closed the account; new one by letter",
+        actor=finance_officer(),
+    )
+    assert changed.payee == other.to_json()
+    entry = AuditEvent.objects.get(action="refund.payee_changed")
+    assert (entry.details["before"]["iban"], entry.details["after"]["iban"]) == (
+        "GB82WEST12345698765432",
+        "DE89370400440532013000",
+    )
+    batch = refund_batch_create(actor="visabond refunds batch").batch
+    assert batch is not None
+    assert end_to_end_ids(batch.document) == [f"{refund.number}-2"]
+    assert "DE89370400440532013000" in batch.document
+    assert RefundTransfer.objects.get(end_to_end_id=f"{refund.number}-1").creditor["iban"] == (
+        "GB82WEST12345698765432"
+    )
+    assert LedgerTransaction.objects.filter(kind="unapplied_returned").count() == 1
+
+
+def test_a_refund_goes_to_another_account_only_while_due_and_only_for_a_payment_return() -> None:
+    refund, _ = returned_and_sent_back()
+    finance = finance_officer()
+    other = bank_account(holder_name="John Payer", country="DE", iban="DE89370400440532013000")
+    refund_batch_create(actor="visabond refunds batch")  # sent again: in flight
+    with pytest.raises(Conflict) as in_flight:
+        refund_payee_change(refund_number=refund.number, payee=other, reason="r", actor=finance)
+    assert (in_flight.value.code, in_flight.value.field) == ("refund_state", "number")
+    bond = cancelled_bond(world(), passport="MA7654321")
+    refund_batch_create(actor="visabond refunds batch")
+    bonds = Refund.objects.get(bond=bond)
+    with pytest.raises(Conflict) as obligors:
+        refund_payee_change(refund_number=bonds.number, payee=other, reason="r", actor=finance)
+    assert obligors.value.code == "refund_kind"
+    with pytest.raises(NotFound):
+        refund_payee_change(refund_number="R-0000-0000", payee=other, reason="r", actor=finance)
+    with pytest.raises(InvalidInput) as unexplained:
+        refund_payee_change(refund_number=refund.number, payee=other, reason=" ", actor=finance)
+    assert unexplained.value.code == "reason_missing"
+    with pytest.raises(PermissionDenied):
+        refund_payee_change(
+            refund_number=refund.number,
+            payee=other,
+            reason="r",
+            actor=person("clerk", Role.CASHIER),
+        )
+    assert not AuditEvent.objects.filter(action="refund.payee_changed").exists()
+
+
 def test_only_the_obligor_records_their_refund_account() -> None:
     people = world()
     with pytest.raises(PermissionDenied) as refused:
@@ -371,6 +443,9 @@ ENTRY_POINTS = {
     "refund_confirmations_reprocess": lambda: refund_confirmations_reprocess(actor="finance"),
     "escrow_account_record": lambda: escrow_usd(),
     "ledger_reverse": lambda: ledger_reverse(key="k", reason="r", actor="finance"),
+    "refund_payee_change": lambda: refund_payee_change(
+        refund_number="R-0000-0000", payee=payer_account(), reason="r", actor="finance"
+    ),
 }
 
 

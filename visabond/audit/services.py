@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     REFUND_ACCOUNT_RECORDED = "refund.account_recorded"
     ESCROW_ACCOUNT_RECORDED = "refund.escrow_account_recorded"
     REFUND_OPENED = "refund.opened"
+    REFUND_PAYEE_CHANGED = "refund.payee_changed"
     REFUND_BATCH_CREATED = "refund.batch_created"
     REFUND_PAID = "refund.paid"
     REFUND_REJECTED = "refund.rejected"

@@ -12,15 +12,16 @@ from visabond.core.errors import VisabondError
 from visabond.payments.api import router as payments_router
 from visabond.policy.api import public as requirements_router
 from visabond.policy.api import router as policy_router
+from visabond.refunds.api import router as refunds_router
 
 api = NinjaAPI(
     title="visabond API",
     version="1",
     description=(
         "Visa-bond program administration: policy registry, requirement lookup, consular "
-        "casework and the money received for bonds (the payment provider's signed webhook, "
-        "receipts, finance). Sign in with the console's session; writes need Django's CSRF "
-        "token (X-CSRFToken). Every error is {code, field, message}."
+        "casework, the money received for bonds (the payment provider's signed webhook, "
+        "receipts, finance) and the refunds paid back. Sign in with the console's session; "
+        "writes need Django's CSRF token (X-CSRFToken). Every error is {code, field, message}."
     ),
     urls_namespace="api",
 )
@@ -28,6 +29,7 @@ api.add_router("/", requirements_router)
 api.add_router("/policy", policy_router)
 api.add_router("/cases", casework_router)
 api.add_router("/payments", payments_router)
+api.add_router("/refunds", refunds_router)
 
 
 @api.exception_handler(VisabondError)

@@ -10,14 +10,11 @@ document rather than parsed by django-ninja.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema, Status
-from ninja.security import SessionAuth
 
-from visabond.accounts.roles import Role, roles_of
-from visabond.core.errors import PermissionDenied
+from visabond.accounts.api_auth import RoleSession
+from visabond.accounts.roles import Role
 from visabond.core.money import Money
 from visabond.payments import selectors, services, webhook_services
 from visabond.payments.models import Payment
@@ -33,7 +30,8 @@ from visabond.payments.schemas import (
     inline_json_schema,
 )
 from visabond.policy.schemas import ErrorOut
-from visabond.refunds.bank_accounts import BankAccount, bank_account
+from visabond.refunds.api import account_json
+from visabond.refunds.bank_accounts import BankAccount
 
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
@@ -43,24 +41,6 @@ ERRORS: dict[int, type[Schema]] = {
     409: ErrorOut,
     422: ErrorOut,
 }
-
-
-class RoleSession(SessionAuth):
-    """Django's session (with its CSRF check on writes) and one of `roles`, checked before
-    the body is read: a signed-in caller without the role is answered 403."""
-
-    def __init__(self, *roles: Role) -> None:
-        super().__init__()
-        self.roles = set(roles)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is None:
-            return None
-        if not roles_of(user) & self.roles:
-            names = " or ".join(sorted(r.value.replace("_", " ") for r in self.roles))
-            raise PermissionDenied(f"this needs the role of {names}", code="role_required")
-        return user
 
 
 CASHIER = RoleSession(Role.CASHIER)
@@ -175,19 +155,13 @@ def payment_apply(request: HttpRequest, number: str, data: ApplyIn) -> dict[str,
 def return_json(returned: services.Returned) -> dict[str, object]:
     """A payment returned, as the API shows it (`PaymentReturnOut`)."""
     payment, refund = returned.payment, returned.refund
-    payee = BankAccount.from_json(refund.payee)
     return {
         "payment": payment.number,
         "refund": refund.number,
         "refund_state": refund.state,
         "amount": refund.money.as_string(),
         "currency": refund.currency,
-        "payee": {
-            "holder_name": payee.holder_name,
-            "country": payee.country,
-            "account": payee.account_label,
-            "bank": payee.bank_label,
-        },
+        "payee": account_json(BankAccount.from_json(refund.payee)),
         "reason": payment.decision_reason,
         "exception": returned.exception,
         "decided_at": payment.decided_at,
@@ -203,14 +177,7 @@ def payment_return(request: HttpRequest, number: str, data: ReturnIn) -> Status[
     refund it opens is paid by the next refund batch."""
     returned = services.payment_return(
         payment_number=number,
-        payee=bank_account(
-            holder_name=data.holder_name,
-            country=data.country,
-            iban=data.iban,
-            account_number=data.account_number,
-            bic=data.bic,
-            routing_number=data.routing_number,
-        ),
+        payee=data.checked(),
         reason=data.reason,
         exception=data.exception,
         actor=request.user,  # type: ignore[arg-type]

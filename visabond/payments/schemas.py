@@ -17,6 +17,7 @@ from visabond.core.errors import InvalidInput
 from visabond.core.money import Money
 from visabond.payments.models import Channel
 from visabond.payments.receipts import Received
+from visabond.refunds.schemas import AccountIn, AccountOut
 
 
 class PayerIn(Schema):
@@ -157,36 +158,14 @@ class ApplyIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
-class ReturnIn(Schema):
-    """A return to the payer: why, and the payer's account the refund is paid to (checked:
-    IBAN check digits per ISO 13616, BIC per ISO 9362, ABA routing check digit)."""
+class ReturnIn(AccountIn):
+    """A return to the payer: why, and the payer's account the refund is paid to."""
 
     reason: str = Field(..., max_length=2000)
     exception: bool = Field(
         False,
         description="return money paid without a direction: an exception to the program's rule",
     )
-    holder_name: str = Field(
-        ..., max_length=140, description="the payee's name, as the bank has it"
-    )
-    country: str = Field(
-        ..., max_length=60, description="the bank's country: ISO 3166 code or name", examples=["GB"]
-    )
-    iban: str = Field("", max_length=42, description="the IBAN, where the country has IBANs")
-    account_number: str = Field(
-        "", max_length=34, description="elsewhere (Malawi, Mali, the US) the account number"
-    )
-    bic: str = Field("", max_length=11, description="the bank's BIC (ISO 9362)")
-    routing_number: str = Field(
-        "", max_length=9, description="a US bank's ABA routing number, instead of a BIC"
-    )
-
-
-class PayeeOut(Schema):
-    holder_name: str
-    country: str
-    account: str = Field(..., description="the IBAN in groups of four, or the account number")
-    bank: str = Field(..., description="the BIC, or the clearing system and routing number")
 
 
 class PaymentReturnOut(Schema):
@@ -195,7 +174,7 @@ class PaymentReturnOut(Schema):
     refund_state: str = Field(..., description="due, sent (in a batch) or paid (bank confirmed)")
     amount: str
     currency: str
-    payee: PayeeOut
+    payee: AccountOut
     reason: str
     exception: bool
     decided_at: dt.datetime

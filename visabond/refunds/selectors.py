@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import DateTimeField, OuterRef, Subquery, Sum
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from visabond.bonds.lifecycle import BondEvent, BondState
 from visabond.bonds.models import Bond, BondEventRecord, BondTerms
 from visabond.core import clock
+from visabond.core.errors import InvalidInput
 from visabond.core.money import Money
 from visabond.ledger.invariants import Break
 from visabond.ledger.postings import Account
@@ -75,7 +76,7 @@ def refund_of_bond(bond: Bond) -> RefundView | None:
         state = RefundState.DUE.value
     else:
         state = refund.state
-        transfers = tuple(_view(t) for t in refund.transfers.select_related("batch"))
+        transfers = tuple(transfer_view(t) for t in refund.transfers.select_related("batch"))
     has_account = bond.obligor_id is not None and (
         RefundAccount.objects.filter(obligor_id=bond.obligor_id).exists()
     )
@@ -84,7 +85,8 @@ def refund_of_bond(bond: Bond) -> RefundView | None:
     return RefundView(state=state, amount=bond.money, transfers=transfers)
 
 
-def _view(item: RefundTransfer) -> TransferView:
+def transfer_view(item: RefundTransfer) -> TransferView:
+    """A transfer as people read it (its batch loaded with it, to avoid a query per row)."""
     return TransferView(
         end_to_end_id=item.end_to_end_id,
         state=item.state,
@@ -93,6 +95,41 @@ def _view(item: RefundTransfer) -> TransferView:
         account=BankAccount.from_json(item.creditor).account_label,
         reason=item.reason,
     )
+
+
+def refunds_listed(*, state: str = "") -> QuerySet[Refund]:
+    """Every refund, newest first, or those in `state` (due, sent, paid), with its bond and
+    its transfers: three queries whatever the number. Each row has `obligor_has_account`
+    (whether a bond's obligor gave the account it is paid to; see `refund_state_shown`).
+
+    Raises `InvalidInput` (`state_unknown`, field `state`) for another state. A cancelled
+    bond has its refund row from the first batch after its cancellation (`refund_clocks`
+    lists every cancelled bond before that)."""
+    rows = (
+        Refund.objects.select_related("bond")
+        .prefetch_related(
+            Prefetch("transfers", queryset=RefundTransfer.objects.select_related("batch"))
+        )
+        .annotate(
+            obligor_has_account=Exists(
+                RefundAccount.objects.filter(obligor_id=OuterRef("bond__obligor_id"))
+            )
+        )
+        .order_by("-opened_at", "-pk")
+    )
+    if not state:
+        return rows
+    wanted = state.strip().lower()
+    if wanted not in {s.value for s in RefundState}:
+        raise InvalidInput("state is due, sent or paid", code="state_unknown", field="state")
+    return rows.filter(state=wanted)
+
+
+def refund_state_shown(refund: Refund) -> str:
+    """A refund's state as finance and the obligor read it: `awaiting_account` for a bond's
+    refund due while its obligor has given no account (a row of `refunds_listed`)."""
+    waiting = refund.kind == Refund.Kind.BOND and not getattr(refund, "obligor_has_account", True)
+    return "awaiting_account" if waiting and refund.state == RefundState.DUE else refund.state
 
 
 def refund_clock_of_bond(bond: Bond, *, today: dt.date | None = None) -> RefundClock | None:

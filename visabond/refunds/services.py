@@ -1,7 +1,8 @@
 """Writes of refunds going out: the batch sent to the bank, and a payment returned to its payer.
 
-`refund_batch_create` is an entry point (docs/writes.md); `refund_payment_return` is the step
-finance's return to payer calls (`payments.services.payment_return`). No money moves when a batch is made: the amount stays
+`refund_batch_create` and `refund_payee_change` are entry points (docs/writes.md);
+`refund_payment_return` is the step finance's return to payer calls
+(`payments.services.payment_return`). No money moves when a batch is made: the amount stays
 in refunds payable until the bank confirms the transfer (`confirmation_services`).
 
 Concurrency: a batch locks the escrow accounts' rows first, so two batches made at once are
@@ -23,9 +24,9 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
 from visabond.core import clock
-from visabond.core.errors import Conflict, InvalidInput
+from visabond.core.errors import Conflict, InvalidInput, NotFound
 from visabond.core.money import Money
-from visabond.core.references import new_reference
+from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
 from visabond.ledger.postings import TransactionKind, transfer
 from visabond.ledger.services import ledger_post
@@ -160,6 +161,66 @@ def refund_payment_return(
                 "payment_reference": reference,
                 **amount.to_json(),
                 "reason": why,
+            },
+        )
+    return refund
+
+
+def refund_payee_change(
+    *, refund_number: str, payee: BankAccount, reason: str, actor: Actor
+) -> Refund:
+    """Pay a payment return to another account: a finance officer's correction, after the bank
+    sent a transfer back (a closed account, AC04) or the payer gave another account.
+
+    An entry point for a finance officer (`PermissionDenied` for another role). `payee` is
+    checked by `bank_accounts.bank_account`. Only a payment return takes it (`Conflict`
+    `refund_kind`: a bond's refund goes to the account its obligor records), and only while
+    it is due (`Conflict` `refund_state`: a transfer in flight or paid keeps the account it
+    was sent to). No money moves; the next batch pays the new account. `NotFound`
+    (`refund_not_found`, field `number`) for an unknown refund; `InvalidInput`
+    (`reason_missing`) without a reason. Audited with the account before and after.
+    """
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
+    why = reason.strip()
+    if not why:
+        raise InvalidInput(
+            "say why the refund goes to another account", code="reason_missing", field="reason"
+        )
+    with transaction.atomic(durable=True):
+        refund = (
+            Refund.objects.select_for_update()
+            .filter(number=normalise_reference(refund_number))
+            .first()
+        )
+        if refund is None:
+            raise NotFound(
+                f"there is no refund {refund_number}", code="refund_not_found", field="number"
+            )
+        if refund.kind != Refund.Kind.PAYMENT_RETURN:
+            raise Conflict(
+                f"refund {refund.number} is a bond's: it is paid to the account its obligor "
+                "records in the portal",
+                code="refund_kind",
+                field="number",
+            )
+        if refund.state != RefundState.DUE:
+            raise Conflict(
+                f"refund {refund.number} is {refund.state}: a transfer sent keeps its account",
+                code="refund_state",
+                field="number",
+            )
+        before = refund.payee
+        refund.payee = payee.to_json()
+        refund.save(update_fields=["payee"])
+        audit_record(
+            AuditAction.REFUND_PAYEE_CHANGED,
+            subject=refund,
+            actor=actor,
+            details={
+                "refund": refund.number,
+                "reason": why,
+                "before": before,
+                "after": refund.payee,
             },
         )
     return refund
