@@ -1,4 +1,5 @@
-"""Who may reach what in casework and bonds: every role against every page and endpoint.
+"""Who may reach what in casework, bonds, payments and refunds: every role against every page
+and endpoint.
 
 One case at post A (Lilongwe), applied for by applicant A, bond posted and visa issued, so
 every page and document exists. Every cell of the matrix is asserted: 200 (or the status of
@@ -48,7 +49,18 @@ API_CASE = (401, 403, 200, 404, 200, 200, 200, 200, 200, 404)
 API_SUBMIT = (401, 403, 403, 403, 403, 403, 403, 403, 422, 422)
 # A write on an issued case: the post's officer gets through to the state's refusal (409).
 API_OFFICER_WRITE = (401, 403, 409, 404, 403, 403, 403, 403, 403, 403)
+# Money: the cashier at post A (an empty receipt reaches its validation, 422); finance and
+# auditors read; finance decides (a payment or refund that does not exist: 404).
+API_CASHIER_READ = (401, 403, 403, 403, 200, 403, 403, 403, 403, 403)
+API_CASHIER_WRITE = (401, 403, 403, 403, 422, 403, 403, 403, 403, 403)
+API_FINANCE_READ = (401, 403, 403, 403, 403, 200, 403, 200, 403, 403)
+API_FINANCE_WRITE = (401, 403, 403, 403, 403, 404, 403, 403, 403, 403)
+# The provider's webhook is signed, not signed in: a session is no signature.
+API_WEBHOOK = (401,) * 10
+# Recording a refund account (an empty form reaches its validation, 422) on a bond held.
+PORTAL_WRITE = (302, 403, 403, 403, 403, 403, 403, 403, 422, 404)
 
+ACCOUNT = {"holder_name": "John Payer", "country": "GB", "iban": "GB82WEST12345698765432"}
 DECISION = {
     "outcome": "direct_bond",
     "amount": "10000",
@@ -72,6 +84,9 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
             path.format(ref=ref), body, content_type="application/json"
         )
 
+    def form(path: str) -> Call:
+        return lambda client, ref: client.post(path.format(ref=ref), {})
+
     return [
         ("console: cases", get("/console/cases/"), CONSOLE_LIST),
         ("console: case", get("/console/cases/{ref}/"), CONSOLE_CASE),
@@ -80,6 +95,11 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
         ("portal: apply", get("/portal/apply/"), PORTAL_HOME),
         ("portal: case", get("/portal/cases/{ref}/"), PORTAL_CASE),
         ("portal: refund account", get("/portal/cases/{ref}/refund-account/"), PORTAL_CASE),
+        (
+            "portal: record refund account",
+            form("/portal/cases/{ref}/refund-account/"),
+            PORTAL_WRITE,
+        ),
         ("print: visa foil", get("/cases/{ref}/visa/"), DOCUMENT),
         ("print: visa foil PDF", get("/cases/{ref}/visa.pdf"), DOCUMENT),
         ("print: bond notice", get("/cases/{ref}/bond-notice/"), DOCUMENT),
@@ -98,6 +118,26 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
             "api: refusal",
             post("/api/v1/cases/{ref}/refusal", {"explanation": "x"}),
             API_OFFICER_WRITE,
+        ),
+        ("api: webhook", post("/api/v1/payments/webhook", {}), API_WEBHOOK),
+        ("api: receipts", get("/api/v1/payments/receipts"), API_CASHIER_READ),
+        ("api: receipt", post("/api/v1/payments/receipts", {}), API_CASHIER_WRITE),
+        ("api: quarantine", get("/api/v1/payments/quarantine"), API_FINANCE_READ),
+        (
+            "api: apply",
+            post("/api/v1/payments/P-0000-0000/apply", {"case_reference": "x", "reason": "r"}),
+            API_FINANCE_WRITE,
+        ),
+        (
+            "api: return",
+            post("/api/v1/payments/P-0000-0000/return", {**ACCOUNT, "reason": "r"}),
+            API_FINANCE_WRITE,
+        ),
+        ("api: refunds", get("/api/v1/refunds"), API_FINANCE_READ),
+        (
+            "api: refund payee",
+            post("/api/v1/refunds/R-0000-0000/payee", {**ACCOUNT, "reason": "r"}),
+            API_FINANCE_WRITE,
         ),
     ]
 
@@ -128,7 +168,7 @@ def clients() -> tuple[dict[str, Client], str]:
     return signed, case.reference
 
 
-def test_every_role_against_every_casework_page_and_endpoint() -> None:
+def test_every_role_against_every_page_and_endpoint_of_casework_and_money() -> None:
     signed, reference = clients()
     wrong: list[str] = []
     checked = 0
