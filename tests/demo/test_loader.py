@@ -20,7 +20,9 @@ from visabond.casework.rules import CaseState
 from visabond.casework.seed.loader import posts_seed_load
 from visabond.core.errors import Conflict, InvalidInput
 from visabond.demo.loader import demo_load
+from visabond.payments.models import Payment, WebhookSecret
 from visabond.policy.seed.loader import seed_load
+from visabond.refunds.models import Refund, RefundBatch
 
 # Every nationality and program of the stories is covered that day (Senegal from 2026-01-01,
 # Mali's reciprocal bond until 2026-08-05).
@@ -48,6 +50,34 @@ def test_the_demo_has_an_account_per_role_and_a_case_at_every_stage() -> None:
     bond_states = set(Bond.objects.values_list("state", flat=True))
     assert bond_states >= {"directed", "posted", "active", "cancelled", "lapsed"}
     assert all(p.startswith("DEMO") for p in Case.objects.values_list("purpose", flat=True))
+    assert ledger_holds()
+
+
+@pytest.mark.usefixtures("demo_day")
+@override_settings(DEBUG=True)
+def test_the_demos_money_goes_through_payments_and_refunds_and_the_ledger_holds() -> None:
+    """Bonds paid at the cashier's desk and by the provider's signed message; money for
+    finance to decide; a payment returned; a refund batch sent; the demo's signing secret
+    revoked once the stories are told."""
+    demo_load()
+    paid = Payment.objects.filter(disposition="applied")
+    assert set(paid.values_list("channel", flat=True)) == {"cashier", "provider"}
+    assert paid.count() == Bond.objects.exclude(state__in=["directed", "lapsed"]).count()
+    assert set(Payment.objects.values_list("disposition", flat=True)) == {
+        "applied",
+        "quarantined",
+        "unapplied",
+        "returned",
+    }
+    returned = Payment.objects.get(disposition="returned")
+    assert returned.refund is not None
+    assert returned.refund.state == "sent"
+    diop = Refund.objects.get(bond__obligor__username="demo-applicant-fr")
+    assert diop.state == "sent"
+    assert "CBAOSNDA" in RefundBatch.objects.get().document
+    waiting = Refund.objects.get(kind="bond", bond__obligor__isnull=True)
+    assert waiting.state == "due"  # made at the post: no applicant to give an account
+    assert WebhookSecret.objects.get().revoked_at is not None
     assert ledger_holds()
 
 

@@ -8,8 +8,9 @@ case's purpose with `DEMO`, and every person in it is made up (specimen passport
 The stories are told on the installation's today (`clock.today()`), which must be a day the
 US pilot is in force (`./dev up` sets `VISABOND_CLOCK_SHIFT_DAYS` for that): each case is
 walked through the real entry points, the clock set back to the day each step happened.
-The payment a story needs is the provider's confirmation (`case_bond_paid`, the step the
-payment entry points call), since the payment provider is outside the system.
+A bond is paid through the payments' entry points: at the Lilongwe cashier's desk, or by the
+payment provider's signed message, which the demo plays (`money.py`); finance's decisions, the
+refund accounts and a refund batch follow the cases.
 """
 
 from __future__ import annotations
@@ -19,18 +20,17 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 
 from visabond.accounts.models import User
 from visabond.accounts.roles import Role
 from visabond.accounts.services import user_create
-from visabond.bonds.services import bond_locked
+from visabond.bonds.lifecycle import BondState
+from visabond.bonds.models import Bond
 from visabond.casework.models import Case
 from visabond.casework.rules import AmountReason, BondChoice, Outcome
 from visabond.casework.selectors import bond_of
 from visabond.casework.services import (
     Application,
-    case_bond_paid,
     case_decide,
     case_interview,
     case_issue_visa,
@@ -42,10 +42,10 @@ from visabond.casework.services import (
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput
 from visabond.core.money import Money
+from visabond.demo.money import DEMO, DemoProvider, bond_paid, money_stories
 from visabond.demo.specimens import specimen_passport
 from visabond.policy.selectors import requirement_lookup
 
-DEMO = "visabond demo"
 PASSPORT_EXPIRY = dt.date(2031, 6, 30)
 
 
@@ -202,9 +202,22 @@ def demo_load() -> DemoReport:
             post_assign(user=user, post_code=account.post, actor=DEMO)
         users[account.username] = user
         report.passwords[account.username] = password
+    provider = DemoProvider.open()
     for story in STORIES:
-        case = _tell(story, users, today)
+        case = _tell(story, users, today, provider)
         report.cases.append((case.reference, case.post.code, case.state))
+    money_stories(
+        users=users,
+        provider=provider,
+        directed=list(
+            Bond.objects.filter(state=BondState.DIRECTED, obligor__isnull=True)
+            .select_related("case")
+            .order_by("pk")
+        ),
+        refund_owed_to=users["demo-applicant-fr"],
+        today=today,
+    )
+    provider.close()
     return report
 
 
@@ -232,7 +245,7 @@ def _check_the_pilot_is_in_force(today: dt.date) -> None:
         )
 
 
-def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
+def _tell(story: Story, users: dict[str, User], today: dt.datetime, provider: DemoProvider) -> Case:
     """Walk one story's case through the entry points, each step on its own day."""
     start = today - dt.timedelta(days=story.days_ago)
 
@@ -302,7 +315,9 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
             case_lapse_overdue(as_of=today.date(), actor=DEMO)
         return _reloaded(case)
     with clock.frozen(day(4)):
-        _paid(case)
+        bond = bond_of(case)
+        assert bond is not None, "a paid story directs a bond first"
+        bond_paid(bond, post=story.post, users=users, provider=provider)
     if story.end == "posted":
         return _reloaded(case)
     with clock.frozen(day(5)):
@@ -315,18 +330,6 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime) -> Case:
         else:
             case_issue_visa(reference=case.reference, actor=officer)
     return _reloaded(case)
-
-
-def _paid(case: Case) -> None:
-    bond = bond_of(case)
-    assert bond is not None, "a paid story directs a bond first"
-    with transaction.atomic(durable=True):
-        case_bond_paid(
-            bond=bond_locked(bond.number),
-            actor=f"{DEMO} (payment provider)",
-            from_unapplied=False,
-            payment=f"DEMO-{case.reference}",
-        )
 
 
 def _reloaded(case: Case) -> Case:
