@@ -3,7 +3,8 @@
 The installation's clock runs on 2026-03-02 (`VISABOND_CLOCK_SHIFT_DAYS`), while the US pilot
 is in force. One applicant (English; her officer reads French) goes from sign-up and
 application through payment to the issued visa and its printed foil; another (French; her
-officer reads English) from application to a refusal after payment and the refund due. The
+officer reads English) from application to a refusal after payment, the refund account (a
+refusal beside its field, in French), the refund batch and the bank's confirmation. The
 payment provider is outside the system: the test confirms the payment as the provider's
 confirmation would, through the step the payment entry points call.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -22,6 +24,7 @@ from pypdf import PdfReader
 from tests.casework_world import td3
 from tests.e2e.conftest import screenshot, serve
 from tests.installation import run_visabond, seeded_installation
+from tests.refunds_world import end_to_end_ids, status_report
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +224,7 @@ def test_an_applicant_goes_from_application_through_payment_to_the_visa(
     assert "10,000.00 USD" in text
 
 
-def test_an_applicant_refused_after_payment_sees_the_refund_due_in_french(
+def test_an_applicant_refused_after_payment_follows_the_refund_to_its_confirmation_in_french(
     browser: Browser, installation: tuple[str, dict[str, str]]
 ) -> None:
     base, env = installation
@@ -271,4 +274,42 @@ def test_an_applicant_refused_after_payment_sees_the_refund_due_in_french(
     screenshot(applicant, "22-portal-refund-due-fr")
     applicant.click("#refund-account-link")
     expect(applicant.locator("h1")).to_contain_text("Votre compte de remboursement")
-    screenshot(applicant, "23-refund-account-fr")
+    applicant.fill("#id_holder_name", "Aminata Diop")
+    applicant.select_option("#id_country", "SN")
+    applicant.fill("#id_account_number", "0152000048500003035")
+    applicant.click("#refund-account-form button[type=submit]")
+    expect(applicant.locator("#field-bic .errorlist")).to_contain_text(
+        "Un numéro de compte ne suffit pas"
+    )
+    screenshot(applicant, "23-refund-account-bank-missing-fr")
+    applicant.fill("#id_bic", "CBAOSNDA")
+    applicant.click("#refund-account-form button[type=submit]")
+    expect(applicant.locator("#refund")).to_contain_text("Le remboursement partira")
+
+    # Finance sends the batch to the bank, and imports the bank's answer.
+    batch_file, report_file = (
+        Path(env["VISABOND_DATA_DIR"]) / "batch.xml",
+        Path(env["VISABOND_DATA_DIR"]) / "status.xml",
+    )
+    for command in (
+        ("refunds", "escrow-account", "USD", "--holder", "Visa Bond Escrow", "--country", "US",
+         "--account-number", "4000123456", "--routing-number", "021000021"),
+        ("refunds", "batch", "--output", str(batch_file)),
+    ):  # fmt: skip
+        done = run_visabond(env, *command)
+        assert done.returncode == 0, done.stderr
+    applicant.reload()
+    expect(applicant.locator("#refund-state")).to_have_attribute("data-state", "sent")
+    expect(applicant.locator("[data-milestone=refund_sent]")).to_have_class("done")
+    document = batch_file.read_text(encoding="utf-8")
+    report_file.write_bytes(
+        status_report(document, dict.fromkeys(end_to_end_ids(document), "ACSC"))
+    )
+    confirmed = run_visabond(env, "refunds", "confirm", str(report_file))
+    assert confirmed.returncode == 0, confirmed.stderr
+    applicant.reload()
+    expect(applicant.locator("#refund-state")).to_have_attribute("data-state", "paid")
+    expect(applicant.locator("#refund")).to_contain_text("Votre banque a confirmé le remboursement")
+    expect(applicant.locator("[data-milestone=refund_confirmed]")).to_have_class("done")
+    expect(applicant.locator("#refund-clock")).to_contain_text("Remboursement confirmé le")
+    screenshot(applicant, "24-portal-refund-confirmed-fr")
