@@ -55,6 +55,7 @@ API_CASHIER_READ = (401, 403, 403, 403, 200, 403, 403, 403, 403, 403)
 API_CASHIER_WRITE = (401, 403, 403, 403, 422, 403, 403, 403, 403, 403)
 API_FINANCE_READ = (401, 403, 403, 403, 403, 200, 403, 200, 403, 403)
 API_FINANCE_WRITE = (401, 403, 403, 403, 403, 404, 403, 403, 403, 403)
+API_FINANCE_LOOKUP = (401, 403, 403, 403, 403, 404, 403, 404, 403, 403)
 # The provider's webhook is signed, not signed in: a session is no signature.
 API_WEBHOOK = (401,) * 10
 # Recording a refund account (an empty form reaches its validation, 422) on a bond held.
@@ -123,6 +124,7 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
         ("api: receipts", get("/api/v1/payments/receipts"), API_CASHIER_READ),
         ("api: receipt", post("/api/v1/payments/receipts", {}), API_CASHIER_WRITE),
         ("api: quarantine", get("/api/v1/payments/quarantine"), API_FINANCE_READ),
+        ("api: payment", get("/api/v1/payments/P-0000-0000"), API_FINANCE_LOOKUP),
         (
             "api: apply",
             post("/api/v1/payments/P-0000-0000/apply", {"case_reference": "x", "reason": "r"}),

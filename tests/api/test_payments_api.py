@@ -114,6 +114,7 @@ ROUTES = [
     ("GET", "/api/v1/payments/quarantine", {"finance": 200, "auditor": 200}),
     ("POST", "/api/v1/payments/P-0000-0000/apply", {"finance": 404}),
     ("POST", "/api/v1/payments/P-0000-0000/return", {"finance": 404}),
+    ("GET", "/api/v1/payments/P-0000-0000", {"finance": 404, "auditor": 404}),
 ]
 
 
@@ -233,6 +234,11 @@ def test_finance_lists_quarantined_money_and_returns_it(server: str, case: Case)
     }
     assert (body["decided_by"], body["reason"]) == ("finance", "short payment")
     assert finance.get("/api/v1/payments/quarantine").json() == []
+    looked_up = finance.get(f"/api/v1/payments/{number.lower()}").json()
+    assert (looked_up["disposition"], looked_up["refund"]) == ("returned", refund.number)
+    assert as_user(server, "auditor").get(f"/api/v1/payments/{number}").status == 200
+    missing = finance.get("/api/v1/payments/P-0000-0000")
+    assert (missing.status, missing.json()["code"]) == (404, "payment_not_found")
 
 
 @pytest.mark.parametrize(

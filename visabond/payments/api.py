@@ -183,3 +183,10 @@ def payment_return(request: HttpRequest, number: str, data: ReturnIn) -> Status[
         actor=request.user,  # type: ignore[arg-type]
     )
     return Status(201, return_json(returned))
+
+
+@router.get("/{number}", auth=FINANCE_READS, response={200: PaymentOut, **ERRORS})
+def payment_get(request: HttpRequest, number: str) -> dict[str, object]:
+    """One payment by its number (`P-...`), whatever became of it: a returned one names the
+    refund that pays it back (`GET /api/v1/refunds` follows it to the bank)."""
+    return payment_json(selectors.payment_by_number(number))
