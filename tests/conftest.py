@@ -85,3 +85,16 @@ def today_is() -> object:
     yield set_today
     if previous:
         clock.set_clock(previous[0])  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def pilot(db: None) -> object:
+    """The real timeline, the consular posts and bond terms, on 2025-09-01 (Malawi covered)."""
+    from tests.casework_world import PILOT_DAY, today_is
+    from visabond.casework.seed.loader import posts_seed_load
+    from visabond.policy.seed.loader import seed_load
+
+    with today_is(PILOT_DAY):
+        seed_load()
+        posts_seed_load()
+        yield

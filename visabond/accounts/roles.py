@@ -14,6 +14,7 @@ class Role(StrEnum):
     CONSULAR_OFFICER = "consular_officer"
     BOND_ADJUDICATOR = "bond_adjudicator"
     FINANCE_OFFICER = "finance_officer"
+    CASHIER = "cashier"
     BORDER_OFFICER = "border_officer"
     ANALYST = "analyst"
     AUDITOR = "auditor"
@@ -39,6 +40,14 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
 
 def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def require_role_of_actor(actor: AbstractBaseUser | str, *roles: Role) -> None:
+    """Like `require_role` for an actor of a service: a person must hold one of `roles`; a
+    named process (an operator's command, e.g. "visabond refunds batch") acts with the
+    authority of the operator who runs it."""
+    if not isinstance(actor, str):
+        require_role(actor, *roles)
 
 
 def require_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> None:

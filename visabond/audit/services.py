@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
+from visabond.audit.actors import Actor, actor_name
 from visabond.audit.chain import GENESIS, entry_hash
 from visabond.audit.models import AuditEvent, AuditHead
 from visabond.core import clock
@@ -29,9 +29,37 @@ class AuditAction(StrEnum):
     MIRROR_ECHO_STOPPED = "reciprocity.echo_stopped"
     USER_CREATED = "account.created"
     USER_ROLE_GRANTED = "account.role_granted"
-
-
-Actor = AbstractBaseUser | str
+    POST_ASSIGNED = "account.post_assigned"
+    POST_RECORDED = "casework.post_recorded"
+    BOND_TERMS_RECORDED = "bonds.terms_recorded"
+    CASE_SUBMITTED = "case.submitted"
+    CASE_INTERVIEWED = "case.interviewed"
+    CASE_DECIDED = "case.decided"
+    CASE_REFUSED = "case.refused"
+    CASE_LAPSED = "case.lapsed"
+    VISA_ISSUED = "case.visa_issued"
+    BOND_DIRECTED = "bond.directed"
+    BOND_EVENT = "bond.event"
+    LEDGER_POSTED = "ledger.posted"
+    LEDGER_REVERSED = "ledger.reversed"
+    REFUND_ACCOUNT_RECORDED = "refund.account_recorded"
+    ESCROW_ACCOUNT_RECORDED = "refund.escrow_account_recorded"
+    REFUND_OPENED = "refund.opened"
+    REFUND_PAYEE_CHANGED = "refund.payee_changed"
+    REFUND_BATCH_CREATED = "refund.batch_created"
+    REFUND_PAID = "refund.paid"
+    REFUND_REJECTED = "refund.rejected"
+    CONFIRMATION_RECEIVED = "refund.confirmation_received"
+    CONFIRMATION_PROCESSED = "refund.confirmation_processed"
+    CONFIRMATION_HELD = "refund.confirmation_held"
+    PAYMENT_RECEIVED = "payment.received"
+    PAYMENT_APPLIED = "payment.applied"
+    PAYMENT_RETURNED = "payment.returned"
+    PAYMENT_REFUSED = "payment.refused"
+    WEBHOOK_QUARANTINED = "payment.message_quarantined"
+    WEBHOOK_REPROCESSED = "payment.message_reprocessed"
+    SECRET_ADDED = "payment.secret_added"  # noqa: S105 - an action's name, not a password
+    SECRET_REVOKED = "payment.secret_revoked"  # noqa: S105 - an action's name, not a password
 
 
 def audit_record(
@@ -57,7 +85,7 @@ def audit_record(
             sequence=head.last_sequence + 1,
             occurred_at=clock.now(),
             action=action.value,
-            actor_name=actor if isinstance(actor, str) else actor.get_username(),
+            actor_name=actor_name(actor),
             actor_user_id=None if user is None else user.pk,
             subject_type=subject._meta.label_lower,
             subject_id=str(subject.pk),

@@ -19,16 +19,21 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
+from visabond.casework.api import router as casework_router
 from visabond.core.errors import InvalidInput, VisabondError
+from visabond.payments.api import router as payments_router
 from visabond.policy.api import public as requirements_router
 from visabond.policy.api import router as policy_router
+from visabond.refunds.api import router as refunds_router
 
 api = NinjaAPI(
     title="visabond API",
     version="1",
     description=(
-        "Visa-bond program administration: policy registry and requirement lookup. "
-        "Every error answers {code, field, message}."
+        "Visa-bond program administration: policy registry, requirement lookup, consular "
+        "casework, the money received for bonds (the payment provider's signed webhook, "
+        "receipts, finance) and the refunds paid back. Sign in with the console's session; "
+        "writes need Django's CSRF token (X-CSRFToken). Every error is {code, field, message}."
     ),
     urls_namespace="api",
 )
@@ -67,6 +72,9 @@ def refuse_unknown_query_parameters(view: Callable[..., Any]) -> Callable[..., A
 api.add_decorator(refuse_unknown_query_parameters, mode="operation")
 api.add_router("/", requirements_router)
 api.add_router("/policy", policy_router)
+api.add_router("/cases", casework_router)
+api.add_router("/payments", payments_router)
+api.add_router("/refunds", refunds_router)
 
 
 def error_response(

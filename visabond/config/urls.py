@@ -14,7 +14,11 @@ urlpatterns += i18n_patterns(
     path("", web_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/landing/", web_views.landing, name="landing"),
     path("", include("visabond.policy.urls")),
+    path("", include("visabond.casework.urls")),
+    path("", include("visabond.printing.urls")),
+    path("", include("visabond.portal.urls")),
     prefix_default_language=False,
 )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
-from visabond.audit.services import Actor
+from visabond.audit.actors import Actor
 from visabond.policy.models import RuleVersion
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
@@ -25,6 +24,7 @@ from visabond.policy.models import (
     Program,
 )
 from visabond.policy.visa_classes import visa_classes
+from visabond.web import forms as web_forms
 from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
 
 
@@ -150,14 +150,9 @@ FIELD_ALIASES = {"sources": "source_title", "period": "effective_to", "visa": "v
 def add_service_error(
     form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
 ) -> None:
-    """Show a service's refusal beside the field it names, or above the form.
-
-    "amounts[1]" is shown beside "amounts"; `aliases` and FIELD_ALIASES map other names.
-    """
-    name = re.sub(r"\[\d+\]$", "", error.field or "")
-    name = name.rsplit(".", 1)[-1]
-    field = (aliases or {}).get(name) or FIELD_ALIASES.get(name, name)
-    form.add_error(field if field in form.fields else None, error.message)
+    """Show a service's refusal beside the field it names, or above the form
+    (`web.forms.add_service_error`, with the registry's own field names in FIELD_ALIASES)."""
+    web_forms.add_service_error(form, error, aliases={**FIELD_ALIASES, **(aliases or {})})
 
 
 class DecisionForm(forms.Form):

@@ -1,4 +1,4 @@
-"""What every page's header needs: the same page in each language."""
+"""What every page shows: this page in each language, and whether the clock is shifted."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from visabond.core import clock
 
 
 # Resolving and reversing the path for each language is the same work for the same path
@@ -32,3 +34,9 @@ def languages(request: HttpRequest) -> dict[str, object]:
         for code, name in settings.LANGUAGES
     ]
     return {"language_links": links}
+
+
+def clock_shift(request: HttpRequest) -> dict[str, object]:
+    """`shifted_today`: the day the installation's clock shows when it runs away from the real
+    one (a demonstration, `VISABOND_CLOCK_SHIFT_DAYS`); None otherwise."""
+    return {"shifted_today": clock.today() if getattr(settings, "CLOCK_SHIFT_DAYS", 0) else None}

@@ -1,4 +1,5 @@
-"""Pages every part of the site shares: the home redirect and the error pages.
+"""Pages every part of the site shares: the home redirect, the landing after sign-in, the
+error pages.
 
 Errors under /api/ answer in the API's one error shape `{code, field, message}`; elsewhere
 a page in the visitor's language that says what happened and leads back.
@@ -6,12 +7,15 @@ a page in the visitor's language that says what happened and leads back.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from visabond.accounts.roles import Role, roles_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -68,3 +72,22 @@ def throttled(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "web/throttled.html", {"wait": wait}, status=429)
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+# The first role a person holds, in this order, picks their landing page (by URL name).
+LANDINGS = (
+    (Role.CONSULAR_OFFICER, "console-cases"),
+    (Role.POLICY_OFFICER, "console-home"),
+    (Role.AUDITOR, "console-home"),
+    (Role.APPLICANT, "portal-home"),
+)
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Send a signed-in person to their role's page; anyone else to the requirements page."""
+    held = roles_of(request.user)
+    for role, name in LANDINGS:
+        if role in held:
+            return redirect(name)
+    return redirect("requirements-page")

@@ -3,6 +3,12 @@
 - `DATABASE_URL`: any dj-database-url URL; without it, an embedded SQLite file in
   `$VISABOND_DATA_DIR` (default `./var`).
 - `VISABOND_SECRET_KEY`: required in production (see production.py).
+- `VISABOND_CLOCK_SHIFT_DAYS`: run the clock that many days away from the real one, for a
+  demonstration or a browser test set on a day a program was in force (refused in
+  production).
+- `VISABOND_SECRETS_KEY`: Fernet key(s), comma-separated, that encrypt the payment provider's
+  signing secrets (the first encrypts, all decrypt); default: derived from the secret key
+  with HKDF (`visabond/payments/vault.py`).
 """
 
 from __future__ import annotations
@@ -13,13 +19,20 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from visabond.core import clock
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 
 SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
+# Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
+VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
+CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
+if CLOCK_SHIFT_DAYS:
+    clock.shift_days(CLOCK_SHIFT_DAYS)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
 ]
@@ -37,6 +50,15 @@ INSTALLED_APPS = [
     "visabond.accounts",
     "visabond.audit",
     "visabond.policy",
+    "visabond.ledger",
+    "visabond.bonds",
+    "visabond.casework",
+    "visabond.refunds",
+    "visabond.payments",
+    "visabond.notices",
+    "visabond.printing",
+    "visabond.portal",
+    "visabond.demo",
     "visabond.web",
     "visabond.cli",
 ]
@@ -90,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "visabond.accounts.context_processors.roles",
                 "visabond.web.context_processors.languages",
+                "visabond.web.context_processors.clock_shift",
             ],
         },
     },
@@ -137,7 +160,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "console-home"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "requirements-page"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -152,3 +175,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VISABOND_LOG_LEVEL", "WARNING")},
 }
+
+# Notices leave through Django's mail framework: printed on the console unless a mail
+# backend is configured (e.g. VISABOND_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with Django's EMAIL_HOST settings).
+EMAIL_BACKEND = os.environ.get(
+    "VISABOND_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("VISABOND_FROM_EMAIL", "visabond <notices@localhost>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from visabond.casework.seed.loader import posts_seed_load
 from visabond.cli.base import VisabondCommand
 from visabond.policy.seed.loader import seed_load
 
@@ -18,4 +19,6 @@ class Command(VisabondCommand):
         self.stdout.write(
             f"seed: {len(report.applied)} steps applied, {report.skipped} already present"
         )
+        changed = posts_seed_load()
+        self.stdout.write(f"seed: {len(changed)} consular posts and bond terms recorded")
         return 0

@@ -1,0 +1,58 @@
+"""The ledger's tables: transactions with their idempotency keys, and their lines.
+
+Rows are written once. On PostgreSQL the database itself refuses an edit, a deletion or an
+unbalanced transaction (triggers in the migrations); on SQLite the same triggers refuse
+edits and deletions, and the single writer SQLite allows makes the balance check in
+`services.ledger_post` sufficient. The rules of what is posted live in `postings.py`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from visabond.core import clock
+from visabond.core.money_columns import AmountField, CurrencyField, MoneyColumns, money_constraints
+from visabond.ledger.postings import Account, Side, TransactionKind
+
+
+class LedgerTransaction(models.Model):
+    """One balanced movement of money, posted once under its idempotency key."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=24, choices=[(k.value, k.value) for k in TransactionKind])
+    bond = models.ForeignKey(
+        "bonds.Bond", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    memo = models.CharField(max_length=300, blank=True)
+    actor_name = models.CharField(max_length=150)
+    posted_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class LedgerEntry(models.Model):
+    """One line of a transaction: an amount debited or credited to an account in a currency."""
+
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.CharField(max_length=24, choices=[(a.value, a.value) for a in Account])
+    side = models.CharField(max_length=1, choices=[(s.value, s.name.lower()) for s in Side])
+    amount = AmountField()
+    currency = CurrencyField()
+    money = MoneyColumns("amount", "currency")
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["account", "currency"])]
+        constraints = money_constraints("ledger_entry", positive=True)
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.account} {self.amount} {self.currency}"
