@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tests.casework_world import PASSWORD
 
@@ -15,7 +15,9 @@ CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 def signed_in(user: object) -> Client:
     """A client signed in as `user` (an account made with the shared test password)."""
     client = Client()
-    assert client.login(username=user.get_username(), password=PASSWORD)  # type: ignore[attr-defined]
+    # django-axes checks every sign-in against the request it comes from.
+    request = RequestFactory().post("/accounts/login/")
+    assert client.login(request=request, username=user.get_username(), password=PASSWORD)  # type: ignore[attr-defined]
     return client
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.casework_world import PASSWORD, officer_at, person, posted_case, world
-from tests.pages import comparable
+from tests.casework_world import officer_at, person, posted_case, world
+from tests.pages import comparable, signed_in
 from visabond.accounts.roles import Role
 from visabond.casework.services import case_issue_visa, post_assign
 
@@ -162,9 +162,7 @@ def clients() -> tuple[dict[str, Client], str]:
     }
     signed = {"anonymous": Client()}
     for name, user in users.items():
-        client = Client()
-        assert client.login(username=user.get_username(), password=PASSWORD)
-        signed[name] = client
+        signed[name] = signed_in(user)
     case = posted_case(people)
     case_issue_visa(reference=case.reference, actor=people.officer)
     return signed, case.reference
