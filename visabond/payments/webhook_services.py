@@ -1,6 +1,8 @@
 """The payment provider's signed confirmations: checked, remembered by id, turned into payments.
 
-Entry points open their own durable transactions (docs/writes.md). The provider follows the
+Entry points open their own durable transactions (docs/writes.md), `entry_point_transaction`,
+so their audit entries are chained at commit and confirmations do not wait on one another
+for the audit trail's head. The provider follows the
 Standard Webhooks specification (`signatures.py`), so a provider library implementing it can
 call `POST /api/v1/payments/webhook`:
 
@@ -29,12 +31,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from visabond.audit.actors import Actor
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
+from visabond.core.writes import entry_point_transaction
 from visabond.payments.models import Channel, DeliveryState, Payment, WebhookDelivery
 from visabond.payments.receipts import Recorded, bond_named_locked, payment_receive
 from visabond.payments.refusals import attempt_keep
@@ -73,7 +76,7 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
         secret_id = signature_verify(signed, body, active_signing_keys(), now=clock.now())
     except SignatureRefused as refused:
         claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
-        with transaction.atomic(durable=True):
+        with entry_point_transaction():
             attempt_keep(
                 channel=Channel.PROVIDER,
                 error=refused,
@@ -86,14 +89,14 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     for attempt in range(2):
         try:
             try:
-                with transaction.atomic(durable=True):
+                with entry_point_transaction():
                     known = WebhookDelivery.objects.filter(webhook_id=signed.webhook_id).first()
                     if known is not None:
                         return _redelivered(known, digest)
                     return _process(signed, body, digest, secret_id)
             except VisabondError as refused:
                 # Refused before anything was written; kept now, in a transaction of its own.
-                with transaction.atomic(durable=True):
+                with entry_point_transaction():
                     known = WebhookDelivery.objects.filter(webhook_id=signed.webhook_id).first()
                     if known is None:
                         _remember(
@@ -130,7 +133,7 @@ def webhook_reprocess(*, webhook_id: str, actor: Actor) -> Answer:
     `NotFound` (`webhook_not_found`) and `Conflict` (`webhook_state`) for a message that is
     not quarantined.
     """
-    with transaction.atomic(durable=True):
+    with entry_point_transaction():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
             .filter(webhook_id=webhook_id)
