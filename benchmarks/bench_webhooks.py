@@ -9,20 +9,35 @@ bond and case posted, `receipt_applied` in the ledger, audit entries, the notice
 Redeliveries of messages already answered are measured beside them.
 
 Run: python benchmarks/bench_webhooks.py   (BENCH_MESSAGES=1500 per configuration)
-Prints, per server configuration, confirmations/s, p50 and p99 in ms, and the load average
-of the machine (2 shared cores) before and after. The floor is 500 confirmations/s.
+Prints, per server configuration: confirmations/s, p50 and p99 in ms; the CPU each message
+cost the server (gunicorn and its workers), the database (PostgreSQL's processes, when it
+runs here) and the clients (this process), in ms; how many database sessions were waiting on
+a lock, of those running a statement, on average (sampled every 20 ms); the statuses (0: no
+answer); and the load average of the machine (2 shared cores). Workers get 120 s per request
+(gunicorn --timeout) so that a loaded machine slows them rather than killing them. The floor
+is 500 confirmations/s.
+
+BENCH_BEFORE=<git ref> measures the code of that commit side by side, in the same run and on
+the same database: each configuration is served by one version, then by the other (its
+`visabond` package taken with `git archive`, put first on PYTHONPATH). For each version, a
+process of its own also makes sequential confirmations in process (no HTTP, one connection)
+and prints the SQL statements one costs (Django's count, BEGIN and COMMIT included), its wall
+time, and how long it holds the audit trail's head row locked (from the first lock to the
+commit): what every other confirmation waits for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import http.client
+import io
 import os
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -31,12 +46,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if os.environ.get("BENCH_TREE"):  # the in-process measure of another version
+    sys.path.insert(0, os.environ["BENCH_TREE"])
 CLIENTS = 50
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1500"))
+IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "200"))
 # (label, gunicorn workers, extra gunicorn arguments); the first is `visabond serve`'s default.
 CONFIGURATIONS = [
     ("2 sync workers (the default)", 2, ""),
-    ("4 sync workers", 4, ""),
+    ("2 workers x 4 threads (gthread)", 2, "--worker-class gthread --threads 4"),
     ("2 workers x 8 threads (gthread)", 2, "--worker-class gthread --threads 8"),
 ]
 
@@ -181,25 +199,28 @@ def messages_for(bonds: list[str], secret: str) -> list[Message]:
     return signed
 
 
-def serve(database_url: str, workers: int, extra: str) -> tuple[subprocess.Popen[bytes], int]:
+def serve(
+    database_url: str, workers: int, extra: str, tree: Path | None, log: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`visabond serve` with `tree`'s code (None: this checkout); its errors go to `log`."""
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": database_url,
-        "GUNICORN_CMD_ARGS": f"--backlog 2048 {extra}".strip(),
+        "GUNICORN_CMD_ARGS": f"--backlog 2048 --timeout 120 {extra}".strip(),
     }
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     command = [str(Path(sys.executable).with_name("visabond")), "serve"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
+    with log.open("ab") as errors:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    deadline = time.monotonic() + 120  # workers start slowly on a loaded machine
+    while time.monotonic() < deadline:
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/openapi.json")
-            if connection.getresponse().status == 200:
+            # The webhook's route answers a GET 405 without touching the database.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/api/v1/payments/webhook")
+            if connection.getresponse().status == 405:
                 return server, port
         except OSError:
             time.sleep(0.1)
@@ -207,13 +228,52 @@ def serve(database_url: str, workers: int, extra: str) -> tuple[subprocess.Popen
     raise SystemExit("visabond serve did not answer")
 
 
-def blast(port: int, messages: list[Message]) -> tuple[float, list[float], dict[int, int]]:
-    """Send every message from 50 client threads; wall time, latencies (ms), statuses."""
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants (/proc),
+    those that ended included (counted in the parent that reaped them)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parent, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid = int(entry.name)
+        # Its own time and its reaped children's: a backend or worker that ended counts too.
+        parent[pid], used[pid] = int(fields[1]), sum(map(int, fields[11:15])) / ticks
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += used.get(pid, 0.0)
+        stack.extend(child for child, up in parent.items() if up == pid)
+    return total
+
+
+@dataclass
+class Run:
+    """One blast: wall time, latencies (ms), statuses, and what it cost."""
+
+    wall: float
+    latencies: list[float]
+    statuses: dict[int, int]
+    cpu: dict[str, float]  # CPU seconds of the server, the database, the clients
+    waiting: float  # database sessions waiting on a lock, on average
+    active: float  # database sessions running a statement, on average
+
+
+def blast(port: int, messages: list[Message], server: int, database: int | None) -> Run:
+    """Send every message from 50 client threads, sampling the database's sessions."""
+    import psycopg
+
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     queue = list(reversed(messages))
     start = threading.Barrier(CLIENTS + 1)
+    done = threading.Event()
+    samples: list[tuple[int, int]] = []
 
     def client() -> None:
         start.wait()
@@ -223,26 +283,57 @@ def blast(port: int, messages: list[Message]) -> tuple[float, list[float], dict[
                     return
                 message = queue.pop()
             began = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            connection.request(
-                "POST", "/api/v1/payments/webhook", body=message.body, headers=message.headers
-            )
-            reply = connection.getresponse()
-            reply.read()
-            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                connection.request(
+                    "POST", "/api/v1/payments/webhook", body=message.body, headers=message.headers
+                )
+                reply = connection.getresponse()
+                reply.read()
+                status = reply.status
+            except (OSError, http.client.HTTPException):
+                status = 0  # no answer: the worker was killed or the connection dropped
+            finally:
+                connection.close()
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 latencies.append(elapsed)
-                statuses[reply.status] = statuses.get(reply.status, 0) + 1
+                statuses[status] = statuses.get(status, 0) + 1
+
+    def sampler() -> None:
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+            while not done.wait(0.02):
+                row = connection.execute(
+                    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+                    " count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity"
+                    " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                ).fetchone()
+                samples.append((int(row[0]), int(row[1])) if row else (0, 0))
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     for thread in threads:
         thread.start()
+    watcher = threading.Thread(target=sampler)
+    watcher.start()
+    before = (tree_cpu(server), tree_cpu(database) if database else 0.0, time.process_time())
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - began, latencies, statuses
+    wall = time.perf_counter() - began
+    after = (tree_cpu(server), tree_cpu(database) if database else 0.0, time.process_time())
+    done.set()
+    watcher.join()
+    server_cpu, database_cpu, clients_cpu = (b - a for a, b in zip(before, after, strict=True))
+    cpu = {"server": server_cpu, "database": database_cpu, "clients": clients_cpu}
+    return Run(
+        wall,
+        latencies,
+        statuses,
+        cpu,
+        statistics.mean(w for w, _ in samples) if samples else 0.0,
+        statistics.mean(a for _, a in samples) if samples else 0.0,
+    )
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -250,11 +341,132 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def report(label: str, wall: float, latencies: list[float], statuses: dict[int, int]) -> None:
+def report(label: str, run: Run) -> None:
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    count = len(run.latencies)
+    cpu = "+".join(f"{run.cpu[part] * 1000 / count:.1f}" for part in run.cpu)
+    print(
+        f"  {label:<64} {count / run.wall:5.0f} /s   p50 {statistics.median(run.latencies):6.1f} ms"
+        f"   p99 {percentile(run.latencies, 0.99):6.1f} ms   CPU ms each {cpu}"
+        f"   waiting on a lock {run.waiting:4.1f} of {run.active:4.1f} active"
+        f"   statuses {run.statuses}   load {load}"
+    )
+
+
+def errors_logged(log: Path) -> None:
+    """Print what the server logged as an error or a critical event, counted, then drop it."""
+    from collections import Counter
+
+    lines = log.read_text(errors="replace").splitlines()
+    log.unlink()
+    found = Counter(
+        line.strip()[:160]
+        for line in lines
+        if not line.startswith(" ") and ("Error" in line or "CRITICAL" in line)
+    )
+    for line, count in found.most_common(5):
+        print(f"    server log ({count}x): {line}")
+
+
+def database_pid() -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        return int((Path("/proc") / str(backend) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+@dataclass
+class Version:
+    label: str
+    tree: Path | None  # None: this checkout
+
+
+def versions() -> list[Version]:
+    """This code, and the code at BENCH_BEFORE when given (its package only, from git)."""
+    found = [Version("this code", None)]
+    before = os.environ.get("BENCH_BEFORE")
+    if before:
+        tree = Path(tempfile.mkdtemp(prefix="visabond-bench-before-"))
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", before, "visabond"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+            files.extractall(tree, filter="data")
+        found.append(Version(f"before ({before})", tree))
+    return found
+
+
+def in_process(database_url: str, version: Version, bonds: list[str], secret: str) -> None:
+    """Run `in_process_main` with `version`'s code, in a process of its own."""
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "BENCH_BONDS": ",".join(bonds),
+        "BENCH_SECRET": secret,
+        "BENCH_TREE": "" if version.tree is None else str(version.tree),
+    }
+    result = subprocess.run(
+        [sys.executable, __file__, "--in-process"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    print(f"  {version.label + ': in process, sequential':<52} {result.stdout.strip()}")
+
+
+def in_process_main() -> None:
+    """Sequential confirmations through `webhook_receive`: the statements of each, its wall
+    time, and how long it holds the audit head's row lock (from the first lock to the commit).
+    """
+    setup_django(os.environ["DATABASE_URL"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from visabond.payments.webhook_services import webhook_receive
+
+    marks: dict[str, float] = {}
+
+    def head_locked(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if '"audit_audithead"' in sql and "FOR UPDATE" in sql:
+            marks.setdefault("locked", time.perf_counter())
+        return result
+
+    commit = connection.commit
+
+    def timed_commit() -> None:  # Django's atomic blocks commit through this
+        commit()
+        if "locked" in marks:
+            marks.setdefault("committed", time.perf_counter())
+
+    connection.commit = timed_commit  # type: ignore[method-assign]
+    bonds = os.environ["BENCH_BONDS"].split(",")
+    messages = messages_for(bonds, os.environ["BENCH_SECRET"])
+    counts, times, holds = [], [], []
+    for message in messages:
+        marks.clear()
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(head_locked):
+            began = time.perf_counter()
+            answer = webhook_receive(headers=message.headers, body=message.body)
+            times.append((time.perf_counter() - began) * 1000)
+        assert answer.status == 200, answer.body
+        assert answer.body["disposition"] == "applied", answer.body
+        counts.append(len(queries.captured_queries))
+        holds.append((marks["committed"] - marks["locked"]) * 1000)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"  {label:<44} {len(latencies) / wall:7.0f} /s   p50 {statistics.median(latencies):6.1f} ms"
-        f"   p99 {percentile(latencies, 0.99):6.1f} ms   statuses {statuses}   load {load}"
+        f"{statistics.median(counts):.0f} statements, {statistics.median(times):.1f} ms median "
+        f"({1000 / statistics.mean(times):.0f}/s on one connection), audit head locked "
+        f"{statistics.median(holds):.1f} ms median, p90 {percentile(holds, 0.9):.1f} ms"
+        f"   load {load}"
     )
 
 
@@ -262,37 +474,51 @@ def main() -> None:
     given = os.environ.get("VISABOND_BENCH_POSTGRES_URL")
     postgres = None if given else ThrowawayPostgres()
     database_url = given or postgres.start()  # type: ignore[union-attr]
+    compared = versions()
     try:
         setup_django(database_url)
         from visabond.ledger.selectors import ledger_verify
         from visabond.payments.secret_services import webhook_secret_add
 
-        bonds = directed_bonds(MESSAGES * len(CONFIGURATIONS))
+        per_version = MESSAGES * len(CONFIGURATIONS) + IN_PROCESS
+        bonds = iter(directed_bonds(per_version * len(compared)))
         _, secret = webhook_secret_add(label="bench", actor="bench")
+        postgres_pid = database_pid()
         print(
             f"webhook confirmations on PostgreSQL, {CLIENTS} concurrent clients over loopback HTTP,"
             f" {MESSAGES} messages per configuration, {os.cpu_count()} cores"
         )
         print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for index, (label, workers, extra) in enumerate(CONFIGURATIONS):
-            batch = messages_for(bonds[index * MESSAGES : (index + 1) * MESSAGES], secret)
-            server, port = serve(database_url, workers, extra)
-            try:
-                blast(port, messages_for([], secret))
-                report(f"{label}: confirmations", *blast(port, batch))
-                report(f"{label}: redeliveries", *blast(port, batch))
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+        for version in compared:
+            in_process(database_url, version, [next(bonds) for _ in range(IN_PROCESS)], secret)
+        for label, workers, extra in CONFIGURATIONS:
+            for version in compared:
+                batch = messages_for([next(bonds) for _ in range(MESSAGES)], secret)
+                log = Path(tempfile.mkstemp(prefix="visabond-bench-serve-")[1])
+                server, port = serve(database_url, workers, extra, version.tree, log)
+                try:
+                    name = f"{version.label}, {label}"
+                    report(f"{name}: confirmations", blast(port, batch, server.pid, postgres_pid))
+                    report(f"{name}: redeliveries", blast(port, batch, server.pid, postgres_pid))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                    errors_logged(log)
         from django.db import connection
 
         connection.close()
         found = ledger_verify()
         print(f"  ledger after the run: {found.transactions} transactions, holds={found.holds}")
     finally:
+        for version in compared:
+            if version.tree is not None:
+                shutil.rmtree(version.tree, ignore_errors=True)
         if postgres is not None:
             postgres.stop()
 
 
 if __name__ == "__main__":
-    main()
+    if "--in-process" in sys.argv:
+        in_process_main()
+    else:
+        main()

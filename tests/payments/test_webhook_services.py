@@ -26,6 +26,7 @@ from visabond.payments.models import (
     WebhookSecret,
 )
 from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
+from visabond.payments.selectors import active_signing_keys
 from visabond.payments.webhook_services import webhook_receive, webhook_reprocess
 
 pytestmark = pytest.mark.usefixtures("pilot")
@@ -290,6 +291,39 @@ def test_a_revoked_secret_signs_nothing_while_the_next_one_does(secret: str) -> 
     old_only = signed(confirmation(reference="B-X"), secrets=[secret])
     answer = webhook_receive(headers=old_only.headers, body=old_only.body)
     assert (answer.status, answer.body["code"]) == (401, "webhook_signature_invalid")
+
+
+def test_a_secret_revoked_after_this_process_kept_it_signs_nothing_from_the_revocation_on(
+    secret: str,
+) -> None:
+    people = world()
+    case = directed_case(people)
+    assert send(confirmation(reference=case.bond.number), secret).status == 200
+    first = WebhookSecret.objects.get(label="provider")
+    webhook_secret_revoke(secret_id=first.pk, actor="t")
+    # This process still keeps it, as another worker's would.
+    assert first.pk in dict(active_signing_keys())
+    other = directed_case(people)
+    answer = send(confirmation(reference=other.bond.number), secret)
+    assert (answer.status, answer.body["code"]) == (401, "webhook_signature_invalid")
+    assert RefusedAttempt.objects.get().code == "webhook_signature_invalid"
+    assert Payment.objects.count() == 1
+    assert WebhookDelivery.objects.count() == 1
+    other.bond.refresh_from_db()
+    assert other.bond.state == BondState.DIRECTED
+    assert first.pk not in dict(active_signing_keys())
+
+
+def test_a_secret_added_after_this_process_kept_the_others_signs_at_once(secret: str) -> None:
+    people = world()
+    case = directed_case(people)
+    assert send(confirmation(reference=case.bond.number), secret).status == 200
+    row, successor = webhook_secret_add(label="rotation", actor="t")
+    assert row.pk not in dict(active_signing_keys())
+    other = directed_case(people)
+    answer = send(confirmation(reference=other.bond.number), successor)
+    assert (answer.status, answer.body["disposition"]) == (200, "applied")
+    assert WebhookDelivery.objects.get(payment__number=answer.body["payment"]).secret_id == row.pk
 
 
 def test_a_secret_the_configured_key_cannot_open_verifies_nothing_and_breaks_nothing(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -11,7 +13,7 @@ from visabond.audit.actors import Actor, actor_name
 from visabond.audit.chain import GENESIS, entry_hash
 from visabond.audit.models import AuditEvent, AuditHead
 from visabond.core import clock
-from visabond.core.writes import within_caller_transaction
+from visabond.core.writes import before_commit, within_caller_transaction
 
 
 class AuditAction(StrEnum):
@@ -73,30 +75,44 @@ def audit_record(
     "visabond seed"), did what (`action`) to which row (`subject`), with `details` (JSON).
 
     A step: runs inside the caller's transaction, so the entry commits or rolls back with the
-    decision it records; raises `TransactionManagementError` outside one. The head row is
-    locked while appending, so concurrent decisions form one chain.
+    decision it records; raises `TransactionManagementError` outside one. What the entry says
+    is taken now (the moment, the actor, the subject, a copy of `details`); it is chained
+    under the head row's lock, so concurrent decisions form one chain. Inside
+    `entry_point_transaction` (`visabond.core.writes`) the entry is chained with the
+    transaction's others just before it commits, in the order recorded, so the head is
+    locked only from then until the commit; the returned entry has its sequence and hash
+    from then on. Elsewhere it is chained at once, and the head stays locked until the
+    caller's transaction ends. Either way the sequence follows the order of the commits.
     """
     with within_caller_transaction("audit_record"):
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS}
-        )
         user = None if isinstance(actor, str) else actor
         event = AuditEvent(
-            sequence=head.last_sequence + 1,
             occurred_at=clock.now(),
             action=action.value,
             actor_name=actor_name(actor),
             actor_user_id=None if user is None else user.pk,
             subject_type=subject._meta.label_lower,
             subject_id=str(subject.pk),
-            details=details or {},
-            previous_hash=head.last_hash,
+            details=copy.deepcopy(details) if details else {},
         )
+        before_commit(_chained, event)
+    return event
+
+
+def _chained(events: Sequence[AuditEvent]) -> None:
+    """Append `events`, in order, after the head: one lock, one insert, one head update."""
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS}
+    )
+    sequence, previous_hash = head.last_sequence, head.last_hash
+    for event in events:
+        sequence += 1
+        event.sequence, event.previous_hash = sequence, previous_hash
         # Hash what the database will give back: JSON round-trips details exactly.
         event.hash = entry_hash(
-            previous_hash=event.previous_hash, sequence=event.sequence, content=event.content()
+            previous_hash=previous_hash, sequence=sequence, content=event.content()
         )
-        event.save()
-        head.last_sequence, head.last_hash = event.sequence, event.hash
-        head.save(update_fields=["last_sequence", "last_hash"])
-    return event
+        previous_hash = event.hash
+    AuditEvent.objects.bulk_create(events)
+    head.last_sequence, head.last_hash = sequence, previous_hash
+    head.save(update_fields=["last_sequence", "last_hash"])

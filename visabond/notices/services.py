@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
@@ -45,20 +44,19 @@ def notice_send(notice: Notice, *, recipient: AbstractBaseUser, context: dict[st
     the moment of the decision. The language is the recipient's preferred one.
     """
     with within_caller_transaction("notice_send"):
-        recipient_id = recipient.pk
         frozen = dict(context)
-        transaction.on_commit(
-            lambda: notice_deliver(notice, recipient_id=recipient_id, context=frozen)
-        )
+        transaction.on_commit(lambda: notice_deliver(notice, recipient=recipient, context=frozen))
 
 
-def notice_deliver(notice: Notice, *, recipient_id: int, context: dict[str, Any]) -> SentNotice:
+def notice_deliver(
+    notice: Notice, *, recipient: AbstractBaseUser, context: dict[str, Any]
+) -> SentNotice:
     """Render and send one notice now, and keep what was sent.
 
     An entry point, called once the decision's transaction has committed: the record of
     what was sent is written in a durable transaction of its own, after the mail left.
+    `recipient` is the user as the decision read them (address and language), not read again.
     """
-    recipient = get_user_model().objects.get(pk=recipient_id)
     language = getattr(recipient, "preferred_language", "en")
     language = language if language in LANGUAGES else "en"
     with translation.override(language):
@@ -66,15 +64,16 @@ def notice_deliver(notice: Notice, *, recipient_id: int, context: dict[str, Any]
             f"notices/{language}/{notice.value}.txt", {**context, "recipient": recipient}
         )
     subject, _, body = text.strip().partition("\n")
+    address = getattr(recipient, recipient.get_email_field_name(), "")
     send_mail(
         subject.strip(),
         body.strip() + "\n",
         settings.DEFAULT_FROM_EMAIL,
-        [recipient.email] if recipient.email else [],
+        [address] if address else [],
     )
     with transaction.atomic(durable=True):
         return SentNotice.objects.create(
-            recipient=recipient,
+            recipient_id=recipient.pk,
             kind=notice.value,
             language=language,
             subject=subject.strip()[:200],

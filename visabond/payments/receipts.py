@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from visabond.audit.actors import Actor, actor_name, actor_user_id
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondEvent, BondState, movement_key
 from visabond.bonds.models import Bond
-from visabond.casework.models import ConsularPost
+from visabond.casework.models import Case, ConsularPost
 from visabond.casework.services import case_bond_paid
 from visabond.core.errors import Conflict, InvalidInput
 from visabond.core.money import Money
@@ -70,10 +70,13 @@ def bond_named_locked(reference: str) -> Bond | None:
         named = normalise_reference(reference)
         if not named:
             return None
+        # The case by its own index first: `number = X OR case.reference = X` across the join
+        # made PostgreSQL scan every bond and case for each payment.
+        named_case = Case.objects.filter(reference=named).values("pk")[:1]
         return (
             Bond.objects.select_for_update(of=("self",))
             .select_related("case")
-            .filter(Q(number=named) | Q(case__reference=named))
+            .filter(Q(number=named) | Q(case_id=Subquery(named_case)))
             .first()
         )
 

@@ -35,14 +35,30 @@ logger = logging.getLogger(__name__)
 AWAITING_FINANCE = (Disposition.QUARANTINED, Disposition.UNAPPLIED)
 
 
-def active_signing_keys() -> list[tuple[int, bytes]]:
+# The active secrets' rows (id, ciphertext) as this process last read them: see below.
+_active_rows: list[tuple[int, str]] | None = None
+
+
+def active_signing_keys(*, fresh: bool = False) -> list[tuple[int, bytes]]:
     """(secret id, HMAC key) of every secret not revoked: all may sign during a rotation.
+
+    The rows are read once per process and kept (a confirmation is then checked without a
+    query), and read again when `fresh`: the webhook asks for that when no kept secret
+    verifies a message (one may have been added since) and when the secret that verified
+    it turns out revoked (`webhook_services` checks that in the message's own transaction),
+    so a revocation holds from its commit on, in every process.
 
     A secret the configured VISABOND_SECRETS_KEY cannot open (the key was changed without
     keeping the old one) verifies nothing: it is left out, and the error log names it (by
     id only), so the provider's messages are refused (401, retried later) instead of failing.
     """
-    rows = WebhookSecret.objects.filter(revoked_at__isnull=True).values_list("pk", "ciphertext")
+    global _active_rows
+    rows = _active_rows
+    if fresh or rows is None:
+        rows = list(
+            WebhookSecret.objects.filter(revoked_at__isnull=True).values_list("pk", "ciphertext")
+        )
+        _active_rows = rows
     keys = []
     for pk, token in rows:
         try:

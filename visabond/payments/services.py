@@ -32,6 +32,7 @@ from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VisabondError
 from visabond.core.money import Money
 from visabond.core.references import normalise_reference
+from visabond.core.writes import entry_point_transaction
 from visabond.payments.matching import (
     Disposition,
     FinanceDecision,
@@ -81,7 +82,7 @@ def receipt_record(*, receipt: Receipt, actor: Actor) -> Recorded:
         payer = _required(receipt.payer_name, field="payer_name", limit=200)
         for attempt in range(2):
             try:
-                with transaction.atomic(durable=True):
+                with entry_point_transaction():
                     case = _case_at(post, receipt.case_reference)
                     bond = _bond_of_case_locked(case)
                     return payment_receive(
@@ -134,7 +135,7 @@ def payment_apply(
     """
     why = _required(reason, field="reason")
     _require_finance(actor)
-    with transaction.atomic(durable=True):
+    with entry_point_transaction():
         payment = _payment_locked(payment_number)
         finance_decision(Disposition(payment.disposition), FinanceDecision.APPLY)
         bond = _bond_of_case_locked(_case_any(case_reference))
@@ -234,7 +235,7 @@ def attempt_refused_record(
 
     An entry point: its own durable transaction, so the refusal changes nothing else.
     """
-    with transaction.atomic(durable=True):
+    with entry_point_transaction():
         return attempt_keep(
             channel=channel, error=error, actor=actor, external_id=external_id, claimed=claimed
         )

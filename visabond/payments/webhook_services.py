@@ -1,6 +1,8 @@
 """The payment provider's signed confirmations: checked, remembered by id, turned into payments.
 
-Entry points open their own durable transactions (docs/writes.md). The provider follows the
+Entry points open their own durable transactions (docs/writes.md), `entry_point_transaction`,
+so their audit entries are chained at commit and confirmations do not wait on one another
+for the audit trail's head. The provider follows the
 Standard Webhooks specification (`signatures.py`), so a provider library implementing it can
 call `POST /api/v1/payments/webhook`:
 
@@ -29,13 +31,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db.models import Subquery
 
 from visabond.audit.actors import Actor
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
-from visabond.payments.models import Channel, DeliveryState, Payment, WebhookDelivery
+from visabond.core.writes import entry_point_transaction
+from visabond.payments.models import (
+    Channel,
+    DeliveryState,
+    Payment,
+    WebhookDelivery,
+    WebhookSecret,
+)
 from visabond.payments.receipts import Recorded, bond_named_locked, payment_receive
 from visabond.payments.refusals import attempt_keep
 from visabond.payments.schemas import confirmation_read
@@ -44,6 +54,7 @@ from visabond.payments.signatures import (
     SignatureRefused,
     SignedHeaders,
     headers_read,
+    no_signature_matches,
     signature_verify,
 )
 
@@ -68,32 +79,58 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     `webhook_reprocess`). A redelivered id gets its first answer again, changing nothing.
     """
     digest = hashlib.sha256(body).hexdigest()
-    try:
-        signed = headers_read(headers)
-        secret_id = signature_verify(signed, body, active_signing_keys(), now=clock.now())
-    except SignatureRefused as refused:
-        claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
-        with transaction.atomic(durable=True):
-            attempt_keep(
-                channel=Channel.PROVIDER,
-                error=refused,
-                webhook_id=claimed,
-                body_sha256=digest,
-                body_size=len(body),
-                remote_addr=remote_addr,
-            )
-        return Answer(refused.http_status, refused.as_dict())
+    # The active secrets are kept per process (`active_signing_keys`): read again (`fresh`)
+    # when none of them verifies the message (a secret added since), or when the one that did
+    # was revoked since (checked in the message's transaction, `_received`).
+    for fresh in (False, True):
+        try:
+            signed = headers_read(headers)
+            keys = active_signing_keys(fresh=fresh)
+            secret_id = signature_verify(signed, body, keys, now=clock.now())
+        except SignatureRefused as refused:
+            if not fresh and refused.code == "webhook_signature_invalid":
+                continue
+            return _unproven(refused, headers, digest, len(body), remote_addr)
+        answer = _received(signed, body, digest, secret_id, remote_addr)
+        if answer is not None:
+            return answer
+    # Revoked between reading the secrets afresh and the message's transaction.
+    return _unproven(no_signature_matches(), headers, digest, len(body), remote_addr)
+
+
+def _unproven(
+    refused: SignatureRefused, headers: Mapping[str, str], digest: str, size: int, remote_addr: str
+) -> Answer:
+    claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
+    with entry_point_transaction():
+        attempt_keep(
+            channel=Channel.PROVIDER,
+            error=refused,
+            webhook_id=claimed,
+            body_sha256=digest,
+            body_size=size,
+            remote_addr=remote_addr,
+        )
+    return Answer(refused.http_status, refused.as_dict())
+
+
+def _received(
+    signed: SignedHeaders, body: bytes, digest: str, secret_id: int, remote_addr: str
+) -> Answer | None:
+    """The answer to a message signed by `secret_id`; None when that secret is revoked now."""
     for attempt in range(2):
         try:
             try:
-                with transaction.atomic(durable=True):
-                    known = WebhookDelivery.objects.filter(webhook_id=signed.webhook_id).first()
+                with entry_point_transaction():
+                    active, known = _known(signed.webhook_id, secret_id)
+                    if not active:
+                        return None
                     if known is not None:
                         return _redelivered(known, digest)
                     return _process(signed, body, digest, secret_id)
             except VisabondError as refused:
                 # Refused before anything was written; kept now, in a transaction of its own.
-                with transaction.atomic(durable=True):
+                with entry_point_transaction():
                     known = WebhookDelivery.objects.filter(webhook_id=signed.webhook_id).first()
                     if known is None:
                         _remember(
@@ -121,6 +158,24 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _known(webhook_id: str, secret_id: int) -> tuple[bool, WebhookDelivery | None]:
+    """Whether the secret is still active, and the delivery of this webhook id if one was
+    remembered: one query for a new message (the common case), two for a redelivery."""
+    found = (
+        WebhookSecret.objects.filter(pk=secret_id, revoked_at__isnull=True)
+        .annotate(
+            delivery=Subquery(
+                WebhookDelivery.objects.filter(webhook_id=webhook_id).values("pk")[:1]
+            )
+        )
+        .values_list("delivery", flat=True)
+    )
+    rows = list(found)
+    if not rows:
+        return False, None
+    return True, None if rows[0] is None else WebhookDelivery.objects.get(pk=rows[0])
+
+
 def webhook_reprocess(*, webhook_id: str, actor: Actor) -> Answer:
     """Read a kept (quarantined) message again and, if it reads now, record its payment.
 
@@ -130,7 +185,7 @@ def webhook_reprocess(*, webhook_id: str, actor: Actor) -> Answer:
     `NotFound` (`webhook_not_found`) and `Conflict` (`webhook_state`) for a message that is
     not quarantined.
     """
-    with transaction.atomic(durable=True):
+    with entry_point_transaction():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
             .filter(webhook_id=webhook_id)
