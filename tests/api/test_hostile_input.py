@@ -204,7 +204,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_key(
 
 
 def test_every_response_carries_a_content_security_policy(server: str) -> None:
-    for path in ("/en/requirements/", "/api/v1/requirements"):
+    for path in ("/requirements/", "/api/v1/requirements"):
         policy = Session(server).get(path).headers.get("Content-Security-Policy", "")
         assert "script-src 'self'" in policy, path
         assert "object-src 'none'" in policy, path

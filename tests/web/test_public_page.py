@@ -194,3 +194,10 @@ def test_a_source_address_in_another_scheme_is_shown_as_text_not_linked() -> Non
     html = page(issuer="USA", nationality="MWI", visa_class="B1/B2", on="2025-10-24")
     assert "<li>Hostile notice</li>" in html
     assert 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("method", ["options", "trace", "post"])
+def test_the_page_answers_get_and_head_only(method: str) -> None:
+    response = getattr(Client(), method)("/requirements/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get(
-    "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
-)
+# Published with the source: `visabond serve` refuses it on any address but loopback.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("VISABOND_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
