@@ -123,3 +123,14 @@ def test_a_missing_file_exits_two() -> None:
     done = _run("parse", str(FIXTURES / "no_such_file.edi"))
     assert done.returncode == 2
     assert "no_such_file.edi" in done.stderr
+
+
+def test_control_characters_from_a_manifest_are_shown_escaped(tmp_path: Path) -> None:
+    """An ESC sequence in a name would act on the operator's terminal; it is shown as \\x1b."""
+    whole = (FIXTURES / "passport_visa_clean.edi").read_bytes()
+    hostile = tmp_path / "esc.edi"
+    hostile.write_bytes(whole.replace(b"BANDA", b"BAN\x1b]0;owned\x07DA", 1))
+    done = _run("parse", str(hostile))
+    assert "\x1b" not in done.stdout
+    assert "\x07" not in done.stdout
+    assert "BAN\\x1b]0;owned\\x07DA" in done.stdout

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from visabond.cli.base import VisabondCommand
+from visabond.cli.base import VisabondCommand, printable
 from visabond.core.errors import InvalidInput
 from visabond.documents.paxlst import (
     Manifest,
@@ -51,9 +51,9 @@ class Command(VisabondCommand):
             )
         else:
             for manifest in manifests:
-                self.stdout.write(_describe(manifest))
+                self.stdout.write(printable(_describe(manifest)))
             for kept in unread:
-                self.stdout.write(_describe_unread(kept))
+                self.stdout.write(printable(_describe_unread(kept)))
         doubtful = any(not person.clean for manifest in manifests for person in manifest.persons)
         incomplete = any(manifest.incomplete for manifest in manifests)
         return EXIT_INCOMPLETE if unread or doubtful or incomplete else 0
