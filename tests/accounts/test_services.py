@@ -54,3 +54,13 @@ def test_a_weak_password_creates_nothing() -> None:
 
 def test_a_database_made_with_accounts_user_needs_no_adoption() -> None:
     assert adopt_auth_user_table(connection) is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["", "<img src=x onerror=alert(1)>", "two words", "x" * 151])
+def test_a_user_name_django_would_refuse_is_refused_and_nothing_is_created(username: str) -> None:
+    before = (User.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(InvalidInput) as caught:
+        user_create(username=username, password="a-long-unusual-passphrase-42", roles=[])
+    assert (caught.value.code, caught.value.field) == ("username_invalid", "username")
+    assert (User.objects.count(), AuditEvent.objects.count()) == before

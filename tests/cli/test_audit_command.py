@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -81,3 +86,35 @@ def test_a_malformed_expected_head_exits_2(capsys: pytest.CaptureFixture[str]) -
         call_command("audit", "verify", "--expect-head", "yesterday")
     assert exited.value.code == 2
     assert "--expect-head" in capsys.readouterr().err
+
+
+def test_a_trail_emptied_with_its_head_row_makes_verify_exit_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every entry and the head row deleted: what is left links up, but entries were written."""
+    written = AuditEvent.objects.count()
+    assert written > 0
+    AuditEvent.objects.all().delete()
+    AuditHead.objects.all().delete()
+    status, out = audit(capsys, "verify")
+    assert status == 1
+    assert "the trail is empty, but" in out
+    assert "audit trail: 0 entries, BROKEN (1 problems)" in out
+
+
+def test_a_database_without_an_audit_trail_exits_3_with_a_message(tmp_path: Path) -> None:
+    """No database (an empty data directory): a sentence, not a traceback, and its own code."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment["VISABOND_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("visabond")), "audit", "verify"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "there is no audit trail to read" in done.stderr
+    assert "Traceback" not in done.stderr

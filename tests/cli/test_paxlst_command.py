@@ -54,16 +54,49 @@ def test_a_person_in_doubt_exits_one_and_the_doubt_is_shown() -> None:
     assert "[charset-outside-declared] byte 0x8A" in done.stdout
 
 
-def test_warnings_are_printed_and_still_exit_zero() -> None:
-    done = _run("parse", str(FIXTURES / "defect_counts.edi"))
+def test_warnings_that_leave_no_person_in_doubt_are_printed_and_exit_zero() -> None:
+    done = _run("parse", str(FIXTURES / "defect_empty_and_order.edi"))
     assert done.returncode == 0, done.stderr
+    assert "[empty-value]" in done.stdout
+    assert "[segment-order]" in done.stdout
+
+
+def test_a_cnt_total_the_persons_disagree_with_exits_one() -> None:
+    """CNT+41 says 5, the message carries 2: persons may be missing, so the data is in doubt."""
+    done = _run("parse", str(FIXTURES / "defect_counts.edi"))
+    assert done.returncode == 1, done.stderr
+    assert "[cnt-count-mismatch] CNT+41 says 5, the message carries 2" in done.stdout
     assert "[unt-count-mismatch]" in done.stdout
-    assert "[cnt-qualifier-mismatch]" in done.stdout
+
+
+def test_an_interchange_cut_inside_a_segment_exits_one(tmp_path: Path) -> None:
+    """A transfer cut inside the second NAD (no UNT, no UNZ): one person read, exit 1."""
+    whole = (FIXTURES / "passport_visa_clean.edi").read_bytes()
+    cut = tmp_path / "cut.edi"
+    cut.write_bytes(whole[: whole.index(b"NAD+FL+++O?'NEILL") + 12])
+    done = _run("parse", str(cut))
+    assert done.returncode == 1, done.stdout
+    assert "[unterminated-segment]" in done.stdout
+    assert "[unt-missing]" in done.stdout
+
+
+def test_a_series_missing_parts_exits_one() -> None:
+    """Parts 1 and 3 of a three-part series: part 2 is missing, so persons are missing."""
+    parts = [str(FIXTURES / f"body_only_part{n}.edi") for n in (1, 3)]
+    done = _run("parse", *parts)
+    assert done.returncode == 1, done.stdout
+    assert "[multipart-missing] parts 02 missing" in done.stdout
+
+
+def test_a_first_part_alone_exits_one() -> None:
+    done = _run("parse", str(FIXTURES / "body_only_part1.edi"))
+    assert done.returncode == 1, done.stdout
+    assert "[multipart-missing] no final part" in done.stdout
 
 
 def test_json_output_carries_manifests_and_warnings() -> None:
     done = _run("parse", str(FIXTURES / "defect_counts.edi"), "--json")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     document = json.loads(done.stdout)
     (manifest,) = document["manifests"]
     assert manifest["persons"][1]["surname"] == "O'NEILL"
@@ -90,3 +123,14 @@ def test_a_missing_file_exits_two() -> None:
     done = _run("parse", str(FIXTURES / "no_such_file.edi"))
     assert done.returncode == 2
     assert "no_such_file.edi" in done.stderr
+
+
+def test_control_characters_from_a_manifest_are_shown_escaped(tmp_path: Path) -> None:
+    """An ESC sequence in a name would act on the operator's terminal; it is shown as \\x1b."""
+    whole = (FIXTURES / "passport_visa_clean.edi").read_bytes()
+    hostile = tmp_path / "esc.edi"
+    hostile.write_bytes(whole.replace(b"BANDA", b"BAN\x1b]0;owned\x07DA", 1))
+    done = _run("parse", str(hostile))
+    assert "\x1b" not in done.stdout
+    assert "\x07" not in done.stdout
+    assert "BAN\\x1b]0;owned\\x07DA" in done.stdout

@@ -165,3 +165,36 @@ def test_asking_ones_own_state_exits_2(environment: dict[str, str]) -> None:
     )
     assert result.returncode == 2
     assert "nationality: nationals of the United States need no visa" in result.stderr
+
+
+def test_asking_about_the_every_class_key_exits_2(environment: dict[str, str]) -> None:
+    """`*` keys a rule for every class; asked as a class it answered "no bond" for Malawi."""
+    result = visabond(
+        environment,
+        "requirements",
+        "--issuer",
+        "USA",
+        "--nationality",
+        "MWI",
+        "--visa-class",
+        "*",
+        "--on",
+        "2025-10-24",
+    )
+    assert result.returncode == 2, result.stdout
+    assert "visa_class: * stands for every class" in result.stderr
+
+
+def test_serving_beyond_loopback_with_the_published_key_exits_2(
+    environment: dict[str, str],
+) -> None:
+    served = {k: v for k, v in environment.items() if k != "VISABOND_SECRET_KEY"}
+    result = visabond(served, "serve", "--bind", "0.0.0.0:8999")
+    assert result.returncode == 2, result.stdout
+    assert "--bind: serving on 0.0.0.0:8999 with the published development key" in result.stderr
+
+
+def test_a_user_name_with_markup_exits_2(environment: dict[str, str]) -> None:
+    result = visabond(environment, "user", "create", "<b>x</b>", "--role", "auditor")
+    assert result.returncode == 2, result.stdout
+    assert "username: " in result.stderr

@@ -169,7 +169,7 @@ XOF = Money(Decimal(3_000_000), "XOF")
             "standard_not_allowed",
             "standard_amount",
         ),
-        ({"bond_required": True, "amounts": (usd(5),)}, "standard_not_allowed", "standard_amount"),
+        ({"bond_required": True, "amounts": (usd(5),)}, "standard_missing", "standard_amount"),
         (
             {"bond_required": True, "amounts": (usd(0), usd(5)), "standard_amount": usd(5)},
             "amount_not_positive",
@@ -199,6 +199,21 @@ XOF = Money(Decimal(3_000_000), "XOF")
         ),
         (
             {"bond_required": False, "visa": VisaConditions(None, None, 0)},
+            "visa_condition_invalid",
+            "max_stay_days",
+        ),
+        (
+            {"bond_required": False, "visa": VisaConditions(100, None, None)},
+            "visa_condition_invalid",
+            "entries",
+        ),
+        (
+            {"bond_required": False, "visa": VisaConditions(None, 40000, None)},
+            "visa_condition_invalid",
+            "validity_days",
+        ),
+        (
+            {"bond_required": False, "visa": VisaConditions(None, None, 10**20)},
             "visa_condition_invalid",
             "max_stay_days",
         ),

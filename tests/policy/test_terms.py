@@ -63,7 +63,7 @@ def test_bad_terms_in_json_name_the_field() -> None:
 def typed(**changes: object) -> dict[str, object]:
     return {
         "bond_required": True,
-        "amounts": ["15000", "5000", "10,000"],
+        "amounts": ["15000", "5000", " 10000.00 "],
         "standard_amount": "10000",
         "currency": "usd",
         "entries": 1,

@@ -163,7 +163,39 @@ def test_a_console_amendment_with_a_bad_amount_shows_the_error_and_writes_nothin
         },
     )
     assert page.status_code == 200
-    assert "is not an amount of money" in page.content.decode()
+    assert "&#x27;ten&#x27; is not an amount" in page.content.decode()
+    assert RuleVersion.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # "12,500" is twelve thousand five hundred to one reader and 12.5 to another.
+        ("amend-amounts", "5000, 12,500", "&#x27;12,500&#x27; is not an amount"),
+        ("amend-max_stay_days", str(10**20), "less than or equal to 3653"),
+        ("amend-entries", "100", "less than or equal to 99"),
+    ],
+)
+def test_a_console_amendment_with_an_ambiguous_or_huge_number_writes_nothing(
+    field: str, value: str, message: str
+) -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    before = RuleVersion.objects.count()
+    fields = {
+        "amend": "1",
+        "amend-bond_required": "on",
+        "amend-amounts": "5000",
+        "amend-standard_amount": "5000",
+        "amend-currency": "USD",
+        "amend-effective_from": "2026-03-01",
+        "amend-announced_on": "2026-02-10",
+        "amend-reason": "test",
+        "amend-source_title": "Test notice",
+        "amend-keep_end": "on",
+    }
+    page = signed_in("policy_officer").post(f"/console/rules/{rule.pk}/", fields | {field: value})
+    assert page.status_code == 200
+    assert message in page.content.decode()
     assert RuleVersion.objects.count() == before
 
 

@@ -179,3 +179,25 @@ def test_an_address_past_the_ceiling_gets_a_page_that_says_so(settings: object) 
     assert refused.status_code == 429
     assert "Trop de questions depuis votre adresse" in refused.content.decode()
     assert int(refused["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_a_source_address_in_another_scheme_is_shown_as_text_not_linked() -> None:
+    """An address recorded before addresses were checked cannot become a script link."""
+    from visabond.policy import answers
+    from visabond.policy.models import RuleVersion
+
+    RuleVersion.objects.filter(rule__issuer="USA", rule__nationality="MWI").update(
+        sources=[{"title": "Hostile notice", "url": "javascript:alert(1)", "date": ""}]
+    )
+    answers.forget()
+    html = page(issuer="USA", nationality="MWI", visa_class="B1/B2", on="2025-10-24")
+    assert "<li>Hostile notice</li>" in html
+    assert 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("method", ["options", "trace", "post"])
+def test_the_page_answers_get_and_head_only(method: str) -> None:
+    response = getattr(Client(), method)("/requirements/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"

@@ -17,6 +17,23 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.core.errors import Conflict, InvalidInput
 
 
+def _validate_username(username: str) -> None:
+    # Django's own rule for user names (letters, digits and @.+-_, at most 150): a name is
+    # shown in the console and the audit trail, so it holds no markup or blanks.
+    field = User._meta.get_field("username")
+    try:
+        field.run_validators(username)
+        if not username:
+            raise ValidationError("a user name is required")
+    except ValidationError as error:
+        raise InvalidInput(
+            f"{username[:40]!r} is not a user name: 1 to {field.max_length} letters, digits "
+            "and @ . + - _",
+            code="username_invalid",
+            field="username",
+        ) from error
+
+
 def user_create(
     *,
     username: str,
@@ -29,10 +46,11 @@ def user_create(
 ) -> tuple[User, bool]:
     """Create the user if new (checking the password's strength), and grant the roles.
 
-    An entry point: one durable transaction; a weak password (`password_weak`) changes
-    nothing. Returns the user and whether it was created; an existing user keeps its
+    An entry point: one durable transaction; a user name Django would refuse
+    (`username_invalid`) or a weak password (`password_weak`) changes nothing. Returns the user and whether it was created; an existing user keeps its
     password and gains the roles it lacked. Each creation and grant is audited as `actor`.
     """
+    _validate_username(username)
     with transaction.atomic(durable=True):
         ensure_role_groups()
         user, created = User.objects.get_or_create(

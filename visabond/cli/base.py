@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, ClassVar
 
@@ -11,6 +12,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from visabond.core.errors import VisabondError
 
 EXIT_BAD_INPUT = 2
+
+# Controls but the line feed: read from a file, ESC or OSC sequences would act on the
+# operator's terminal (move the cursor, retitle the window, hide text).
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` for a terminal: each control character but the line feed shown as \\xNN."""
+    return _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 class VisabondCommand(BaseCommand):
@@ -29,7 +39,7 @@ class VisabondCommand(BaseCommand):
         try:
             code = self.run(**options)
         except VisabondError as error:
-            self.stderr.write(f"visabond {self.command_name()}: {error}")
+            self.stderr.write(printable(f"visabond {self.command_name()}: {error}"))
             sys.exit(EXIT_BAD_INPUT)
         if code:
             sys.exit(code)

@@ -9,24 +9,95 @@ query is read, so a signed-in person without the role gets 403 whatever they sen
 from __future__ import annotations
 
 import functools
+import json
 import typing
 from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from pydantic import BaseModel
 
 from visabond.casework.api import router as casework_router
 from visabond.core.errors import InvalidInput, VisabondError
+from visabond.core.text import refuse_control_characters
 from visabond.payments.api import router as payments_router
 from visabond.policy.api import public as requirements_router
 from visabond.policy.api import router as policy_router
 from visabond.refunds.api import router as refunds_router
 
+# Integers a body may carry: far beyond any field's range, short of Python's 4,300-digit
+# limit, whose error would read as "not valid JSON".
+LONGEST_INTEGER = 30
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > LONGEST_INTEGER:
+        raise InvalidInput(
+            f"a number of {len(text.lstrip('-')):,} digits is beyond every field's range",
+            code="number_too_large",
+            field="body",
+        )
+    return int(text)
+
+
+def _constant(name: str) -> float:
+    raise InvalidInput(f"{name} is not a JSON number", code="body_unparsable", field="body")
+
+
+def _refuse_control_characters(value: object, path: str) -> None:
+    """Every string of a JSON document, and every key, is text (`core.text`)."""
+    if isinstance(value, str):
+        refuse_control_characters(value, field=path or "body")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_control_characters(item, f"{path}.{i}" if path else str(i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_control_characters(key, field=path or "body")
+            _refuse_control_characters(item, f"{path}.{key}" if path else key)
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies and query strings as every operation reads them.
+
+    A body is one JSON object of text without control characters (PostgreSQL cannot store
+    NUL) and of integers of at most `LONGEST_INTEGER` digits; a query parameter is given
+    once. Each refusal is `InvalidInput` naming the field (422).
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body, parse_int=_integer, parse_constant=_constant)
+        if not isinstance(data, dict):
+            raise InvalidInput(
+                f"the body is one JSON object {{...}}, not {type(data).__name__}",
+                code="body_not_object",
+                field="body",
+            )
+        _refuse_control_characters(data, "")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        for key, values in data.lists():
+            if len(values) > 1 and key not in list_fields:
+                raise InvalidInput(
+                    f"{key} is given {len(values)} times; give it once",
+                    code="parameter_repeated",
+                    field=key,
+                )
+            for value in values:
+                refuse_control_characters(value, field=key)
+        return super().parse_querydict(data, list_fields, request)
+
+
 api = NinjaAPI(
+    parser=StrictJsonParser(),
     title="visabond API",
     version="1",
     description=(
@@ -40,13 +111,15 @@ api = NinjaAPI(
 
 
 def _query_names(view: Callable[..., Any]) -> set[str]:
-    """The query parameters an operation declares: its plain arguments and its Query schemas."""
+    """The query parameters an operation declares: its plain arguments and its Query schemas'
+    fields (not the names of its request, schema and return arguments)."""
     names: set[str] = set()
     for name, hint in typing.get_type_hints(view, include_extras=True).items():
         model = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
         if isinstance(model, type) and issubclass(model, BaseModel):
             names |= {f.alias or n for n, f in model.model_fields.items()}
-        names.add(name)
+        elif name not in ("request", "return") and model is not HttpRequest:
+            names.add(name)
     return names
 
 
@@ -60,7 +133,7 @@ def refuse_unknown_query_parameters(view: Callable[..., Any]) -> Callable[..., A
         if unknown:
             raise InvalidInput(
                 f"unknown query parameter {unknown[0]!r}; this operation takes "
-                f"{', '.join(sorted(known - {'request'} - {'data'})) or 'none'}",
+                f"{', '.join(sorted(known)) or 'none'}",
                 code="parameter_unknown",
                 field=unknown[0],
             )
@@ -142,6 +215,10 @@ _HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # ninja wraps whatever the body parser raises in a 400; the parser's own refusals say
+    # what is wrong with the body, and keep their status.
+    if isinstance(error.__cause__, VisabondError):
+        return application_error(request, error.__cause__)
     code, field, message = _HTTP_ERRORS.get(
         error.status_code, (f"http_{error.status_code}", None, str(error))
     )

@@ -8,15 +8,17 @@ XTS) are not currencies a bond is paid in, and are refused.
 A `Money` value is exact: it never holds more decimals than its currency has, it adds and
 subtracts only with the same currency, and it compares only within a currency (comparing
 USD with XOF is a programming error, not a "no"). Amounts typed by a person or sent to the
-API are read with `Money.of`, which refuses floats, negative amounts and excess decimals,
+API are read with `Money.of`: ASCII digits with an optional '.' (or an integer), no
+grouping separators, exponents or floats; negative amounts and excess decimals are refused,
 each with its own code and field.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from typing import Any
 
@@ -59,25 +61,42 @@ def validate_currency(code: str, *, field: str = "currency") -> str:
     return normalised
 
 
+# What a person types or a client sends: ASCII digits, then at most one '.' and decimals.
+# No sign, exponent, grouping ("1,000" is 1000 in English and 1.000 in French), '_' or other
+# scripts' digits, all of which Python's Decimal would read.
+AMOUNT_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
 def parse_amount(value: object, *, currency: str, field: str = "amount") -> Decimal:
     """A non-negative amount with no more decimals than the currency has (ISO 4217).
 
-    Accepts a decimal string ("10000", "10,000.00") or an integer; refuses a float
-    (`amount_not_decimal`), a negative amount (`amount_negative`) and more decimals than
-    the currency's minor units (`amount_precision`), each naming `field`.
+    Accepts a string of ASCII digits with an optional '.' and decimals ("10000",
+    "10000.00"), an `int` or a `Decimal`. Refuses anything else (`amount_not_decimal`: a
+    float, a boolean, "1,000", "1e3", "1_000", other scripts' digits), a negative amount
+    (`amount_negative`), an amount at or beyond `LARGEST` (`amount_too_large`) and more
+    decimals than the currency's minor units (`amount_precision`), each naming `field`.
     """
-    if isinstance(value, float | bool):
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-") and AMOUNT_TEXT.fullmatch(text[1:]):
+            raise InvalidInput("an amount cannot be negative", code="amount_negative", field=field)
+        if not AMOUNT_TEXT.fullmatch(text):
+            raise InvalidInput(
+                f"{_shown(value)} is not an amount: write digits with an optional '.' and "
+                "decimals, e.g. 10000 or 10000.00, without separators",
+                code="amount_not_decimal",
+                field=field,
+            )
+        amount = Decimal(text)
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        amount = Decimal(value)
+    else:
         raise InvalidInput(
-            "money must be given as a decimal string or integer, not a float",
+            "money must be given as a decimal string or integer, not "
+            f"{'a float' if isinstance(value, float) else type(value).__name__}",
             code="amount_not_decimal",
             field=field,
         )
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(
-            f"{value!r} is not an amount of money", code="amount_not_decimal", field=field
-        ) from None
     if not amount.is_finite():
         raise InvalidInput(
             f"{value!r} is not a finite amount", code="amount_not_decimal", field=field
@@ -85,6 +104,11 @@ def parse_amount(value: object, *, currency: str, field: str = "amount") -> Deci
     if amount < 0:
         raise InvalidInput("an amount cannot be negative", code="amount_negative", field=field)
     return _exact(amount, currency, field=field)
+
+
+def _shown(value: str) -> str:
+    # The input quoted back, cut short: an error message is not an echo of a megabyte.
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 # The database columns hold 19 digits, 4 of them decimals (`visabond.core.money_columns`).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
@@ -23,6 +24,7 @@ from visabond.policy.models import (
     SOURCE_URL_MAX,
     Program,
 )
+from visabond.policy.rules import VISA_CONDITION_LIMITS
 from visabond.policy.visa_classes import visa_classes
 from visabond.web import forms as web_forms
 from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
@@ -143,6 +145,24 @@ class RequirementForm(forms.Form):
         widget.choices = classes or [("*", gettext("any visa class"))]
 
 
+def amount_list(text: str) -> list[str]:
+    """Amounts typed in one field: "5000, 10000 15000" -> ["5000", "10000", "15000"].
+
+    A comma separates amounts only before a space or at the end: "12,500" stays one token,
+    which `parse_amount` refuses, rather than becoming the two amounts 12 and 500.
+    """
+    return [a for a in re.split(r",?\s+|,$", text.strip()) if a]
+
+
+def check_amount(text: str, *, currency: object) -> None:
+    """`parse_amount`'s refusal as the field's error; an unknown currency is its own field's."""
+    code = str(currency or "USD").strip().upper()
+    try:
+        parse_amount(text, currency=code if len(code) == 3 else "USD")
+    except VisabondError as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
+
+
 # Fields a service names that a form shows under another name.
 FIELD_ALIASES = {"sources": "source_title", "period": "effective_to", "visa": "validity_days"}
 
@@ -186,12 +206,26 @@ class TermsForm(DecisionForm):
     )
     standard_amount = forms.CharField(label=_("Standard amount"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, initial="USD", max_length=3)
-    entries = forms.IntegerField(label=_("Entries"), required=False, min_value=1, initial=1)
+    entries = forms.IntegerField(
+        label=_("Entries"),
+        required=False,
+        min_value=1,
+        max_value=VISA_CONDITION_LIMITS["entries"],
+        initial=1,
+    )
     validity_days = forms.IntegerField(
-        label=_("Visa validity (days)"), required=False, min_value=1, initial=90
+        label=_("Visa validity (days)"),
+        required=False,
+        min_value=1,
+        max_value=VISA_CONDITION_LIMITS["validity_days"],
+        initial=90,
     )
     max_stay_days = forms.IntegerField(
-        label=_("Longest admission (days)"), required=False, min_value=1, initial=30
+        label=_("Longest admission (days)"),
+        required=False,
+        min_value=1,
+        max_value=VISA_CONDITION_LIMITS["max_stay_days"],
+        initial=30,
     )
     ports = forms.CharField(
         label=_("Designated ports (IATA)"), required=False, help_text=_("e.g. BOS JFK IAD")
@@ -210,12 +244,8 @@ class TermsForm(DecisionForm):
     def clean_amounts(self) -> str:
         """Each amount is checked here, so a bad amount shows beside this field."""
         text: str = self.cleaned_data["amounts"]
-        currency = (self.data.get(self.add_prefix("currency")) or "USD").strip().upper()
-        for amount in text.replace(",", " ").split():
-            try:
-                parse_amount(amount, currency=currency if len(currency) == 3 else "USD")
-            except VisabondError as error:
-                raise forms.ValidationError(error.message, code=error.code) from None
+        for amount in amount_list(text):
+            check_amount(amount, currency=self.data.get(self.add_prefix("currency")))
         return text
 
     def clean_currency(self) -> str:
@@ -241,7 +271,7 @@ class TermsForm(DecisionForm):
         data = self.cleaned_data
         return {
             "bond_required": data["bond_required"],
-            "amounts": [a for a in data["amounts"].replace(",", " ").split() if a],
+            "amounts": amount_list(data["amounts"]),
             "standard_amount": data["standard_amount"] or None,
             "currency": data["currency"] or None,
             "entries": data["entries"],
@@ -344,9 +374,9 @@ class DirectiveForm(DecisionForm):
     port_mapping = forms.CharField(
         label=_("Ports (theirs=ours)"), initial="BOS=BKO JFK=BKO IAD=BKO"
     )
-    cap = forms.DecimalField(
-        label=_("Cap on the amount"), required=False, min_value=0, decimal_places=2
-    )
+    # Read by `Money.of` like every amount (`cap_from_input`), not by Django's DecimalField,
+    # which takes "1e3" and "1_000".
+    cap = forms.CharField(label=_("Cap on the amount"), required=False, max_length=40)
     cap_currency = forms.CharField(
         label=_("Cap currency"), required=False, max_length=3, initial="USD"
     )
@@ -379,6 +409,12 @@ class DirectiveForm(DecisionForm):
             return validate_currency(code)
         except VisabondError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_cap(self) -> str:
+        text: str = self.cleaned_data["cap"].strip()
+        if text:
+            check_amount(text, currency=self.data.get(self.add_prefix("cap_currency")))
+        return text
 
     def clean_port_mapping(self) -> dict[str, str]:
         return parse_mapping(self.cleaned_data["port_mapping"], field="port_mapping")

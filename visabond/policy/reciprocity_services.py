@@ -27,7 +27,13 @@ from visabond.policy.models import (
     ReciprocityReview,
     ReviewStatus,
 )
-from visabond.policy.rule_versions import require_reason, require_reason_and_sources
+from visabond.policy.rule_versions import (
+    refuse_future_announcement,
+    require_reason,
+    require_reason_and_sources,
+    within_program,
+)
+from visabond.policy.rules import Period
 from visabond.policy.visa_classes import normalise_visa_class
 
 
@@ -86,10 +92,15 @@ def directive_record(
     A step: runs inside the caller's transaction; the caller then calls
     `mirroring.directive_sources_mirror`. Refuses an unknown country or visa class, a port
     outside the adopting state, a cap that is not positive (422), and a second directive
-    towards the same state (409, `directive_exists`).
+    towards the same state (409, `directive_exists`), a port of the counterpart's that is
+    not one of its airports, an announcement after today, and a date outside the
+    program's (422). A counterpart with no program yet is accepted: its rules come up for
+    mirroring once it designates.
     """
     issuer = program.issuer
     country(counterpart)
+    refuse_future_announcement(announced_on)
+    within_program(Period(effective_from), program)
     mapping = {
         normalise_visa_class(counterpart, k, field="visa_class_mapping"): normalise_visa_class(
             issuer, v, field="visa_class_mapping"
@@ -97,6 +108,13 @@ def directive_record(
         for k, v in visa_class_mapping.items()
     }
     ports = {k.strip().upper(): v.strip().upper() for k, v in port_mapping.items()}
+    for source in ports:
+        if airport_country(source) != counterpart:
+            raise InvalidInput(
+                f"{source[:10]!r} is not an airport of {counterpart}",
+                code="port_unknown",
+                field="port_mapping",
+            )
     for target in ports.values():
         if airport_country(target) != issuer:
             raise InvalidInput(

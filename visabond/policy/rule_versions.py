@@ -23,6 +23,8 @@ from visabond.core import clock
 from visabond.core.airports import airport_country
 from visabond.core.countries import country
 from visabond.core.errors import Conflict, InvalidInput, NotFound
+from visabond.core.text import is_blank, refuse_control_characters
+from visabond.core.web_addresses import validate_web_address
 from visabond.core.writes import within_caller_transaction
 from visabond.policy import records, rules
 from visabond.policy.decisions import Author, Recorded, Source
@@ -81,7 +83,7 @@ def designation_append(
     _validate_decision(
         terms=terms, issuer=issuer, reason=reason, sources=sources, announced_on=announced_on
     )
-    period = _within_program(period, program)
+    period = within_program(period, program)
     with within_caller_transaction("designation_append"):
         # One designation of a program at a time: two racing for the same key would
         # otherwise both see no overlap and both be written.
@@ -124,8 +126,9 @@ def amendment_append(
 
     Runs inside the caller's transaction. Unless `effective_to` is given, the new terms last
     as long as the terms they replace. Refuses an unknown rule (404), a day on which the
-    rule is not in force (409, `rule_not_in_force`), what `designation_append` refuses of
-    terms, and, last, a day before today without `confirm_past` (422).
+    rule is not in force (409, `rule_not_in_force`), the amendment in force on that day
+    sent again (409, `amendment_repeated`), what `designation_append` refuses of terms,
+    and, last, a day before today without `confirm_past` (422).
     """
     with within_caller_transaction("amendment_append"):
         rule = rule_locked(rule_id)
@@ -145,7 +148,21 @@ def amendment_append(
                 field="effective_from",
             )
         end = deciding.period.end if effective_to == "unchanged" else effective_to
-        period = _within_program(Period(effective_from, end), rule.program)
+        period = within_program(Period(effective_from, end), rule.program)
+        if (
+            deciding.action == Action.AMEND
+            and deciding.period == period
+            and deciding.terms == terms
+            and deciding.announced_on == announced_on
+        ):
+            # The same amendment sent again (a second click, a retried request) is one
+            # decision: a copy would add a version that changes nothing.
+            raise Conflict(
+                f"version {deciding.version} of rule {rule_id} already records these terms "
+                f"from {effective_from}, announced on {announced_on}",
+                code="amendment_repeated",
+                field="effective_from",
+            )
         _refuse_unconfirmed_past(effective_from, confirm_past=confirm_past)
         return _append(
             rule,
@@ -182,7 +199,7 @@ def withdrawal_append(
     with within_caller_transaction("withdrawal_append"):
         rule = rule_locked(rule_id)
         require_reason_and_sources(reason, sources)
-        _refuse_future_announcement(announced_on)
+        refuse_future_announcement(announced_on)
         entries = records.entries_of(rule.versions.prefetch_related("allowed_amounts"))
         if rules.in_force_days_overlap(entries, Period(effective_from)) is None:
             raise Conflict(
@@ -229,7 +246,7 @@ def correction_append(
     with within_caller_transaction("correction_append"):
         rule = rule_locked(rule_id)
         require_reason_and_sources(reason, sources)
-        _refuse_future_announcement(announced_on)
+        refuse_future_announcement(announced_on)
         rows = {v.version: v for v in rule.versions.prefetch_related("allowed_amounts")}
         wrong = rows.get(version)
         if wrong is None:
@@ -356,13 +373,8 @@ def _validate_decision(
     announced_on: dt.date,
 ) -> None:
     require_reason_and_sources(reason, sources)
-    _refuse_future_announcement(announced_on)
-    if len(terms.notes) > NOTES_MAX:
-        raise InvalidInput(
-            f"notes are at most {NOTES_MAX:,} characters (these have {len(terms.notes):,})",
-            code="notes_too_long",
-            field="notes",
-        )
+    refuse_future_announcement(announced_on)
+    require_notes(terms.notes)
     for port in terms.ports:
         located = airport_country(port)
         if located is None:
@@ -390,8 +402,9 @@ def _refuse_unconfirmed_past(effective_from: dt.date, *, confirm_past: bool) -> 
         )
 
 
-def _refuse_future_announcement(announced_on: dt.date) -> None:
-    # An announcement is a fact about the past: one dated after today has not been made.
+def refuse_future_announcement(announced_on: dt.date) -> None:
+    """An announcement is a fact about the past: one dated after today has not been made
+    (422 `announced_in_future`, field `announced_on`)."""
     if announced_on > clock.today():
         raise InvalidInput(
             f"the announcement date {announced_on} is in the future: record an announcement "
@@ -402,11 +415,12 @@ def _refuse_future_announcement(announced_on: dt.date) -> None:
 
 
 def require_reason(reason: str) -> None:
-    """A decision says why, in at most `REASON_MAX` characters.
+    """A decision says why, in at most `REASON_MAX` characters of text.
 
-    Raises `InvalidInput` (422) `reason_missing` or `reason_too_long`, field `reason`.
+    Raises `InvalidInput` (422) `reason_missing` (nothing visible, `core.text.is_blank`),
+    `reason_too_long` or `text_control_character`, field `reason`.
     """
-    if not reason.strip():
+    if is_blank(reason):
         raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
     if len(reason) > REASON_MAX:
         raise InvalidInput(
@@ -414,20 +428,24 @@ def require_reason(reason: str) -> None:
             code="reason_too_long",
             field="reason",
         )
+    refuse_control_characters(reason, field="reason")
 
 
 def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
     """Every registry decision says why and cites a source.
 
-    Raises `InvalidInput` (422): `reason_missing`/`reason_too_long` (field `reason`),
-    `source_missing`/`source_too_long` (field `sources`).
+    Raises `InvalidInput` (422): what `require_reason` raises (field `reason`);
+    `source_missing`/`source_too_long` (field `sources`); for source i, a title with a
+    control character (`sources[i].title`), an address that is not http(s)
+    (`address_scheme`, `sources[i].url`), a date that is not a day (YYYY-MM-DD) or is after
+    today (`source_date_invalid`, `sources[i].date`).
     """
     require_reason(reason)
-    if not sources or not all(s.title.strip() for s in sources):
+    if not sources or any(is_blank(s.title) for s in sources):
         raise InvalidInput(
             "cite at least one source with a title", code="source_missing", field="sources"
         )
-    for source in sources:
+    for i, source in enumerate(sources):
         if len(source.title) > SOURCE_TITLE_MAX or len(source.url) > SOURCE_URL_MAX:
             raise InvalidInput(
                 f"a source's title is at most {SOURCE_TITLE_MAX} characters and its address "
@@ -435,10 +453,45 @@ def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
                 code="source_too_long",
                 field="sources",
             )
+        refuse_control_characters(source.title, field=f"sources[{i}].title")
+        validate_web_address(source.url, field=f"sources[{i}].url")
+        _source_day(source.date, field=f"sources[{i}].date")
 
 
-def _within_program(period: Period, program: Program) -> Period:
-    """A rule ends when its program does: an open end becomes the program's end."""
+def _source_day(text: str, *, field: str) -> None:
+    # A source is dated by the day it was published: a day that exists, not yet to come.
+    if not text:
+        return
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or day > clock.today():
+        raise InvalidInput(
+            f"{text[:20]!r} is not the day a source was published: a past day, YYYY-MM-DD",
+            code="source_date_invalid",
+            field=field,
+        )
+
+
+def require_notes(notes: str) -> None:
+    """Notes of at most `NOTES_MAX` characters of text (`notes_too_long`,
+    `text_control_character`, field `notes`)."""
+    if len(notes) > NOTES_MAX:
+        raise InvalidInput(
+            f"notes are at most {NOTES_MAX:,} characters (these have {len(notes):,})",
+            code="notes_too_long",
+            field="notes",
+        )
+    refuse_control_characters(notes, field="notes")
+
+
+def within_program(period: Period, program: Program) -> Period:
+    """A rule ends when its program does: an open end becomes the program's end.
+
+    Refuses a start before the program takes effect (`before_program`) or after it ends
+    (`after_program`), field `effective_from` (422).
+    """
     if program.effective_from and period.start < program.effective_from:
         raise InvalidInput(
             f"{program.name} takes effect on {program.effective_from}; a rule cannot start before",

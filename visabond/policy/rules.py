@@ -57,6 +57,12 @@ class Period:
         return (self.start, self.end + dt.timedelta(days=1))
 
 
+# The largest value each visa condition takes: 99 entries (more is "multiple"), and ten years
+# of validity or admission, the longest visa validity in the US reciprocity schedules
+# (9 FAM 403.9-4: 120 months). Larger numbers are typing mistakes, not conditions.
+VISA_CONDITION_LIMITS = {"entries": 99, "validity_days": 3653, "max_stay_days": 3653}
+
+
 @dataclass(frozen=True, slots=True)
 class VisaConditions:
     """Conditions of the visa issued under the rule; None means the rule leaves it open."""
@@ -100,7 +106,13 @@ def validate_terms(terms: RuleTerms) -> None:
             raise InvalidInput(
                 "a rule's amounts are all in one currency", code="currency_mixed", field="amounts"
             )
-        if terms.standard_amount is None or terms.standard_amount not in terms.amounts:
+        if terms.standard_amount is None:
+            raise InvalidInput(
+                "a bond rule names its standard amount, one of the allowed amounts",
+                code="standard_missing",
+                field="standard_amount",
+            )
+        if terms.standard_amount not in terms.amounts:
             raise InvalidInput(
                 "the standard amount must be one of the allowed amounts",
                 code="standard_not_allowed",
@@ -122,11 +134,15 @@ def validate_terms(terms: RuleTerms) -> None:
             code="amounts_without_bond",
             field="amounts",
         )
-    for name in ("entries", "validity_days", "max_stay_days"):
+    for name, largest in VISA_CONDITION_LIMITS.items():
         value = getattr(terms.visa, name)
-        if value is not None and value < 1:
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= largest:
             raise InvalidInput(
-                f"{name} must be at least 1", code="visa_condition_invalid", field=name
+                f"{name} is a whole number from 1 to {largest}",
+                code="visa_condition_invalid",
+                field=name,
             )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
 
+from visabond.core.api_types import Amount, Day, InputSchema
 from visabond.policy.models import NOTES_MAX, REASON_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
+from visabond.policy.rules import VISA_CONDITION_LIMITS
 
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 COUNTRY = Field(
@@ -17,10 +20,10 @@ COUNTRY = Field(
 )
 
 
-class SourceSchema(Schema):
+class SourceSchema(InputSchema):
     title: str = Field(..., min_length=1, max_length=SOURCE_TITLE_MAX)
-    url: str = Field("", max_length=SOURCE_URL_MAX)
-    date: str = Field("", max_length=10)
+    url: str = Field("", max_length=SOURCE_URL_MAX, description="an http:// or https:// URL")
+    date: str = Field("", max_length=10, description="day of publication, YYYY-MM-DD")
 
 
 class RequirementQuery(Schema):
@@ -84,27 +87,35 @@ class RequirementOut(Schema):
     )
 
 
-class TermsIn(Schema):
-    bond_required: bool
-    amounts: list[str | int] = Field(
-        default_factory=list, description="decimal strings or integers, never floats"
+class TermsIn(InputSchema):
+    bond_required: StrictBool
+    amounts: list[Amount] = Field(
+        default_factory=list,
+        max_length=20,
+        description="decimal strings (digits, optional '.' and decimals) or integers",
     )
-    standard_amount: str | int | None = None
-    currency: str | None = None
-    entries: int | None = None
-    validity_days: int | None = None
-    max_stay_days: int | None = None
+    standard_amount: Amount | None = None
+    currency: str | None = Field(None, max_length=3, description="ISO 4217")
+    entries: StrictInt | None = Field(
+        None, ge=1, le=VISA_CONDITION_LIMITS["entries"], description="1 for a single-entry visa"
+    )
+    validity_days: StrictInt | None = Field(
+        None, ge=1, le=VISA_CONDITION_LIMITS["validity_days"], description="days"
+    )
+    max_stay_days: StrictInt | None = Field(
+        None, ge=1, le=VISA_CONDITION_LIMITS["max_stay_days"], description="longest admission, days"
+    )
     ports: list[str] = Field(default_factory=list, max_length=20)
-    issuance_suspended: bool = False
+    issuance_suspended: StrictBool = False
     notes: str = Field("", max_length=NOTES_MAX)
 
 
-class DecisionIn(Schema):
-    effective_from: dt.date
-    announced_on: dt.date = Field(..., description="a day in the past or today")
+class DecisionIn(InputSchema):
+    effective_from: Day
+    announced_on: Day = Field(..., description="a day in the past or today")
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
     sources: list[SourceSchema] = Field(..., min_length=1, max_length=20)
-    confirm_past: bool = Field(
+    confirm_past: StrictBool = Field(
         False, description="true to record a decision whose effective date has already passed"
     )
 
@@ -115,12 +126,12 @@ class DesignateIn(DecisionIn):
     )
     nationality: str = COUNTRY
     visa_class: str = Field(..., min_length=1, max_length=20)
-    effective_to: dt.date | None = None
+    effective_to: Day | None = None
     terms: TermsIn
 
 
 class AmendIn(DecisionIn):
-    effective_to: dt.date | None = Field(None, description="omit to keep the current end")
+    effective_to: Day | None = Field(None, description="omit to keep the current end")
     terms: TermsIn
 
 
@@ -183,20 +194,20 @@ class ReviewOut(Schema):
     created_at: dt.datetime
 
 
-class ReviewDecisionIn(Schema):
+class ReviewDecisionIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
-    effective_from: dt.date | None = None
-    announced_on: dt.date | None = None
-    confirm_past: bool = Field(
+    effective_from: Day | None = None
+    announced_on: Day | None = None
+    confirm_past: StrictBool = Field(
         False, description="true to apply a change whose effective date has already passed"
     )
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class DirectiveIn(Schema):
+class DirectiveIn(InputSchema):
     program: str = Field(
         ..., min_length=1, max_length=64, description="the adopting state's program code"
     )
@@ -205,11 +216,11 @@ class DirectiveIn(Schema):
     )
     visa_class_mapping: dict[str, str] = Field(..., description="counterpart's class -> own class")
     port_mapping: dict[str, str] = Field(..., description="counterpart's port -> own port (IATA)")
-    cap: str | int | None = Field(None, description="highest amount, decimal string")
-    cap_currency: str | None = None
+    cap: Amount | None = Field(None, description="highest amount, decimal string")
+    cap_currency: str | None = Field(None, max_length=3, description="ISO 4217")
     mode: str = Field(..., description="automatic or adopted")
-    effective_from: dt.date
-    announced_on: dt.date
+    effective_from: Day
+    announced_on: Day = Field(..., description="a day in the past or today")
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
     sources: list[SourceSchema] = Field(..., min_length=1, max_length=20)
 

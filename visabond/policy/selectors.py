@@ -114,7 +114,7 @@ def requirement_question(
     return RequirementQuestion(
         issuing,
         national,
-        normalise_visa_class(issuing.alpha_3, visa_class),
+        normalise_visa_class(issuing.alpha_3, visa_class, asked=True),
         parse_date(on, field="on"),
         parse_optional_date(known_on, field="known_on"),
     )

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
@@ -49,6 +50,8 @@ from visabond.web.throttle import lookup_allowed
 from visabond.web.views import throttled
 
 
+# A question is asked with GET (HEAD too); OPTIONS and TRACE got the whole page.
+@require_safe
 def requirements_page(request: HttpRequest) -> HttpResponse:
     """Public: a traveller picks destination, nationality, visa class and date.
 

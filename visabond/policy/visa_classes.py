@@ -48,10 +48,24 @@ def _squash(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", text.upper())
 
 
-def normalise_visa_class(issuer: str, text: str, *, field: str = "visa_class") -> str:
-    """The issuer's canonical code for a class as typed ('B-1/B-2', 'b1b2' -> 'B1/B2')."""
+def normalise_visa_class(
+    issuer: str, text: str, *, field: str = "visa_class", asked: bool = False
+) -> str:
+    """The issuer's canonical code for a class as typed ('B-1/B-2', 'b1b2' -> 'B1/B2').
+
+    `*` is how a rule says "every class"; it is not a class a traveller applies for, so
+    when `asked` (a requirement lookup) it is refused for an issuer whose classes are known
+    (`visa_class_wildcard`): answering it would show only the rules for every class.
+    """
     cleaned = text.strip()
     if cleaned == WILDCARD_CLASS:
+        if asked and issuer in CLASSES:
+            raise InvalidInput(
+                f"* stands for every class in a rule; ask about the class applied for: "
+                f"{', '.join(CLASSES[issuer])}",
+                code="visa_class_wildcard",
+                field=field,
+            )
         return WILDCARD_CLASS
     if not cleaned:
         raise InvalidInput("a visa class is required", code="visa_class_missing", field=field)

@@ -24,9 +24,9 @@ from visabond.core import clock
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get(
-    "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
-)
+# Published with the source: `visabond serve` refuses it on any address but loopback.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("VISABOND_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
 VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
@@ -65,7 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "visabond.web.middleware.ContentSecurityPolicyMiddleware",
     "visabond.web.middleware.ApiErrorShapeMiddleware",
+    "visabond.web.middleware.ApiRequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +96,9 @@ AXES_VERBOSE = False
 
 # Public lookups per address and window (page and API together); see visabond.web.throttle.
 LOOKUP_THROTTLE_RATE = os.environ.get("VISABOND_LOOKUP_RATE", "300/m")
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For;
+# 0 (the default): the header is the client's to write, and the peer address counts.
+TRUSTED_PROXIES = int(os.environ.get("VISABOND_TRUSTED_PROXIES", "0"))
 CSRF_FAILURE_VIEW = "visabond.web.views.csrf_failure"
 
 ROOT_URLCONF = "visabond.config.urls"
@@ -168,6 +173,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles and images from this site only (the API documentation's Swagger UI sets
+# inline styles and draws data: icons); no plugins, no <base>, no framing, forms post here.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 
 LOGGING = {
     "version": 1,

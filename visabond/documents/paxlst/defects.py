@@ -56,3 +56,17 @@ class Defect(StrEnum):
     # Multi-part messages (UNH sequence of transfers, ISO 9735-1 §8.3, S010)
     MULTIPART_MISSING = "multipart-missing"
     MULTIPART_DUPLICATE = "multipart-duplicate"
+
+
+# Defects after which the manifest may not carry every person the sender listed: the data
+# ends inside a segment or before UNT (a truncated transfer), the CNT total disagrees with
+# the persons read (PAXLST implementation guide §4, CNT), or parts of a multi-part series
+# are missing (ISO 9735-1 §8.3). The data read is kept, and a reader treats it as in doubt.
+INCOMPLETE: frozenset[Defect] = frozenset(
+    {
+        Defect.UNTERMINATED_SEGMENT,
+        Defect.UNT_MISSING,
+        Defect.CNT_COUNT_MISMATCH,
+        Defect.MULTIPART_MISSING,
+    }
+)

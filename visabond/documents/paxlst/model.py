@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from visabond.documents.paxlst.defects import Defect
+from visabond.documents.paxlst.defects import INCOMPLETE, Defect
 
 # PAXLST implementation guide §4, NAD party function codes (3035) for persons on board.
 PASSENGER_ROLES = frozenset({"FL", "DDU"})
@@ -332,6 +332,12 @@ class Manifest:
 
     def count(self, qualifier: str) -> int | None:
         return dict(self.counts).get(qualifier)
+
+    @property
+    def incomplete(self) -> tuple[ParseWarning, ...]:
+        """The warnings saying persons may be missing (`defects.INCOMPLETE`): truncated
+        data, a CNT total the persons read disagree with, missing parts of a series."""
+        return tuple(warning for warning in self.warnings if warning.code in INCOMPLETE)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,8 @@ from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from visabond.core.web_addresses import is_web_address
+
 register = template.Library()
 
 
@@ -36,3 +38,10 @@ def field_row(field: BoundField) -> SafeString:
         # An empty error list still renders its template: draw it only when there are errors.
         errors or "",
     )
+
+
+@register.filter
+def web_address(value: object) -> bool:
+    """True for an http(s) address a page may link to (`core.web_addresses`): a source's
+    address recorded before addresses were checked, or in another scheme, stays text."""
+    return isinstance(value, str) and is_web_address(value)

@@ -1,16 +1,24 @@
-"""`visabond audit verify|head`: check the audit trail; print its head to keep elsewhere."""
+"""`visabond audit verify|head`: check the audit trail; print its head to keep elsewhere.
+
+Exit 0 when the trail is intact, 1 when it is broken (an entry changed, a link cut, the
+tail or every entry deleted), 2 for bad input, 3 when there is no audit trail to read (no
+database, or one never migrated). The chain covers the audit entries only: a registry row
+edited in the database behind the services' back is not an audit entry, and changes no hash.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.db import DatabaseError
 
 from visabond.audit.chain import EMPTY, Head, verify
-from visabond.audit.selectors import audit_head, audit_links
+from visabond.audit.selectors import audit_entries_ever_numbered, audit_head, audit_links
 from visabond.cli.base import VisabondCommand
 
 EXIT_BROKEN = 1
+EXIT_NO_TRAIL = 3
 
 
 class Command(VisabondCommand):
@@ -30,6 +38,16 @@ class Command(VisabondCommand):
         actions.add_parser("head", help="print the newest entry's sequence and hash, SEQ:HASH")
 
     def run(self, **options: Any) -> int:
+        try:
+            return self._run(**options)
+        except DatabaseError as error:
+            self.stderr.write(
+                f"visabond audit: there is no audit trail to read ({error}): check "
+                "DATABASE_URL or VISABOND_DATA_DIR, and run `visabond migrate` on a new database"
+            )
+            return EXIT_NO_TRAIL
+
+    def _run(self, **options: Any) -> int:
         if options["action"] == "head":
             self.stdout.write(str(audit_head() or EMPTY))
             return 0
@@ -49,6 +67,14 @@ class Command(VisabondCommand):
         breaks = verify(counted(), head=audit_head(), expected=expected)
         for found in breaks:
             self.stdout.write(f"entry {found.sequence}: {found.problem}")
-        verdict = "intact" if not breaks else f"BROKEN ({len(breaks)} problems)"
+        problems = len(breaks)
+        numbered = audit_entries_ever_numbered()
+        if count == 0 and numbered:
+            # An empty chain links up; the key counter remembers the entries written.
+            self.stdout.write(
+                f"the trail is empty, but {numbered} entries were written: they were deleted"
+            )
+            problems += 1
+        verdict = "intact" if not problems else f"BROKEN ({problems} problems)"
         self.stdout.write(f"audit trail: {count} entries, {verdict}")
-        return EXIT_BROKEN if breaks else 0
+        return EXIT_BROKEN if problems else 0

@@ -3,8 +3,9 @@
 Every interchange in a file is read. Files that are parts of one multi-part message (same
 common access reference) are assembled into one manifest. Exit 0 when every file was read
 whole and every person reads clean (warnings about tolerated defects allowed); 1 when input
-was kept unread or a person's data is in doubt (the output lists both: keep the file for
-reprocessing); 2 when a file cannot be parsed: the message names the file, the segment
+was kept unread, a person's data is in doubt, or a manifest may lack persons (truncated
+data, a CNT total that disagrees, missing parts: `defects.INCOMPLETE`); the output lists
+each (keep the file for reprocessing); 2 when a file cannot be parsed: the message names the file, the segment
 number and byte offset.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from visabond.cli.base import VisabondCommand
+from visabond.cli.base import VisabondCommand, printable
 from visabond.core.errors import InvalidInput
 from visabond.documents.paxlst import (
     Manifest,
@@ -50,11 +51,12 @@ class Command(VisabondCommand):
             )
         else:
             for manifest in manifests:
-                self.stdout.write(_describe(manifest))
+                self.stdout.write(printable(_describe(manifest)))
             for kept in unread:
-                self.stdout.write(_describe_unread(kept))
+                self.stdout.write(printable(_describe_unread(kept)))
         doubtful = any(not person.clean for manifest in manifests for person in manifest.persons)
-        return EXIT_INCOMPLETE if unread or doubtful else 0
+        incomplete = any(manifest.incomplete for manifest in manifests)
+        return EXIT_INCOMPLETE if unread or doubtful or incomplete else 0
 
 
 def _read(files: list[Path]) -> tuple[list[Manifest], list[ParseWarning], list[Unread]]:

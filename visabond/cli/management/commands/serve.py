@@ -6,9 +6,28 @@ import os
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 
 from visabond.cli.base import VisabondCommand
+from visabond.core.errors import InvalidInput
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def _refuse_public_default_key(bind: str) -> None:
+    # The development key is published with the source: anyone could sign sessions and
+    # CSRF tokens for an installation reachable from other machines that kept it.
+    host = bind.rsplit(":", 1)[0] if ":" in bind and not bind.startswith("unix:") else bind
+    if bind.startswith("unix:") or host in LOOPBACK_HOSTS:
+        return
+    if getattr(settings, "DEVELOPMENT_SECRET_KEY", None) == settings.SECRET_KEY:
+        raise InvalidInput(
+            f"serving on {bind} with the published development key: set VISABOND_SECRET_KEY "
+            "to a long random value, or bind to 127.0.0.1",
+            code="secret_key_default",
+            field="--bind",
+        )
 
 
 class Command(VisabondCommand):
@@ -21,6 +40,7 @@ class Command(VisabondCommand):
         )
 
     def run(self, **options: Any) -> int | None:
+        _refuse_public_default_key(options["bind"])
         self.stdout.write(f"visabond: serving on http://{options['bind']}/")
         args = [
             sys.executable,
