@@ -25,6 +25,7 @@ from visabond.policy.models import (
     Program,
 )
 from visabond.policy.visa_classes import visa_classes
+from visabond.web.localized import error_text
 from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
 
 
@@ -136,7 +137,8 @@ class RequirementForm(forms.Form):
         issuer_select.kept_options = lambda: issuer_options(registered)
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
-        issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"
+        chosen = self.data if self.is_bound else self.initial
+        issuer = str(chosen.get("issuer") or "USA")
         classes = visa_class_choices(issuer.upper())
         widget = self.fields["visa_class"].widget
         assert isinstance(widget, FastSelect)
@@ -157,7 +159,7 @@ def add_service_error(
     name = re.sub(r"\[\d+\]$", "", error.field or "")
     name = name.rsplit(".", 1)[-1]
     field = (aliases or {}).get(name) or FIELD_ALIASES.get(name, name)
-    form.add_error(field if field in form.fields else None, error.message)
+    form.add_error(field if field in form.fields else None, error_text(error))
 
 
 class DecisionForm(forms.Form):
@@ -220,7 +222,7 @@ class TermsForm(DecisionForm):
             try:
                 parse_amount(amount, currency=currency if len(currency) == 3 else "USD")
             except VisabondError as error:
-                raise forms.ValidationError(error.message, code=error.code) from None
+                raise forms.ValidationError(error_text(error), code=error.code) from None
         return text
 
     def clean_currency(self) -> str:
@@ -230,7 +232,7 @@ class TermsForm(DecisionForm):
         try:
             return validate_currency(code)
         except VisabondError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            raise forms.ValidationError(error_text(error), code=error.code) from None
 
     def clean_ports(self) -> str:
         text: str = self.cleaned_data["ports"]
@@ -383,7 +385,7 @@ class DirectiveForm(DecisionForm):
         try:
             return validate_currency(code)
         except VisabondError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            raise forms.ValidationError(error_text(error), code=error.code) from None
 
     def clean_port_mapping(self) -> dict[str, str]:
         return parse_mapping(self.cleaned_data["port_mapping"], field="port_mapping")
