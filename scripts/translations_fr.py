@@ -235,7 +235,7 @@ FRENCH = {
     "%(program)s takes effect on %(day)s; a rule cannot start before": "%(program)s prend effet le %(day)s ; une règle ne peut pas commencer avant",
     "%(program)s ends on %(day)s; a rule cannot start after": "%(program)s prend fin le %(day)s ; une règle ne peut pas commencer après",
     "rule %(rule)s for %(nationality)s %(visa)s is already in force from %(start)s until further notice; amend or withdraw it instead": "la règle %(rule)s pour %(nationality)s %(visa)s est déjà en vigueur du %(start)s jusqu'à nouvel ordre ; modifiez-la ou retirez-la plutôt",
-    "rule %(rule)s for %(nationality)s %(visa)s is already in force from %(start)s until %(end)s; amend or withdraw it, or designate from %(after)s": "la règle %(rule)s pour %(nationality)s %(visa)s est déjà en vigueur du %(start)s au %(end)s ; modifiez-la ou retirez-la, ou désignez à partir du %(after)s",
+    "rule %(rule)s for %(nationality)s %(visa)s is already in force from %(start)s until %(end)s; amend or withdraw it instead": "la règle %(rule)s pour %(nationality)s %(visa)s est déjà en vigueur du %(start)s au %(end)s ; modifiez-la ou retirez-la plutôt",
     "the period ends (%(end)s) before it starts (%(start)s)": "la période se termine (%(end)s) avant de commencer (%(start)s)",
     "a bond rule needs at least one amount": "une règle de caution exige au moins un montant",
     "a rule's amounts are all in one currency": "les montants d'une règle sont tous dans une même devise",

@@ -159,7 +159,10 @@ def add_service_error(
     name = re.sub(r"\[\d+\]$", "", error.field or "")
     name = name.rsplit(".", 1)[-1]
     field = (aliases or {}).get(name) or FIELD_ALIASES.get(name, name)
-    form.add_error(field if field in form.fields else None, error_text(error))
+    form.add_error(
+        field if field in form.fields else None,
+        forms.ValidationError(error_text(error), code=error.code),
+    )
 
 
 class DecisionForm(forms.Form):

@@ -118,7 +118,13 @@ def preview_then_record(
     wants_record = request.POST.get(button, "record") != "preview"
     if wants_record and was_previewed(request, form):
         recorded = record(request, form, write, done)
-        return recorded, None
+        if recorded is not None or form.has_error(
+            "effective_from", "effective_in_past_unconfirmed"
+        ):
+            # Refused for want of confirming a past date: the preview (with its
+            # confirmation box) is still the one to record.
+            return recorded, None if recorded is not None else shown
+        return None, None
     if wants_record:
         messages.info(
             request,

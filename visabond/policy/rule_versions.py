@@ -630,11 +630,11 @@ def _refuse_overlap(
         raise Conflict(
             gettext_noop(
                 "rule %(rule)s for %(nationality)s %(visa)s is already in force from %(start)s "
-                "until %(end)s; amend or withdraw it, or designate from %(after)s"
+                "until %(end)s; amend or withdraw it instead"
             ),
             code="rule_overlap",
             field="effective_from",
-            params={**values, "end": segment.end, "after": segment.end + dt.timedelta(days=1)},
+            params={**values, "end": segment.end},
         )
 
 

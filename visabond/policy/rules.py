@@ -249,21 +249,26 @@ def timeline(entries: Sequence[RuleEntry], *, known_on: dt.date | None = None) -
 
 
 def in_force_days_overlap(entries: Sequence[RuleEntry], period: Period) -> Segment | None:
-    """The first stretch of days the rule is in force that meets `period`, if any: from the
-    first overlapping segment to the last one that follows it without a gap (an amendment
-    carries the rule on; its entry is the first segment's)."""
-    segments = timeline(entries)
-    for index, segment in enumerate(segments):
-        if segment.end is not None and segment.end < period.start:
+    """The first stretch of days the rule is in force without a gap that meets `period`, if
+    any: an amendment carries the rule on, so the stretch runs over its segments (its entry
+    is the stretch's first)."""
+    stretches: list[Segment] = []
+    for segment in timeline(entries):
+        last = stretches[-1] if stretches else None
+        if (
+            last is not None
+            and last.end is not None
+            and segment.start == last.end + dt.timedelta(days=1)
+        ):
+            stretches[-1] = Segment(last.start, segment.end, last.entry)
+        else:
+            stretches.append(segment)
+    for stretch in stretches:
+        if stretch.end is not None and stretch.end < period.start:
             continue
-        if period.end is not None and segment.start > period.end:
+        if period.end is not None and stretch.start > period.end:
             continue
-        end = segment.end
-        for following in segments[index + 1 :]:
-            if end is None or following.start != end + dt.timedelta(days=1):
-                break
-            end = following.end
-        return Segment(segment.start, end, segment.entry)
+        return stretch
     return None
 
 
