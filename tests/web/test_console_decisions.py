@@ -304,7 +304,9 @@ def test_the_preview_refuses_what_recording_would_refuse_and_shows_no_answer(
     assert refusal in html
     assert 'id="designate-preview"' not in html
     assert 'value="record"' not in html
-    assert not Rule.objects.filter(issuer="USA", nationality=changes.get("nationality", "KEN")).exists()
+    assert not Rule.objects.filter(
+        issuer="USA", nationality=changes.get("nationality", "KEN")
+    ).exists()
 
 
 def test_a_refusal_when_recording_leaves_no_stale_preview() -> None:
