@@ -164,7 +164,7 @@ def test_asking_ones_own_state_exits_2(environment: dict[str, str]) -> None:
         *("--issuer", "USA", "--nationality", "USA", "--visa-class", "B1/B2"),
     )
     assert result.returncode == 2
-    assert "nationality: nationals of the United States need no visa" in result.stderr
+    assert "nationality: Nationals of the United States need no visa" in result.stderr
 
 
 def test_asking_about_the_every_class_key_exits_2(environment: dict[str, str]) -> None:
@@ -198,3 +198,17 @@ def test_a_user_name_with_markup_exits_2(environment: dict[str, str]) -> None:
     result = visabond(environment, "user", "create", "<b>x</b>", "--role", "auditor")
     assert result.returncode == 2, result.stdout
     assert "username: " in result.stderr
+
+
+def test_a_no_bond_answer_names_the_withdrawal_and_cites_its_source(
+    environment: dict[str, str],
+) -> None:
+    result = visabond(
+        environment,
+        *("requirements", "--issuer", "USA", "--nationality", "MLI", "--visa-class", "B1/B2"),
+        *("--on", "2025-10-24"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No visa bond is required" in result.stdout
+    assert "was withdrawn before it took effect, by version 2" in result.stdout
+    assert "Source: " in result.stdout

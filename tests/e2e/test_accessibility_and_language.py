@@ -109,6 +109,55 @@ def test_french_date_fields_show_the_date_asked(page: Page, app_url: str) -> Non
     screenshot(page, "11-language-switch-keeps-the-question")
 
 
+def test_switching_language_before_asking_keeps_the_half_filled_question(
+    page: Page, app_url: str
+) -> None:
+    page.goto(app_url + "/requirements/")
+    page.select_option("#id_issuer", "MLI")
+    page.select_option("#id_nationality", "USA")
+    page.select_option("#id_visa_class", "LONG-STAY")
+    page.fill("#id_on", "2025-11-15")
+    page.click("header .lang a[hreflang=fr]")
+    expect(page).to_have_url(re.compile(r"/fr/requirements/\?"))
+    expect(page.locator("#id_issuer")).to_have_value("MLI")
+    expect(page.locator("#id_nationality")).to_have_value("USA")
+    expect(page.locator("#id_visa_class")).to_have_value("LONG-STAY")
+    expect(page.locator("#id_on")).to_have_value("2025-11-15")
+    # Not asked yet: no answer, and no error for the field left empty.
+    expect(page.locator("#answer")).to_have_count(0)
+    expect(page.locator(".errorlist")).to_have_count(0)
+    screenshot(page, "12-language-switch-keeps-a-draft")
+
+
+def test_the_language_links_are_apart(page: Page, app_url: str) -> None:
+    for path in ("/requirements/", "/fr/requirements/"):
+        page.goto(app_url + path)
+        expect(page.locator("header .lang")).to_have_text("EN FR")
+        boxes = [
+            page.locator(f"header .lang [lang={code}]").bounding_box() for code in ("en", "fr")
+        ]
+        assert boxes[0] is not None
+        assert boxes[1] is not None
+        assert boxes[1]["x"] - (boxes[0]["x"] + boxes[0]["width"]) >= 4
+    screenshot(page, "13-language-links-fr")
+
+
+def test_own_nationality_is_a_french_sentence_above_the_fields(page: Page, app_url: str) -> None:
+    page.goto(
+        app_url + "/fr/requirements/?issuer=MLI&nationality=MLI&visa_class=SHORT-STAY&on=2026-01-02"
+    )
+    above = page.locator("#requirements-form > .errorlist.nonfield")
+    expect(above).to_contain_text("Les ressortissants du Mali n'ont pas besoin de visa")
+    # The fields stay in one row, level with each other.
+    tops = {
+        round(box["y"])
+        for name in ("issuer", "nationality")
+        if (box := page.locator(f"#id_{name}").bounding_box()) is not None
+    }
+    assert len(tops) == 1, tops
+    screenshot(page, "14-own-nationality-fr")
+
+
 def test_the_api_documentation_works_without_the_internet(page: Page, app_url: str) -> None:
     outside: list[str] = []
 

@@ -39,6 +39,32 @@ def test_malian_on_and_after_2025_10_23_needs_no_bond_because_mali_was_dropped()
         assert answer["rule_id"] is None
 
 
+def test_no_bond_because_mali_was_dropped_cites_the_withdrawal_and_its_sources() -> None:
+    """The answer "no bond" on 2025-10-24 rests on the withdrawal: it names that version and
+    cites its sources, as an answer resting on a designation does."""
+    answer = ask("MLI", "2025-10-24")
+    ended = answer["ended"]
+    assert ended is not None
+    assert ended["withdrawn"] is True
+    assert ended["effective_from"] == "2025-10-23"
+    assert ended["last_day"] is None  # withdrawn on the day it was to take effect
+    assert ended["version"] == 2
+    assert answer["sources"], "a withdrawal is recorded with at least one source"
+    # Before anything was designated there is nothing to cite.
+    before = ask("MLI", "2025-10-22")
+    assert (before["ended"], before["sources"]) == (None, [])
+
+
+def test_no_bond_after_the_pilot_ended_cites_the_version_that_ran_out() -> None:
+    """The pilot ended on 2026-08-05: the Gambian rule's last version ran out that day."""
+    answer = ask("The Gambia", "2026-09-01")
+    assert answer["bond_required"] is False
+    ended = answer["ended"]
+    assert ended is not None
+    assert (ended["withdrawn"], ended["last_day"]) == (False, "2026-08-05")
+    assert answer["sources"]
+
+
 def test_malian_asking_on_2025_10_20_was_told_a_bond_would_be_required_from_2025_10_23() -> None:
     answer = ask("Mali", "2025-10-24", known_on="2025-10-20")
     assert answer["bond_required"] is True

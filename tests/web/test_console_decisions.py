@@ -281,3 +281,117 @@ def test_the_designate_form_points_aria_describedby_at_help_texts_that_exist() -
     for ids in described:
         for target in ids.split():
             assert f'id="{target}"' in html, target
+
+
+@pytest.mark.parametrize(
+    ("changes", "refusal"),
+    [
+        ({"nationality": "USA"}, "a state does not designate its own nationals"),
+        ({"announced_on": "2030-01-01"}, "is in the future"),
+        ({"effective_from": "2026-09-01", "announced_on": "2026-08-20"}, "ends on 2026-08-05"),
+    ],
+)
+def test_the_preview_refuses_what_recording_would_refuse_and_shows_no_answer(
+    changes: dict[str, str], refusal: str
+) -> None:
+    """Own nationals, a future announcement, a program that ended: refused at the preview,
+    with no answer and no Record button."""
+    html = (
+        officer()
+        .post("/console/rules/new/", designation() | changes | {"designate": "preview"})
+        .content.decode()
+    )
+    assert refusal in html
+    assert 'id="designate-preview"' not in html
+    assert 'value="record"' not in html
+    assert not Rule.objects.filter(
+        issuer="USA", nationality=changes.get("nationality", "KEN")
+    ).exists()
+
+
+def test_a_refusal_when_recording_leaves_no_stale_preview() -> None:
+    """The preview was right when shown; the registry changed before Record was pressed."""
+    client = officer()
+    fields = designation() | {"confirm_past": "on"}
+    shown = client.post("/console/rules/new/", fields | {"designate": "preview"}).content.decode()
+    digest = previewed_digest(shown)
+    # Meanwhile someone else designates Kenya for the same days.
+    other = signed_in("policy_officer")
+    other_preview = other.post("/console/rules/new/", fields | {"designate": "preview"})
+    assert (
+        other.post(
+            "/console/rules/new/",
+            fields
+            | {
+                "designate": "record",
+                "previewed": previewed_digest(other_preview.content.decode()),
+            },
+        ).status_code
+        == 302
+    )
+    refused = client.post(
+        "/console/rules/new/", fields | {"designate": "record", "previewed": digest}
+    ).content.decode()
+    assert "is already in force" in refused
+    assert 'id="designate-preview"' not in refused
+    assert 'value="record"' not in refused
+
+
+def test_the_overlap_refusal_names_the_end_of_the_whole_stretch_in_force() -> None:
+    """ZMB amended from 2026-03-01 to the pilot's end: the refusal names the last day of the
+    stretch in force (2026-08-05), not the end of the first version's days (2026-02-28)."""
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    client = officer()
+    amend = {
+        "amend-bond_required": "on",
+        "amend-amounts": "15000",
+        "amend-standard_amount": "15000",
+        "amend-currency": "USD",
+        "amend-keep_end": "on",
+        "amend-effective_from": "2026-03-01",
+        "amend-announced_on": "2026-02-10",
+        "amend-reason": "raise",
+        "amend-source_title": "Test notice",
+        "amend-confirm_past": "on",
+    }
+    preview = client.post(f"/console/rules/{rule.pk}/", amend | {"amend": "preview"})
+    digest = previewed_digest(preview.content.decode(), "amend-previewed")
+    done = client.post(
+        f"/console/rules/{rule.pk}/", amend | {"amend": "record", "amend-previewed": digest}
+    )
+    assert done.status_code == 302
+    first = rule.versions.order_by("version").first()
+    assert first is not None
+    html = client.post(
+        "/console/rules/new/",
+        designation()
+        | {"nationality": "ZMB", "effective_from": "2026-04-01", "designate": "preview"},
+    ).content.decode()
+    assert f"is already in force from {first.effective_from} until 2026-08-05" in html
+
+
+def test_a_rule_with_a_withdrawal_scheduled_can_still_be_amended_or_withdrawn(
+    today_is: object,
+) -> None:
+    """In force until the withdrawal takes effect: Amend and Withdraw stay offered."""
+    import datetime as dt
+
+    today_is(dt.date(2026, 3, 1))  # type: ignore[operator]
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    client = officer()
+    fields = {
+        "withdraw-effective_from": "2026-06-01",
+        "withdraw-announced_on": "2026-03-01",
+        "withdraw-reason": "ends early",
+        "withdraw-source_title": "Test notice",
+    }
+    preview = client.post(f"/console/rules/{rule.pk}/", fields | {"withdraw": "preview"})
+    digest = previewed_digest(preview.content.decode(), "withdraw-previewed")
+    done = client.post(
+        f"/console/rules/{rule.pk}/", fields | {"withdraw": "record", "withdraw-previewed": digest}
+    )
+    assert done.status_code == 302
+    html = client.get(f"/console/rules/{rule.pk}/").content.decode()
+    assert "amend-form" in html
+    assert "withdraw-form" in html
+    assert 'id="withdrawn-note"' not in html

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.test import Client
 
 from tests.web.console import preview_then_record, signed_in
+from visabond.core.countries import fold
 from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
 
 PASSWORD_FOR_ADMIN = "an-admin-password-for-tests-1"
@@ -110,8 +114,38 @@ def test_a_rules_history_shows_each_versions_amounts_and_standard() -> None:
     rule = Rule.objects.get(issuer="USA", nationality="ZMB")
     page = signed_in("auditor").get(f"/console/rules/{rule.pk}/").content.decode()
     versions = page[page.index('id="versions"') : page.index("</table>")]
-    assert "5,000.00 USD, 10,000.00 USD, 15,000.00 USD (standard 10,000.00 USD)" in versions
+    assert "5,000 USD, 10,000 USD, 15,000 USD (standard 10,000 USD)" in versions
     assert "BOS JFK IAD" in versions
+
+
+def test_the_french_console_writes_amounts_and_actions_in_french() -> None:
+    """Amounts as the public page writes them ("5 000 USD"), actions and statuses in French."""
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    client = signed_in("auditor")
+    page = client.get(f"/fr/console/rules/{rule.pk}/").content.decode().replace("\xa0", " ")
+    versions = page[page.index('id="versions"') : page.index("</table>")]
+    assert "5 000 USD, 10 000 USD, 15 000 USD (standard : 10 000 USD)" in versions
+    assert "<td>désignation" in versions
+    assert ">designate<" not in versions
+    home = client.get("/fr/console/").content.decode()
+    assert "terminée</span>" in home
+    assert ">ended<" not in home
+
+
+def test_the_rules_are_listed_by_the_name_shown_in_the_pages_language() -> None:
+    """Sorted by the nationality's displayed name in the page's language, not by its ISO
+    code (accents folded)."""
+    for path in ("/console/", "/fr/console/"):
+        html = signed_in("auditor").get(path).content.decode()
+        table = html[html.index('id="rules"') : html.index("</table>")]
+        rows = re.findall(
+            r'<td>(USA|MLI)</td>\s*<td><a href="[^"]+">([^<]+) \(([A-Z]{3})\)</a>', table
+        )
+        us = [unescape(name) for issuer, name, _ in rows if issuer == "USA"]
+        assert len(us) > 10
+        assert us == sorted(us, key=fold)
+        codes = [code for issuer, _, code in rows if issuer == "USA"]
+        assert codes != sorted(codes), "names and codes order differently in this registry"
 
 
 def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:

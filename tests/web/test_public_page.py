@@ -201,3 +201,37 @@ def test_the_page_answers_get_and_head_only(method: str) -> None:
     response = getattr(Client(), method)("/requirements/")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_a_no_bond_answer_because_mali_was_dropped_cites_the_withdrawal_and_its_sources() -> None:
+    """The page promises that the answer cites the rule and its source; "no bond" too."""
+    for path, said in (
+        ("/requirements/", "was withdrawn before it took effect, by version 2"),
+        ("/fr/requirements/", "a été retirée avant de prendre effet, par la version 2"),
+    ):
+        html = unescape(
+            page(path, issuer="USA", nationality="MLI", visa_class="B1/B2", on="2025-10-24")
+        )
+        assert said in html
+        sources = re.search(r'<div class="sources">(.*?)</div>', html, re.S)
+        assert sources is not None
+        assert "<li>" in sources[1]
+
+
+def test_nationals_asking_their_own_state_get_a_sentence_in_the_pages_language_above_the_form() -> (
+    None
+):
+    question = {
+        "issuer": "MLI",
+        "nationality": "MLI",
+        "visa_class": "SHORT-STAY",
+        "on": "2026-01-02",
+    }
+    french = unescape(page("/fr/requirements/", **question))
+    assert "Les ressortissants du Mali n'ont pas besoin de visa de leur propre État" in french
+    assert "need no visa" not in french
+    english = unescape(page(**question))
+    # A whole sentence, above the fields (beside one field it broke the row of fields).
+    above = re.search(r'<ul class="errorlist nonfield">(.*?)</ul>', english, re.S)
+    assert above is not None
+    assert "Nationals of Mali need no visa of their own state" in above[1]

@@ -10,7 +10,7 @@ from functools import cache
 
 import pycountry
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 
 # Names people use that ISO 3166 spells otherwise (ISO: "Gambia", "Tanzania, United Republic of").
 _EXTRA_NAMES = {
@@ -81,7 +81,10 @@ def country(code: str) -> Country:
     found = _countries().get(code.upper())
     if found is None:
         raise InvalidInput(
-            f"{code!r} is not an ISO 3166 country", code="country_unknown", field="country"
+            gettext_noop("'%(code)s' is not an ISO 3166 country"),
+            code="country_unknown",
+            field="country",
+            params={"code": code},
         )
     return found
 
@@ -95,7 +98,9 @@ def resolve_country(text: str, *, field: str = "country") -> Country:
     """A country from its alpha-3 code or its name, or an error suggesting close names."""
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInput("a country is required", code="country_missing", field=field)
+        raise InvalidInput(
+            gettext_noop("a country is required"), code="country_missing", field=field
+        )
     if len(cleaned) == 3 and cleaned.isalpha() and cleaned.upper() in _countries():
         return _countries()[cleaned.upper()]
     code = _names().get(fold(cleaned))

@@ -144,6 +144,20 @@ def _french(alpha_3: str, running: str, listed: str) -> CountryName:
     return CountryName(listed, f"le {running}", f"du {running}", plural=False)
 
 
+@dataclass(frozen=True, slots=True)
+class OfCountry:
+    """A value of a message: "of" a country as a language says it ("of the United States",
+    "des États-Unis"); English where the message is not translated."""
+
+    alpha_3: str
+
+    def in_language(self, language: str | None) -> str:
+        return country_name(self.alpha_3, language).of
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+
 def capitalised(text: str) -> str:
     """The first letter in upper case: an article that opens a sentence ("Les États-Unis")."""
     return text[:1].upper() + text[1:]

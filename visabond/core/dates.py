@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 
 
 def parse_date(value: str | dt.date, *, field: str) -> dt.date:
@@ -17,10 +17,16 @@ def parse_date(value: str | dt.date, *, field: str) -> dt.date:
     except ValueError:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
             raise InvalidInput(
-                f"{text} is not a calendar date", code="date_impossible", field=field
+                gettext_noop("%(text)s is not a calendar date"),
+                code="date_impossible",
+                field=field,
+                params={"text": text},
             ) from None
         raise InvalidInput(
-            f"{text!r} is not a date in the form YYYY-MM-DD", code="date_malformed", field=field
+            gettext_noop("'%(text)s' is not a date in the form YYYY-MM-DD"),
+            code="date_malformed",
+            field=field,
+            params={"text": text},
         ) from None
 
 

@@ -3,9 +3,22 @@
 Its `http_status` is the one place its HTTP status is decided: the JSON API answers with it
 (`visabond.config.api`), the pages render it (`visabond.web.errors`), and the command line
 turns it into exit code 2 (`visabond.cli.base`).
+
+A message that reaches a page is written as a template marked with `gettext_noop` and its
+values given as `params`: `message` is the English sentence (the API, the command line and
+logs use it), and a page translates `template` into its own language and fills in the values
+written its way (`visabond.web.messages.error_text`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def gettext_noop(message: str) -> str:
+    """Marks `message` for the French catalogue (`makemessages` extracts calls by this name)
+    without translating it: this module and the plain-Python rules import no Django."""
+    return message
 
 
 class VisabondError(Exception):
@@ -13,9 +26,18 @@ class VisabondError(Exception):
 
     http_status = 400
 
-    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.template = message
+        self.params: dict[str, object] = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.code = code
         self.field = field
 

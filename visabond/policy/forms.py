@@ -27,6 +27,7 @@ from visabond.policy.models import (
 from visabond.policy.rules import VISA_CONDITION_LIMITS
 from visabond.policy.visa_classes import visa_classes
 from visabond.web import forms as web_forms
+from visabond.web.localized import error_text
 from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
 
 
@@ -138,7 +139,8 @@ class RequirementForm(forms.Form):
         issuer_select.kept_options = lambda: issuer_options(registered)
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
-        issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"
+        chosen = self.data if self.is_bound else self.initial
+        issuer = str(chosen.get("issuer") or "USA")
         classes = visa_class_choices(issuer.upper())
         widget = self.fields["visa_class"].widget
         assert isinstance(widget, FastSelect)
@@ -160,7 +162,7 @@ def check_amount(text: str, *, currency: object) -> None:
     try:
         parse_amount(text, currency=code if len(code) == 3 else "USD")
     except VisabondError as error:
-        raise forms.ValidationError(error.message, code=error.code) from None
+        raise forms.ValidationError(error_text(error), code=error.code) from None
 
 
 # Fields a service names that a form shows under another name.
@@ -170,9 +172,15 @@ FIELD_ALIASES = {"sources": "source_title", "period": "effective_to", "visa": "v
 def add_service_error(
     form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
 ) -> None:
-    """Show a service's refusal beside the field it names, or above the form
-    (`web.forms.add_service_error`, with the registry's own field names in FIELD_ALIASES)."""
-    web_forms.add_service_error(form, error, aliases={**FIELD_ALIASES, **(aliases or {})})
+    """Show a service's refusal, in the page's language, beside the field it names, or above
+    the form (`web.forms.add_service_error`, with the registry's own field names in
+    FIELD_ALIASES)."""
+    web_forms.add_service_error(
+        form,
+        error,
+        aliases={**FIELD_ALIASES, **(aliases or {})},
+        messages={error.code: error_text(error)},
+    )
 
 
 class DecisionForm(forms.Form):
@@ -255,7 +263,7 @@ class TermsForm(DecisionForm):
         try:
             return validate_currency(code)
         except VisabondError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            raise forms.ValidationError(error_text(error), code=error.code) from None
 
     def clean_ports(self) -> str:
         text: str = self.cleaned_data["ports"]
@@ -408,7 +416,7 @@ class DirectiveForm(DecisionForm):
         try:
             return validate_currency(code)
         except VisabondError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            raise forms.ValidationError(error_text(error), code=error.code) from None
 
     def clean_cap(self) -> str:
         text: str = self.cleaned_data["cap"].strip()

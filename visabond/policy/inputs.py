@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 from visabond.core.money import Money, validate_currency
 from visabond.policy.rules import RuleTerms, VisaConditions
 
@@ -31,11 +31,13 @@ def terms_from_input(
     code = validate_currency(currency) if currency else None
     if (bond_required or amounts) and code is None:
         raise InvalidInput(
-            "a bond rule needs a currency", code="currency_missing", field="currency"
+            gettext_noop("a bond rule needs a currency"), code="currency_missing", field="currency"
         )
     parsed = sorted(Money.of(a, code or "", field=f"amounts[{i}]") for i, a in enumerate(amounts))
     if len(set(parsed)) != len(parsed):
-        raise InvalidInput("an amount is listed twice", code="amounts_repeated", field="amounts")
+        raise InvalidInput(
+            gettext_noop("an amount is listed twice"), code="amounts_repeated", field="amounts"
+        )
     standard = (
         None
         if standard_amount in (None, "")
@@ -58,6 +60,8 @@ def cap_from_input(amount: object | None, currency: str | None) -> Money | None:
         return None
     if not currency:
         raise InvalidInput(
-            "a cap needs both an amount and a currency", code="cap_incomplete", field="cap_currency"
+            gettext_noop("a cap needs both an amount and a currency"),
+            code="cap_incomplete",
+            field="cap_currency",
         )
     return Money.of(amount, currency, field="cap", currency_field="cap_currency")

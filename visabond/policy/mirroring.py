@@ -26,7 +26,7 @@ from django.db import transaction
 
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core import clock
-from visabond.core.errors import Conflict, NotFound, VisabondError
+from visabond.core.errors import Conflict, NotFound, VisabondError, gettext_noop
 from visabond.core.writes import within_caller_transaction
 from visabond.policy import reciprocity, records, rule_versions
 from visabond.policy.decisions import Author, Source
@@ -242,7 +242,10 @@ def review_locked(review_id: int) -> ReciprocityReview:
         )
     except ReciprocityReview.DoesNotExist:
         raise NotFound(
-            f"there is no review {review_id}", code="review_not_found", field="review_id"
+            gettext_noop("there is no review %(review)s"),
+            code="review_not_found",
+            field="review_id",
+            params={"review": review_id},
         ) from None
 
 
@@ -251,9 +254,10 @@ def review_pending(review_id: int) -> ReciprocityReview:
     review = review_locked(review_id)
     if review.status != ReviewStatus.PENDING:
         raise Conflict(
-            f"review {review_id} was already decided ({review.status})",
+            gettext_noop("review %(review)s was already decided (%(status)s)"),
             code="review_decided",
             field="review_id",
+            params={"review": review_id, "status": review.status},
         )
     return review
 
@@ -318,7 +322,9 @@ def review_apply(
         if source.action == Action.WITHDRAW:
             if mirror_rule is None:
                 raise Conflict(
-                    "there is no mirrored rule to withdraw", code="no_mirror", field="review_id"
+                    gettext_noop("there is no mirrored rule to withdraw"),
+                    code="no_mirror",
+                    field="review_id",
                 )
             recorded = rule_versions.withdrawal_append(
                 rule_id=mirror_rule.pk,

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from visabond.core.airports import airport_name
 from visabond.core.country_names import CountryName, capitalised, country_name
-from visabond.policy.rules import Requirement
-
-
-def money_text(amount: str, currency: str) -> str:
-    return f"{number_format(Decimal(amount), decimal_pos=0, force_grouping=True)} {currency}"
+from visabond.policy.rules import Requirement, RuleTerms
+from visabond.web.localized import money_text
 
 
 def day_text(iso: str) -> str:
@@ -100,9 +96,39 @@ def requirement_sentences(answer: dict[str, Any]) -> list[str]:
             _("This rule applies from %(start)s until further notice.")
             % {"start": day_text(answer["effective_from"])}
         )
+    if answer.get("ended"):
+        sentences.append(_ended_sentence(answer["ended"], nationality))
     # Notes of the seeded rules are in the catalogue; an officer's own notes stay as typed.
     sentences += [_(note) for note in answer["notes"]]
     return sentences
+
+
+def _ended_sentence(ended: dict[str, Any], nationality: CountryName) -> str:
+    """Why no rule is in force: the rule for the class was withdrawn, or it ran out."""
+    values = {
+        "rule": ended["rule_id"],
+        "version": ended["version"],
+        "of_nationality": nationality.of,
+        "start": day_text(ended["effective_from"]),
+        "announced": day_text(ended["announced_on"]),
+        "last": day_text(ended["last_day"]) if ended["last_day"] else "",
+    }
+    if not ended["withdrawn"]:
+        text = _(
+            "The requirement on nationals %(of_nationality)s (rule %(rule)s, version "
+            "%(version)s) ended on %(last)s."
+        )
+    elif ended["last_day"]:
+        text = _(
+            "The requirement on nationals %(of_nationality)s (rule %(rule)s) was withdrawn "
+            "from %(start)s by version %(version)s, announced on %(announced)s."
+        )
+    else:
+        text = _(
+            "The requirement on nationals %(of_nationality)s (rule %(rule)s) was withdrawn "
+            "before it took effect, by version %(version)s announced on %(announced)s."
+        )
+    return text % values
 
 
 def _visa_sentences(answer: dict[str, Any]) -> list[str]:
@@ -141,6 +167,9 @@ def requirement_text(answer: dict[str, Any]) -> str:
     ]
     if answer["rule_id"]:
         lines.append(f"Rule {answer['rule_id']} v{answer['version']}: {answer['legal_basis']}")
+    if answer.get("ended"):
+        ended = answer["ended"]
+        lines.append(f"Rule {ended['rule_id']} v{ended['version']}: {ended['legal_basis']}")
     if answer["mirrored_from"]:
         m = answer["mirrored_from"]
         lines.append(
@@ -163,4 +192,62 @@ def requirement_summary(requirement: Requirement) -> str:
         text = _("no bond is required")
     if requirement.issuance_suspended:
         text += _("; visa issuance suspended")
+    return text
+
+
+ACTIONS = {
+    "designate": gettext_lazy("designate"),
+    "amend": gettext_lazy("amend"),
+    "withdraw": gettext_lazy("withdraw"),
+}
+STATUSES = {
+    "in-force": gettext_lazy("in force"),
+    "scheduled": gettext_lazy("scheduled"),
+    "ended": gettext_lazy("ended"),
+    "withdrawn": gettext_lazy("withdrawn"),
+}
+
+
+def notice_warning_text(
+    *, announced_on: dt.date, effective_from: dt.date, program_name: str, notice_days: int
+) -> str:
+    """A version announced with less notice than its program promises (22 CFR 41.11(c): 15
+    days), said in the active language; the API keeps the English `notice_warning`."""
+    given = (effective_from - announced_on).days
+    if given >= 0:
+        text = ngettext(
+            "announced %(days)s day before it takes effect; %(program)s promises %(notice)s "
+            "days' notice",
+            "announced %(days)s days before it takes effect; %(program)s promises %(notice)s "
+            "days' notice",
+            given,
+        )
+    else:
+        text = ngettext(
+            "announced %(days)s day after it took effect; %(program)s promises %(notice)s "
+            "days' notice",
+            "announced %(days)s days after it took effect; %(program)s promises %(notice)s "
+            "days' notice",
+            -given,
+        )
+    return text % {"days": abs(given), "program": program_name, "notice": notice_days}
+
+
+def terms_text(terms: RuleTerms | None) -> str:
+    """A version's terms on one line: amounts as the active language writes them."""
+    if terms is None:
+        return "—"
+    if terms.bond_required and terms.standard_amount is not None:
+        amounts = ", ".join(money_text(a.amount, a.currency) for a in terms.amounts)
+        standard = money_text(terms.standard_amount.amount, terms.standard_amount.currency)
+        text = _("%(amounts)s (standard %(standard)s)") % {
+            "amounts": amounts,
+            "standard": standard,
+        }
+        if terms.ports:
+            text += "; " + " ".join(terms.ports)
+    else:
+        text = _("no bond")
+    if terms.issuance_suspended:
+        text += "; " + _("issuance suspended")
     return text

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from visabond.core.errors import VisabondError
 from visabond.policy.decisions import Recorded
 from visabond.policy.forms import add_service_error
-from visabond.policy.presenters import requirement_summary
+from visabond.policy.presenters import notice_warning_text, requirement_summary
 from visabond.policy.selectors import AnswerPreview
 
 PREVIEWED = "previewed"
@@ -75,8 +75,18 @@ def record(
         add_service_error(form, error)
         return None
     messages.success(request, done % {"v": recorded.version.version})
-    for warning in recorded.warnings:
-        messages.warning(request, warning)
+    version = recorded.version
+    if version.notice_warning:
+        # Said in the page's language; the API gives the English `warnings`.
+        messages.warning(
+            request,
+            notice_warning_text(
+                announced_on=version.announced_on,
+                effective_from=version.effective_from,
+                program_name=version.rule.program.name,
+                notice_days=version.rule.program.notice_days,
+            ),
+        )
     return recorded
 
 
@@ -86,16 +96,21 @@ def preview_then_record(
     *,
     button: str,
     element_id: str,
+    check: Callable[[], object],
     preview: Callable[[], AnswerPreview],
     write: Callable[[], Recorded],
     done: str,
 ) -> tuple[Recorded | None, dict[str, Any] | None]:
     """Record the valid `form` if the person pressed `button` to record the values they saw
-    previewed; otherwise (or when the services refuse) show the preview. Returns what was
-    recorded, or the preview to show. A value the preview cannot use is shown beside its
-    field, and nothing is recorded.
+    previewed; otherwise show the preview. Returns what was recorded, or the preview to show.
+
+    The preview first runs `check`, the refusals of the write itself (but the confirmation
+    of a past date, which the preview asks for): a decision the services would refuse is
+    shown refused beside its field, with no preview and no Record button, and so is a
+    refusal when recording.
     """
     try:
+        check()
         shown = preview_shown(form, preview(), element_id=element_id)
     except VisabondError as error:
         add_service_error(form, error)
@@ -103,9 +118,14 @@ def preview_then_record(
     wants_record = request.POST.get(button, "record") != "preview"
     if wants_record and was_previewed(request, form):
         recorded = record(request, form, write, done)
-        if recorded is not None:
-            return recorded, None
-    elif wants_record:
+        if recorded is not None or form.has_error(
+            "effective_from", "effective_in_past_unconfirmed"
+        ):
+            # Refused for want of confirming a past date: the preview (with its
+            # confirmation box) is still the one to record.
+            return recorded, None if recorded is not None else shown
+        return None, None
+    if wants_record:
         messages.info(
             request,
             _("Check the public answer this decision gives with these values, then record it."),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 from visabond.core.money import Money
 from visabond.policy.rules import RuleTerms
 
@@ -35,18 +35,20 @@ class Directive:
     def __post_init__(self) -> None:
         if self.issuer == self.counterpart:
             raise InvalidInput(
-                "a state cannot reciprocate with itself",
+                gettext_noop("a state cannot reciprocate with itself"),
                 code="reciprocity_self",
                 field="counterpart",
             )
         if not self.visa_class_mapping:
             raise InvalidInput(
-                "name at least one of the counterpart's visa classes to mirror",
+                gettext_noop("name at least one of the counterpart's visa classes to mirror"),
                 code="visa_class_mapping_empty",
                 field="visa_class_mapping",
             )
         if self.cap is not None and not self.cap.is_positive():
-            raise InvalidInput("a cap must be positive", code="cap_not_positive", field="cap")
+            raise InvalidInput(
+                gettext_noop("a cap must be positive"), code="cap_not_positive", field="cap"
+            )
 
     def mirrors(self, *, issuer: str, nationality: str, visa_class: str) -> bool:
         """Whether a rule of `issuer` for `nationality` in `visa_class` is this directive's source."""
@@ -79,9 +81,10 @@ def mirror(source: RuleTerms, *, source_visa_class: str, directive: Directive) -
     target_class = directive.visa_class_mapping.get(source_visa_class)
     if target_class is None:
         raise InvalidInput(
-            f"the directive does not map visa class {source_visa_class}",
+            gettext_noop("the directive does not map visa class %(visa)s"),
             code="visa_class_unmapped",
             field="visa_class_mapping",
+            params={"visa": source_visa_class},
         )
     ports = _mapped_ports(source.ports, directive.port_mapping)
     # The source's notes speak of its own procedures (a US form, a US payment channel).
@@ -102,9 +105,10 @@ def _mapped_ports(ports: tuple[str, ...], mapping: Mapping[str, str]) -> tuple[s
     unmapped = [p for p in ports if p not in mapping]
     if unmapped:
         raise InvalidInput(
-            f"the directive maps no port for {', '.join(unmapped)}",
+            gettext_noop("the directive maps no port for %(ports)s"),
             code="port_unmapped",
             field="port_mapping",
+            params={"ports": ", ".join(unmapped)},
         )
     return tuple(dict.fromkeys(mapping[p] for p in ports))
 
@@ -117,9 +121,10 @@ def _capped(terms: RuleTerms, cap: Money) -> tuple[RuleTerms, dict[str, str]]:
     """
     if terms.currency != cap.currency:
         raise InvalidInput(
-            f"the cap is in {cap.currency} but the source rule's amounts are in {terms.currency}",
+            gettext_noop("the cap is in %(cap)s but the source rule's amounts are in %(terms)s"),
             code="cap_currency_mismatch",
             field="cap",
+            params={"cap": cap.currency, "terms": terms.currency},
         )
     amounts = tuple(sorted({min(a, cap) for a in terms.amounts}))
     capped = {a.as_string(): cap.as_string() for a in terms.amounts if a > cap}

@@ -16,7 +16,7 @@ from django.db import transaction
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core.airports import airport_country
 from visabond.core.countries import country
-from visabond.core.errors import Conflict, InvalidInput
+from visabond.core.errors import Conflict, InvalidInput, gettext_noop
 from visabond.core.money import Money
 from visabond.core.writes import within_caller_transaction
 from visabond.policy import mirroring, reciprocity
@@ -118,16 +118,20 @@ def directive_record(
     for target in ports.values():
         if airport_country(target) != issuer:
             raise InvalidInput(
-                f"{target} is not an airport of {issuer}", code="port_abroad", field="port_mapping"
+                gettext_noop("%(port)s is not an airport of %(issuer)s"),
+                code="port_abroad",
+                field="port_mapping",
+                params={"port": target, "issuer": issuer},
             )
     reciprocity.Directive(issuer, counterpart, mapping, ports, cap, mode)
     require_reason_and_sources(reason, sources)
     with within_caller_transaction("directive_record"):
         if ReciprocityDirective.objects.filter(issuer=issuer, counterpart=counterpart).exists():
             raise Conflict(
-                f"{issuer} already has a reciprocity directive towards {counterpart}",
+                gettext_noop("%(issuer)s already has a reciprocity directive towards %(state)s"),
                 code="directive_exists",
                 field="counterpart",
+                params={"issuer": issuer, "state": counterpart},
             )
         row = ReciprocityDirective(
             program=program,
@@ -216,7 +220,7 @@ def reciprocity_review_acknowledge(
         review = mirroring.review_locked(review_id)
         if review.status not in (ReviewStatus.APPLIED, ReviewStatus.ECHO):
             raise Conflict(
-                "only automatic changes and stopped echoes are acknowledged",
+                gettext_noop("only automatic changes and stopped echoes are acknowledged"),
                 code="review_not_applied",
                 field="review_id",
             )

@@ -16,13 +16,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from visabond.audit.services import AuditAction, audit_record
 from visabond.core import clock
 from visabond.core.airports import airport_country
 from visabond.core.countries import country
-from visabond.core.errors import Conflict, InvalidInput, NotFound
+from visabond.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 from visabond.core.text import is_blank, refuse_control_characters
 from visabond.core.web_addresses import validate_web_address
 from visabond.core.writes import within_caller_transaction
@@ -72,24 +72,22 @@ def designation_append(
     `effective_in_past_unconfirmed`). A rule without an end ends with its program.
     """
     issuer = program.issuer
-    country(nationality)
-    if nationality == issuer:
-        raise InvalidInput(
-            "a state does not designate its own nationals",
-            code="nationality_is_issuer",
-            field="nationality",
-        )
-    visa_class = normalise_visa_class(issuer, visa_class)
-    _validate_decision(
-        terms=terms, issuer=issuer, reason=reason, sources=sources, announced_on=announced_on
+    visa_class, period = designation_check(
+        program=program,
+        nationality=nationality,
+        visa_class=visa_class,
+        terms=terms,
+        period=period,
+        announced_on=announced_on,
+        reason=reason,
+        sources=sources,
     )
-    period = within_program(period, program)
     with within_caller_transaction("designation_append"):
         # One designation of a program at a time: two racing for the same key would
         # otherwise both see no overlap and both be written.
         list(Program.objects.select_for_update().filter(pk=program.pk))
         _refuse_overlap(
-            issuer=issuer, nationality=nationality, visa_class=visa_class, period=period
+            issuer=issuer, nationality=nationality, visa_class=visa_class, period=period, lock=True
         )
         _refuse_unconfirmed_past(period.start, confirm_past=confirm_past)
         rule = Rule.objects.create(
@@ -107,6 +105,41 @@ def designation_append(
             legal_basis=legal_basis or program.legal_basis,
             mirrored_from=mirrored_from,
         )
+
+
+def designation_check(
+    *,
+    program: Program,
+    nationality: str,
+    visa_class: str,
+    terms: RuleTerms,
+    period: Period,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+) -> tuple[str, Period]:
+    """What `designation_append` refuses, but the unconfirmed past, checked without writing
+    or locking: the console's preview runs it, so a preview never shows an answer that
+    recording would refuse. Returns the issuer's visa class code and the period as it would
+    be recorded (an open end ends with the program).
+    """
+    issuer = program.issuer
+    country(nationality)
+    if nationality == issuer:
+        raise InvalidInput(
+            gettext_noop("a state does not designate its own nationals"),
+            code="nationality_is_issuer",
+            field="nationality",
+        )
+    visa_class = normalise_visa_class(issuer, visa_class)
+    _validate_decision(
+        terms=terms, issuer=issuer, reason=reason, sources=sources, announced_on=announced_on
+    )
+    period = within_program(period, program)
+    _refuse_overlap(
+        issuer=issuer, nationality=nationality, visa_class=visa_class, period=period, lock=False
+    )
+    return visa_class, period
 
 
 def amendment_append(
@@ -132,37 +165,15 @@ def amendment_append(
     """
     with within_caller_transaction("amendment_append"):
         rule = rule_locked(rule_id)
-        _validate_decision(
+        period = _amendment_period(
+            rule,
             terms=terms,
-            issuer=rule.issuer,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            announced_on=announced_on,
             reason=reason,
             sources=sources,
-            announced_on=announced_on,
         )
-        entries = records.entries_of(rule.versions.prefetch_related("allowed_amounts"))
-        deciding = rules.entry_in_force(entries, on=effective_from)
-        if deciding is None:
-            raise Conflict(
-                f"rule {rule_id} is not in force on {effective_from}: designate a new rule instead",
-                code="rule_not_in_force",
-                field="effective_from",
-            )
-        end = deciding.period.end if effective_to == "unchanged" else effective_to
-        period = within_program(Period(effective_from, end), rule.program)
-        if (
-            deciding.action == Action.AMEND
-            and deciding.period == period
-            and deciding.terms == terms
-            and deciding.announced_on == announced_on
-        ):
-            # The same amendment sent again (a second click, a retried request) is one
-            # decision: a copy would add a version that changes nothing.
-            raise Conflict(
-                f"version {deciding.version} of rule {rule_id} already records these terms "
-                f"from {effective_from}, announced on {announced_on}",
-                code="amendment_repeated",
-                field="effective_from",
-            )
         _refuse_unconfirmed_past(effective_from, confirm_past=confirm_past)
         return _append(
             rule,
@@ -176,6 +187,78 @@ def amendment_append(
             legal_basis=rule.program.legal_basis,
             mirrored_from=mirrored_from,
         )
+
+
+def amendment_check(
+    *,
+    rule_id: int,
+    terms: RuleTerms,
+    effective_from: dt.date,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+    effective_to: dt.date | Literal["unchanged"] | None = "unchanged",
+) -> Period:
+    """What `amendment_append` refuses, but the unconfirmed past, checked without writing or
+    locking (for the console's preview); returns the period the new terms would have."""
+    return _amendment_period(
+        rule_unlocked(rule_id),
+        terms=terms,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        announced_on=announced_on,
+        reason=reason,
+        sources=sources,
+    )
+
+
+def _amendment_period(
+    rule: Rule,
+    *,
+    terms: RuleTerms,
+    effective_from: dt.date,
+    effective_to: dt.date | Literal["unchanged"] | None,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+) -> Period:
+    _validate_decision(
+        terms=terms, issuer=rule.issuer, reason=reason, sources=sources, announced_on=announced_on
+    )
+    entries = records.entries_of(rule.versions.prefetch_related("allowed_amounts"))
+    deciding = rules.entry_in_force(entries, on=effective_from)
+    if deciding is None:
+        raise Conflict(
+            gettext_noop("rule %(rule)s is not in force on %(day)s: designate a new rule instead"),
+            code="rule_not_in_force",
+            field="effective_from",
+            params={"rule": rule.pk, "day": effective_from},
+        )
+    end = deciding.period.end if effective_to == "unchanged" else effective_to
+    period = within_program(Period(effective_from, end), rule.program)
+    if (
+        deciding.action == Action.AMEND
+        and deciding.period == period
+        and deciding.terms == terms
+        and deciding.announced_on == announced_on
+    ):
+        # The same amendment sent again (a second click, a retried request) is one
+        # decision: a copy would add a version that changes nothing.
+        raise Conflict(
+            gettext_noop(
+                "version %(version)s of rule %(rule)s already records these terms from "
+                "%(day)s, announced on %(announced)s"
+            ),
+            code="amendment_repeated",
+            field="effective_from",
+            params={
+                "version": deciding.version,
+                "rule": rule.pk,
+                "day": effective_from,
+                "announced": announced_on,
+            },
+        )
+    return period
 
 
 def withdrawal_append(
@@ -198,15 +281,13 @@ def withdrawal_append(
     """
     with within_caller_transaction("withdrawal_append"):
         rule = rule_locked(rule_id)
-        require_reason_and_sources(reason, sources)
-        refuse_future_announcement(announced_on)
-        entries = records.entries_of(rule.versions.prefetch_related("allowed_amounts"))
-        if rules.in_force_days_overlap(entries, Period(effective_from)) is None:
-            raise Conflict(
-                f"rule {rule_id} is not in force on or after {effective_from}: nothing to withdraw",
-                code="rule_not_in_force",
-                field="effective_from",
-            )
+        _check_withdrawal(
+            rule,
+            effective_from=effective_from,
+            announced_on=announced_on,
+            reason=reason,
+            sources=sources,
+        )
         _refuse_unconfirmed_past(effective_from, confirm_past=confirm_past)
         return _append(
             rule,
@@ -219,6 +300,45 @@ def withdrawal_append(
             author=author,
             legal_basis=rule.program.legal_basis,
             mirrored_from=mirrored_from,
+        )
+
+
+def withdrawal_check(
+    *,
+    rule_id: int,
+    effective_from: dt.date,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+) -> None:
+    """What `withdrawal_append` refuses, but the unconfirmed past, checked without writing
+    or locking (for the console's preview)."""
+    _check_withdrawal(
+        rule_unlocked(rule_id),
+        effective_from=effective_from,
+        announced_on=announced_on,
+        reason=reason,
+        sources=sources,
+    )
+
+
+def _check_withdrawal(
+    rule: Rule,
+    *,
+    effective_from: dt.date,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+) -> None:
+    require_reason_and_sources(reason, sources)
+    refuse_future_announcement(announced_on)
+    entries = records.entries_of(rule.versions.prefetch_related("allowed_amounts"))
+    if rules.in_force_days_overlap(entries, Period(effective_from)) is None:
+        raise Conflict(
+            gettext_noop("rule %(rule)s is not in force on or after %(day)s: nothing to withdraw"),
+            code="rule_not_in_force",
+            field="effective_from",
+            params={"rule": rule.pk, "day": effective_from},
         )
 
 
@@ -286,11 +406,23 @@ def correction_append(
 
 def rule_locked(rule_id: int) -> Rule:
     """Rule `rule_id`, locked until the caller's transaction ends; `NotFound` (404) if none."""
+    return _rule(Rule.objects.select_for_update(), rule_id)
+
+
+def rule_unlocked(rule_id: int) -> Rule:
+    """Rule `rule_id` as read now, for a check that writes nothing; `NotFound` (404) if none."""
+    return _rule(Rule.objects.all(), rule_id)
+
+
+def _rule(queryset: QuerySet[Rule], rule_id: int) -> Rule:
     try:
-        return Rule.objects.select_for_update().select_related("program").get(pk=rule_id)
+        return queryset.select_related("program").get(pk=rule_id)
     except Rule.DoesNotExist:
         raise NotFound(
-            f"there is no rule {rule_id}", code="rule_not_found", field="rule_id"
+            gettext_noop("there is no rule %(rule)s"),
+            code="rule_not_found",
+            field="rule_id",
+            params={"rule": rule_id},
         ) from None
 
 
@@ -379,13 +511,17 @@ def _validate_decision(
         located = airport_country(port)
         if located is None:
             raise InvalidInput(
-                f"{port} is not an IATA airport code", code="port_unknown", field="ports"
+                gettext_noop("%(port)s is not an IATA airport code"),
+                code="port_unknown",
+                field="ports",
+                params={"port": port},
             )
         if located != issuer:
             raise InvalidInput(
-                f"{port} is in {located}, not in the issuing state {issuer}",
+                gettext_noop("%(port)s is in %(state)s, not in the issuing state %(issuer)s"),
                 code="port_abroad",
                 field="ports",
+                params={"port": port, "state": located, "issuer": issuer},
             )
 
 
@@ -395,10 +531,13 @@ def _refuse_unconfirmed_past(effective_from: dt.date, *, confirm_past: bool) -> 
     # effective in the past (`_audit_details`).
     if effective_from < clock.today() and not confirm_past:
         raise InvalidInput(
-            f"the decision would take effect on {effective_from}, before today: it changes "
-            "answers already given; confirm that the date is meant",
+            gettext_noop(
+                "the decision would take effect on %(day)s, before today: it changes answers "
+                "already given; confirm that the date is meant"
+            ),
             code="effective_in_past_unconfirmed",
             field="effective_from",
+            params={"day": effective_from},
         )
 
 
@@ -407,10 +546,13 @@ def refuse_future_announcement(announced_on: dt.date) -> None:
     (422 `announced_in_future`, field `announced_on`)."""
     if announced_on > clock.today():
         raise InvalidInput(
-            f"the announcement date {announced_on} is in the future: record an announcement "
-            "once it is made",
+            gettext_noop(
+                "the announcement date %(day)s is in the future: record an announcement once "
+                "it is made"
+            ),
             code="announced_in_future",
             field="announced_on",
+            params={"day": announced_on},
         )
 
 
@@ -421,12 +563,15 @@ def require_reason(reason: str) -> None:
     `reason_too_long` or `text_control_character`, field `reason`.
     """
     if is_blank(reason):
-        raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
+        raise InvalidInput(
+            gettext_noop("say why: a reason is required"), code="reason_missing", field="reason"
+        )
     if len(reason) > REASON_MAX:
         raise InvalidInput(
-            f"a reason is at most {REASON_MAX:,} characters (this one has {len(reason):,})",
+            gettext_noop("a reason is at most %(limit)s characters (this one has %(length)s)"),
             code="reason_too_long",
             field="reason",
+            params={"limit": REASON_MAX, "length": len(reason)},
         )
     refuse_control_characters(reason, field="reason")
 
@@ -443,15 +588,20 @@ def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
     require_reason(reason)
     if not sources or any(is_blank(s.title) for s in sources):
         raise InvalidInput(
-            "cite at least one source with a title", code="source_missing", field="sources"
+            gettext_noop("cite at least one source with a title"),
+            code="source_missing",
+            field="sources",
         )
     for i, source in enumerate(sources):
         if len(source.title) > SOURCE_TITLE_MAX or len(source.url) > SOURCE_URL_MAX:
             raise InvalidInput(
-                f"a source's title is at most {SOURCE_TITLE_MAX} characters and its address "
-                f"at most {SOURCE_URL_MAX:,}",
+                gettext_noop(
+                    "a source's title is at most %(title)s characters and its address at most "
+                    "%(url)s"
+                ),
                 code="source_too_long",
                 field="sources",
+                params={"title": SOURCE_TITLE_MAX, "url": SOURCE_URL_MAX},
             )
         refuse_control_characters(source.title, field=f"sources[{i}].title")
         validate_web_address(source.url, field=f"sources[{i}].url")
@@ -479,9 +629,10 @@ def require_notes(notes: str) -> None:
     `text_control_character`, field `notes`)."""
     if len(notes) > NOTES_MAX:
         raise InvalidInput(
-            f"notes are at most {NOTES_MAX:,} characters (these have {len(notes):,})",
+            gettext_noop("notes are at most %(limit)s characters (these have %(length)s)"),
             code="notes_too_long",
             field="notes",
+            params={"limit": NOTES_MAX, "length": len(notes)},
         )
     refuse_control_characters(notes, field="notes")
 
@@ -494,37 +645,59 @@ def within_program(period: Period, program: Program) -> Period:
     """
     if program.effective_from and period.start < program.effective_from:
         raise InvalidInput(
-            f"{program.name} takes effect on {program.effective_from}; a rule cannot start before",
+            gettext_noop("%(program)s takes effect on %(day)s; a rule cannot start before"),
             code="before_program",
             field="effective_from",
+            params={"program": program.name, "day": program.effective_from},
         )
     if program.effective_to is None:
         return period
     if period.start > program.effective_to:
         raise InvalidInput(
-            f"{program.name} ends on {program.effective_to}",
+            gettext_noop("%(program)s ends on %(day)s; a rule cannot start after"),
             code="after_program",
             field="effective_from",
+            params={"program": program.name, "day": program.effective_to},
         )
     if period.end is None or period.end > program.effective_to:
         return Period(period.start, program.effective_to)
     return period
 
 
-def _refuse_overlap(*, issuer: str, nationality: str, visa_class: str, period: Period) -> None:
-    same_key = Rule.objects.select_for_update().filter(
-        issuer=issuer, nationality=nationality, visa_class=visa_class
-    )
+def _refuse_overlap(
+    *, issuer: str, nationality: str, visa_class: str, period: Period, lock: bool
+) -> None:
+    rules_of = Rule.objects.select_for_update() if lock else Rule.objects.all()
+    same_key = rules_of.filter(issuer=issuer, nationality=nationality, visa_class=visa_class)
     for other in same_key.prefetch_related("versions__allowed_amounts"):
         segment = rules.in_force_days_overlap(records.entries_of(other.versions.all()), period)
-        if segment is not None:
-            until = segment.end or "further notice"
+        if segment is None:
+            continue
+        values = {
+            "rule": other.pk,
+            "nationality": nationality,
+            "visa": visa_class,
+            "start": segment.start,
+        }
+        if segment.end is None:
             raise Conflict(
-                f"rule {other.pk} for {nationality} {visa_class} is already in force from "
-                f"{segment.start} until {until}; amend or withdraw it instead",
+                gettext_noop(
+                    "rule %(rule)s for %(nationality)s %(visa)s is already in force from "
+                    "%(start)s until further notice; amend or withdraw it instead"
+                ),
                 code="rule_overlap",
                 field="effective_from",
+                params=values,
             )
+        raise Conflict(
+            gettext_noop(
+                "rule %(rule)s for %(nationality)s %(visa)s is already in force from %(start)s "
+                "until %(end)s; amend or withdraw it instead"
+            ),
+            code="rule_overlap",
+            field="effective_from",
+            params={**values, "end": segment.end},
+        )
 
 
 def _audit_details(recorded: Recorded) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 from visabond.core.money import Money
 
 WILDCARD_CLASS = "*"
@@ -42,9 +42,10 @@ class Period:
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
             raise InvalidInput(
-                f"the period ends ({self.end}) before it starts ({self.start})",
+                gettext_noop("the period ends (%(end)s) before it starts (%(start)s)"),
                 code="period_inverted",
                 field="effective_to",
+                params={"end": self.end, "start": self.start},
             )
 
     def contains(self, day: dt.date) -> bool:
@@ -100,11 +101,15 @@ def validate_terms(terms: RuleTerms) -> None:
     if terms.bond_required:
         if not terms.amounts:
             raise InvalidInput(
-                "a bond rule needs at least one amount", code="amounts_missing", field="amounts"
+                gettext_noop("a bond rule needs at least one amount"),
+                code="amounts_missing",
+                field="amounts",
             )
         if len({a.currency for a in terms.amounts}) > 1:
             raise InvalidInput(
-                "a rule's amounts are all in one currency", code="currency_mixed", field="amounts"
+                gettext_noop("a rule's amounts are all in one currency"),
+                code="currency_mixed",
+                field="amounts",
             )
         if terms.standard_amount is None:
             raise InvalidInput(
@@ -114,23 +119,25 @@ def validate_terms(terms: RuleTerms) -> None:
             )
         if terms.standard_amount not in terms.amounts:
             raise InvalidInput(
-                "the standard amount must be one of the allowed amounts",
+                gettext_noop("the standard amount must be one of the allowed amounts"),
                 code="standard_not_allowed",
                 field="standard_amount",
             )
         if not all(a.is_positive() for a in terms.amounts):
             raise InvalidInput(
-                "bond amounts must be positive", code="amount_not_positive", field="amounts"
+                gettext_noop("bond amounts must be positive"),
+                code="amount_not_positive",
+                field="amounts",
             )
         if list(terms.amounts) != sorted(set(terms.amounts)):
             raise InvalidInput(
-                "amounts must be listed once each, in increasing order",
+                gettext_noop("amounts must be listed once each, in increasing order"),
                 code="amounts_unordered",
                 field="amounts",
             )
     elif terms.amounts or terms.standard_amount is not None:
         raise InvalidInput(
-            "a rule that requires no bond cannot name amounts",
+            gettext_noop("a rule that requires no bond cannot name amounts"),
             code="amounts_without_bond",
             field="amounts",
         )
@@ -140,9 +147,10 @@ def validate_terms(terms: RuleTerms) -> None:
             continue
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= largest:
             raise InvalidInput(
-                f"{name} is a whole number from 1 to {largest}",
+                gettext_noop("%(name)s is a whole number from 1 to %(largest)s"),
                 code="visa_condition_invalid",
                 field=name,
+                params={"name": name, "largest": largest},
             )
 
 
@@ -183,6 +191,16 @@ def entry_in_force(
     entries: Iterable[RuleEntry], *, on: dt.date, known_on: dt.date | None = None
 ) -> RuleEntry | None:
     """The entry of one rule that decides day `on` as known on `known_on`, or None."""
+    deciding = _deciding(entries, on=on, known_on=known_on)
+    if deciding is None or deciding.is_withdrawal:
+        return None
+    return deciding
+
+
+def _deciding(
+    entries: Iterable[RuleEntry], *, on: dt.date, known_on: dt.date | None
+) -> RuleEntry | None:
+    """The latest announced entry whose period contains `on`, a withdrawal included."""
     deciding: RuleEntry | None = None
     for entry in standing(entries):
         if known_on is not None and entry.announced_on > known_on:
@@ -191,9 +209,33 @@ def entry_in_force(
             deciding is None or entry.precedence() > deciding.precedence()
         ):
             deciding = entry
-    if deciding is None or deciding.is_withdrawal:
-        return None
     return deciding
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """Why a rule that once stood is not in force on a day: the entry that ended it (a
+    withdrawal, or the version whose period ran out) and its last day in force (None for a
+    rule withdrawn before it ever took effect)."""
+
+    entry: RuleEntry
+    last_day: dt.date | None
+
+
+def entry_ended(
+    entries: Sequence[RuleEntry], *, on: dt.date, known_on: dt.date | None = None
+) -> Ended | None:
+    """What ended rule `entries` before day `on` as known on `known_on`; None while it is in
+    force on `on`, or when nothing of it had started (or been announced) by then."""
+    known = [e for e in standing(entries) if known_on is None or e.announced_on <= known_on]
+    deciding = _deciding(known, on=on, known_on=None)
+    if deciding is not None and not deciding.is_withdrawal:
+        return None
+    before = [s for s in timeline(known) if s.end is not None and s.end < on]
+    last_day = before[-1].end if before else None
+    if deciding is not None:
+        return Ended(deciding, last_day)
+    return None if not before or before[-1].entry is None else Ended(before[-1].entry, last_day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,13 +263,26 @@ def timeline(entries: Sequence[RuleEntry], *, known_on: dt.date | None = None) -
 
 
 def in_force_days_overlap(entries: Sequence[RuleEntry], period: Period) -> Segment | None:
-    """The first segment of the rule in force during any day of `period`, if any."""
+    """The first stretch of days the rule is in force without a gap that meets `period`, if
+    any: an amendment carries the rule on, so the stretch runs over its segments (its entry
+    is the stretch's first)."""
+    stretches: list[Segment] = []
     for segment in timeline(entries):
-        if segment.end is not None and segment.end < period.start:
+        last = stretches[-1] if stretches else None
+        if (
+            last is not None
+            and last.end is not None
+            and segment.start == last.end + dt.timedelta(days=1)
+        ):
+            stretches[-1] = Segment(last.start, segment.end, last.entry)
+        else:
+            stretches.append(segment)
+    for stretch in stretches:
+        if stretch.end is not None and stretch.end < period.start:
             continue
-        if period.end is not None and segment.start > period.end:
+        if period.end is not None and stretch.start > period.end:
             continue
-        return segment
+        return stretch
     return None
 
 
@@ -243,6 +298,8 @@ class Requirement:
 
     entry: RuleEntry | None
     measures: tuple[RuleEntry, ...]
+    # With no entry in force: the rule for the class that was withdrawn or ran out.
+    ended: Ended | None = None
 
     @property
     def terms(self) -> RuleTerms | None:
@@ -279,4 +336,14 @@ def requirement(
             in_force.append((rule_class == visa_class, entry))
     in_force.sort(key=lambda pair: (pair[0], pair[1].precedence()), reverse=True)
     measures = tuple(entry for _, entry in in_force)
-    return Requirement(entry=measures[0] if measures else None, measures=measures)
+    if measures:
+        return Requirement(entry=measures[0], measures=measures)
+    # "No bond" because a rule for the class ended: the answer cites what ended it.
+    ended = [
+        found
+        for (_, rule_class), entries in rules.items()
+        if rule_class == visa_class
+        and (found := entry_ended(entries, on=on, known_on=known_on)) is not None
+    ]
+    ended.sort(key=lambda e: (e.last_day or dt.date.min, e.entry.precedence()))
+    return Requirement(entry=None, measures=(), ended=ended[-1] if ended else None)

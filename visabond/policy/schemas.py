@@ -60,6 +60,19 @@ class VisaSchema(Schema):
     max_stay_days: int | None = Field(None, description="longest admission, in days")
 
 
+class EndedOut(Schema):
+    rule_id: int
+    version: int = Field(..., description="the version that ended the rule")
+    withdrawn: bool = Field(..., description="true: a withdrawal; false: its period ran out")
+    effective_from: dt.date
+    last_day: dt.date | None = Field(
+        ..., description="last day the rule was in force; null if it never took effect"
+    )
+    announced_on: dt.date
+    program: str
+    legal_basis: str
+
+
 class RequirementOut(Schema):
     issuer: str = Field(..., description="ISO 3166 alpha-3 of the issuing state")
     nationality: str
@@ -84,6 +97,11 @@ class RequirementOut(Schema):
     notes: list[str]
     mirrored_from: dict[str, object] | None = Field(
         ..., description="for a rule derived by reciprocity: the source rule, mappings and cap"
+    )
+    ended: EndedOut | None = Field(
+        ...,
+        description="with no rule in force: the rule for this class that was withdrawn or "
+        "ran out, whose version `sources` cites",
     )
 
 

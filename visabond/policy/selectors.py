@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 
 from visabond.core import clock
 from visabond.core.countries import Country, resolve_country
-from visabond.core.country_names import country_name
+from visabond.core.country_names import OfCountry, country_name
 from visabond.core.dates import parse_date, parse_optional_date
-from visabond.core.errors import InvalidInput, NotFound
+from visabond.core.errors import InvalidInput, NotFound, gettext_noop
 from visabond.policy import mirroring, records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.rules import WILDCARD_CLASS, RuleEntry
@@ -66,11 +66,33 @@ class RequirementAnswer:
                 m.terms.notes for m in self.requirement.measures if m.terms and m.terms.notes
             ],
             "mirrored_from": row.mirrored_from if row else None,
+            "ended": self._ended(),
+        }
+
+    def _ended(self) -> dict[str, Any] | None:
+        ended = self.requirement.ended
+        if ended is None:
+            return None
+        row = self.versions[(ended.entry.rule_id, ended.entry.version)]
+        return {
+            "rule_id": row.rule_id,
+            "version": row.version,
+            "withdrawn": ended.entry.is_withdrawal,
+            "effective_from": row.effective_from.isoformat(),
+            "last_day": ended.last_day.isoformat() if ended.last_day else None,
+            "announced_on": row.announced_on.isoformat(),
+            "program": row.rule.program.name,
+            "legal_basis": row.legal_basis,
         }
 
     def _sources(self) -> list[dict[str, str]]:
+        """The sources of every version the answer rests on: those in force, or the one
+        that ended the rule when none is."""
         seen: list[dict[str, str]] = []
-        for entry in self.requirement.measures:
+        cited = self.requirement.measures or (
+            (self.requirement.ended.entry,) if self.requirement.ended else ()
+        )
+        for entry in cited:
             for source in self.versions[(entry.rule_id, entry.version)].sources:
                 if source not in seen:
                     seen.append(source)
@@ -106,10 +128,13 @@ def requirement_question(
     national = resolve_country(nationality, field="nationality")
     if national.alpha_3 == issuing.alpha_3:
         raise InvalidInput(
-            f"nationals {country_name(issuing.alpha_3, 'en').of} need no visa of their own "
-            "state: choose another destination or nationality",
+            gettext_noop(
+                "Nationals %(of_state)s need no visa of their own state: choose another "
+                "destination or nationality."
+            ),
             code="nationality_is_issuer",
             field="nationality",
+            params={"of_state": OfCountry(issuing.alpha_3)},
         )
     return RequirementQuestion(
         issuing,
@@ -246,7 +271,10 @@ def rule_history(rule_id: int) -> RuleHistory:
         )
     except Rule.DoesNotExist:
         raise NotFound(
-            f"there is no rule {rule_id}", code="rule_not_found", field="rule_id"
+            gettext_noop("there is no rule %(rule)s"),
+            code="rule_not_found",
+            field="rule_id",
+            params={"rule": rule_id},
         ) from None
     versions = list(rule.versions.all())
     return RuleHistory(rule, versions, rules.timeline(records.entries_of(versions)))

@@ -19,10 +19,17 @@ from django.views.decorators.http import require_safe
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
-from visabond.core.countries import country, localized_name
+from visabond.core.countries import fold, localized_name
 from visabond.core.country_names import country_name
 from visabond.core.errors import NotFound, VisabondError
-from visabond.policy import answers, reciprocity_services, records, selectors, services
+from visabond.policy import (
+    answers,
+    reciprocity_services,
+    records,
+    rule_versions,
+    selectors,
+    services,
+)
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
@@ -37,17 +44,24 @@ from visabond.policy.forms import (
 from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import Program, ReviewStatus, Rule
 from visabond.policy.presenters import (
+    ACTIONS,
+    STATUSES,
     day_text,
     mirror_sentence,
+    notice_warning_text,
     requirement_sentences,
+    terms_text,
 )
 from visabond.policy.previews import preview_shown, preview_then_record, was_previewed
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Action, Period
 from visabond.policy.visa_classes import normalise_visa_class
 from visabond.web.charts import step_chart_svg, timeline_svg
+from visabond.web.localized import error_text
 from visabond.web.throttle import lookup_allowed
 from visabond.web.views import throttled
+
+DRAFT_FIELDS = ("issuer", "nationality", "visa_class", "on", "known_on")
 
 
 # A question is asked with GET (HEAD too); OPTIONS and TRACE got the whole page.
@@ -79,7 +93,12 @@ def requirements_page(request: HttpRequest) -> HttpResponse:
 
 def _requirements_page(request: HttpRequest, registry: answers.Registry) -> HttpResponse:
     registered = registry.issuers()
-    form = RequirementForm(request.GET or None, registered=registered)
+    if request.GET.get("draft"):
+        # A question not yet asked, carried over by a language link: fill, don't answer.
+        draft = {name: request.GET[name] for name in DRAFT_FIELDS if request.GET.get(name)}
+        form = RequirementForm(initial=draft, registered=registered)
+    else:
+        form = RequirementForm(request.GET or None, registered=registered)
     answer: dict[str, Any] | None = None
     unknown_issuer = ""
     if form.is_bound and form.is_valid():
@@ -90,7 +109,11 @@ def _requirements_page(request: HttpRequest, registry: answers.Registry) -> Http
                 raise
             unknown_issuer = country_name(form.cleaned_data["issuer"], get_language()).of
         except VisabondError as error:
-            add_service_error(form, error)
+            if error.code == "nationality_is_issuer":
+                # About the question as a whole: a sentence above the fields.
+                form.add_error(None, error_text(error))
+            else:
+                add_service_error(form, error)
     context = {
         "form": form,
         "answer": answer,
@@ -145,9 +168,19 @@ def console_home(request: HttpRequest) -> HttpResponse:
                     ),
                 }
             )
+    language = get_language()
+    # Sorted as shown: by issuer, then the nationality's name in the page's language
+    # (accents folded: "Égypte" among the E).
+    named = [(h, localized_name(h.rule.nationality, language)) for h in histories]
+    named.sort(key=lambda pair: (pair[0].rule.issuer, fold(pair[1]), pair[0].rule.visa_class))
     rows = [
-        {"history": h, "status": _status(h, today), "country": country(h.rule.nationality).name}
-        for h in histories
+        {
+            "history": h,
+            "status": _status(h, today),
+            "status_label": STATUSES[_status(h, today)],
+            "country": name,
+        }
+        for h, name in named
     ]
     return render(
         request,
@@ -190,8 +223,13 @@ def _status(history: selectors.RuleHistory, today: dt.date) -> str:
 def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
     history = selectors.rule_history(rule_id)
-    # A withdrawn rule has nothing left to amend or withdraw: designate anew instead.
-    withdrawn = not history.segments or history.versions[-1].action == "withdraw"
+    # A withdrawn rule has nothing left to amend or withdraw (designate anew instead); one
+    # whose withdrawal is scheduled is in force until then, and can still be changed.
+    today = clock.today()
+    withdrawn = not history.segments or (
+        history.versions[-1].action == "withdraw"
+        and all(s.end is not None and s.end < today for s in history.segments)
+    )
     can_edit = has_role(request.user, Role.POLICY_OFFICER) and not withdrawn
     amend_form = AmendForm(prefix="amend", initial=_current_terms(history))
     withdraw_form = WithdrawForm(prefix="withdraw")
@@ -217,8 +255,8 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
         "policy/rule_detail.html",
         {
             "history": history,
-            "versions": [(v, records.terms_of(v)) for v in history.versions],
-            "country": country(history.rule.nationality).name,
+            "versions": _version_rows(history),
+            "country": localized_name(history.rule.nationality, get_language()),
             "can_edit": can_edit,
             "withdrawn": withdrawn,
             "amend_form": amend_form,
@@ -227,6 +265,36 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
             "withdraw_preview": withdraw_preview,
         },
     )
+
+
+def _version_rows(history: selectors.RuleHistory) -> list[dict[str, Any]]:
+    """The history table: each version with its action and terms in the page's language,
+    and the days it was in force as the timeline has them (an open period ends where a
+    later version took over)."""
+    program = history.rule.program
+    rows = []
+    for v in history.versions:
+        stretches = [s for s in history.segments if s.entry and s.entry.version == v.version]
+        row: dict[str, Any] = {
+            "v": v,
+            "action": ACTIONS.get(v.action, v.action),
+            "terms": terms_text(records.terms_of(v)),
+            "start": v.effective_from,
+            "end": v.effective_to,
+            "warning": notice_warning_text(
+                announced_on=v.announced_on,
+                effective_from=v.effective_from,
+                program_name=program.name,
+                notice_days=program.notice_days,
+            )
+            if v.notice_warning
+            else "",
+        }
+        if stretches:
+            row["start"], row["end"] = stretches[0].start, stretches[-1].end
+        row["never"] = v.action != "withdraw" and not stretches
+        rows.append(row)
+    return rows
 
 
 def _current_terms(history: selectors.RuleHistory) -> dict[str, Any]:
@@ -274,6 +342,15 @@ def _amend(
         form,
         button="amend",
         element_id="amend-preview",
+        check=lambda: rule_versions.amendment_check(
+            rule_id=rule.pk,
+            terms=terms_from_input(**form.terms_input()),
+            effective_from=data["effective_from"],
+            effective_to=end,
+            announced_on=data["announced_on"],
+            reason=data["reason"],
+            sources=_sources(form),
+        ),
         preview=lambda: selectors.decision_preview(
             issuer=rule.issuer,
             nationality=rule.nationality,
@@ -308,6 +385,13 @@ def _withdraw(
         form,
         button="withdraw",
         element_id="withdraw-preview",
+        check=lambda: rule_versions.withdrawal_check(
+            rule_id=rule.pk,
+            effective_from=data["effective_from"],
+            announced_on=data["announced_on"],
+            reason=data["reason"],
+            sources=_sources(form),
+        ),
         preview=lambda: selectors.decision_preview(
             issuer=rule.issuer,
             nationality=rule.nationality,
@@ -345,6 +429,16 @@ def rule_new(request: HttpRequest) -> HttpResponse:
             form,
             button="designate",
             element_id="designate-preview",
+            check=lambda: rule_versions.designation_check(
+                program=data["program"],
+                nationality=data["nationality"],
+                visa_class=data["visa_class"],
+                terms=terms_from_input(**form.terms_input()),
+                period=Period(data["effective_from"], data["effective_to"]),
+                announced_on=data["announced_on"],
+                reason=data["reason"],
+                sources=_sources(form),
+            ),
             preview=lambda: selectors.decision_preview(
                 issuer=issuer,
                 nationality=data["nationality"],

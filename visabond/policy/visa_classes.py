@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import re
 
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 from visabond.policy.rules import WILDCARD_CLASS
-
-
-def gettext_noop(text: str) -> str:
-    """Marks a label for the message catalogue; pages translate it when they show it."""
-    return text
-
 
 # canonical code -> (label, aliases). States without a table accept any class token.
 CLASSES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
@@ -68,13 +62,18 @@ def normalise_visa_class(
             )
         return WILDCARD_CLASS
     if not cleaned:
-        raise InvalidInput("a visa class is required", code="visa_class_missing", field=field)
+        raise InvalidInput(
+            gettext_noop("a visa class is required"), code="visa_class_missing", field=field
+        )
     table = CLASSES.get(issuer)
     if table is None:
         token = re.sub(r"[^A-Z0-9/-]", "", cleaned.upper())
         if not token:
             raise InvalidInput(
-                f"{text!r} is not a visa class", code="visa_class_unknown", field=field
+                gettext_noop("'%(text)s' is not a visa class"),
+                code="visa_class_unknown",
+                field=field,
+                params={"text": text},
             )
         return token
     squashed = _squash(cleaned)
@@ -83,9 +82,10 @@ def normalise_visa_class(
             return code
     known = ", ".join(table)
     raise InvalidInput(
-        f"{issuer} has no visa class {text!r}; known classes: {known}",
+        gettext_noop("%(issuer)s has no visa class '%(text)s'; known classes: %(known)s"),
         code="visa_class_unknown",
         field=field,
+        params={"issuer": issuer, "text": text, "known": known},
     )
 
 
