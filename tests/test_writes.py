@@ -12,7 +12,7 @@ from django.db.transaction import TransactionManagementError
 
 from tests.conftest import usd
 from visabond.accounts.roles import Role
-from visabond.accounts.services import user_create
+from visabond.accounts.services import applicant_sign_up, user_create
 from visabond.audit.models import AuditEvent
 from visabond.audit.services import AuditAction, audit_record
 from visabond.policy import mirroring, reciprocity_services, rule_versions, services
@@ -89,6 +89,9 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
     ),
     "user_create": lambda: user_create(
         username="someone", password="a-long-test-password-1", roles=[Role.AUDITOR]
+    ),
+    "applicant_sign_up": lambda: applicant_sign_up(
+        username="someone", email="someone@example.org", password="a-long-test-password-1"
     ),
     "seed_load": seed_load,
 }

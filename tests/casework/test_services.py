@@ -118,6 +118,37 @@ def test_the_directed_bond_captures_the_rule_and_tells_the_applicant_how_to_pay(
     assert mail.outbox[-1].to == ["grace@example.org"]
 
 
+def test_the_direction_notice_explains_the_rule_its_source_the_amounts_and_the_reason(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    """90 FR 37378: the applicant is told the rule, its source, the amounts it allows and why
+    the officer chose this one."""
+    people = world()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        directed_case(people)
+    body = SentNotice.objects.get(kind="bond_directed").body
+    rule = Rule.objects.get(issuer="USA", nationality="MWI")
+    assert f"us-visa-bond-pilot rule {rule.pk} v1" in body
+    assert "22 CFR 41.11(c)" in body
+    assert "90 FR 37378" in body
+    assert "Amounts the rule allows: 5,000.00 USD, 10,000.00 USD, 15,000.00 USD" in body
+    assert "Why this amount: the standard amount. standard bond" in body
+
+
+def test_a_french_reader_gets_the_direction_explained_in_french(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    people = world()
+    people.applicant.preferred_language = "fr"
+    people.applicant.save()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        directed_case(people)
+    body = SentNotice.objects.get(kind="bond_directed").body
+    assert "Motif du montant : le montant standard. standard bond" in body
+    assert "Montants autorisés par la règle : 5,000.00 USD" in body
+    assert "Why this amount" not in body
+
+
 def test_an_amended_rule_changes_nothing_about_a_decided_case() -> None:
     people = world()
     case = directed_case(people)

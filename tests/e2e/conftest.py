@@ -52,6 +52,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdin=PASSWORD + "\n",
     )
     assert created.returncode == 0, created.stderr
+    yield from serve(env, data_dir)
+
+
+def serve(env: dict[str, str], data_dir: Path) -> Iterator[str]:
+    """`visabond serve` on a free loopback port for as long as the caller needs it."""
     port = _free_port()
     log = (data_dir / "serve.log").open("w")
     server = subprocess.Popen(

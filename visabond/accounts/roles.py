@@ -42,6 +42,14 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def require_role_of_actor(actor: AbstractBaseUser | str, *roles: Role) -> None:
+    """Like `require_role` for an actor of a service: a person must hold one of `roles`; a
+    named process (an operator's command, e.g. "visabond refunds batch") acts with the
+    authority of the operator who runs it."""
+    if not isinstance(actor, str):
+        require_role(actor, *roles)
+
+
 def require_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> None:
     if not has_role(user, *roles):
         names = " or ".join(r.value.replace("_", " ") for r in roles)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 
 from visabond.accounts.models import User
 from visabond.accounts.roles import Role, ensure_role_groups
 from visabond.audit.actors import Actor
 from visabond.audit.services import AuditAction, audit_record
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import Conflict, InvalidInput
 
 
 def user_create(
@@ -23,6 +24,7 @@ def user_create(
     roles: Sequence[Role],
     staff: bool = False,
     preferred_language: str = "en",
+    email: str = "",
     actor: Actor = "visabond user",
 ) -> tuple[User, bool]:
     """Create the user if new (checking the password's strength), and grant the roles.
@@ -35,16 +37,14 @@ def user_create(
         ensure_role_groups()
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"is_staff": staff, "preferred_language": preferred_language},
+            defaults={
+                "is_staff": staff,
+                "preferred_language": preferred_language,
+                "email": email,
+            },
         )
         if created:
-            try:
-                validate_password(password, user)
-            except ValidationError as error:
-                raise InvalidInput(
-                    " ".join(error.messages), code="password_weak", field="password"
-                ) from None
-            user.set_password(password)
+            _set_strong_password(user, password)
             user.save()
             audit_record(AuditAction.USER_CREATED, subject=user, actor=actor)
         held = set(user.groups.values_list("name", flat=True))
@@ -59,3 +59,66 @@ def user_create(
                 details={"role": role.value},
             )
     return user, created
+
+
+def applicant_sign_up(
+    *, username: str, email: str, password: str, preferred_language: str = "en"
+) -> User:
+    """A self-service account with the applicant role, and nothing else.
+
+    An entry point: one durable transaction. Unlike `user_create`, an existing name is
+    refused (`username_taken`, compared without case) rather than given a role, so nobody
+    signs up into another's account. The password must pass every validator of
+    `AUTH_PASSWORD_VALIDATORS` (`password_weak`); the name, Django's user-name rule
+    (`username_invalid`); the address, an e-mail address (`email_invalid`). The creation
+    and the grant are audited with the new person as actor.
+    """
+    name = username.strip()
+    _valid(User.username_validator, name, field="username")
+    _valid(validate_email, email.strip(), field="email")
+    with transaction.atomic(durable=True):
+        if not name or User.objects.filter(username__iexact=name).exists():
+            raise Conflict(
+                f"the user name {name!r} is taken: choose another",
+                code="username_taken",
+                field="username",
+            )
+        user = User(username=name, email=email.strip(), preferred_language=preferred_language)
+        _set_strong_password(user, password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # pragma: no cover - the same name signed up a moment before
+            raise Conflict(
+                f"the user name {name!r} is taken: choose another",
+                code="username_taken",
+                field="username",
+            ) from None
+        ensure_role_groups()
+        user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
+        audit_record(AuditAction.USER_CREATED, subject=user, actor=user)
+        audit_record(
+            AuditAction.USER_ROLE_GRANTED,
+            subject=user,
+            actor=user,
+            details={"role": Role.APPLICANT.value},
+        )
+    return user
+
+
+def _valid(check: Callable[[str], object], value: str, *, field: str) -> None:
+    try:
+        check(value)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), code=f"{field}_invalid", field=field) from None
+
+
+def _set_strong_password(user: User, password: str) -> None:
+    """Set the password if it passes `AUTH_PASSWORD_VALIDATORS`; `password_weak` if not."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(
+            " ".join(error.messages), code="password_weak", field="password"
+        ) from None
+    user.set_password(password)

@@ -15,3 +15,9 @@ def actor_user(actor: Actor) -> AbstractBaseUser | None:
 def actor_name(actor: Actor) -> str:
     """How the trail and the records name an actor: a username, or the process's name."""
     return actor if isinstance(actor, str) else actor.get_username()
+
+
+def actor_user_id(actor: Actor) -> int | None:
+    """The id of the person behind an actor, or None for a named process (for foreign keys)."""
+    user = actor_user(actor)
+    return None if user is None else int(user.pk)

@@ -40,6 +40,24 @@ class AuditAction(StrEnum):
     BOND_DIRECTED = "bond.directed"
     BOND_EVENT = "bond.event"
     LEDGER_POSTED = "ledger.posted"
+    LEDGER_REVERSED = "ledger.reversed"
+    REFUND_ACCOUNT_RECORDED = "refund.account_recorded"
+    ESCROW_ACCOUNT_RECORDED = "refund.escrow_account_recorded"
+    REFUND_OPENED = "refund.opened"
+    REFUND_BATCH_CREATED = "refund.batch_created"
+    REFUND_PAID = "refund.paid"
+    REFUND_REJECTED = "refund.rejected"
+    CONFIRMATION_RECEIVED = "refund.confirmation_received"
+    CONFIRMATION_PROCESSED = "refund.confirmation_processed"
+    CONFIRMATION_HELD = "refund.confirmation_held"
+    PAYMENT_RECEIVED = "payment.received"
+    PAYMENT_APPLIED = "payment.applied"
+    PAYMENT_RETURNED = "payment.returned"
+    PAYMENT_REFUSED = "payment.refused"
+    WEBHOOK_QUARANTINED = "payment.message_quarantined"
+    WEBHOOK_REPROCESSED = "payment.message_reprocessed"
+    SECRET_ADDED = "payment.secret_added"  # noqa: S105 - an action's name, not a password
+    SECRET_REVOKED = "payment.secret_revoked"  # noqa: S105 - an action's name, not a password
 
 
 def audit_record(

@@ -118,6 +118,13 @@ class CapturedRule:
     def currency(self) -> str | None:
         return self.standard_amount.currency if self.standard_amount else None
 
+    @property
+    def reference(self) -> str:
+        """How notices and documents cite the rule: program, rule id and version."""
+        if self.rule_id is None:
+            return self.program
+        return f"{self.program} rule {self.rule_id} v{self.version}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id,

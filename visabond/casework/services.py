@@ -33,10 +33,9 @@ from visabond.casework.rules import (
     CapturedRule,
     CaseState,
     Outcome,
-    WaiverGround,
     case_transition,
 )
-from visabond.casework.selectors import post_today
+from visabond.casework.selectors import case_rule_in_force, post_today
 from visabond.core import clock
 from visabond.core.countries import country
 from visabond.core.errors import InvalidInput, NotFound
@@ -47,7 +46,6 @@ from visabond.documents.mrz import MrzError, VisaZoneData, mrva_zone, parse_mrz
 from visabond.ledger.postings import TransactionKind
 from visabond.notices.services import Notice, notice_send
 from visabond.policy.models import Program, RuleVersion
-from visabond.policy.selectors import requirement_lookup
 from visabond.policy.visa_classes import normalise_visa_class
 
 LONGEST_TEXT = 2000
@@ -154,7 +152,7 @@ def case_decide(
     """
     with transaction.atomic(durable=True):
         case = _case_locked(reference, actor)
-        captured = _captured_rule(case)
+        captured = case_rule_in_force(case)
         decision = rules.interview_decision(captured, outcome, choice)
         case_transition(CaseState(case.state), decision.next_state)
         case.rule_version_id = _version_pk(captured)
@@ -306,7 +304,11 @@ def case_bond_paid(*, bond: Bond, actor: Actor, from_unapplied: bool, payment: s
     as unapplied moves from there; otherwise it is a new receipt into escrow.
     """
     with within_caller_transaction("case_bond_paid"):
-        case = Case.objects.select_for_update(of=("self",)).get(pk=bond.case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("post", "program", "applicant")
+            .get(pk=bond.case_id)
+        )
         movement = TransactionKind.UNAPPLIED_APPLIED if from_unapplied else None
         bond_event_apply(
             bond, BondEvent.POST, actor=actor, reason=f"payment {payment}", movement=movement
@@ -501,40 +503,6 @@ def _record(case: Case, *, before: str, after: str, actor: Actor, reason: str) -
     )
 
 
-def _captured_rule(case: Case) -> CapturedRule:
-    today = post_today(case.post)
-    answer = requirement_lookup(
-        issuer=case.program.issuer,
-        nationality=case.nationality,
-        visa_class=case.visa_class,
-        on=today,
-        known_on=today,
-    )
-    terms = answer.requirement.terms
-    version = answer.deciding_version()
-    bond_terms = BondTerms.objects.filter(program=case.program).first()
-    grounds = (
-        () if bond_terms is None else tuple(WaiverGround(**g) for g in bond_terms.waiver_grounds)
-    )
-    return CapturedRule(
-        rule_id=None if version is None else version.rule_id,
-        version=None if version is None else version.version,
-        program=case.program.code if version is None else version.rule.program.code,
-        legal_basis="" if version is None else version.legal_basis,
-        sources=tuple(answer.to_json_dict()["sources"]),
-        decided_on=today,
-        bond_required=answer.requirement.bond_required,
-        amounts=() if terms is None else terms.amounts,
-        standard_amount=None if terms is None else terms.standard_amount,
-        entries=None if terms is None else terms.visa.entries,
-        validity_days=None if terms is None else terms.visa.validity_days,
-        max_stay_days=None if terms is None else terms.visa.max_stay_days,
-        ports=() if terms is None else terms.ports,
-        issuance_suspended=answer.requirement.issuance_suspended,
-        waiver_grounds=grounds,
-    )
-
-
 def _version_pk(captured: CapturedRule) -> int | None:
     if captured.rule_id is None or captured.version is None:
         return None
@@ -563,6 +531,9 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
         payment_deadline=deadline,
         actor=actor,
     )
+    captured = CapturedRule.from_json(case.captured_rule or {})
+    # The notice explains the decision as the decision page does: the rule and its source,
+    # the amounts it allows, the reason category and the officer's words (90 FR 37378).
     _notify(
         case,
         Notice.BOND_DIRECTED,
@@ -570,6 +541,12 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
         amount=str(amount),
         payment_deadline=deadline.isoformat(),
         payment_channel=terms.payment_channel,
+        rule_reference=captured.reference,
+        legal_basis=captured.legal_basis,
+        sources="; ".join(s.get("title", "") for s in captured.sources),
+        amounts_allowed=", ".join(str(a) for a in captured.amounts),
+        amount_reason=case.amount_reason,
+        explanation=case.decision_explanation,
     )
     return bond
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from visabond.config.api import api
+from visabond.web.views import landing
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
@@ -14,6 +15,10 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="requirements-page"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/landing/", landing, name="landing"),
     path("", include("visabond.policy.urls")),
+    path("", include("visabond.casework.urls")),
+    path("", include("visabond.printing.urls")),
+    path("", include("visabond.portal.urls")),
     prefix_default_language=False,
 )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
 
@@ -29,3 +30,25 @@ def freeze(moment: dt.datetime) -> Callable[[], dt.datetime]:
     if moment.tzinfo is None:
         raise ValueError("a frozen moment must be timezone-aware")
     return set_clock(lambda: moment)
+
+
+@contextmanager
+def frozen(moment: dt.datetime) -> Iterator[None]:
+    """The clock stopped at `moment` for the length of a block, then as it was."""
+    previous = freeze(moment)
+    try:
+        yield
+    finally:
+        set_clock(previous)
+
+
+def shift_days(days: int) -> Callable[[], dt.datetime]:
+    """Run the clock `days` whole days away from the real one, still ticking.
+
+    For a demonstration or a browser test that must live on a day a program was in force:
+    every process given the same shift (the server's workers, the command line) agrees on
+    the date, and time still passes, so events keep their order. Production refuses it
+    (`VISABOND_CLOCK_SHIFT_DAYS`, settings).
+    """
+    offset = dt.timedelta(days=days)
+    return set_clock(lambda: dt.datetime.now(dt.UTC) + offset)

@@ -8,7 +8,14 @@ bond); these functions say whether they are right:
    owed below nothing);
 3. cash held equals what it is held for: escrow_cash = obligor_liability + refunds_payable
    + forfeited_to_treasury + unapplied_receipts, per currency;
-4. each bond's own balances are those its state implies (`bonds.balances`).
+4. each bond's own balances are those its state implies (`bonds.balances`);
+5. every transaction follows the chart (`postings.MOVEMENTS`): one debit line and one credit
+   line in one currency, on the accounts its kind names; a reversal mirrors the transaction
+   it names; a movement of an obligor's liability names its bond (a liability is owed for a
+   bond, never in general).
+
+A movement's shape is summed in the database as one integer per transaction (`line_code`),
+so the chart is checked in the same pass that sums its lines.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from visabond.ledger.postings import Account
+from visabond.ledger.postings import MOVEMENTS, Account, Side, TransactionKind
 
 ZERO = Decimal(0)
 CLAIMS = (
@@ -51,6 +58,14 @@ def unbalanced_transactions(
     ]
 
 
+def unknown_lines(lines: Iterable[tuple[str, str, str]]) -> list[Break]:
+    """Breaks of invariant 5 from (transaction key, account, side) of lines off the chart."""
+    return [
+        Break("chart", f"transaction {key}", f"a line on {account!r}, side {side!r}")
+        for key, account, side in lines
+    ]
+
+
 def negative_accounts(balances: Mapping[tuple[Account, str], Decimal]) -> list[Break]:
     """Breaks of invariant 2: an account below zero on its normal side."""
     return [
@@ -71,3 +86,33 @@ def unreconciled_currencies(balances: Mapping[tuple[Account, str], Decimal]) -> 
                 Break("reconciled", currency, f"escrow cash {cash} != claims on it {claims}")
             )
     return breaks
+
+
+# The accounts in a fixed order: an account's place gives its line codes (`line_code`).
+CODED_ACCOUNTS = tuple(Account)
+UNKNOWN_LINE = 10**14  # a line on no account of the chart, or on no side
+
+
+def line_code(account: Account, side: Side) -> int:
+    """A line's code, so that one debit and one credit sum to a code no other pair makes:
+    a debit of the i-th account is 10**i, a credit 10**(i + 6)."""
+    place = CODED_ACCOUNTS.index(account)
+    return int(10**place if side is Side.DEBIT else 10 ** (place + 6))
+
+
+def shape_code(kind: TransactionKind) -> int:
+    """The sum of the line codes of a movement of `kind` (`postings.MOVEMENTS`)."""
+    debit, credit = MOVEMENTS[kind]
+    return line_code(debit, Side.DEBIT) + line_code(credit, Side.CREDIT)
+
+
+def mirrored_code(code: int) -> int:
+    """The shape of the reversal of a movement of shape `code`: debits and credits exchanged."""
+    low, high = code % 10**6, code // 10**6
+    return high + low * 10**6
+
+
+# Movements of an obligor's liability: each is owed for one bond, so each names its bond.
+BOND_KINDS = frozenset(
+    kind for kind, accounts in MOVEMENTS.items() if Account.OBLIGOR_LIABILITY in accounts
+)

@@ -1,15 +1,29 @@
-"""Posting to the ledger: the one step through which money moves, once per idempotency key."""
+"""Posting to the ledger: the one step through which money moves, once per idempotency key;
+and a finance officer's correction, a reversal."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
+from visabond.accounts.roles import Role, require_role_of_actor
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
-from visabond.core.errors import Conflict
+from visabond.core.errors import Conflict, InvalidInput, NotFound
 from visabond.core.writes import within_caller_transaction
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
-from visabond.ledger.postings import Transaction
+from visabond.ledger.postings import (
+    Account,
+    Line,
+    Side,
+    Transaction,
+    TransactionKind,
+    balances,
+    reversal,
+)
+from visabond.ledger.selectors import account_balances
 
 
 def ledger_post(
@@ -98,3 +112,107 @@ def _details(transaction: Transaction, *, subject: str, memo: str) -> dict[str, 
             for line in transaction.lines
         ],
     }
+
+
+def ledger_reverse(*, key: str, reason: str, actor: Actor) -> LedgerTransaction:
+    """A finance officer's correction: post the reversal of the transaction posted under
+    `key` (its lines with debits and credits exchanged), never an edit of it.
+
+    An entry point. Refused (`Conflict`, field `key`) for a movement that something else's
+    state depends on, which only its own lifecycle may undo: one tied to a bond
+    (`ledger_reversal_bond`: a bond's balances must fit its state, so a bond's movement is
+    corrected by the bond's own events), a refund's (`ledger_reversal_refund`: returned
+    payments and paid refunds follow their refund), a reversal (`ledger_reversal_reversal`:
+    post the movement again instead), one already reversed (`ledger_already_reversed`),
+    and one whose reversal would leave an account below zero (`ledger_reversal_negative`,
+    e.g. a receipt whose money was already applied or returned). In practice: a receipt
+    recorded as unapplied by mistake. Raises `NotFound` (`ledger_key_not_found`) for an
+    unknown key, `InvalidInput` (`reason_missing`) without a reason, `PermissionDenied`
+    unless the actor is a finance officer (or an operator's process). Audited with the
+    reason.
+    """
+    require_role_of_actor(actor, Role.FINANCE_OFFICER)
+    why = reason.strip()
+    if not why:
+        raise InvalidInput(
+            "say why the movement is reversed", code="reason_missing", field="reason"
+        )
+    with transaction.atomic(durable=True):
+        original = (
+            LedgerTransaction.objects.select_for_update()
+            .filter(key=key)
+            .prefetch_related("entries")
+            .first()
+        )
+        if original is None:
+            raise NotFound(
+                f"no transaction was posted under {key!r}", code="ledger_key_not_found", field="key"
+            )
+        _refuse_reversal(original)
+        lines = tuple(
+            Line(Account(e.account), Side(e.side), e.money) for e in original.entries.all()
+        )
+        correction = reversal(
+            Transaction(key=original.key, kind=TransactionKind(original.kind), lines=lines),
+            key=f"reversal:{original.key}",
+        )
+        _refuse_negative(correction)
+        row = ledger_post(
+            correction,
+            actor=actor,
+            subject=original.key,
+            memo=f"reverses {original.key}: {why}",
+            reverses=original,
+        )
+        audit_record(
+            AuditAction.LEDGER_REVERSED,
+            subject=row,
+            actor=actor,
+            details={"reverses": original.key, "reversal": row.key, "reason": why},
+        )
+    return row
+
+
+# Movements a refund's state stands on (`visabond.refunds`): undone only by their refund.
+REFUND_KINDS = frozenset({TransactionKind.UNAPPLIED_RETURNED, TransactionKind.REFUND_PAID})
+
+
+def _refuse_reversal(original: LedgerTransaction) -> None:
+    refusals = [
+        (
+            original.bond_id is not None,
+            "ledger_reversal_bond",
+            "is a movement of a bond: its state depends on it, so the bond's own events correct it",
+        ),
+        (
+            original.kind in REFUND_KINDS,
+            "ledger_reversal_refund",
+            "is a refund's movement: the refund's own lifecycle corrects it",
+        ),
+        (
+            original.kind == TransactionKind.REVERSAL,
+            "ledger_reversal_reversal",
+            "is itself a reversal: post the movement again instead",
+        ),
+        (
+            LedgerTransaction.objects.filter(reverses=original).exists(),
+            "ledger_already_reversed",
+            "was already reversed",
+        ),
+    ]
+    for refused, code, why in refusals:
+        if refused:
+            raise Conflict(f"{original.key} {why}", code=code, field="key")
+
+
+def _refuse_negative(correction: Transaction) -> None:
+    now = account_balances()
+    for (account, currency), change in balances(correction.lines).items():
+        after = now.get((account, currency), Decimal(0)) + change
+        if after < 0:
+            raise Conflict(
+                f"reversing it would leave {account} {currency} at {after}: its money has "
+                "already moved on",
+                code="ledger_reversal_negative",
+                field="key",
+            )

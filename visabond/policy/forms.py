@@ -55,14 +55,6 @@ class RequirementForm(forms.Form):
         self.fields["on"].initial = clock.today()
 
 
-def add_service_error(
-    form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
-) -> None:
-    """Show a service's refusal beside the field it names, or above the form."""
-    field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
-
-
 class DecisionForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
     announced_on = forms.DateField(label=_("Announced on"), widget=DateInput)

@@ -29,7 +29,6 @@ from visabond.policy.forms import (
     RequirementForm,
     ReviewDecisionForm,
     WithdrawForm,
-    add_service_error,
 )
 from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import Program
@@ -37,6 +36,7 @@ from visabond.policy.presenters import requirement_sentences
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
 from visabond.web.charts import step_chart_svg, timeline_svg
+from visabond.web.forms import add_service_error
 
 
 def requirements_page(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,12 @@
 - `DATABASE_URL`: any dj-database-url URL; without it, an embedded SQLite file in
   `$VISABOND_DATA_DIR` (default `./var`).
 - `VISABOND_SECRET_KEY`: required in production (see production.py).
+- `VISABOND_CLOCK_SHIFT_DAYS`: run the clock that many days away from the real one, for a
+  demonstration or a browser test set on a day a program was in force (refused in
+  production).
+- `VISABOND_SECRETS_KEY`: Fernet key(s), comma-separated, that encrypt the payment provider's
+  signing secrets (the first encrypts, all decrypt); default: derived from the secret key
+  with HKDF (`visabond/payments/vault.py`).
 """
 
 from __future__ import annotations
@@ -13,13 +19,20 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from visabond.core import clock
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("VISABOND_DATA_DIR", Path.cwd() / "var"))
 
 SECRET_KEY = os.environ.get(
     "VISABOND_SECRET_KEY", "insecure-development-key-set-VISABOND_SECRET_KEY-in-production"
 )
+# Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
+VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
+CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
+if CLOCK_SHIFT_DAYS:
+    clock.shift_days(CLOCK_SHIFT_DAYS)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("VISABOND_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
 ]
@@ -37,7 +50,12 @@ INSTALLED_APPS = [
     "visabond.ledger",
     "visabond.bonds",
     "visabond.casework",
+    "visabond.refunds",
+    "visabond.payments",
     "visabond.notices",
+    "visabond.printing",
+    "visabond.portal",
+    "visabond.demo",
     "visabond.web",
     "visabond.cli",
 ]
@@ -70,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "visabond.accounts.context_processors.roles",
+                "visabond.web.context_processors.site",
             ],
         },
     },
@@ -117,7 +136,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "console-home"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "requirements-page"
 
 SESSION_COOKIE_HTTPONLY = True

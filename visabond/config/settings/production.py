@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+from .base import CLOCK_SHIFT_DAYS
+
+if CLOCK_SHIFT_DAYS:
+    # Decisions, deadlines and the audit trail must carry the real date.
+    raise ImproperlyConfigured("VISABOND_CLOCK_SHIFT_DAYS is for demonstrations and tests only")
 
 SECRET_KEY = os.environ["VISABOND_SECRET_KEY"]
 DEBUG = False

@@ -1,0 +1,274 @@
+"""Two applicants and their consular officers in a real browser against the running app.
+
+The installation's clock runs on 2026-03-02 (`VISABOND_CLOCK_SHIFT_DAYS`), while the US pilot
+is in force. One applicant (English; her officer reads French) goes from sign-up and
+application through payment to the issued visa and its printed foil; another (French; her
+officer reads English) from application to a refusal after payment and the refund due. The
+payment provider is outside the system: the test confirms the payment as the provider's
+confirmation would, through the step the payment entry points call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from tests.casework_world import td3
+from tests.e2e.conftest import screenshot, serve
+from tests.installation import run_visabond, seeded_installation
+
+pytestmark = pytest.mark.e2e
+
+STORY_DAY = dt.date(2026, 3, 2)
+ARRIVAL = STORY_DAY + dt.timedelta(days=30)
+OFFICER_PASSWORD = "e2e-consul-password-9"
+APPLICANT_PASSWORD = "plum-harbour-lantern-47"
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A seeded installation whose clock shows STORY_DAY, with an officer at Lilongwe (who
+    reads French) and one at Dakar, and the server running."""
+    data_dir = tmp_path_factory.mktemp("e2e-casework")
+    shift = (STORY_DAY - dt.datetime.now(dt.UTC).date()).days
+    env = seeded_installation(data_dir) | {"VISABOND_CLOCK_SHIFT_DAYS": str(shift)}
+    for username, post, language in (
+        ("consul-lilongwe", "lilongwe", "fr"),
+        ("consul-dakar", "dakar", "en"),
+    ):
+        created = run_visabond(
+            env,
+            "user",
+            "create",
+            username,
+            "--role",
+            "consular_officer",
+            "--language",
+            language,
+            "--password-stdin",
+            stdin=OFFICER_PASSWORD + "\n",
+        )
+        assert created.returncode == 0, created.stderr
+        assigned = run_visabond(env, "casework", "assign", username, "--post", post)
+        assert assigned.returncode == 0, assigned.stderr
+    for url in serve(env, data_dir):
+        yield url, env
+
+
+def tab(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def pay(env: dict[str, str], reference: str) -> None:
+    """The payment provider confirms the directed amount (what the payment entry points do)."""
+    code = (
+        "from django.db import transaction\n"
+        "from visabond.bonds.services import bond_locked\n"
+        "from visabond.casework.models import Case\n"
+        "from visabond.casework.services import case_bond_paid\n"
+        f"case = Case.objects.get(reference={reference!r})\n"
+        "with transaction.atomic(durable=True):\n"
+        "    case_bond_paid(bond=bond_locked(case.bond.number), actor='payment provider',\n"
+        f"                   from_unapplied=False, payment='e2e-{reference}')\n"
+    )
+    paid = run_visabond(env, "shell", "-c", code)
+    assert paid.returncode == 0, paid.stderr
+
+
+def sign_up(page: Page, base: str, username: str, language: str) -> None:
+    prefix = "/fr" if language == "fr" else ""
+    page.goto(base + prefix + "/accounts/sign-up/")
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.org")
+    page.select_option("#id_preferred_language", language)
+    page.fill("#id_password1", APPLICANT_PASSWORD)
+    page.fill("#id_password2", APPLICANT_PASSWORD)
+    page.click("#sign-up-form button[type=submit]")
+    expect(page).to_have_url(re.compile(prefix + r"/portal/$"))
+
+
+def fill_application(
+    page: Page, *, post: str, passport: str, surname: str, given: str, birth: str, number: str
+) -> None:
+    page.click("#apply-link")
+    page.select_option("#id_post", post)
+    page.select_option("#id_visa_class", "B1/B2")
+    page.fill("#id_passport_mrz", passport)
+    page.fill("#id_surname", surname)
+    page.fill("#id_given_names", given)
+    page.fill("#id_birth_date", birth)
+    page.fill("#id_passport_number", number)
+    page.fill("#id_purpose", "Trade fair")
+    page.fill("#id_intended_arrival", ARRIVAL.isoformat())
+    page.fill("#id_intended_departure", (ARRIVAL + dt.timedelta(days=14)).isoformat())
+
+
+def sign_in(page: Page, base: str, username: str, *, prefix: str = "") -> None:
+    page.goto(base + prefix + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", OFFICER_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def reference_of(page: Page) -> str:
+    match = re.search(r"/portal/cases/([^/]+)/", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def interview_and_direct(officer: Page, base: str, reference: str, *, prefix: str) -> None:
+    officer.goto(f"{base}{prefix}/console/cases/{reference}/")
+    officer.fill("#id_interview-notes", "Interviewed in person")
+    officer.click("#interview-form button[type=submit]")
+    officer.click("#decide-link")
+    officer.check("input[name=outcome][value=direct_bond]")
+    officer.select_option("#id_amount", "10000.00")
+    officer.select_option("#id_reason", "standard")
+    officer.fill("#id_explanation", "Standard bond: ties at home established")
+
+
+def pdf_lines(content: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(content))
+    return [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+
+
+def test_an_applicant_goes_from_application_through_payment_to_the_visa(
+    browser: Browser, installation: tuple[str, dict[str, str]]
+) -> None:
+    base, env = installation
+    applicant = tab(browser)
+    sign_up(applicant, base, "grace", "en")
+    passport = td3(surname="BANDA", given_names="GRACE", number="MA1234567")
+    fill_application(
+        applicant,
+        post="lilongwe",
+        passport=passport,
+        surname="Bandah",
+        given="Grace",
+        birth="1990-04-02",
+        number="MA1234567",
+    )
+    applicant.click("#apply-form button[type=submit]")
+    expect(applicant.locator("#field-surname .errorlist")).to_contain_text(
+        "the passport says 'BANDA'"
+    )
+    screenshot(applicant, "10-application-surname-differs-from-passport-en")
+    applicant.fill("#id_surname", "Banda")
+    applicant.click("#apply-form button[type=submit]")
+    expect(applicant.locator("#case-state")).to_have_text("submitted")
+    expect(applicant.locator("#next-step")).to_contain_text("Attend your interview")
+    reference = reference_of(applicant)
+
+    officer = tab(browser)
+    sign_in(officer, base, "consul-lilongwe", prefix="/fr")
+    expect(officer).to_have_url(re.compile(r"/fr/console/cases/$"))
+    officer.fill("#id_q", "banda")
+    officer.click("#case-search button[type=submit]")
+    expect(officer.locator("#cases")).to_contain_text(reference)
+    screenshot(officer, "11-console-cases-fr")
+    interview_and_direct(officer, base, reference, prefix="/fr")
+    rule = officer.locator("#rule-in-force")
+    expect(rule).to_contain_text("22 CFR 41.11(c)")
+    expect(rule).to_contain_text("5,000.00 USD, 10,000.00 USD, 15,000.00 USD")
+    expect(rule).to_contain_text("Montants autorisés")
+    screenshot(officer, "12-decision-beside-the-rule-fr")
+    officer.click("#decision-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("caution demandée")
+    expect(officer.locator("#decision")).to_contain_text("Standard bond: ties at home")
+
+    applicant.reload()
+    expect(applicant.locator("#next-step")).to_contain_text("Pay the bond")
+    expect(applicant.locator("#next-step")).to_contain_text("days left")
+    expect(applicant.locator("[data-milestone=directed]")).to_have_class("done")
+    expect(applicant.locator("[data-milestone=paid]")).to_have_class("to-come")
+    screenshot(applicant, "13-portal-bond-directed-en")
+
+    pay(env, reference)
+    officer.reload()
+    officer.click("#issue-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("visa délivré")
+    zone = officer.locator("#visa pre.mrz").inner_text().splitlines()
+    assert [len(line) for line in zone] == [44, 44]
+    screenshot(officer, "14-visa-issued-fr")
+
+    officer.goto(f"{base}/fr/cases/{reference}/visa/")
+    expect(officer.locator("#visa-zone")).to_contain_text(zone[1])
+    screenshot(officer, "15-visa-foil-print-fr")
+    pdf = officer.request.get(f"{base}/fr/cases/{reference}/visa.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    lines = pdf_lines(pdf.body())
+    assert zone[0] in lines
+    assert zone[1] in lines
+
+    applicant.reload()
+    expect(applicant.locator("#case-state")).to_have_text("visa issued")
+    expect(applicant.locator("[data-milestone=paid]")).to_have_class("done")
+    expect(applicant.locator("[data-milestone=visa_issued]")).to_have_class("done")
+    expect(applicant.locator("#next-step")).to_contain_text("Travel before your visa expires")
+    screenshot(applicant, "16-portal-visa-issued-en")
+    notice = applicant.request.get(f"{base}/cases/{reference}/bond-notice.pdf")
+    text = " ".join(pdf_lines(notice.body()))
+    assert "When the bond is returned" in text
+    assert "10,000.00 USD" in text
+
+
+def test_an_applicant_refused_after_payment_sees_the_refund_due_in_french(
+    browser: Browser, installation: tuple[str, dict[str, str]]
+) -> None:
+    base, env = installation
+    applicant = tab(browser)
+    sign_up(applicant, base, "aminata", "fr")
+    passport = td3(surname="DIOP", given_names="AMINATA", number="SN3000001", nationality="SEN")
+    fill_application(
+        applicant,
+        post="dakar",
+        passport=passport,
+        surname="Diop",
+        given="Aminata",
+        birth="1990-04-02",
+        number="SN3000001",
+    )
+    screenshot(applicant, "20-application-form-fr")
+    applicant.click("#apply-form button[type=submit]")
+    expect(applicant.locator("#case-state")).to_have_text("déposé")
+    reference = reference_of(applicant)
+
+    officer = tab(browser)
+    sign_in(officer, base, "consul-dakar")
+    expect(officer).to_have_url(re.compile(r"/console/cases/$"))
+    interview_and_direct(officer, base, reference, prefix="")
+    officer.click("#decision-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("bond directed")
+    pay(env, reference)
+    officer.reload()
+    expect(officer.locator("#case-state")).to_have_text("bond posted")
+    officer.fill("#id_refuse-explanation", "New information on the purpose of the trip")
+    officer.click("#refuse-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("refused")
+    expect(officer.locator("#bond")).to_contain_text("cancelled: refund due")
+    screenshot(officer, "21-refused-after-posting-en")
+
+    applicant.reload()
+    expect(applicant.locator("#case-state")).to_have_text("refusé")
+    expect(applicant.locator("#refusal")).to_contain_text("New information on the purpose")
+    clock = applicant.locator("#refund-clock")
+    expect(clock).to_contain_text("depuis l'annulation, sur les 30 que promet le programme")
+    for done in ("directed", "paid", "refused", "cancelled"):
+        expect(applicant.locator(f"[data-milestone={done}]")).to_have_class("done")
+    expect(applicant.locator("[data-milestone=refund_confirmed]")).to_have_class("to-come")
+    main = applicant.locator("main").inner_text()
+    for english in ("Next step", "Refund clock", "to come", "Bond paid", "Your case"):
+        assert english not in main
+    screenshot(applicant, "22-portal-refund-due-fr")
+    applicant.click("#refund-account-link")
+    expect(applicant.locator("h1")).to_contain_text("Votre compte de remboursement")
+    screenshot(applicant, "23-refund-account-fr")

@@ -1,0 +1,96 @@
+"""Real concurrent clients on PostgreSQL over real HTTP: one message delivered by fifty at once
+posts once; two messages paying one bond at once post it once and quarantine the other.
+
+SQLite has no row locks: there every transaction starts with BEGIN IMMEDIATE, which takes the
+database's single write lock, so writers are serialised; an in-memory SQLite database is one
+connection, so these run on the PostgreSQL pass.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from tests.casework_world import directed_case, ledger_holds, world
+from tests.http_client import Response, Session
+from tests.payments.provider import Signed, confirmation, signed
+from visabond.bonds.lifecycle import BondState
+from visabond.ledger.models import LedgerTransaction
+from visabond.payments.models import Payment, WebhookDelivery
+from visabond.payments.secret_services import webhook_secret_add
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server(live_server: Any, pilot: None) -> str:
+    if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
+        pytest.skip("an in-memory SQLite database is one connection; the PostgreSQL pass runs this")
+    return str(live_server.url)
+
+
+def all_at_once(server: str, messages: list[Signed]) -> list[Response]:
+    """Send every message from its own client thread, released together."""
+    barrier = threading.Barrier(len(messages))
+    answers: list[Response | None] = [None] * len(messages)
+
+    def send(index: int) -> None:
+        message = messages[index]
+        barrier.wait()
+        # The test server listens with a backlog of five, so some of fifty simultaneous
+        # connections are reset; the client retries them, as a provider's delivery does.
+        for attempt in range(20):
+            try:
+                answers[index] = Session(server).request(
+                    "POST", "/api/v1/payments/webhook", data=message.body, headers=message.headers
+                )
+                return
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.05 * (attempt + 1))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(messages))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [a for a in answers if a is not None]
+
+
+def test_the_same_message_from_fifty_clients_at_once_posts_exactly_once(server: str) -> None:
+    _, secret = webhook_secret_add(label="provider", actor="test")
+    case = directed_case(world())
+    message = signed(confirmation(reference=case.bond.number), secrets=[secret])
+    answers = all_at_once(server, [message] * 50)
+    assert len(answers) == 50
+    assert {a.status for a in answers} == {200}
+    assert len({json.dumps(a.json(), sort_keys=True) for a in answers}) == 1
+    assert Payment.objects.count() == 1
+    assert WebhookDelivery.objects.count() == 1
+    assert LedgerTransaction.objects.filter(kind="receipt_applied").count() == 1
+    case.bond.refresh_from_db()
+    assert case.bond.state == BondState.POSTED
+    assert ledger_holds()
+
+
+def test_two_messages_paying_one_bond_at_once_apply_one_and_quarantine_the_other(
+    server: str,
+) -> None:
+    _, secret = webhook_secret_add(label="provider", actor="test")
+    case = directed_case(world())
+    messages = [
+        signed(confirmation(reference=case.bond.number), secrets=[secret]) for _ in range(2)
+    ]
+    answers = all_at_once(server, messages)
+    assert [a.status for a in answers] == [200, 200]
+    outcomes = Counter(a.json()["disposition"] for a in answers)
+    assert outcomes == {"applied": 1, "quarantined": 1}
+    assert LedgerTransaction.objects.filter(kind="receipt_applied").count() == 1
+    assert LedgerTransaction.objects.filter(kind="receipt_unapplied").count() == 1
+    assert ledger_holds()

@@ -1,0 +1,83 @@
+"""`visabond payments secret add|list|revoke` and `visabond payments reprocess`.
+
+The provider's signing secrets (shown once, stored encrypted), and kept messages read again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from visabond.cli.base import VisabondCommand
+from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
+from visabond.payments.selectors import webhook_messages_quarantined, webhook_secrets_listed
+from visabond.payments.webhook_services import webhook_reprocess
+
+EXIT_UNREAD = 1
+
+
+class Command(VisabondCommand):
+    help = "Manage the payment provider's signing secrets; read kept messages again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        secret = actions.add_parser("secret", help="the payment provider's signing secrets")
+        verbs = secret.add_subparsers(dest="verb", required=True, metavar="VERB")
+        add = verbs.add_parser("add", help="generate a secret and print it, once")
+        add.add_argument("--label", required=True, help="what it is for, e.g. the provider")
+        verbs.add_parser("list", help="id, label, created, revoked, last used (never the value)")
+        revoke = verbs.add_parser("revoke", help="refuse messages signed with this secret alone")
+        revoke.add_argument("id", type=int)
+        reprocess = actions.add_parser(
+            "reprocess", help="read kept (quarantined) messages again: all, or one by id"
+        )
+        reprocess.add_argument("webhook_id", nargs="?", help="one message's webhook-id")
+
+    def run(self, **options: Any) -> int:
+        if options["action"] == "reprocess":
+            return self._reprocess(options["webhook_id"])
+        actor = f"visabond payments secret {options['verb']}"
+        if options["verb"] == "add":
+            row, secret = webhook_secret_add(label=options["label"], actor=actor)
+            self.stdout.write(f"signing secret {row.pk} ({row.label}):")
+            self.stdout.write(secret)
+            self.stdout.write("Give it to the payment provider now: it is not shown again.")
+        elif options["verb"] == "revoke":
+            row = webhook_secret_revoke(secret_id=options["id"], actor=actor)
+            self.stdout.write(f"signing secret {row.pk} ({row.label}) revoked")
+        else:
+            self._list()
+        return 0
+
+    def _list(self) -> None:
+        self.stdout.write(f"{'id':>4}  {'label':<30} {'created':<20} {'revoked':<20} last used")
+        for row in webhook_secrets_listed():
+            self.stdout.write(
+                f"{row.id:>4}  {row.label[:30]:<30} {_moment(row.created_at):<20} "
+                f"{_moment(row.revoked_at):<20} {_moment(row.last_used_at)}"
+            )
+
+    def _reprocess(self, webhook_id: str | None) -> int:
+        ids = (
+            [webhook_id]
+            if webhook_id
+            else list(webhook_messages_quarantined().values_list("webhook_id", flat=True))
+        )
+        unread = 0
+        for each in ids:
+            answer = webhook_reprocess(webhook_id=each, actor="visabond payments reprocess")
+            if answer.status == 200:
+                self.stdout.write(
+                    f"{each}: payment {answer.body['payment']} {answer.body['disposition']}"
+                )
+            else:
+                unread += 1
+                self.stdout.write(f"{each}: still unreadable: {answer.body.get('message', '')}")
+        self.stdout.write(f"payments reprocess: {len(ids) - unread} read, {unread} still kept")
+        return EXIT_UNREAD if unread else 0
+
+
+def _moment(value: datetime | None) -> str:
+    return "-" if value is None else value.strftime("%Y-%m-%d %H:%M:%S")

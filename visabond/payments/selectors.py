@@ -1,0 +1,152 @@
+"""Reads of money in, for the API, the console and the command line.
+
+Every function returns rows or plain values; none changes anything. The console's pages
+call these with the signed-in user's role already checked (finance officer, cashier,
+auditor), as the API does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Max, Q, QuerySet
+
+from visabond.casework.models import Case
+from visabond.casework.selectors import post_of
+from visabond.core.errors import InvalidInput, NotFound
+from visabond.core.references import normalise_reference
+from visabond.payments import vault
+from visabond.payments.matching import Disposition
+from visabond.payments.models import (
+    DeliveryState,
+    Payment,
+    PaymentReturn,
+    RefusedAttempt,
+    WebhookDelivery,
+    WebhookSecret,
+)
+from visabond.payments.signatures import secret_key
+
+logger = logging.getLogger(__name__)
+
+AWAITING_FINANCE = (Disposition.QUARANTINED, Disposition.UNAPPLIED)
+
+
+def active_signing_keys() -> list[tuple[int, bytes]]:
+    """(secret id, HMAC key) of every secret not revoked: all may sign during a rotation.
+
+    A secret the configured VISABOND_SECRETS_KEY cannot open (the key was changed without
+    keeping the old one) verifies nothing: it is left out, and the error log names it (by
+    id only), so the provider's messages are refused (401, retried later) instead of failing.
+    """
+    rows = WebhookSecret.objects.filter(revoked_at__isnull=True).values_list("pk", "ciphertext")
+    keys = []
+    for pk, token in rows:
+        try:
+            keys.append((pk, secret_key(vault.unseal(token))))
+        except vault.InvalidToken:
+            logger.error("signing secret %s cannot be opened with VISABOND_SECRETS_KEY", pk)
+    return keys
+
+
+@dataclass(frozen=True)
+class SecretListed:
+    """A signing secret as `visabond payments secret list` shows it: never its value."""
+
+    id: int
+    label: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+def webhook_secrets_listed() -> list[SecretListed]:
+    """Every signing secret, oldest first; `last_used_at` is the newest message it verified."""
+    rows = WebhookSecret.objects.annotate(last_used=Max("deliveries__received_at")).order_by("pk")
+    return [
+        SecretListed(
+            id=row.pk,
+            label=row.label,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            revoked_at=row.revoked_at,
+            last_used_at=row.last_used,
+        )
+        for row in rows
+    ]
+
+
+def payments_awaiting_finance(*, disposition: Disposition | None = None) -> QuerySet[Payment]:
+    """Payments a finance officer may decide: quarantined and unapplied (or one of the two),
+    oldest first, with the bond each named."""
+    wanted = [disposition.value] if disposition else [d.value for d in AWAITING_FINANCE]
+    return (
+        Payment.objects.filter(disposition__in=wanted)
+        .select_related("bond", "post")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def disposition_awaiting(text: str) -> Disposition:
+    """A disposition finance decides (`quarantined` or `unapplied`) read from a query; else
+    `InvalidInput` (`disposition_unknown`, field `disposition`)."""
+    for disposition in AWAITING_FINANCE:
+        if text.strip().lower() == disposition.value:
+            return disposition
+    raise InvalidInput(
+        "disposition is quarantined or unapplied",
+        code="disposition_unknown",
+        field="disposition",
+    )
+
+
+def payment_by_number(number: str) -> Payment:
+    """One payment by its number (`P-...`); `NotFound` (`payment_not_found`, field `number`)."""
+    payment = (
+        Payment.objects.select_related("bond", "post")
+        .filter(number=normalise_reference(number))
+        .first()
+    )
+    if payment is None:
+        raise NotFound(f"there is no payment {number}", code="payment_not_found", field="number")
+    return payment
+
+
+def payments_of_case(case: Case) -> QuerySet[Payment]:
+    """The payments that named a case or its bond, or were applied to its bond."""
+    bond_number = getattr(getattr(case, "bond", None), "number", None)
+    references = [case.reference] + ([bond_number] if bond_number else [])
+    named = Q(reference__in=references) | Q(case_reference=case.reference) | Q(bond__case=case)
+    return Payment.objects.filter(named).distinct().order_by("recorded_at", "pk")
+
+
+def receipts_at_post(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Payment]:
+    """The receipts the cashiers of `user`'s post recorded, newest first (none without a post)."""
+    post = post_of(user)
+    if post is None:
+        return Payment.objects.none()
+    return Payment.objects.filter(post=post).select_related("bond", "post").order_by("-recorded_at")
+
+
+def webhook_messages_quarantined() -> QuerySet[WebhookDelivery]:
+    """Signed messages that could not be read, kept for `webhook_reprocess`, oldest first."""
+    return WebhookDelivery.objects.filter(state=DeliveryState.QUARANTINED).order_by("received_at")
+
+
+def payment_returns_requested() -> QuerySet[PaymentReturn]:
+    """Returns finance decided, oldest first: what the refund batches have to pay.
+
+    Each sits in refunds payable (`unapplied_returned`, under `ledger_key`) until the refund
+    batch that pays it is confirmed (`refund_paid`); the batches decide which are paid yet.
+    """
+    return PaymentReturn.objects.select_related("payment").order_by("requested_at", "pk")
+
+
+def attempts_refused(*, limit: int = 100) -> QuerySet[RefusedAttempt]:
+    """The newest refused requests (cashier and provider), for finance and auditors."""
+    return RefusedAttempt.objects.order_by("-occurred_at", "-pk")[:limit]

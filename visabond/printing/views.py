@@ -1,0 +1,44 @@
+"""Print pages and PDFs of the visa foil and the bond notice, for whoever may see the case.
+
+The applicant prints their own; the post's officer and cashier, adjudicators, finance
+officers and auditors those of the cases they may see (`casework.selectors.case_for`); for
+anyone else a case is "not found", exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from visabond.accounts.roles import has_role
+from visabond.casework.models import Case
+from visabond.casework.selectors import CASE_READERS, case_for
+from visabond.printing.documents import bond_notice_context, visa_foil_context
+from visabond.printing.pdf import pdf_from_html
+
+# What each document is: its template, what it says of a case, its file name.
+DOCUMENTS: dict[str, tuple[str, Callable[[Case], dict[str, Any]]]] = {
+    "visa": ("printing/visa_foil.html", visa_foil_context),
+    "bond-notice": ("printing/bond_notice.html", bond_notice_context),
+}
+
+
+@login_required
+def document(request: HttpRequest, reference: str, *, kind: str, pdf: bool) -> HttpResponse:
+    """The document `kind` of a case, as a print page or (`pdf`) as a PDF."""
+    if not has_role(request.user, *CASE_READERS):
+        raise PermissionDenied(_("This page needs another role."))
+    case = case_for(request.user, reference)
+    template, context_of = DOCUMENTS[kind]
+    html = render_to_string(template, {**context_of(case), "for_pdf": pdf}, request=request)
+    if not pdf:
+        return HttpResponse(html)
+    response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{case.reference}.pdf"'
+    return response

@@ -1,0 +1,1 @@
+"""Money going back: refund accounts, the outbound ISO 20022 batch, the bank's status reports."""

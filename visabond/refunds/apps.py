@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RefundsConfig(AppConfig):
+    name = "visabond.refunds"
+    label = "refunds"
