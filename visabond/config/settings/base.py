@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "visabond.casework",
     "visabond.refunds",
     "visabond.payments",
+    "visabond.border",
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",

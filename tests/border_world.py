@@ -1,0 +1,146 @@
+"""Builders for border tests: a bonded traveller with an issued visa, and the reports the
+border sends about her (admission, departure, status decisions, renewals) as senders send them.
+
+The traveller is the casework world's Grace Banda (Malawi, passport MA1234567, born
+1990-04-02), her $10,000 bond posted and her visa issued at Lilongwe on 2025-09-01: valid
+until 2025-11-29 through BOS, JFK or IAD (the pilot's designated ports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from tests.casework_world import World, posted_case, world
+from visabond.bonds.models import Bond
+from visabond.border import records, services
+from visabond.border.evidence import EvidenceKind
+from visabond.border.intake import Stored
+from visabond.border.records import StatusKind, Traveller
+from visabond.casework.models import Case, Visa
+from visabond.casework.services import case_issue_visa
+
+PASSPORT = "MA1234567"
+BORN = dt.date(1990, 4, 2)
+NEW_YORK = ZoneInfo("America/New_York")
+SENDER = "cbp-ades"
+_ids = itertools.count(1)
+
+
+@dataclass
+class Bonded:
+    """A traveller whose bond is active: her case, visa and bond."""
+
+    people: World
+    case: Case
+    visa: Visa
+
+    @property
+    def bond(self) -> Bond:
+        return Bond.objects.get(case=self.case)
+
+
+def bonded() -> Bonded:
+    """Grace's case, bond posted and visa issued (the bond active)."""
+    people = world()
+    case = posted_case(people)
+    visa = case_issue_visa(reference=case.reference, actor=people.officer)
+    return Bonded(people=people, case=case, visa=visa)
+
+
+def at_port(day: str, time: str = "12:00", zone: ZoneInfo = NEW_YORK) -> dt.datetime:
+    """A moment given as the port's local day and time."""
+    return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=zone)
+
+
+def grace(
+    *, visa: str = "", passport: str = PASSPORT, state: str = "MWI", born: dt.date = BORN
+) -> Traveller:
+    return records.traveller(
+        document_number=passport,
+        document_issuing_state=state,
+        birth_date=born,
+        nationality="MWI",
+        visa_number=visa,
+    )
+
+
+def record_id() -> str:
+    return f"R{next(_ids):06d}"
+
+
+def admit(
+    traveller: Traveller,
+    *,
+    port: str = "IAD",
+    on: str = "2025-10-01",
+    until: str = "2025-10-30",
+    record: str | None = None,
+    sender: str = SENDER,
+) -> Stored:
+    report = records.admission_report(
+        traveller=traveller,
+        port=port,
+        admitted_at=at_port(on, "15:00"),
+        admit_until=dt.date.fromisoformat(until),
+        visa_class="B2",
+    )
+    return services.admission_record(
+        report, sender=sender, record_id=record or record_id(), actor="test border"
+    )
+
+
+def depart(
+    traveller: Traveller,
+    *,
+    port: str = "IAD",
+    on: str = "2025-10-30",
+    time: str = "21:40",
+    evidence: EvidenceKind = EvidenceKind.EXIT_RECORD,
+    record: str | None = None,
+    sender: str = SENDER,
+    zone: ZoneInfo = NEW_YORK,
+) -> Stored:
+    report = records.departure_report(
+        traveller=traveller, port=port, departed_at=at_port(on, time, zone), evidence=evidence
+    )
+    return services.departure_record(
+        report, sender=sender, record_id=record or record_id(), actor="test border"
+    )
+
+
+def refuse(traveller: Traveller, *, port: str = "JFK", on: str = "2025-10-01") -> Stored:
+    report = records.refusal_report(
+        traveller=traveller, port=port, refused_at=at_port(on, "08:00"), reason="212(a)(7)"
+    )
+    return services.admission_refusal_record(
+        report, sender=SENDER, record_id=record_id(), actor="test border"
+    )
+
+
+def status(
+    traveller: Traveller, kind: StatusKind, *, on: str = "2025-10-10", until: str | None = None
+) -> Stored:
+    report = records.status_report(
+        traveller=traveller,
+        kind=kind,
+        decided_on=dt.date.fromisoformat(on),
+        admit_until=dt.date.fromisoformat(until) if until else None,
+    )
+    return services.status_decision_record(
+        report, sender="uscis", record_id=record_id(), actor="test immigration"
+    )
+
+
+def renew(traveller: Traveller, *, new_passport: str, on: str = "2025-10-15") -> Stored:
+    report = records.renewal_report(
+        traveller=traveller,
+        new_document_number=new_passport,
+        new_document_issuing_state="MWI",
+        renewed_on=dt.date.fromisoformat(on),
+    )
+    return services.document_renewal_record(
+        report, sender="mwi-embassy", record_id=record_id(), actor="test embassy"
+    )
