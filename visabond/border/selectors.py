@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from visabond.border.models import Admission, ReviewItem
+from visabond.border.keys import key_matches, key_prefix
+from visabond.border.models import Admission, BorderClient, ReviewItem
 
 
 def review_items_open() -> QuerySet[ReviewItem]:
@@ -21,3 +22,20 @@ def admissions_of_bond(bond_id: int) -> QuerySet[Admission]:
         .select_related("deciding_departure")
         .order_by("-admitted_at", "-pk")
     )
+
+
+def border_client_for_key(key: str) -> BorderClient | None:
+    """The client whose key `key` is (revoked or not: the caller says why it refuses), or
+    None for a key of no client."""
+    prefix = key_prefix(key)
+    if prefix is None:
+        return None
+    client = BorderClient.objects.filter(key_prefix=prefix).first()
+    if client is None or not key_matches(key, client.key_hash):
+        return None
+    return client
+
+
+def border_clients() -> QuerySet[BorderClient]:
+    """Every machine client, by name (revoked ones too)."""
+    return BorderClient.objects.order_by("name")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from visabond.border.api import router as border_router
 from visabond.casework.api import router as casework_router
 from visabond.core.errors import VisabondError
 from visabond.payments.api import router as payments_router
@@ -19,7 +20,9 @@ api = NinjaAPI(
     description=(
         "Visa-bond program administration: policy registry, requirement lookup, consular "
         "casework and the money received for bonds (the payment provider's signed webhook, "
-        "receipts, finance). Sign in with the console's session; writes need Django's CSRF "
+        "receipts, finance), and the border's records (batches of admissions, departures, "
+        "status decisions and renewals from machine clients with a bearer key, or from border "
+        "officers). Sign in with the console's session; writes need Django's CSRF "
         "token (X-CSRFToken). Every error is {code, field, message}."
     ),
     urls_namespace="api",
@@ -28,6 +31,7 @@ api.add_router("/", requirements_router)
 api.add_router("/policy", policy_router)
 api.add_router("/cases", casework_router)
 api.add_router("/payments", payments_router)
+api.add_router("/border", border_router)
 
 
 @api.exception_handler(VisabondError)
@@ -52,3 +56,12 @@ def schema_error(request: HttpRequest, error: NinjaValidationError) -> HttpRespo
 def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     body = {"code": "not_authenticated", "field": None, "message": "sign in first"}
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a failed CSRF check) in the one error shape."""
+    message = str(error)
+    code = "csrf_failed" if "CSRF" in message else f"http_{error.status_code}"
+    body = {"code": code, "field": None, "message": message}
+    return api.create_response(request, body, status=error.status_code)
