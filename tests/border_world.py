@@ -21,6 +21,15 @@ from visabond.border.intake import Stored
 from visabond.border.records import StatusKind, Traveller
 from visabond.casework.models import Case, Visa
 from visabond.casework.services import case_issue_visa
+from visabond.documents.paxlst import (
+    Call,
+    Flight,
+    Interchange,
+    Manifest,
+    Person,
+    TravelDocument,
+    write_paxlst,
+)
 
 PASSPORT = "MA1234567"
 BORN = dt.date(1990, 4, 2)
@@ -144,3 +153,57 @@ def renew(traveller: Traveller, *, new_passport: str, on: str = "2025-10-15") ->
     return services.document_renewal_record(
         report, sender="mwi-embassy", record_id=record_id(), actor="test embassy"
     )
+
+
+def manifest_passenger(
+    *,
+    surname: str = "BANDA",
+    passport: str = PASSPORT,
+    born: dt.date | None = BORN,
+    visa: str = "",
+    nationality: str = "MWI",
+    issuing_state: str = "MWI",
+) -> Person:
+    documents = [TravelDocument("P", passport, dt.date(2031, 1, 1), issuing_country=issuing_state)]
+    if visa:
+        documents.append(TravelDocument("V", visa, issuing_country="USA"))
+    return Person(
+        role="FL",
+        surname=surname,
+        given_names="GRACE",
+        sex="F",
+        birth_date=born,
+        nationality=nationality,
+        documents=tuple(documents),
+    )
+
+
+def paxlst(
+    *passengers: Person,
+    route: tuple[str, str] = ("IAD", "ADD"),
+    departs: str = "2025-10-30T21:40",
+    arrives: str = "2025-10-31T18:30",
+    reference: str = "000123",
+    sender: str = "ETHIOPIAN",
+    flight: str = "501",
+) -> bytes:
+    """A PAXLST passenger list for one flight, as a carrier sends it (times local)."""
+    calls = (
+        Call("125", route[0], "189", dt.datetime.fromisoformat(departs)),
+        Call("87", route[1], "232", dt.datetime.fromisoformat(arrives)),
+    )
+    manifest = Manifest(
+        message_reference="MSG1",
+        version="D05B",
+        document_code="745",
+        flights=(Flight(number=flight, carrier="ET", calls=calls),),
+        persons=passengers,
+        interchange=Interchange(
+            syntax_identifier="UNOC",
+            sender=sender,
+            recipient="USCBPAPIS",
+            prepared=dt.datetime.fromisoformat(departs) - dt.timedelta(hours=2),
+            control_reference=reference,
+        ),
+    )
+    return write_paxlst(manifest)

@@ -5,6 +5,7 @@ ones named by index and field), and the review queue for border officers."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -183,3 +184,25 @@ def test_the_openapi_document_describes_each_item(server: str) -> None:
     assert {"record_id", "port", "admitted_at", "admit_until"} <= set(
         items["items"]["items"]["properties"]
     )
+
+
+def test_a_carrier_sends_a_manifest_and_a_quarantined_one_is_answered_422(
+    server: str, traveller: Bonded
+) -> None:
+    from tests.border_world import manifest_passenger, paxlst
+
+    _, key = border_client_add(name="carrier-et", scopes=["paxlst"], actor="t")
+    raw = paxlst(manifest_passenger())
+    headers = {"Content-Type": "application/edifact", "Authorization": f"Bearer {key}"}
+    sent = Session(server).request("POST", "/api/v1/border/manifests", data=raw, headers=headers)
+    assert sent.status == 200, sent.text
+    assert (sent.json()["state"], sent.json()["passengers"]) == ("processed", 1)
+    again = Session(server).request("POST", "/api/v1/border/manifests", data=raw, headers=headers)
+    assert again.json()["duplicate"] is True
+    broken = re.sub(rb"UNT\+\d+\+", b"UNT+99+", paxlst(manifest_passenger(), reference="2"))
+    refused = Session(server).request(
+        "POST", "/api/v1/border/manifests", data=broken, headers=headers
+    )
+    assert refused.status == 422
+    assert refused.json()["code"] == "paxlst.unt-count-mismatch"
+    assert refused.json()["state"] == "quarantined"

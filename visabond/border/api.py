@@ -15,14 +15,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
 from visabond.accounts.api_auth import RoleSession
 from visabond.accounts.roles import Role
 from visabond.audit.actors import Actor
-from visabond.border import client_services, review_services, selectors, services
+from visabond.border import (
+    client_services,
+    manifest_services,
+    review_services,
+    selectors,
+    services,
+)
 from visabond.border.intake import Stored
 from visabond.border.models import BorderClient, ReviewItem
 from visabond.border.records import RecordKind
@@ -31,6 +37,8 @@ from visabond.border.schemas import (
     MAX_ITEMS,
     BatchIn,
     BatchOut,
+    ManifestOut,
+    QuarantinedOut,
     ReviewItemOut,
     ReviewResolutionIn,
     item_read,
@@ -210,6 +218,38 @@ _batch_route(
     "/document-renewals",
     "Passports renewed during the stay (later records on the new one match the old stay).",
 )
+
+
+@router.post(
+    "/manifests",
+    auth=[ClientKey(RecordKind.PAXLST), OFFICERS],
+    response={200: ManifestOut, 422: QuarantinedOut, 401: ErrorOut, 403: ErrorOut},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/edifact": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def manifest_receive(request: HttpRequest) -> HttpResponse:
+    """A UN/EDIFACT PAXLST interchange, as the carrier sent it (the raw bytes).
+
+    Outbound passengers become departures, inbound ones expected arrivals. The same bytes
+    again change nothing (`duplicate`). A manifest that cannot be processed is kept,
+    quarantined, and answered 422 with the error and the manifest's id.
+    """
+    caller = request.auth  # type: ignore[attr-defined]
+    if isinstance(caller, BorderClient):
+        source, actor, client = f"api:{caller.name}", f"border client {caller.name}", caller
+    else:
+        source, actor, client = f"api:officer:{caller.get_username()}", caller, None
+    ingested = manifest_services.manifest_ingest(
+        raw=request.body, source=source, actor=actor, client=client
+    )
+    body = ingested.to_json()
+    if ingested.quarantined:
+        return JsonResponse({**(body["error"] or {}), **body}, status=422)  # type: ignore[dict-item]
+    return JsonResponse(body, status=200)
 
 
 def review_json(item: ReviewItem) -> dict[str, Any]:

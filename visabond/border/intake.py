@@ -78,8 +78,8 @@ class Stored:
             if self.kind in REVIEWED
             else None
         )
-        bond = getattr(self.record, "bond", None)
-        admission = getattr(self.record, "admission_id", None)
+        admission = getattr(self.record, "admission", None)
+        bond = getattr(self.record, "bond", None) or getattr(admission, "bond", None)
         return {
             "kind": self.kind.value,
             "id": self.record.pk,
@@ -87,7 +87,11 @@ class Stored:
             "sender_record_id": self.record.sender_record_id,
             "created": self.created,
             "match": self.match,
-            "admission": self.record.pk if isinstance(self.record, Admission) else admission,
+            "admission": (
+                self.record.pk
+                if isinstance(self.record, Admission)
+                else getattr(admission, "pk", None)
+            ),
             "bond": None if bond is None else bond.number,
             "review": None if review is None else review.pk,
         }

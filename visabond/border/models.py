@@ -299,27 +299,37 @@ class PaxlstManifest(models.Model):
     error_message = models.TextField(blank=True)
     flights = models.CharField(max_length=300, blank=True)
     passengers = models.PositiveIntegerField(default=0)
-    departures = models.PositiveIntegerField(default=0)
-    arrivals = models.PositiveIntegerField(default=0)
+    recorded = models.PositiveIntegerField(
+        default=0, help_text="Passengers who gave a departure or an expected arrival."
+    )
     others = models.PositiveIntegerField(
         default=0, help_text="Passengers in transit or flying elsewhere: nothing to record."
     )
+    unidentified = models.PositiveIntegerField(
+        default=0, help_text="Passengers with no document to match (kept in the raw message)."
+    )
+    departures = models.PositiveIntegerField(default=0)
+    arrivals = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)
     accepted_defects = models.JSONField(default=list, blank=True)
+    accepted_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["received_at", "pk"]
         indexes = [models.Index(fields=["state"], name="manifest_state")]
         constraints = [
+            # A second interchange under a reference already processed is kept, quarantined.
             models.UniqueConstraint(
                 fields=["sender", "control_reference"],
-                condition=~Q(control_reference=""),
+                condition=~Q(control_reference="") & Q(state="processed"),
                 name="manifest_once_per_interchange",
             ),
             models.CheckConstraint(
                 condition=Q(state="quarantined")
-                | Q(passengers=models.F("departures") + models.F("arrivals") + models.F("others")),
+                | Q(
+                    passengers=models.F("recorded") + models.F("others") + models.F("unidentified")
+                ),
                 name="manifest_passengers_accounted",
             ),
         ]

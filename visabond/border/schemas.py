@@ -168,3 +168,25 @@ class ReviewItemOut(Schema):
     candidates: list[int]
     opened_at: dt.datetime
     record: dict[str, Any]
+
+
+class ManifestOut(Schema):
+    manifest: int
+    state: str = Field(..., description="processed or quarantined")
+    duplicate: bool = Field(..., description="these bytes were received before: nothing changed")
+    sender: str
+    control_reference: str
+    flights: str
+    passengers: int
+    recorded: int
+    others: int
+    unidentified: int
+    departures: int
+    arrivals: int
+    error: ErrorIn | None = None
+
+
+class QuarantinedOut(ManifestOut):
+    code: str
+    field: str | None
+    message: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from visabond.border.keys import key_matches, key_prefix
-from visabond.border.models import Admission, BorderClient, ReviewItem
+from visabond.border.models import Admission, BorderClient, PaxlstManifest, ReviewItem
 
 
 def review_items_open() -> QuerySet[ReviewItem]:
@@ -39,3 +39,9 @@ def border_client_for_key(key: str) -> BorderClient | None:
 def border_clients() -> QuerySet[BorderClient]:
     """Every machine client, by name (revoked ones too)."""
     return BorderClient.objects.order_by("name")
+
+
+def manifests_listed(*, quarantined: bool = False) -> QuerySet[PaxlstManifest]:
+    """Manifests received, newest first (the raw bytes left unread)."""
+    rows = PaxlstManifest.objects.defer("raw").order_by("-received_at", "-pk")
+    return rows.filter(state=PaxlstManifest.State.QUARANTINED) if quarantined else rows
