@@ -66,9 +66,11 @@ class AuditAction(StrEnum):
     BORDER_CLIENT_REFUSED = "border.client_refused"
     MANIFEST_PROCESSED = "border.manifest_processed"
     MANIFEST_QUARANTINED = "border.manifest_quarantined"
+    SWEEP_STARTED = "border.sweep_started"
     SWEEP_CHUNK = "border.sweep_chunk"
     SWEEP_FINISHED = "border.sweep_finished"
     BOND_FLAGGED = "border.bond_flagged"
+    ADJUDICATION_STEP = "adjudication.step"
 
 
 def audit_record(

@@ -359,3 +359,77 @@ class ExpectedArrival(SenderRecord):
 
     def __str__(self) -> str:
         return f"expected arrival {self.sender}/{self.sender_record_id}"
+
+
+class SweepRun(models.Model):
+    """One run of `visabond sweep` over the active bonds as of a day, chunk by chunk.
+
+    `cursor` is the last bond id swept: each chunk commits its decisions and moves it, so a
+    run that stopped continues where it stopped. At most one run is unfinished at a time.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running"
+        FINISHED = "finished"
+
+    as_of = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(default=clock.now)
+    started_by = models.CharField(max_length=150)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cursor = models.BigIntegerField(default=0)
+    upto = models.BigIntegerField(help_text="The highest bond id when the run began.")
+    chunk_span = models.PositiveIntegerField()
+    chunks = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text="Bonds by outcome, e.g. cancel:visa_unused.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="running"), name="one_sweep_running"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sweep {self.pk} as of {self.as_of} ({self.state})"
+
+
+class SweepDecision(models.Model):
+    """What a sweep decided for one bond (every outcome but waiting), and what became of it:
+    `applied`, `stale` (the bond had left the active state before it was applied) or
+    `flagged_before` (a port flag already open)."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.PROTECT, related_name="decisions")
+    chunk = models.PositiveIntegerField()
+    bond = models.ForeignKey("bonds.Bond", on_delete=models.PROTECT, related_name="sweep_decisions")
+    admission = models.ForeignKey(
+        Admission, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=10)
+    reason = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=16, default="pending")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "bond"], name="sweep_decides_a_bond_once")
+        ]
+        indexes = [models.Index(fields=["run", "chunk"], name="sweep_decision_chunk")]
+
+    def __str__(self) -> str:
+        return f"sweep {self.run_id}: bond {self.bond_id} {self.decision} ({self.reason})"
+
+
+class BondFlag(models.Model):
+    """A bond whose traveller entered or left through a port the visa does not name: never
+    decided automatically (the departure may not have been recorded); an officer verifies."""
+
+    bond = models.OneToOneField("bonds.Bond", on_delete=models.PROTECT, related_name="border_flag")
+    reason = models.CharField(max_length=30)
+    run = models.ForeignKey(SweepRun, on_delete=models.PROTECT, related_name="flags")
+    opened_at = models.DateTimeField(default=clock.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"flag on bond {self.bond_id} ({self.reason})"

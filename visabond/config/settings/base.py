@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "visabond.refunds",
     "visabond.payments",
     "visabond.border",
+    "visabond.adjudication",
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",
