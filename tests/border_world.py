@@ -13,14 +13,24 @@ import itertools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from tests.casework_world import World, posted_case, world
+from tests.casework_world import (
+    World,
+    application,
+    officer_at,
+    pay,
+    person,
+    posted_case,
+)
+from visabond.accounts.roles import Role
 from visabond.bonds.models import Bond
 from visabond.border import records, services
 from visabond.border.evidence import EvidenceKind
 from visabond.border.intake import Stored
 from visabond.border.records import StatusKind, Traveller
 from visabond.casework.models import Case, Visa
-from visabond.casework.services import case_issue_visa
+from visabond.casework.rules import AmountReason, BondChoice, Outcome
+from visabond.casework.services import case_decide, case_interview, case_issue_visa, case_submit
+from visabond.core.money import Money
 from visabond.documents.paxlst import (
     Call,
     Flight,
@@ -51,10 +61,32 @@ class Bonded:
         return Bond.objects.get(case=self.case)
 
 
-def bonded() -> Bonded:
-    """Grace's case, bond posted and visa issued (the bond active)."""
-    people = world()
-    case = posted_case(people)
+def bonded(*, amount: str = "10000", language: str = "en") -> Bonded:
+    """Grace's case, bond posted and visa issued (the bond active): the standard $10,000, or
+    $15,000 for the extent of her contacts (90 FR 37378)."""
+    people = World(
+        applicant=person("grace", Role.APPLICANT, email="grace@example.org", language=language),
+        officer=officer_at("lilongwe"),
+    )
+    if amount == "10000":
+        case = posted_case(people)
+    else:
+        submitted = case_submit(
+            application=application(), applicant=people.applicant, actor=people.applicant
+        )
+        case_interview(reference=submitted.reference, notes="interviewed", actor=people.officer)
+        choice = BondChoice(
+            amount=Money.of(amount, "USD"),
+            reason=AmountReason.EXTENT_OF_CONTACTS,
+            explanation="extensive contacts in the United States",
+        )
+        case = case_decide(
+            reference=submitted.reference,
+            outcome=Outcome.DIRECT_BOND,
+            choice=choice,
+            actor=people.officer,
+        )
+        pay(case.bond)
     visa = case_issue_visa(reference=case.reference, actor=people.officer)
     return Bonded(people=people, case=case, visa=visa)
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from visabond.adjudication.api import router as adjudication_router
 from visabond.border.api import router as border_router
 from visabond.casework.api import router as casework_router
 from visabond.core.errors import VisabondError
@@ -22,7 +23,8 @@ api = NinjaAPI(
         "casework and the money received for bonds (the payment provider's signed webhook, "
         "receipts, finance), and the border's records (batches of admissions, departures, "
         "status decisions and renewals from machine clients with a bearer key, or from border "
-        "officers). Sign in with the console's session; writes need Django's CSRF "
+        "officers), and bond adjudications (decisions, second approvals, the obligor's "
+        "contest). Sign in with the console's session; writes need Django's CSRF "
         "token (X-CSRFToken). Every error is {code, field, message}."
     ),
     urls_namespace="api",
@@ -32,6 +34,7 @@ api.add_router("/policy", policy_router)
 api.add_router("/cases", casework_router)
 api.add_router("/payments", payments_router)
 api.add_router("/border", border_router)
+api.add_router("/adjudications", adjudication_router)
 
 
 @api.exception_handler(VisabondError)
