@@ -22,6 +22,7 @@ from tests.casework_world import (
     posted_case,
 )
 from visabond.accounts.roles import Role
+from visabond.bonds.lifecycle import BondEvent, BondState, movement_key
 from visabond.bonds.models import Bond
 from visabond.border import records, services
 from visabond.border.evidence import EvidenceKind
@@ -40,6 +41,8 @@ from visabond.documents.paxlst import (
     TravelDocument,
     write_paxlst,
 )
+from visabond.ledger.postings import TransactionKind, transfer
+from visabond.ledger.services import ledger_post
 
 PASSPORT = "MA1234567"
 BORN = dt.date(1990, 4, 2)
@@ -239,3 +242,45 @@ def paxlst(
         ),
     )
     return write_paxlst(manifest)
+
+
+def cloned_bond(
+    base: Bonded,
+    tag: str,
+    *,
+    valid_until: dt.date | None = None,
+    ports: list[str] | None = None,
+    receipt: bool = False,
+) -> Bond:
+    """Another active bond like `base`'s (its case and visa copied, numbered by `tag`), built
+    directly for tests of many bonds; with `receipt`, its money is in the ledger too."""
+    case = Case.objects.get(pk=base.case.pk)
+    case.pk, case.reference = None, f"C-{tag}"
+    case.save()
+    visa = Visa.objects.get(pk=base.visa.pk)
+    visa.pk, visa.case, visa.number = None, case, f"V{tag.replace('-', '')}"[:9]
+    if valid_until is not None:
+        visa.valid_from, visa.valid_until = valid_until - dt.timedelta(days=89), valid_until
+    if ports is not None:
+        visa.ports = ports
+    visa.save()
+    bond = Bond.objects.create(
+        number=f"B-{tag}",
+        case=case,
+        obligor_name="GRACE BANDA",
+        amount=10000,
+        currency="USD",
+        state=BondState.ACTIVE,
+        payment_deadline=dt.date(2025, 10, 1),
+    )
+    if receipt:
+        ledger_post(
+            transfer(
+                TransactionKind.RECEIPT_APPLIED,
+                key=movement_key(bond.number, BondEvent.POST),
+                amount=bond.money,
+            ),
+            actor="test setup",
+            bond_id=bond.pk,
+        )
+    return bond

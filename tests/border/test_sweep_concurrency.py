@@ -8,17 +8,14 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from tests.border_world import bonded
+from tests.border_world import bonded, cloned_bond
 from tests.casework_world import ledger_holds
 from tests.concurrency import at_once, on_postgresql
-from visabond.bonds.lifecycle import BondEvent, BondState, movement_key
+from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond, BondEventRecord
 from visabond.border.models import SweepDecision, SweepRun
 from visabond.border.sweep_services import sweep_run
-from visabond.casework.models import Case, Visa
 from visabond.core.errors import Conflict
-from visabond.ledger.postings import TransactionKind, transfer
-from visabond.ledger.services import ledger_post
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("pilot")]
 
@@ -26,35 +23,12 @@ BONDS = 30
 
 
 def unused_visas(count: int) -> None:
-    """`count` active bonds whose visas expired on 2025-11-29 unused (built directly, each
-    with its receipt in the ledger: the race is the subject, not the casework before it)."""
+    """`count` more active bonds whose visas expired on 2025-11-29 unused, each with its
+    receipt in the ledger (built directly: the race is the subject, not the casework)."""
     base = bonded()
     with transaction.atomic():
         for index in range(count):
-            case = Case.objects.get(pk=base.case.pk)
-            case.pk, case.reference = None, f"C-SWEEP-{index:04d}"
-            case.save()
-            visa = Visa.objects.get(pk=base.visa.pk)
-            visa.pk, visa.case, visa.number = None, case, f"VS{index:07d}"
-            visa.save()
-            bond = Bond.objects.create(
-                number=f"B-SWEEP-{index:04d}",
-                case=case,
-                obligor_name="GRACE BANDA",
-                amount=10000,
-                currency="USD",
-                state=BondState.ACTIVE,
-                payment_deadline=dt.date(2025, 10, 1),
-            )
-            ledger_post(
-                transfer(
-                    TransactionKind.RECEIPT_APPLIED,
-                    key=movement_key(bond.number, BondEvent.POST),
-                    amount=bond.money,
-                ),
-                actor="test setup",
-                bond_id=bond.pk,
-            )
+            cloned_bond(base, f"SW-{index:04d}", receipt=True)
 
 
 def test_two_sweeps_at_once_decide_each_bond_once() -> None:

@@ -13,13 +13,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.border_world import Bonded, bonded
+from tests.border_world import Bonded, bonded, cloned_bond
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond, BondTerms
 from visabond.border.models import Admission, Departure, RefusedAdmission
 from visabond.border.outcomes import BondFacts, StatusChange, sweep_outcome
 from visabond.border.sweep import outcomes_in
-from visabond.casework.models import Case, Visa
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -88,24 +87,13 @@ def designated(port: str | None, facts: BondFacts) -> bool:
 def bond_of(facts: BondFacts, base: Bonded) -> Bond:
     """Rows for `facts`: a case, its visa, an active bond, and the border's records."""
     serial = next(_serial)
-    case = Case.objects.get(pk=base.case.pk)
-    case.pk, case.reference = None, f"C-GEN-{serial:05d}"
-    case.save()
-    visa = Visa.objects.get(pk=base.visa.pk)
-    visa.pk, visa.case, visa.number = None, case, f"VG{serial:07d}"
-    visa.valid_from = facts.visa_valid_until - dt.timedelta(days=89)
-    visa.valid_until, visa.ports = facts.visa_valid_until, sorted(facts.designated_ports)
-    visa.save()
-    bond = Bond.objects.create(
-        number=f"B-GEN-{serial:05d}",
-        case=case,
-        obligor_name="GEN",
-        amount=10000,
-        currency="USD",
-        state=BondState.ACTIVE,
-        payment_deadline=DAY0,
+    bond = cloned_bond(
+        base,
+        f"GEN-{serial:05d}",
+        valid_until=facts.visa_valid_until,
+        ports=sorted(facts.designated_ports),
     )
-    BondTerms.objects.filter(program_id=case.program_id).update(grace_days=facts.grace_days)
+    BondTerms.objects.filter(program_id=bond.case.program_id).update(grace_days=facts.grace_days)
     record = {"sender": "gen", "received_by": "test", "document_number": "X1"}
     if facts.admission_refused:
         RefusedAdmission.objects.create(

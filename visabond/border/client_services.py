@@ -19,6 +19,7 @@ from visabond.border.models import BorderClient
 from visabond.border.records import RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound
+from visabond.core.writes import within_caller_transaction
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -105,6 +106,28 @@ def border_client_refusal_record(*, client: BorderClient, reason: str, path: str
                 "key_prefix": client.key_prefix,
                 "reason": reason,
                 "path": path[:200],
+            },
+        )
+
+
+def border_client_use_record(
+    client: BorderClient, *, kind: RecordKind, details: dict[str, object], actor: Actor
+) -> None:
+    """Record a use of a client's key: when it was last used, and an audit entry with what
+    the request did (`details`). A step: runs inside the caller's transaction (the write the
+    request made), so a use is recorded with what it changed."""
+    with within_caller_transaction("border_client_use_record"):
+        client.last_used_at = clock.now()
+        client.save(update_fields=["last_used_at"])
+        audit_record(
+            AuditAction.BORDER_CLIENT_USED,
+            subject=client,
+            actor=actor,
+            details={
+                "client": client.name,
+                "key_prefix": client.key_prefix,
+                "kind": kind.value,
+                **details,
             },
         )
 

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement
+from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
 from visabond.border.models import BorderClient, ExpectedArrival, PaxlstManifest
 from visabond.border.passengers import (
@@ -110,7 +111,16 @@ def manifest_ingest(
                 _process(row, actor=actor)
             ingested = Ingested(existing or row, duplicate=existing is not None)
             if client is not None:
-                _client_used(client, ingested, actor=actor)
+                border_client_use_record(
+                    client,
+                    kind=RecordKind.PAXLST,
+                    actor=actor,
+                    details={
+                        "manifest": ingested.manifest.pk,
+                        "state": ingested.manifest.state,
+                        "duplicate": ingested.duplicate,
+                    },
+                )
     except IntegrityError:
         # The same bytes delivered twice at once: the other delivery kept them first.
         kept = PaxlstManifest.objects.filter(digest=digest).first()
@@ -312,23 +322,5 @@ def _quarantine(row: PaxlstManifest, error: Exception, *, actor: Actor) -> None:
             "code": code,
             "field": field,
             "message": message[:1000],
-        },
-    )
-
-
-def _client_used(client: BorderClient, ingested: Ingested, *, actor: Actor) -> None:
-    client.last_used_at = clock.now()
-    client.save(update_fields=["last_used_at"])
-    audit_record(
-        AuditAction.BORDER_CLIENT_USED,
-        subject=client,
-        actor=actor,
-        details={
-            "client": client.name,
-            "key_prefix": client.key_prefix,
-            "kind": RecordKind.PAXLST.value,
-            "manifest": ingested.manifest.pk,
-            "state": ingested.manifest.state,
-            "duplicate": ingested.duplicate,
         },
     )

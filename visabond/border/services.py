@@ -15,6 +15,7 @@ from django.db import transaction
 
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
+from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import Stored, report_store
 from visabond.border.models import BorderClient
 from visabond.border.records import (
@@ -26,7 +27,6 @@ from visabond.border.records import (
     Report,
     StatusReport,
 )
-from visabond.core import clock
 from visabond.core.errors import VisabondError
 
 
@@ -132,16 +132,11 @@ def border_batch_record(
             else:
                 results.append(ItemResult(index, stored=stored))
         if client is not None:
-            client.last_used_at = clock.now()
-            client.save(update_fields=["last_used_at"])
-            audit_record(
-                AuditAction.BORDER_CLIENT_USED,
-                subject=client,
+            border_client_use_record(
+                client,
+                kind=kind,
                 actor=actor,
                 details={
-                    "client": client.name,
-                    "key_prefix": client.key_prefix,
-                    "kind": kind.value,
                     "items": len(items),
                     "created": sum(1 for r in results if r.stored and r.stored.created),
                     "errors": sum(1 for r in results if r.error is not None),
