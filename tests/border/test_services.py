@@ -299,3 +299,21 @@ def test_a_batch_stores_good_items_and_answers_each_bad_one(traveller: Bonded) -
     assert results[1].error is not None
     assert results[1].error.field == "admit_until"
     assert Admission.objects.count() == 2
+
+
+def test_a_departure_on_a_new_passport_waits_until_its_renewal_is_placed(
+    traveller: Bonded,
+) -> None:
+    """The renewal itself needed an officer (two admissions it could concern): once placed,
+    the departure on the new passport that was waiting is placed too."""
+    one = admission_of(admit(grace(), sender="ades"))
+    admission_of(admit(grace(), sender="i94-feed"))
+    renewal = renew(grace(), new_passport="MB7654321")
+    assert renewal.match == MatchState.AMBIGUOUS
+    departure = depart(grace(passport="MB7654321"))
+    assert departure.match == MatchState.UNMATCHED
+    review = ReviewItem.objects.get(renewal=renewal.record)
+    officer = person("border-officer", Role.BORDER_OFFICER)
+    review_resolve(item_id=review.pk, admission_id=one.pk, note="the ADES copy", actor=officer)
+    assert Departure.objects.get().admission_id == one.pk
+    assert ReviewItem.objects.get(departure=departure.record).state == ReviewItem.State.RESOLVED

@@ -355,8 +355,6 @@ def _after_create(row: TravellerRecord) -> None:
         return
     assert isinstance(row, PlacedRecord)
     record_place(row, place_of(row))
-    if isinstance(row, DocumentRenewal) and row.admission is not None:
-        _place_waiting(row.admission)
 
 
 def _link(record: PlacedRecord, admission: Admission, *, on: str, state: MatchState) -> None:
@@ -372,6 +370,9 @@ def _link(record: PlacedRecord, admission: Admission, *, on: str, state: MatchSt
         fields += ["matched_on", "port_designated"]
     record.save(update_fields=fields)
     admission_refresh(admission)
+    if isinstance(record, DocumentRenewal):
+        # Records on the new document that found no admission may now.
+        _place_waiting(admission)
 
 
 def _place_waiting(admission: Admission) -> None:

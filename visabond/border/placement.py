@@ -126,12 +126,22 @@ def bond_at_stake(traveller: Traveller) -> bool:
         bond__isnull=False,
     ).exists():
         return True
-    return DocumentRenewal.objects.filter(
+    renewed = DocumentRenewal.objects.filter(
         new_document_number=document.number,
         new_document_issuing_state=document.issuing_state,
         birth_date=document.birth_date,
-        admission__bond__isnull=False,
-    ).exists()
+    )
+    # The renewal may itself wait for an officer: its old document then tells.
+    return renewed.filter(admission__bond__isnull=False).exists() or any(
+        Case.objects.filter(
+            passport_number=old.document_number,
+            passport_issuing_state=old.document_issuing_state,
+            birth_date=old.birth_date,
+            bond__isnull=False,
+        ).exists()
+        for old in renewed
+        if old.birth_date is not None
+    )
 
 
 def documents_of(admission: Admission) -> frozenset[DocumentKey]:
