@@ -18,7 +18,12 @@ from visabond.accounts.api_auth import RoleSession
 from visabond.accounts.roles import Role
 from visabond.adjudication import selectors, services
 from visabond.adjudication.models import Adjudication
-from visabond.adjudication.schemas import AdjudicationOut, ApprovalIn, ContestIn, DecisionIn
+from visabond.adjudication.schemas import (
+    AdjudicationOut,
+    BreachDecisionIn,
+    ContestIn,
+    ForfeitureApprovalIn,
+)
 from visabond.policy.schemas import ErrorOut
 
 router = Router(tags=["adjudication"])
@@ -92,7 +97,9 @@ def adjudication_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 
 @router.post("/{reference}/decision", auth=ADJUDICATORS, response={200: AdjudicationOut, **ERRORS})
-def adjudication_decide(request: HttpRequest, reference: str, data: DecisionIn) -> dict[str, Any]:
+def adjudication_decide(
+    request: HttpRequest, reference: str, data: BreachDecisionIn
+) -> dict[str, Any]:
     """Decide an open adjudication: a breach forfeits the bond (above the program's amount,
     once a second adjudicator approves); none cancels it and its money is returned."""
     services.adjudication_decide(
@@ -102,7 +109,9 @@ def adjudication_decide(request: HttpRequest, reference: str, data: DecisionIn) 
 
 
 @router.post("/{reference}/approval", auth=ADJUDICATORS, response={200: AdjudicationOut, **ERRORS})
-def adjudication_approve(request: HttpRequest, reference: str, data: ApprovalIn) -> dict[str, Any]:
+def adjudication_approve(
+    request: HttpRequest, reference: str, data: ForfeitureApprovalIn
+) -> dict[str, Any]:
     """A second adjudicator (never the one who decided) approves a large forfeiture, or not."""
     services.adjudication_approve(
         reference=reference, approve=data.approve, reason=data.reason, actor=_caller(request)

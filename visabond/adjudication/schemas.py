@@ -8,12 +8,12 @@ from typing import Any
 from ninja import Field, Schema
 
 
-class DecisionIn(Schema):
+class BreachDecisionIn(Schema):
     breach: bool = Field(..., description="true: the terms were breached; false: they were not")
     reason: str
 
 
-class ApprovalIn(Schema):
+class ForfeitureApprovalIn(Schema):
     approve: bool
     reason: str
 

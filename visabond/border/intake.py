@@ -1,6 +1,6 @@
 """Storing what the border reports: the steps every way in (API, manifests) composes.
 
-Each `*_store` step runs inside its caller's transaction (docs/writes.md). It keeps a report
+The step `report_store` runs inside its caller's transaction (docs/writes.md). It keeps a report
 once under its sender and the sender's record id: the same facts again change nothing
 (`created=False`); other facts under that id raise `Conflict` (`record_differs`) naming the
 first field that differs, before anything is written. A stored departure, status decision
