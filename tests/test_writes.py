@@ -15,6 +15,14 @@ from visabond.accounts.roles import Role
 from visabond.accounts.services import applicant_sign_up, user_create
 from visabond.audit.models import AuditEvent
 from visabond.audit.services import AuditAction, audit_record
+from visabond.border import records
+from visabond.border import services as border_services
+from visabond.border.client_services import border_client_add
+from visabond.border.intake import report_store
+from visabond.border.manifest_services import manifest_ingest
+from visabond.border.records import RecordKind
+from visabond.border.sweep import decisions_insert
+from visabond.border.sweep_services import sweep_run
 from visabond.policy import mirroring, reciprocity_services, rule_versions, services
 from visabond.policy.decisions import Author, Source
 from visabond.policy.models import Program, RuleVersion
@@ -73,6 +81,14 @@ DIRECTIVE: dict[str, Any] = {
     "author": WHO,
 }
 
+ADMISSION = records.admission_report(
+    traveller=records.traveller(visa_number="V1234ABCD"),
+    port="JFK",
+    admitted_at=dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC),
+    admit_until=D(2030, 1, 30),
+    visa_class="B2",
+)
+
 ENTRY_POINTS: dict[str, Callable[[], object]] = {
     "program_register": lambda: services.program_register(
         code="p",
@@ -106,6 +122,15 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
         username="someone", email="someone@example.org", password="a-long-test-password-1"
     ),
     "seed_load": seed_load,
+    "admission_record": lambda: border_services.admission_record(
+        ADMISSION, sender="s", record_id="1", actor="t"
+    ),
+    "border_batch_record": lambda: border_services.border_batch_record(
+        kind=RecordKind.ADMISSION, items=[], sender="s", actor="t"
+    ),
+    "border_client_add": lambda: border_client_add(name="c", scopes=["paxlst"], actor="t"),
+    "manifest_ingest": lambda: manifest_ingest(raw=b"UNA", source="x", actor="t"),
+    "sweep_run": lambda: sweep_run(as_of=D(2030, 1, 1), actor="t"),
 }
 
 
@@ -128,6 +153,12 @@ STEPS: dict[str, Callable[[], object]] = {
     "correction_append": lambda: rule_versions.correction_append(**CORRECTION),
     "rule_version_mirror": lambda: mirroring.rule_version_mirror(RuleVersion(), author=WHO),
     "directive_record": lambda: reciprocity_services.directive_record(**DIRECTIVE),
+    "report_store": lambda: report_store(
+        RecordKind.ADMISSION, ADMISSION, sender="s", record_id="1", actor="t"
+    ),
+    "decisions_insert": lambda: decisions_insert(
+        run_id=1, chunk=1, as_of=D(2030, 1, 1), after=0, upto=1
+    ),
 }
 
 

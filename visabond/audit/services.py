@@ -62,6 +62,19 @@ class AuditAction(StrEnum):
     WEBHOOK_REPROCESSED = "payment.message_reprocessed"
     SECRET_ADDED = "payment.secret_added"  # noqa: S105 - an action's name, not a password
     SECRET_REVOKED = "payment.secret_revoked"  # noqa: S105 - an action's name, not a password
+    BORDER_RECORDED = "border.recorded"
+    BORDER_REVIEW_RESOLVED = "border.review_resolved"
+    BORDER_CLIENT_ADDED = "border.client_added"
+    BORDER_CLIENT_REVOKED = "border.client_revoked"
+    BORDER_CLIENT_USED = "border.client_used"
+    BORDER_CLIENT_REFUSED = "border.client_refused"
+    MANIFEST_PROCESSED = "border.manifest_processed"
+    MANIFEST_QUARANTINED = "border.manifest_quarantined"
+    SWEEP_STARTED = "border.sweep_started"
+    SWEEP_CHUNK = "border.sweep_chunk"
+    SWEEP_FINISHED = "border.sweep_finished"
+    BOND_FLAGGED = "border.bond_flagged"
+    ADJUDICATION_STEP = "adjudication.step"
 
 
 def audit_record(

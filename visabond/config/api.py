@@ -22,6 +22,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from pydantic import BaseModel
 
+from visabond.adjudication.api import router as adjudication_router
+from visabond.border.api import router as border_router
 from visabond.casework.api import router as casework_router
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.text import refuse_control_characters
@@ -103,8 +105,11 @@ api = NinjaAPI(
     description=(
         "Visa-bond program administration: policy registry, requirement lookup, consular "
         "casework, the money received for bonds (the payment provider's signed webhook, "
-        "receipts, finance) and the refunds paid back. Sign in with the console's session; "
-        "writes need Django's CSRF token (X-CSRFToken). Every error is {code, field, message}."
+        "receipts, finance), the refunds paid back, the border's records (batches of "
+        "admissions, departures, status decisions and renewals from machine clients with a "
+        "bearer key, or from border officers) and bond adjudications (decisions, second "
+        "approvals, the obligor's contest). Sign in with the console's session; writes need "
+        "Django's CSRF token (X-CSRFToken). Every error is {code, field, message}."
     ),
     urls_namespace="api",
 )
@@ -148,6 +153,8 @@ api.add_router("/policy", policy_router)
 api.add_router("/cases", casework_router)
 api.add_router("/payments", payments_router)
 api.add_router("/refunds", refunds_router)
+api.add_router("/border", border_router)
+api.add_router("/adjudications", adjudication_router)
 
 
 def error_response(

@@ -28,3 +28,10 @@ def airport_country(iata: str) -> str | None:
 def airport_name(iata: str) -> str:
     record = _airports().get(iata.strip().upper())
     return str(record["name"]) if record else iata
+
+
+@cache
+def airport_time_zone(iata: str) -> str | None:
+    """The IANA time zone of airport `iata` (airportsdata's `tz`), or None when unknown."""
+    record = _airports().get(iata.strip().upper())
+    return str(record["tz"]) if record and record.get("tz") else None

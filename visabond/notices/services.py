@@ -31,6 +31,9 @@ class Notice(StrEnum):
     REFUND_SENT = "refund_sent"
     BOND_FORFEITED = "bond_forfeited"
     BOND_LAPSED = "bond_lapsed"
+    BREACH_SUSPECTED = "breach_suspected"
+    FORFEITURE_DECIDED = "forfeiture_decided"
+    CONTEST_RECEIVED = "contest_received"
 
 
 LANGUAGES = {code for code, _ in settings.LANGUAGES}

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "visabond.casework",
     "visabond.refunds",
     "visabond.payments",
+    "visabond.border",
+    "visabond.adjudication",
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",

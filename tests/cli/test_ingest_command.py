@@ -1,0 +1,79 @@
+"""`visabond ingest paxlst FILE...|DIR`, `reprocess ID` and `list`: what each file became,
+exit 1 while one is quarantined, and a quarantined manifest read again after a fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.border_world import admit, bonded, grace, manifest_passenger, paxlst
+from visabond.border.models import Departure, PaxlstManifest
+
+pytestmark = pytest.mark.usefixtures("pilot")
+
+
+def ingest(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        call_command("ingest", *args)
+    except SystemExit as exited:
+        captured = capsys.readouterr()
+        return int(exited.code or 0), captured.out, captured.err
+    captured = capsys.readouterr()
+    return 0, captured.out, captured.err
+
+
+def test_a_directory_is_ingested_file_by_file_and_again_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a.edi").write_bytes(paxlst(manifest_passenger()))
+    (tmp_path / "b.edi").write_bytes(
+        paxlst(manifest_passenger(), route=("ADD", "IAD"), reference="2")
+    )
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path))
+    assert status == 0
+    assert "1 departures, 0 expected arrivals" in out
+    assert "0 departures, 1 expected arrivals" in out
+    assert out.strip().endswith("2 files, 2 processed, 0 already received, 0 quarantined")
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "a.edi"))
+    assert status == 0
+    assert "already received as manifest" in out
+    assert Departure.objects.count() == 1
+
+
+def test_a_quarantined_file_is_exit_1_and_reprocessed_once_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    raw = re.sub(rb"UNT\+\d+\+", b"UNT+99+", paxlst(manifest_passenger()))
+    (tmp_path / "short.edi").write_bytes(raw)
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "short.edi"))
+    assert status == 1
+    assert "quarantined as manifest" in out
+    row = PaxlstManifest.objects.get()
+    status, listed, _ = ingest(capsys, "list", "--quarantined")
+    assert f"{row.pk:>6}" in listed
+    assert "paxlst.unt-count-mismatch" in listed
+    status, out, _ = ingest(
+        capsys,
+        "reprocess",
+        str(row.pk),
+        "--accept",
+        "unt-count-mismatch",
+        "--reason",
+        "the carrier counts without UNH and UNT; checked by hand",
+    )
+    assert status == 0, out
+    assert "1 departures" in out
+    assert Departure.objects.count() == 1
+
+
+def test_a_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = ingest(capsys, "paxlst", str(tmp_path / "nothing.edi"))
+    assert status == 2
+    assert "nothing.edi: no such file or directory" in err

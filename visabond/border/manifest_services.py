@@ -1,0 +1,326 @@
+"""PAXLST manifests in: kept byte for byte, read, and turned into departures and expected
+arrivals; or quarantined whole, with the error, to be read again after a fix.
+
+Entry points (docs/writes.md). A manifest is kept once, by the SHA-256 of its bytes: the
+same bytes again change nothing. An interchange whose sender already delivered another one
+under the same control reference (ISO 9735-1 §8: unique per sender) is kept but quarantined,
+recording nothing. Reading happens in a savepoint: a manifest that cannot be processed
+(unreadable, a count that proves it incomplete, a passenger's document unreadable; see
+`passengers.py`) leaves no record behind, only itself, quarantined with the error.
+
+Outbound passengers (leaving a program's state) become departures on the evidence of the
+outbound manifest, stored and matched like any departure (`intake.report_store`); inbound
+ones become expected arrivals. Every passenger is accounted for: recorded, other (transit,
+elsewhere) or unidentified (no document to match), and the database checks the sum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from visabond.audit.actors import Actor, actor_name
+from visabond.audit.services import AuditAction, audit_record
+from visabond.border import placement
+from visabond.border.client_services import border_client_use_record
+from visabond.border.intake import report_store
+from visabond.border.models import BorderClient, ExpectedArrival, PaxlstManifest
+from visabond.border.passengers import (
+    DECISIVE,
+    PassengerRecords,
+    decisive_defects,
+    flight_label,
+    passenger_records,
+)
+from visabond.border.records import RecordKind
+from visabond.core import clock
+from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
+from visabond.documents.paxlst import Manifest, assemble_series, parse_paxlst
+from visabond.policy.models import Program
+
+MAX_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """A manifest as kept, and whether these bytes had been received before (nothing done)."""
+
+    manifest: PaxlstManifest
+    duplicate: bool
+
+    @property
+    def quarantined(self) -> bool:
+        return self.manifest.state == PaxlstManifest.State.QUARANTINED
+
+    def to_json(self) -> dict[str, object]:
+        row = self.manifest
+        return {
+            "manifest": row.pk,
+            "state": row.state,
+            "duplicate": self.duplicate,
+            "sender": row.sender,
+            "control_reference": row.control_reference,
+            "flights": row.flights,
+            "passengers": row.passengers,
+            "recorded": row.recorded,
+            "others": row.others,
+            "unidentified": row.unidentified,
+            "departures": row.departures,
+            "arrivals": row.arrivals,
+            "error": (
+                None
+                if not self.quarantined
+                else {
+                    "code": row.error_code,
+                    "field": row.error_field or None,
+                    "message": row.error_message,
+                }
+            ),
+        }
+
+
+def manifest_ingest(
+    *, raw: bytes, source: str, actor: Actor, client: BorderClient | None = None
+) -> Ingested:
+    """Keep and process one PAXLST interchange (a file's bytes, or an API request's body).
+
+    An entry point. Returns the manifest kept (processed or quarantined) and whether it was
+    a duplicate. Raises `InvalidInput` only for no bytes at all or more than 20 MB (nothing
+    to keep). A machine client's use is audited.
+    """
+    if not raw:
+        raise InvalidInput("the manifest is empty", code="required", field="manifest")
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput(
+            f"a manifest has at most {MAX_BYTES} bytes", code="too_large", field="manifest"
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        with transaction.atomic(durable=True):
+            existing = PaxlstManifest.objects.filter(digest=digest).first()
+            if existing is None:
+                row = PaxlstManifest.objects.create(
+                    digest=digest,
+                    raw=raw,
+                    source=source[:300],
+                    received_by=actor_name(actor),
+                    state=PaxlstManifest.State.QUARANTINED,
+                )
+                _process(row, actor=actor)
+            ingested = Ingested(existing or row, duplicate=existing is not None)
+            if client is not None:
+                border_client_use_record(
+                    client,
+                    kind=RecordKind.PAXLST,
+                    actor=actor,
+                    details={
+                        "manifest": ingested.manifest.pk,
+                        "state": ingested.manifest.state,
+                        "duplicate": ingested.duplicate,
+                    },
+                )
+    except IntegrityError:
+        # The same bytes delivered twice at once: the other delivery kept them first.
+        kept = PaxlstManifest.objects.filter(digest=digest).first()
+        if kept is None:  # pragma: no cover - another constraint broke
+            raise
+        return Ingested(kept, duplicate=True)
+    return ingested
+
+
+def manifest_reprocess(
+    *, manifest_id: int, actor: Actor, accept: list[str] | None = None, reason: str = ""
+) -> Ingested:
+    """Read a quarantined manifest again (after a fix in the code or in the data it needs).
+
+    An entry point. `accept` names decisive defects (e.g. `unt-count-mismatch`) an officer
+    has checked and accepts for this manifest, with `reason`; both are kept and audited.
+    Raises `NotFound`, `Conflict` (`manifest_processed`) for one processed already, and
+    `InvalidInput` for an unknown defect or an acceptance without a reason.
+    """
+    accepted = sorted({code.strip() for code in accept or [] if code.strip()})
+    allowed = {defect.value for defect in DECISIVE}
+    unknown = [code for code in accepted if code not in allowed]
+    if unknown:
+        raise InvalidInput(
+            f"{unknown[0]!r} is not a defect that keeps a manifest out: one of "
+            + ", ".join(sorted(allowed)),
+            code="defect_unknown",
+            field="accept",
+        )
+    if accepted and not reason.strip():
+        raise InvalidInput("say why the defect is accepted", code="reason_missing", field="reason")
+    with transaction.atomic(durable=True):
+        row = PaxlstManifest.objects.select_for_update().filter(pk=manifest_id).first()
+        if row is None:
+            raise NotFound(
+                f"there is no manifest {manifest_id}", code="manifest_not_found", field="id"
+            )
+        if row.state != PaxlstManifest.State.QUARANTINED:
+            raise Conflict(
+                f"manifest {manifest_id} was processed already",
+                code="manifest_processed",
+                field="id",
+            )
+        if accepted:
+            row.accepted_defects = sorted(set(row.accepted_defects) | set(accepted))
+            row.accepted_reason = reason.strip()
+        row.attempts += 1
+        _process(row, actor=actor)
+    return Ingested(row, duplicate=False)
+
+
+def _process(row: PaxlstManifest, *, actor: Actor) -> None:
+    try:
+        with transaction.atomic():
+            _read_and_record(row, actor=actor)
+    except Exception as error:
+        # Whatever stops a manifest (bad data, or a fault of ours fixed later) keeps it
+        # whole for reprocessing; nothing it would have recorded remains.
+        _quarantine(row, error, actor=actor)
+
+
+def _read_and_record(row: PaxlstManifest, *, actor: Actor) -> None:
+    data = bytes(row.raw)
+    manifests = assemble_series(parse_paxlst(data, source=row.source).manifests)
+    interchange = next((m.interchange for m in manifests if m.interchange), None)
+    row.sender = interchange.sender[:35] if interchange else ""
+    row.control_reference = interchange.control_reference[:14] if interchange else ""
+    row.flights = ", ".join(flight_label(m) for m in manifests)[:300]
+    _refuse_reused_reference(row)
+    if not manifests:
+        raise InvalidInput(
+            "the interchange holds no PAXLST message", code="paxlst.no-message", field=None
+        )
+    accepted = frozenset(row.accepted_defects)
+    for manifest in manifests:
+        for warning in decisive_defects(manifest, accepted=accepted):
+            raise InvalidInput(
+                str(warning),
+                code=f"paxlst.{warning.code.value}",
+                field=f"segment {warning.segment_number}",
+            )
+    states = frozenset(Program.objects.values_list("issuer", flat=True).distinct())
+    # Every passenger is read before anything is written: one unreadable passenger keeps
+    # the whole manifest out.
+    read = [
+        (manifest, index, passenger_records(person, manifest, states=states))
+        for manifest in manifests
+        for index, person in enumerate(manifest.passengers)
+    ]
+    _record(row, read, actor=actor)
+
+
+def _refuse_reused_reference(row: PaxlstManifest) -> None:
+    if not row.control_reference:
+        return
+    earlier = (
+        PaxlstManifest.objects.filter(
+            sender=row.sender,
+            control_reference=row.control_reference,
+            state=PaxlstManifest.State.PROCESSED,
+        )
+        .exclude(pk=row.pk)
+        .first()
+    )
+    if earlier is not None:
+        raise Conflict(
+            f"sender {row.sender} delivered interchange {row.control_reference} already "
+            f"(manifest {earlier.pk}) with other content",
+            code="paxlst.interchange-reused",
+            field="UNB",
+        )
+
+
+def _record(
+    row: PaxlstManifest,
+    read: list[tuple[Manifest, int, PassengerRecords]],
+    *,
+    actor: Actor,
+) -> None:
+    sender = f"paxlst:{row.sender or '-'}"
+    matched: list[dict[str, object]] = []
+    row.passengers = len(read)
+    row.recorded = row.others = row.unidentified = row.departures = row.arrivals = 0
+    for manifest, index, found in read:
+        if not found.identified:
+            row.unidentified += 1
+            continue
+        if not (found.departures or found.arrivals):
+            row.others += 1
+            continue
+        row.recorded += 1
+        key = f"{row.digest[:16]}/{manifest.message_reference}/{index}"
+        for report in found.departures:
+            stored = report_store(
+                RecordKind.DEPARTURE,
+                report,
+                sender=sender,
+                record_id=f"{key}/{report.port}",
+                actor=actor_name(actor),
+                manifest=row,
+            )
+            row.departures += 1
+            if stored.record.admission_id is not None:  # type: ignore[attr-defined]
+                matched.append(stored.to_json())
+        for arrival in found.arrivals:
+            visa = placement.visa_of(
+                arrival.traveller,
+                on=(arrival.expected_at or clock.now()).date(),
+            )
+            ExpectedArrival.objects.create(
+                sender=sender,
+                sender_record_id=f"{key}/{arrival.port}",
+                received_by=actor_name(actor),
+                manifest=row,
+                **arrival.traveller.fields(),
+                port=arrival.port,
+                state=arrival.state,
+                expected_at=arrival.expected_at,
+                flight=arrival.flight,
+                bond_id=placement.bond_id_of(visa),
+            )
+            row.arrivals += 1
+    row.state = PaxlstManifest.State.PROCESSED
+    row.processed_at = clock.now()
+    row.error_code = row.error_field = row.error_message = ""
+    row.save()
+    audit_record(
+        AuditAction.MANIFEST_PROCESSED,
+        subject=row,
+        actor=actor,
+        details={
+            **Ingested(row, duplicate=False).to_json(),
+            "accepted_defects": row.accepted_defects,
+            "matched": matched,
+        },
+    )
+
+
+def _quarantine(row: PaxlstManifest, error: Exception, *, actor: Actor) -> None:
+    if isinstance(error, VisabondError):
+        code, field, message = error.code, error.field or "", error.message
+    else:
+        code, field, message = "internal_error", "", f"{type(error).__name__}: {error}"
+    row.state = PaxlstManifest.State.QUARANTINED
+    row.error_code, row.error_field, row.error_message = code[:60], field[:100], message
+    row.passengers = row.recorded = row.others = row.unidentified = 0
+    row.departures = row.arrivals = 0
+    row.processed_at = None
+    row.save()
+    audit_record(
+        AuditAction.MANIFEST_QUARANTINED,
+        subject=row,
+        actor=actor,
+        details={
+            "manifest": row.pk,
+            "digest": row.digest,
+            "source": row.source,
+            "attempts": row.attempts,
+            "code": code,
+            "field": field,
+            "message": message[:1000],
+        },
+    )

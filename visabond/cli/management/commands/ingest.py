@@ -1,0 +1,113 @@
+"""`visabond ingest paxlst FILE...|DIR`, `visabond ingest reprocess ID`, `visabond ingest list`.
+
+Airline PAXLST manifests into the border's records: outbound passengers become departures,
+inbound ones expected arrivals. Each file is kept whole: the same file again changes nothing;
+one that cannot be processed is quarantined with its error (exit 1) and read again by
+`reprocess` after a fix, where an officer may accept a decisive defect they have checked
+(`--accept unt-count-mismatch --reason ...`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from visabond.border.manifest_services import Ingested, manifest_ingest, manifest_reprocess
+from visabond.border.selectors import manifests_listed
+from visabond.cli.base import VisabondCommand
+from visabond.core.errors import InvalidInput
+
+EXIT_QUARANTINED = 1
+
+
+class Command(VisabondCommand):
+    help = "Ingest PAXLST manifests; read quarantined ones again; list what was received."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        paxlst = actions.add_parser("paxlst", help="ingest manifest files (or directories)")
+        paxlst.add_argument("paths", nargs="+", type=Path, metavar="FILE|DIR")
+        again = actions.add_parser("reprocess", help="read a quarantined manifest again")
+        again.add_argument("id", type=int)
+        again.add_argument(
+            "--accept",
+            action="append",
+            default=[],
+            metavar="DEFECT",
+            help="a decisive defect checked by hand and accepted (repeat)",
+        )
+        again.add_argument("--reason", default="", help="why the defects are accepted")
+        listing = actions.add_parser("list", help="manifests received, newest first")
+        listing.add_argument("--quarantined", action="store_true", help="only quarantined ones")
+
+    def run(self, **options: Any) -> int:
+        if options["action"] == "list":
+            return self._list(quarantined=options["quarantined"])
+        if options["action"] == "reprocess":
+            ingested = manifest_reprocess(
+                manifest_id=options["id"],
+                accept=options["accept"],
+                reason=options["reason"],
+                actor="visabond ingest reprocess",
+            )
+            self.stdout.write(_said(f"manifest {options['id']}", ingested))
+            return EXIT_QUARANTINED if ingested.quarantined else 0
+        files = _files(options["paths"])
+        quarantined = duplicates = 0
+        for path in files:
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                raise InvalidInput(
+                    error.strerror or str(error), code="file", field=str(path)
+                ) from error
+            ingested = manifest_ingest(raw=raw, source=str(path), actor="visabond ingest paxlst")
+            quarantined += ingested.quarantined and not ingested.duplicate
+            duplicates += ingested.duplicate
+            self.stdout.write(_said(str(path), ingested))
+        self.stdout.write(
+            f"ingest paxlst: {len(files)} files, {len(files) - quarantined - duplicates} "
+            f"processed, {duplicates} already received, {quarantined} quarantined"
+        )
+        return EXIT_QUARANTINED if quarantined else 0
+
+    def _list(self, *, quarantined: bool) -> int:
+        for row in manifests_listed(quarantined=quarantined)[:200]:
+            what = (
+                f"{row.error_code}: {row.error_message[:120]}"
+                if row.state == "quarantined"
+                else f"{row.passengers} passengers, {row.departures} departures, "
+                f"{row.arrivals} arrivals"
+            )
+            self.stdout.write(
+                f"{row.pk:>6}  {row.received_at:%Y-%m-%d %H:%M}  {row.state:<11} "
+                f"{row.sender or '-'}/{row.control_reference or '-'}  {row.flights or '-'}  {what}"
+            )
+        return 0
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InvalidInput("no such file or directory", code="file", field=str(path))
+    return files
+
+
+def _said(name: str, ingested: Ingested) -> str:
+    row = ingested.manifest
+    if ingested.duplicate:
+        return f"{name}: already received as manifest {row.pk} ({row.state}); nothing changed"
+    if ingested.quarantined:
+        return f"{name}: quarantined as manifest {row.pk}: {row.error_code}: {row.error_message}"
+    return (
+        f"{name}: manifest {row.pk} ({row.flights or 'no flight'}): {row.passengers} "
+        f"passengers, {row.departures} departures, {row.arrivals} expected arrivals, "
+        f"{row.others} in transit or elsewhere, {row.unidentified} without a document"
+    )
