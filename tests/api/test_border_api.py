@@ -120,7 +120,12 @@ def test_a_revoked_or_unknown_key_is_401_in_the_error_shape(server: str, travell
         server, "/api/v1/border/admissions", {"items": []}, "vbb_00000000_" + "x" * 43
     )
     assert (unknown.status, unknown.json()["code"]) == (401, "key_unknown")
-    nobody = Session(server).request("POST", "/api/v1/border/admissions", data=b"{}")
+    nobody = Session(server).request(
+        "POST",
+        "/api/v1/border/admissions",
+        data=b"{}",
+        headers={"Content-Type": "application/json"},
+    )
     assert (nobody.status, nobody.json()["code"]) == (401, "not_authenticated")
     assert AuditEvent.objects.filter(action="border.client_refused").count() == 1
 

@@ -42,12 +42,18 @@ def _api_refusal(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"code": code, "field": "body", "message": message}, status=status)
 
 
+# Bodies Django's CSRF check parses as a form, after which the operation cannot read them.
+# Other types (JSON, and the manifests carriers send as application/edifact) reach their
+# operation, which refuses what it cannot read in the error shape.
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 class ApiRequestGuardMiddleware:
     """Refuses an API request body that no operation can read, before anything reads it.
 
-    The API reads JSON only: a form or multipart body would be parsed by the CSRF check and
-    then be unreadable by the operation (a server error), so it is refused (422
-    `body_not_json`). A body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused as such
+    A form or multipart body would be parsed by the CSRF check and then be unreadable by
+    the operation (a server error), so it is refused (422 `body_not_json`); the operations
+    read JSON, or a manifest's own text. A body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused as such
     (413 `body_too_large`) rather than as a bad request. HEAD is answered as GET without
     the body (RFC 9110 §9.3.2), as Django's own views do.
     """
@@ -72,12 +78,12 @@ class ApiRequestGuardMiddleware:
                 return _api_refusal(
                     413, "body_too_large", f"a request body is at most {largest:,} bytes"
                 )
-            if request.content_type != "application/json":
+            if request.content_type in FORM_TYPES:
                 return _api_refusal(
                     422,
                     "body_not_json",
                     f"the body is JSON (Content-Type: application/json), not "
-                    f"{request.content_type or 'untyped'}",
+                    f"{request.content_type}",
                 )
         return self.get_response(request)
 
