@@ -19,6 +19,11 @@ class Command(VisabondCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("VISABOND_WORKERS", "2"))
         )
+        # Threads let a worker serve other requests while one waits on the database
+        # (docs/performance.md: more confirmations and redeliveries a second, a longer tail).
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("VISABOND_THREADS", "1"))
+        )
 
     def run(self, **options: Any) -> int | None:
         self.stdout.write(f"visabond: serving on http://{options['bind']}/")
@@ -30,6 +35,11 @@ class Command(VisabondCommand):
             options["bind"],
             "--workers",
             str(options["workers"]),
+            *(
+                ["--worker-class", "gthread", "--threads", str(options["threads"])]
+                if options["threads"] > 1
+                else []
+            ),
             "--access-logfile",
             "-",
             # Logs carry the path only: query strings may hold personal data.
