@@ -20,7 +20,7 @@ class Command(VisabondCommand):
             "--workers", type=int, default=int(os.environ.get("VISABOND_WORKERS", "2"))
         )
         # Threads let a worker serve other requests while one waits on the database
-        # (docs/performance.md: more confirmations and redeliveries a second, a longer tail).
+        # (docs/performance.md: more confirmations and redeliveries a second, the tail varies).
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("VISABOND_THREADS", "1"))
         )
