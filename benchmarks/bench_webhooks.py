@@ -54,6 +54,7 @@ IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "200"))
 # (label, gunicorn workers, extra gunicorn arguments); the first is `visabond serve`'s default.
 CONFIGURATIONS = [
     ("2 sync workers (the default)", 2, ""),
+    ("4 sync workers", 4, ""),
     ("2 workers x 4 threads (gthread)", 2, "--worker-class gthread --threads 4"),
     ("2 workers x 8 threads (gthread)", 2, "--worker-class gthread --threads 8"),
 ]

@@ -314,6 +314,21 @@ def test_a_secret_revoked_after_this_process_kept_it_signs_nothing_from_the_revo
     assert first.pk not in dict(active_signing_keys())
 
 
+def test_a_message_signed_by_a_kept_secret_since_revoked_and_its_successor_is_accepted(
+    secret: str,
+) -> None:
+    row, successor = webhook_secret_add(label="rotation", actor="t")
+    first = WebhookSecret.objects.get(label="provider")
+    # This process keeps both, the one revoked next first (it is tried first).
+    assert [pk for pk, _ in active_signing_keys(fresh=True)] == [first.pk, row.pk]
+    webhook_secret_revoke(secret_id=first.pk, actor="t")
+    case = directed_case(world())
+    both = signed(confirmation(reference=case.bond.number), secrets=[secret, successor])
+    answer = webhook_receive(headers=both.headers, body=both.body)
+    assert (answer.status, answer.body["disposition"]) == (200, "applied")
+    assert WebhookDelivery.objects.get().secret_id == row.pk
+
+
 def test_a_secret_added_after_this_process_kept_the_others_signs_at_once(secret: str) -> None:
     people = world()
     case = directed_case(people)

@@ -145,12 +145,7 @@ def signature_verify(
         expected = expected_signature(key, signed, body)
         if any(hmac.compare_digest(expected, candidate) for candidate in offered):
             return label
-    raise no_signature_matches()
-
-
-def no_signature_matches() -> SignatureRefused:
-    """The refusal of a message no active secret signed (`webhook_signature_invalid`)."""
-    return SignatureRefused(
+    raise SignatureRefused(
         "no v1 signature matches an active signing secret",
         code="webhook_signature_invalid",
         field="webhook-signature",

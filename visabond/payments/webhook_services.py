@@ -54,7 +54,6 @@ from visabond.payments.signatures import (
     SignatureRefused,
     SignedHeaders,
     headers_read,
-    no_signature_matches,
     signature_verify,
 )
 
@@ -79,55 +78,24 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     `webhook_reprocess`). A redelivered id gets its first answer again, changing nothing.
     """
     digest = hashlib.sha256(body).hexdigest()
-    # The active secrets are kept per process (`active_signing_keys`): read again (`fresh`)
-    # when none of them verifies the message (a secret added since), or when the one that did
-    # was revoked since (checked in the message's transaction, `_received`).
-    for fresh in (False, True):
-        try:
-            signed = headers_read(headers)
-            keys = active_signing_keys(fresh=fresh)
-            secret_id = signature_verify(signed, body, keys, now=clock.now())
-        except SignatureRefused as refused:
-            if not fresh and refused.code == "webhook_signature_invalid":
-                continue
-            return _unproven(refused, headers, digest, len(body), remote_addr)
-        answer = _received(signed, body, digest, secret_id, remote_addr)
-        if answer is not None:
-            return answer
-    # Revoked between reading the secrets afresh and the message's transaction.
-    return _unproven(no_signature_matches(), headers, digest, len(body), remote_addr)
-
-
-def _unproven(
-    refused: SignatureRefused, headers: Mapping[str, str], digest: str, size: int, remote_addr: str
-) -> Answer:
-    claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
-    with entry_point_transaction():
-        attempt_keep(
-            channel=Channel.PROVIDER,
-            error=refused,
-            webhook_id=claimed,
-            body_sha256=digest,
-            body_size=size,
-            remote_addr=remote_addr,
-        )
-    return Answer(refused.http_status, refused.as_dict())
-
-
-def _received(
-    signed: SignedHeaders, body: bytes, digest: str, secret_id: int, remote_addr: str
-) -> Answer | None:
-    """The answer to a message signed by `secret_id`; None when that secret is revoked now."""
+    try:
+        signed = headers_read(headers)
+        secret_id = _signer(signed, body)
+    except SignatureRefused as refused:
+        return _unproven(refused, headers, digest, len(body), remote_addr)
     for attempt in range(2):
         try:
             try:
                 with entry_point_transaction():
                     active, known = _known(signed.webhook_id, secret_id)
                     if not active:
-                        return None
+                        # Revoked since this process read the secrets: another may have signed.
+                        secret_id = _signer(signed, body, fresh=True)
                     if known is not None:
                         return _redelivered(known, digest)
                     return _process(signed, body, digest, secret_id)
+            except SignatureRefused as refused:
+                return _unproven(refused, headers, digest, len(body), remote_addr)
             except VisabondError as refused:
                 # Refused before anything was written; kept now, in a transaction of its own.
                 with entry_point_transaction():
@@ -156,6 +124,38 @@ def _received(
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _signer(signed: SignedHeaders, body: bytes, *, fresh: bool = False) -> int:
+    """The id of the active secret that signed the message; `SignatureRefused` otherwise.
+
+    The active secrets are kept per process (`active_signing_keys`): read again (`fresh`)
+    when none of them verifies the message (a secret added since), and when the one that did
+    turns out revoked in the message's transaction (`_known`).
+    """
+    now = clock.now()
+    try:
+        return signature_verify(signed, body, active_signing_keys(fresh=fresh), now=now)
+    except SignatureRefused as refused:
+        if fresh or refused.code != "webhook_signature_invalid":
+            raise
+        return signature_verify(signed, body, active_signing_keys(fresh=True), now=now)
+
+
+def _unproven(
+    refused: SignatureRefused, headers: Mapping[str, str], digest: str, size: int, remote_addr: str
+) -> Answer:
+    claimed = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "")
+    with entry_point_transaction():
+        attempt_keep(
+            channel=Channel.PROVIDER,
+            error=refused,
+            webhook_id=claimed,
+            body_sha256=digest,
+            body_size=size,
+            remote_addr=remote_addr,
+        )
+    return Answer(refused.http_status, refused.as_dict())
 
 
 def _known(webhook_id: str, secret_id: int) -> tuple[bool, WebhookDelivery | None]:

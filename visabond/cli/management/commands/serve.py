@@ -38,6 +38,11 @@ class Command(VisabondCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("VISABOND_WORKERS", "2"))
         )
+        # Threads let a worker serve other requests while one waits on the database
+        # (docs/performance.md: more confirmations and redeliveries a second, the tail varies).
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("VISABOND_THREADS", "1"))
+        )
 
     def run(self, **options: Any) -> int | None:
         _refuse_public_default_key(options["bind"])
@@ -50,6 +55,11 @@ class Command(VisabondCommand):
             options["bind"],
             "--workers",
             str(options["workers"]),
+            *(
+                ["--worker-class", "gthread", "--threads", str(options["threads"])]
+                if options["threads"] > 1
+                else []
+            ),
             "--access-logfile",
             "-",
             # Logs carry the path only: query strings may hold personal data.
