@@ -75,7 +75,7 @@ DIRECTIVE: dict[str, Any] = {
     "cap": None,
     "mode": Mode.ADOPTED,
     "effective_from": D(2030, 1, 1),
-    "announced_on": D(2030, 1, 1),
+    "announced_on": D(2025, 1, 1),
     "reason": "r",
     "sources": CITED,
     "author": WHO,

@@ -88,6 +88,7 @@ def _counts() -> tuple[int, int]:
             "sources.0.title",
         ),
         (DESIGNATION | {"reason": "\u200b"}, "reason_missing", "reason"),
+        (DESIGNATION | {"effective_from": "9999-12-31"}, "effective_too_far", "effective_from"),
         (_terms(standard_amount=None), "standard_missing", "standard_amount"),
     ],
 )
@@ -136,6 +137,13 @@ def test_a_body_that_is_no_json_object_says_so(server: str, body: bytes, code: s
 def test_a_query_parameter_with_nul_is_refused_naming_it(server: str) -> None:
     response = as_role(server, "auditor").get("/api/v1/policy/rules", issuer="US\x00")
     assert_error_shape(response, 422, "text_control_character", "issuer")
+
+
+def test_registry_codes_are_read_in_any_case(server: str) -> None:
+    session = as_role(server, "auditor")
+    upper = session.get("/api/v1/policy/rules", issuer="USA").json()
+    assert upper
+    assert session.get("/api/v1/policy/rules", issuer="usa").json() == upper
 
 
 def test_a_repeated_query_parameter_is_refused(server: str) -> None:
@@ -228,6 +236,7 @@ MALI_DIRECTIVE = {
     [
         ({"announced_on": "2099-01-01"}, "announced_in_future", "announced_on"),
         ({"effective_from": "1900-01-01"}, "before_program", "effective_from"),
+        ({"effective_from": "9999-12-31"}, "effective_too_far", "effective_from"),
         ({"port_mapping": {"<s>": "BKO"}}, "port_unknown", "port_mapping"),
         ({"cap": "1,00", "cap_currency": "USD"}, "amount_not_decimal", "cap"),
     ],

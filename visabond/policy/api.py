@@ -172,7 +172,10 @@ def rules_list(request: HttpRequest, query: Query[RulesQuery]) -> list[dict[str,
     """Every rule with its full history and its timeline as known today."""
     return [
         rule_json(h)
-        for h in selectors.rule_histories(issuer=query.issuer, nationality=query.nationality)
+        for h in selectors.rule_histories(
+            issuer=query.issuer and query.issuer.upper(),
+            nationality=query.nationality and query.nationality.upper(),
+        )
     ]
 
 

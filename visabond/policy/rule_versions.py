@@ -41,6 +41,9 @@ from visabond.policy.models import (
 from visabond.policy.rules import Action, Period, RuleTerms
 from visabond.policy.visa_classes import normalise_visa_class
 
+# How far ahead a decision may take effect: ten years, far beyond any announced measure.
+HORIZON_YEARS = 10
+
 AUDITED_AS = {
     Action.DESIGNATE: AuditAction.RULE_DESIGNATED,
     Action.AMEND: AuditAction.RULE_AMENDED,
@@ -641,8 +644,18 @@ def within_program(period: Period, program: Program) -> Period:
     """A rule ends when its program does: an open end becomes the program's end.
 
     Refuses a start before the program takes effect (`before_program`) or after it ends
-    (`after_program`), field `effective_from` (422).
+    (`after_program`), or more than `HORIZON_YEARS` after today (`effective_too_far`: no
+    decision is announced that far ahead; 9999-12-31 is a typing slip), field
+    `effective_from` (422).
     """
+    horizon = clock.today().replace(year=clock.today().year + HORIZON_YEARS, day=1)
+    if period.start >= horizon:
+        raise InvalidInput(
+            f"{period.start} is more than {HORIZON_YEARS} years ahead: a decision takes effect "
+            "within the years it is announced for",
+            code="effective_too_far",
+            field="effective_from",
+        )
     if program.effective_from and period.start < program.effective_from:
         raise InvalidInput(
             gettext_noop("%(program)s takes effect on %(day)s; a rule cannot start before"),
