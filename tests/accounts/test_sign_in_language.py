@@ -17,7 +17,10 @@ def sign_in(path: str, username: str) -> tuple[Client, str]:
     client = Client()
     response = client.post(path, {"username": username, "password": PASSWORD})
     assert response.status_code == 302
-    return client, response["Location"]
+    # Sign-in leads to the landing, which sends each role to its own page.
+    landing = client.get(response["Location"])
+    assert landing.status_code == 302
+    return client, landing["Location"]
 
 
 @pytest.mark.django_db

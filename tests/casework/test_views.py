@@ -168,7 +168,7 @@ def field_block(text: str, name: str) -> str:
     [
         ({"amount": "12000.00", "reason": "extent_of_contacts"}, "amount", "is not an amount"),
         ({"amount": "5000.00", "reason": "standard"}, "reason", "goes with the standard amount"),
-        ({"amount": "ten"}, "amount", "not an amount of money"),
+        ({"amount": "ten"}, "amount", "write digits"),
         ({"explanation": ""}, "explanation", "needs an explanation"),
         ({"outcome": "approve"}, "waiver_ground", "waive it on a ground"),
         ({"outcome": "approve", "waiver_ground": "friendship"}, "waiver_ground", "not a ground"),
