@@ -28,4 +28,6 @@ def add_service_error(
     name = re.sub(r"\[\d+\]$", "", error.field or "").rsplit(".", 1)[-1]
     field = (aliases or {}).get(name, name)
     shown = (messages or {}).get(error.code, error.message)
-    form.add_error(field if field in form.fields else None, str(shown))
+    # The code goes with the message: a page may ask `form.has_error(field, code)`.
+    refusal = forms.ValidationError(str(shown), code=error.code)
+    form.add_error(field if field in form.fields else None, refusal)
