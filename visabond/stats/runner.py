@@ -49,6 +49,11 @@ class SqlEngine(Protocol):
 
     def create_view(self, name: str, query: str, *, materialize: bool = False) -> None: ...
 
+    def proves_unique(self, name: str, column: str) -> bool:
+        """True when the engine can show cheaply that `column` of raw `name` has no repeat
+        (False means: not shown, run the full check)."""
+        ...
+
     def fetch(self, query: str) -> list[tuple[Any, ...]]: ...
 
     def fetch_dicts(self, query: str) -> list[dict[str, Any]]: ...
@@ -149,7 +154,7 @@ def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
                     2 * first + 1
                 ]
             _raise_row_problem(engine, file, problems[first], raw_name=raw_name, row=row)
-    if table.unique:
+    if table.unique and not engine.proves_unique(raw_name, table.unique):
         duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
         if duplicate and duplicate[0][2] is None:
             engine.number_rows(raw_name)

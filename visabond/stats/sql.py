@@ -43,7 +43,8 @@ DUCKDB = Dialect(
     name="duckdb",
     regex_match="regexp_matches",
     timestamp_from_text="CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP)",
-    timestamp_from_native="CAST({x} AS TIMESTAMP)",
+    # Through the epoch: a cast from TIMESTAMPTZ goes through the time-zone library per row.
+    timestamp_from_native="make_timestamp(epoch_us({x}))",
 )
 # Spark's session time zone is UTC, so TIMESTAMP (an instant) casts to the UTC date.
 SPARK = Dialect(
@@ -105,11 +106,13 @@ def checks(table: Table, present: Sequence[str], textual: set[str]) -> list[Chec
     for column in table.columns:
         if column.name not in present:
             continue
-        raw = f"NULLIF(CAST({column.name} AS STRING), '')"
+        # A stored (typed) value is read as it is: only text can be empty or unreadable.
+        is_text = column.name in textual
+        raw = f"NULLIF(CAST({column.name} AS STRING), '')" if is_text else column.name
         typed = f"t_{column.name}"
         if column.required:
             found.append(Check(column.name, "value_missing", f"{raw} IS NULL", "is empty"))
-        if column.kind is not Kind.TEXT:
+        if column.kind is not Kind.TEXT and is_text:
             expected = {
                 Kind.DATE: "a date (YYYY-MM-DD)",
                 Kind.TIMESTAMP: "an ISO 8601 UTC timestamp (YYYY-MM-DDThh:mm:ssZ)",

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "visabond.audit",
     "visabond.policy",
     "visabond.web",
+    "visabond.stats",
     "visabond.cli",
 ]
 

@@ -103,6 +103,10 @@ class SparkEngine:
         schema = frame.schema.add(sql.ROW, "bigint")
         self.session.createDataFrame(indexed, schema).createOrReplaceTempView(name)
 
+    def proves_unique(self, name: str, column: str) -> bool:
+        """Spark always counts (a cluster's files are read in parallel, not in order)."""
+        return False
+
     def create_view(self, name: str, query: str, *, materialize: bool = False) -> None:
         frame = self.session.sql(query)
         # Materializing would only pin a copy in memory: Spark re-reads text as cheaply.
