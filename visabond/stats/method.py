@@ -86,12 +86,12 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
 
 def with_rates(counts: dict[str, Any]) -> dict[str, Any]:
     """A result row (group columns and the five counts) with its two rates added (rule 5)."""
-    expected = int(counts["expected_departures"])
-    out_of_country = int(counts["out_of_country_overstays"])
-    in_country = int(counts["suspected_in_country_overstays"])
     row = dict(counts)
     for name in COUNT_COLUMNS:
-        row[name] = int(row[name] or 0)
+        row[name] = int(row[name])
+    expected = row["expected_departures"]
+    out_of_country = row["out_of_country_overstays"]
+    in_country = row["suspected_in_country_overstays"]
     row["total_overstay_rate"] = rate(out_of_country + in_country, expected)
     row["in_country_overstay_rate"] = rate(in_country, expected)
     return row

@@ -260,10 +260,10 @@ classified AS (
   FROM matched
 )
 SELECT {"".join(f"{g}, " for g in groups)}COUNT(*) AS expected_departures,
-  SUM(on_time) AS departed_on_time,
-  SUM(out_of_country) AS out_of_country_overstays,
-  SUM(in_country) AS suspected_in_country_overstays,
-  SUM(in_status) AS in_status
+  COALESCE(SUM(on_time), 0) AS departed_on_time,
+  COALESCE(SUM(out_of_country), 0) AS out_of_country_overstays,
+  COALESCE(SUM(in_country), 0) AS suspected_in_country_overstays,
+  COALESCE(SUM(in_status), 0) AS in_status
 FROM classified
 {group_by}
 """
