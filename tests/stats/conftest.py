@@ -52,7 +52,9 @@ def spark(far_time_zone: None) -> Iterator[Any]:
     """One local Spark session for the whole run (starting one takes many seconds)."""
     if shutil.which("java") is None:
         if os.environ.get("VISABOND_REQUIRE_SPARK"):
-            pytest.fail("Java is required for the Spark engine (./dev installs it) but was not found")
+            pytest.fail(
+                "Java is required for the Spark engine (./dev installs it) but was not found"
+            )
         pytest.skip("Java is not installed: the Spark engine cannot start")
     from visabond.stats.engines.spark_engine import spark_session
 

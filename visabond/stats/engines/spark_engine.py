@@ -98,9 +98,11 @@ class SparkEngine:
         ]
 
     def number_rows(self, name: str) -> None:
+        from pyspark.sql.types import LongType, StructField, StructType
+
         frame = self._raw[name]
         indexed = frame.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1] + 1))
-        schema = frame.schema.add(sql.ROW, "bigint")
+        schema = StructType([*frame.schema.fields, StructField(sql.ROW, LongType())])
         self.session.createDataFrame(indexed, schema).createOrReplaceTempView(name)
 
     def proves_unique(self, name: str, column: str) -> bool:
