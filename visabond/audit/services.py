@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     MIRROR_REJECTED = "reciprocity.mirror_rejected"
     MIRROR_ACKNOWLEDGED = "reciprocity.mirror_acknowledged"
     USER_ROLE_GRANTED = "account.role_granted"
+    OVERSTAY_SNAPSHOT_SAVED = "stats.overstay_snapshot_saved"
 
 
 def audit_record(

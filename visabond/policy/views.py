@@ -12,13 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
-from visabond.core.countries import country, localized_name
+from visabond.core.countries import country
 from visabond.core.errors import VisabondError
 from visabond.policy import reciprocity_services, selectors, services
 from visabond.policy.decisions import Author, Recorded, Source
@@ -32,11 +32,10 @@ from visabond.policy.forms import (
     add_service_error,
 )
 from visabond.policy.inputs import terms_from_input
-from visabond.policy.models import Program
 from visabond.policy.presenters import requirement_sentences
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
-from visabond.web.charts import step_chart_svg, timeline_svg
+from visabond.web.policy_charts import program_charts
 
 
 def requirements_page(request: HttpRequest) -> HttpResponse:
@@ -73,31 +72,16 @@ def console_home(request: HttpRequest) -> HttpResponse:
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
     today = clock.today()
     histories = selectors.rule_histories()
-    charts = []
-    for program in selectors.programs():
-        if program.effective_from and program.effective_to:
-            points = selectors.designation_counts(
-                issuer=program.issuer, start=program.effective_from, end=program.effective_to
-            )
-            title = _("Nationalities required to post a bond: %(name)s") % {"name": program.name}
-            charts.append(
-                _program_timeline(
-                    program, histories, start=program.effective_from, end=program.effective_to
-                )
-            )
-            charts.append(
-                {
-                    "title": title,
-                    "svg": mark_safe(  # noqa: S308 - built from dates and integers only
-                        step_chart_svg(
-                            points,
-                            start=program.effective_from,
-                            end=program.effective_to,
-                            title=title,
-                        )
-                    ),
-                }
-            )
+    charts = [
+        {
+            "chart": chart,
+            "svg": mark_safe(chart.svg()),  # noqa: S308 - drawn by matplotlib, labels escaped
+            "csv_url": reverse("policy-chart", args=[program.code, kind, "csv"]),
+            "png_url": reverse("policy-chart", args=[program.code, kind, "png"]),
+        }
+        for program in selectors.programs()
+        for kind, chart in program_charts(program).items()
+    ]
     rows = [
         {"history": h, "status": _status(h, today), "country": country(h.rule.nationality).name}
         for h in histories
@@ -107,28 +91,6 @@ def console_home(request: HttpRequest) -> HttpResponse:
         "policy/console_home.html",
         {"rows": rows, "charts": charts, "today": today, "pending": len(selectors.review_queue())},
     )
-
-
-def _program_timeline(
-    program: Program, histories: list[selectors.RuleHistory], *, start: dt.date, end: dt.date
-) -> dict[str, Any]:
-    """Each nationality's stretches of bond requirement under a program, as bars."""
-    rows = [
-        (
-            localized_name(h.rule.nationality, get_language()),
-            [
-                (s.start, s.end)
-                for s in h.segments
-                if s.entry and s.entry.terms and s.entry.terms.bond_required
-            ],
-        )
-        for h in histories
-        if h.rule.program_id == program.pk
-    ]
-    rows.sort(key=lambda row: (min((s for s, _ in row[1]), default=end), row[0]))
-    title = _("Designations by country: %(name)s") % {"name": program.name}
-    svg = timeline_svg(rows, start=start, end=end, title=title)
-    return {"title": title, "svg": mark_safe(svg)}  # noqa: S308 - labels are escaped in timeline_svg
 
 
 def _status(history: selectors.RuleHistory, today: dt.date) -> str:
