@@ -19,6 +19,18 @@ PLAIN_PYTHON = [
     "policy/reciprocity.py",
     "policy/visa_classes.py",
     "audit/chain.py",
+    "stats/contract.py",
+    "stats/method.py",
+    "stats/sql.py",
+    "stats/runner.py",
+    "stats/reports.py",
+    "stats/designation.py",
+    "stats/fingerprint.py",
+    "stats/output.py",
+    "stats/progress.py",
+    "stats/synthetic.py",
+    "stats/export.py",
+    "stats/engines",
     "documents",
 ]
 
