@@ -196,6 +196,27 @@ CASES = (
         note="comes before the admission, and is at or after both admissions' instants",
     ),
     Case(
+        "admissions_at_one_instant_are_ordered_by_admission_id",
+        "3",
+        "2025-09-01",
+        (2, 1, 0, 1, 0),
+        (("A2", "T", ADMITTED, "2024-12-01"), ("A1", "T", ADMITTED, "2024-11-03")),
+        (("D", "T", "2024-11-10T10:00:00Z"),),
+        note="A1 comes first: its next admission is A2, at its own instant, so D is A2's",
+    ),
+    Case(
+        "departure_at_the_instant_of_simultaneous_admissions_is_the_departure_of_each",
+        "3",
+        "2025-09-01",
+        (3, 3, 0, 0, 0),
+        (
+            ("A3", "T", ADMITTED, "2024-11-03"),
+            ("A1", "T", ADMITTED, "2024-11-03"),
+            ("A2", "T", ADMITTED, "2024-11-03"),
+        ),
+        (("D", "T", ADMITTED),),
+    ),
+    Case(
         "departure_of_another_traveller_does_not_match",
         "3",
         "2025-09-01",

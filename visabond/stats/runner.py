@@ -81,9 +81,17 @@ class OverstayQuery:
 
 
 def overstay_report(
-    engine: SqlEngine, query: OverstayQuery, *, progress: Progress = no_progress
+    engine: SqlEngine,
+    query: OverstayQuery,
+    *,
+    progress: Progress = no_progress,
+    exact_matching: bool = False,
 ) -> list[dict[str, Any]]:
     """The report's rows: the `by` columns, the five counts and the two rates, sorted by group.
+
+    Matching runs in its fast form, and again in its exact form when the fast one says it
+    cannot settle the data (`visabond.stats.sql.method_sql`); `exact_matching` runs the
+    exact form alone (slower; the same counts).
 
     Raises DataError (an InvalidInput naming file, column and row) when a table breaks the
     contract: a missing column, an empty required value, a value that is not a date or a
@@ -94,12 +102,23 @@ def overstay_report(
         progress(f"checking {files[table.name].path.name}")
         _load(engine, files[table.name], need=_needed(table.name, query.by))
     progress("matching departures to admissions")
-    rows = engine.fetch_dicts(
-        sql.method_sql(fiscal_year=query.fiscal_year, as_of=query.as_of, by=query.by)
-    )
-    result = [with_rates(row) for row in rows]
+    rows = engine.fetch_dicts(_method(engine, query, exact=exact_matching))
+    if not exact_matching and any(row[sql.DOUBT] for row in rows):
+        progress("matching again by traveller id (shared hash or simultaneous admissions)")
+        rows = engine.fetch_dicts(_method(engine, query, exact=True))
+    result = [with_rates({k: v for k, v in row.items() if k != sql.DOUBT}) for row in rows]
     result.sort(key=lambda row: tuple(_sort_key(row[name]) for name in query.by))
     return result
+
+
+def _method(engine: SqlEngine, query: OverstayQuery, *, exact: bool) -> str:
+    return sql.method_sql(
+        fiscal_year=query.fiscal_year,
+        as_of=query.as_of,
+        by=query.by,
+        dialect=engine.dialect,
+        exact=exact,
+    )
 
 
 def _sort_key(value: Any) -> tuple[int, str]:

@@ -35,6 +35,11 @@ class Dialect:
     regex_match: str  # a function (text, pattern) -> true when the pattern occurs
     timestamp_from_text: str  # ISO 8601 text -> UTC wall-clock TIMESTAMP, NULL when unreadable
     timestamp_from_native: str  # a stored timestamp (with or without zone) -> the same
+    micros: str  # a TIMESTAMP -> microseconds since 1970-01-01 00:00 (BIGINT)
+    day_number: str  # a DATE -> days since 1970-01-01 (integer)
+    key_hash: str  # text -> a 64-bit hash, the traveller's sort key
+    check_hash: str  # text -> a second 64-bit hash, independent of `key_hash`
+    sequence_window: str  # the fast matching's window over `key_` and `at2_`
 
 
 # DuckDB's TIMESTAMPTZ honours a `+hh:mm` offset (its plain TIMESTAMP cast drops it); the
@@ -45,6 +50,15 @@ DUCKDB = Dialect(
     timestamp_from_text="CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP)",
     # Through the epoch: a cast from TIMESTAMPTZ goes through the time-zone library per row.
     timestamp_from_native="make_timestamp(epoch_us({x}))",
+    micros="epoch_us({x})",
+    day_number="({x} - DATE '1970-01-01')",
+    key_hash="hash({x})",
+    # hash(a, b) combines hash(a) with hash(b), so it would collide wherever hash(a) does:
+    # the second hash reads other bytes instead.
+    check_hash="hash({x} || '~')",
+    # One sort of all events, each traveller's run found by its key: one sort in parallel
+    # beats DuckDB's sorting of a million small partitions.
+    sequence_window="ORDER BY key_, at2_",
 )
 # Spark's session time zone is UTC, so TIMESTAMP (an instant) casts to the UTC date.
 SPARK = Dialect(
@@ -52,6 +66,13 @@ SPARK = Dialect(
     regex_match="regexp_like",
     timestamp_from_text="TRY_CAST({x} AS TIMESTAMP)",
     timestamp_from_native="CAST({x} AS TIMESTAMP)",
+    micros="unix_micros({x})",
+    day_number="unix_date({x})",
+    key_hash="xxhash64({x})",
+    # xxhash64(a, b) hashes b seeded with the hash of a: another seed, another hash.
+    check_hash="xxhash64('~', {x})",
+    # Partitions keep each traveller on one executor.
+    sequence_window="PARTITION BY key_ ORDER BY at2_",
 )
 
 ROW = "row_number_"  # the 1-based data row each engine adds to a raw table
@@ -183,87 +204,123 @@ def _day(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def method_sql(*, fiscal_year: FiscalYear, as_of: dt.date, by: Sequence[str]) -> str:
+# Instants are sequenced as `2 * microseconds + kind` (0 departure, 1 admission): one integer
+# orders a traveller's events by time with departures first at the same instant.
+_HALF_US_PER_DAY = 2 * 86_400_000_000
+# The column the method adds to its counts: 1 when the fast matching met what it cannot
+# settle alone (two traveller ids sharing a hash, two admissions of one traveller at one
+# instant) and the exact matching must run instead.
+DOUBT = "needs_exact_matching"
+
+
+def method_sql(
+    *,
+    fiscal_year: FiscalYear,
+    as_of: dt.date,
+    by: Sequence[str],
+    dialect: Dialect,
+    exact: bool = False,
+) -> str:
     """The overstay counts of `fiscal_year` known on `as_of`, one row per group of `by`.
 
     Columns: the `by` columns, then expected_departures, departed_on_time,
-    out_of_country_overstays, suspected_in_country_overstays, in_status. Rules 1-4 of
-    issue 15 (the DHS Entry/Exit Overstay Report method); rates are added by
+    out_of_country_overstays, suspected_in_country_overstays, in_status, and `DOUBT`. Rules
+    1-4 of issue 15 (the DHS Entry/Exit Overstay Report method); rates are added by
     `visabond.stats.method.with_rates`.
 
-    Matching (rule 3) is one ordered pass per traveller over admissions and departures
-    together, departures first at the same instant: an admission's departure is the event
-    right after it when that is a departure (it lies before the next admission), or a
-    departure at the very instant of the admission (which sorts just before it).
+    Matching (rule 3) is one ordered pass over admissions and departures together, each
+    traveller's events by time, a departure first at the same instant: an admission's
+    departure is a departure at its very instant (the event just before it) or else the
+    event just after it when that is a departure (it lies before the next admission).
+
+    The fast form (`exact=False`) orders by a 64-bit hash of the traveller id and the
+    instant, integers only. It is right unless two traveller ids share the hash or one
+    traveller has two admissions at one instant (whose order is then by `admission_id`);
+    it sees both (a second, independent hash of the id differs within one traveller's run;
+    two admissions meet at one instant) and says so in `DOUBT`, and the caller runs the
+    exact form: the text id as the key, `admission_id` breaking ties, a departure at the
+    admission's instant found by a running maximum. Both forms share every other line.
+
+    Events that cannot change a count are left out: departures after the cut-off (not
+    known yet) and admissions after it that are not expected in the year (a departure
+    known by the cut-off comes before them, so they never end a stay that matters).
     """
     cut_off = _day(as_of)
+    after_cut_off = f"TIMESTAMP '{(as_of + dt.timedelta(days=1)).isoformat()} 00:00:00'"
+    cut_off_day = (as_of - dt.date(1970, 1, 1)).days
     groups = list(by)
-    from_stays = "".join(f", {g}" for g in groups)
+    group_cols = "".join(f", {g}" for g in groups)
     group_nulls = "".join(
         f", CAST(NULL AS {'BOOLEAN' if g == 'bonded' else 'STRING'}) AS {g}" for g in groups
     )
-    order = "PARTITION BY traveller_id ORDER BY at_, kind, admission_id"
     group_by = f"GROUP BY {', '.join(groups)}" if groups else ""
+    in_year = f"admit_until BETWEEN {_day(fiscal_year.first_day)} AND {_day(fiscal_year.last_day)}"
+    micros = dialect.micros
+    if exact:
+        key, check = "traveller_id", "0"
+        tie, tie_null = ", admission_id AS tie_", ", CAST(NULL AS STRING) AS tie_"
+        window = "PARTITION BY key_ ORDER BY at2_, tie_"
+        departure_here = (
+            "MAX(CASE WHEN at2_ % 2 = 0 THEN at2_ END) OVER (PARTITION BY key_ "
+            "ORDER BY at2_, tie_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = at2_ - 1"
+        )
+        doubt = "0"
+    else:
+        key = dialect.key_hash.format(x="traveller_id")
+        check = dialect.check_hash.format(x="traveller_id")
+        tie = tie_null = ""
+        window = dialect.sequence_window
+        departure_here = "LAG(key_) OVER w = key_ AND LAG(at2_) OVER w = at2_ - 1"
+        doubt = (
+            "CASE WHEN LAG(key_) OVER w = key_ AND (LAG(check_) OVER w <> check_ "
+            "OR (LAG(at2_) OVER w = at2_ AND at2_ % 2 <> 0)) THEN 1 ELSE 0 END"
+        )
     return f"""
-WITH known_changes AS (
-  SELECT admission_id, decided_on, new_admit_until FROM status_changes
-  WHERE decided_on <= {cut_off}
+WITH ranked_changes AS (
+  SELECT admission_id, new_admit_until, ROW_NUMBER() OVER (
+    PARTITION BY admission_id
+    ORDER BY CASE WHEN new_admit_until IS NULL THEN 0 ELSE 1 END, decided_on DESC,
+      new_admit_until DESC) AS rank_
+  FROM status_changes WHERE decided_on <= {cut_off}
 ),
-removed AS (
-  SELECT admission_id FROM known_changes WHERE new_admit_until IS NULL GROUP BY admission_id
-),
-extended AS (
-  SELECT admission_id, new_admit_until FROM (
-    SELECT admission_id, new_admit_until, ROW_NUMBER() OVER (
-      PARTITION BY admission_id ORDER BY decided_on DESC, new_admit_until DESC) AS latest
-    FROM known_changes WHERE new_admit_until IS NOT NULL
-  ) ranked WHERE latest = 1
+changes AS (
+  SELECT admission_id, new_admit_until FROM ranked_changes WHERE rank_ = 1
 ),
 stays AS (
-  SELECT a.admission_id, a.traveller_id, a.admitted_at{"".join(f", a.{g}" for g in groups)},
-    COALESCE(e.new_admit_until, a.admit_until) AS admit_until,
-    CASE WHEN r.admission_id IS NULL THEN 0 ELSE 1 END AS removed
-  FROM admissions a
-  LEFT JOIN extended e ON e.admission_id = a.admission_id
-  LEFT JOIN removed r ON r.admission_id = a.admission_id
+  SELECT a.traveller_id, a.admission_id, a.admitted_at{"".join(f", a.{g}" for g in groups)},
+    CASE WHEN c.admission_id IS NULL THEN a.admit_until ELSE c.new_admit_until END AS admit_until
+  FROM admissions a LEFT JOIN changes c ON c.admission_id = a.admission_id
 ),
 events AS (
-  SELECT traveller_id, admitted_at AS at_, 1 AS kind, admission_id, admit_until, removed{from_stays}
-  FROM stays
+  SELECT {key} AS key_, {check} AS check_, {micros.format(x="admitted_at")} * 2 + 1 AS at2_{tie},
+    CASE WHEN {in_year} THEN {dialect.day_number.format(x="admit_until")} END AS until_day{group_cols}
+  FROM stays WHERE admitted_at < {after_cut_off} OR {in_year}
   UNION ALL
-  SELECT traveller_id, departed_at AS at_, 0 AS kind, CAST(NULL AS STRING) AS admission_id,
-    CAST(NULL AS DATE) AS admit_until, 0 AS removed{group_nulls}
-  FROM departures WHERE CAST(departed_at AS DATE) <= {cut_off}
+  SELECT {key}, {check}, {micros.format(x="departed_at")} * 2{tie_null},
+    CAST(NULL AS BIGINT){group_nulls}
+  FROM departures WHERE departed_at < {after_cut_off}
 ),
 sequenced AS (
-  SELECT kind, at_, admit_until, removed{from_stays},
-    LEAD(kind) OVER ({order}) AS next_kind,
-    LEAD(at_) OVER ({order}) AS next_at,
-    MAX(CASE WHEN kind = 0 THEN at_ END) OVER (
-      {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_departure_at
+  SELECT until_day{group_cols},
+    CASE WHEN {departure_here} THEN at2_ - 1
+         WHEN LEAD(key_) OVER w = key_ AND LEAD(at2_) OVER w % 2 = 0 THEN LEAD(at2_) OVER w
+    END AS departed2,
+    {doubt} AS doubt_
   FROM events
+  WINDOW w AS ({window})
 ),
 matched AS (
-  SELECT admit_until{from_stays},
-    CASE WHEN previous_departure_at = at_ THEN at_
-         WHEN next_kind = 0 THEN next_at END AS departed_at
-  FROM sequenced
-  WHERE kind = 1 AND removed = 0
-    AND admit_until BETWEEN {_day(fiscal_year.first_day)} AND {_day(fiscal_year.last_day)}
-),
-classified AS (
-  SELECT {"".join(f"{g}, " for g in groups)}
-    CASE WHEN departed_at IS NOT NULL AND CAST(departed_at AS DATE) <= admit_until THEN 1 ELSE 0 END AS on_time,
-    CASE WHEN departed_at IS NOT NULL AND CAST(departed_at AS DATE) > admit_until THEN 1 ELSE 0 END AS out_of_country,
-    CASE WHEN departed_at IS NULL AND admit_until >= {cut_off} THEN 1 ELSE 0 END AS in_status,
-    CASE WHEN departed_at IS NULL AND admit_until < {cut_off} THEN 1 ELSE 0 END AS in_country
-  FROM matched
+  SELECT until_day{group_cols}, departed2, doubt_,
+    (until_day + 1) * {_HALF_US_PER_DAY} AS over2
+  FROM sequenced WHERE until_day IS NOT NULL OR doubt_ = 1
 )
-SELECT {"".join(f"{g}, " for g in groups)}COUNT(*) AS expected_departures,
-  COALESCE(SUM(on_time), 0) AS departed_on_time,
-  COALESCE(SUM(out_of_country), 0) AS out_of_country_overstays,
-  COALESCE(SUM(in_country), 0) AS suspected_in_country_overstays,
-  COALESCE(SUM(in_status), 0) AS in_status
-FROM classified
+SELECT {"".join(f"{g}, " for g in groups)}COUNT(until_day) AS expected_departures,
+  COUNT(CASE WHEN departed2 < over2 THEN 1 END) AS departed_on_time,
+  COUNT(CASE WHEN departed2 >= over2 THEN 1 END) AS out_of_country_overstays,
+  COUNT(CASE WHEN departed2 IS NULL AND until_day < {cut_off_day} THEN 1 END)
+    AS suspected_in_country_overstays,
+  COUNT(CASE WHEN departed2 IS NULL AND until_day >= {cut_off_day} THEN 1 END) AS in_status,
+  COALESCE(MAX(doubt_), 0) AS {DOUBT}
+FROM matched
 {group_by}
 """
