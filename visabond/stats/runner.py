@@ -157,10 +157,17 @@ def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
             )
         present.append(column.name)
     textual = {name for name in present if raw[name].textual}
+    parsed = any(table.column(name).kind is not Kind.TEXT for name in textual)
     typed = sql.typed_select(table, present, textual, source=raw_name, dialect=engine.dialect)
-    # Text is parsed once: CSV input is kept typed; typed Parquet is read where it lies.
-    engine.create_view(typed_name, typed, materialize=bool(textual))
+    # Text is parsed once: dates and times given as text are kept parsed; anything else
+    # (Parquet as stored) is read where it lies.
+    engine.create_view(typed_name, typed, materialize=parsed)
     problems = sql.checks(table, present, textual)
+    presence = sql.presence_sql(table, present, textual, source=raw_name)
+    if presence and not any(engine.fetch(presence)[0]):
+        # Nothing is missing (the engine may know it from Parquet statistics alone): only
+        # the checks that need the values themselves remain.
+        problems = [check for check in problems if check.code != "value_missing"]
     if problems:
         counts = engine.fetch(sql.checks_sql(table, problems, typed_source=typed_name))[0]
         first = next((i for i, _ in enumerate(problems) if counts[2 * i]), None)
@@ -168,7 +175,7 @@ def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
             row = counts[2 * first + 1]
             if row is None:
                 engine.number_rows(raw_name)
-                engine.create_view(typed_name, typed, materialize=bool(textual))
+                engine.create_view(typed_name, typed, materialize=parsed)
                 row = engine.fetch(sql.checks_sql(table, problems, typed_source=typed_name))[0][
                     2 * first + 1
                 ]
@@ -177,7 +184,7 @@ def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
         duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
         if duplicate and duplicate[0][2] is None:
             engine.number_rows(raw_name)
-            engine.create_view(typed_name, typed, materialize=bool(textual))
+            engine.create_view(typed_name, typed, materialize=parsed)
             duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
         if duplicate:
             value, times, first_row, last_row = duplicate[0]

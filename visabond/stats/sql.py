@@ -162,6 +162,23 @@ def checks(table: Table, present: Sequence[str], textual: set[str]) -> list[Chec
     return found
 
 
+def presence_sql(table: Table, present: Sequence[str], textual: set[str], *, source: str) -> str:
+    """One row: for each required column of `table`, 1 when a value is missing, else 0.
+
+    Written as counts and minimums of the stored column, so DuckDB answers it for Parquet
+    from the files' statistics without reading the rows; "" when nothing is required.
+    """
+    flags = []
+    for column in table.columns:
+        if column.name not in present or not column.required:
+            continue
+        missing = f"COUNT(*) > COUNT({column.name})"
+        if column.name in textual:
+            missing += f" OR MIN({column.name}) = ''"
+        flags.append(f"CASE WHEN {missing} THEN 1 ELSE 0 END")
+    return f"SELECT {', '.join(flags)} FROM {source}" if flags else ""
+
+
 def typed_select(
     table: Table, present: Sequence[str], textual: set[str], *, source: str, dialect: Dialect
 ) -> str:

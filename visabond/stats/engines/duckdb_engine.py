@@ -9,9 +9,7 @@ from typing import Any
 import duckdb
 import numpy
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from visabond.stats import sql
 from visabond.stats.contract import DataError, Kind, TableFile
@@ -95,20 +93,24 @@ class DuckDBEngine:
     def proves_unique(self, name: str, column: str) -> bool:
         """True when the ids strictly increase in file order, as a border system numbers them.
 
-        One vectorized comparison of neighbours instead of a hash table of every id; any other
-        order falls back to counting in SQL.
+        One streaming pass comparing each id with the one before it, instead of a hash table
+        of every id; any other order falls back to counting in SQL. The pass also checks
+        that each row's predecessor is the row numbered one less: the comparisons then
+        chain through the whole file whatever order DuckDB read it in.
         """
-        file = self._files[name]
-        if file.format == "parquet":
-            values = pq.read_table(file.path, columns=[column]).column(column)
-        else:
-            values = self._arrow[name].column(column)
-        if values.null_count or not pa.types.is_string(values.type):
-            return False
-        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        if len(values) < 2:
-            return True
-        return bool(pc.all(pc.greater(values[1:], values[:-1])).as_py())
+        row, previous_row = sql.ROW, "previous_row_"
+        self.connection.execute("SET preserve_insertion_order = true")
+        try:
+            broken, starts = self.connection.execute(
+                f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
+                f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
+                f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
+                f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
+                f"LAG({column}) OVER () AS previous_id_ FROM {name})"
+            ).fetchone() or (1, 0)
+        finally:
+            self.connection.execute("SET preserve_insertion_order = false")
+        return bool(broken == 0 and starts <= 1)
 
     def number_rows(self, name: str) -> None:
         """Rows are numbered as they are read; nothing to do."""
