@@ -83,9 +83,26 @@ def test_travellers_sharing_a_hash_are_matched_again_by_their_ids(
     assert counts(row) == (2, 1, 0, 1, 0)
 
 
-def test_distinct_travellers_at_distinct_instants_need_no_second_matching(
-    tmp_path: Path,
+def test_a_departure_at_the_instant_of_an_admission_is_matched_again_exactly(
+    tmp_path: Path, engine: str
 ) -> None:
+    """D is at B's very instant: it ends A's stay (not after B) and B's (at B)."""
+    write_case(
+        tmp_path,
+        admissions=[
+            ("A", "T", "2024-11-01T10:00:00Z", "2024-12-01"),
+            ("B", "T", "2024-11-10T10:00:00Z", "2024-12-10"),
+        ],
+        departures=[("D", "T", "2024-11-10T10:00:00Z")],
+    )
+    stages: list[str] = []
+    with opened_engine(engine) as opened:
+        (row,) = overstay_report(opened, _query(tmp_path, "2025-09-01"), progress=stages.append)
+    assert any(stage.startswith(REMATCH) for stage in stages)
+    assert counts(row) == (2, 2, 0, 0, 0)
+
+
+def test_ordinary_histories_need_no_second_matching(tmp_path: Path) -> None:
     write_case(
         tmp_path,
         admissions=[
@@ -93,7 +110,7 @@ def test_distinct_travellers_at_distinct_instants_need_no_second_matching(
             ("B", "U1", "2024-11-05T10:00:00Z", "2024-11-07"),
             ("C", "T1", "2024-11-10T10:00:00Z", "2024-12-10"),
         ],
-        departures=[("D", "T1", "2024-11-10T10:00:00Z")],
+        departures=[("D", "T1", "2024-11-09T10:00:00Z"), ("E", "U1", "2024-11-05T11:00:00Z")],
     )
     stages: list[str] = []
     with opened_engine("duckdb") as opened:

@@ -221,12 +221,12 @@ def _day(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-# Instants are sequenced as `2 * microseconds + kind` (0 departure, 1 admission): one integer
-# orders a traveller's events by time with departures first at the same instant.
+# A traveller's events are sequenced by one integer: 2 * microseconds - 1 for an admission,
+# 2 * microseconds for a departure, so an admission comes just before a departure at the
+# same instant, and both before anything later.
 _HALF_US_PER_DAY = 2 * 86_400_000_000
 # The column the method adds to its counts: 1 when the fast matching met what it cannot
-# settle alone (two traveller ids sharing a hash, two admissions of one traveller at one
-# instant) and the exact matching must run instead.
+# settle alone and the exact matching must run instead.
 DOUBT = "needs_exact_matching"
 
 
@@ -246,17 +246,19 @@ def method_sql(
     `visabond.stats.method.with_rates`.
 
     Matching (rule 3) is one ordered pass over admissions and departures together, each
-    traveller's events by time, a departure first at the same instant: an admission's
-    departure is a departure at its very instant (the event just before it) or else the
-    event just after it when that is a departure (it lies before the next admission).
+    traveller's events by time. The exact form (`exact=True`) reads the rule literally: the
+    first departure following the admission, kept when it is not after the next admission
+    (so a departure at the very instant of the next admission is the departure of both);
+    traveller ids are the text, admissions at one instant are ordered by `admission_id`.
 
-    The fast form (`exact=False`) orders by a 64-bit hash of the traveller id and the
-    instant, integers only. It is right unless two traveller ids share the hash or one
-    traveller has two admissions at one instant (whose order is then by `admission_id`);
-    it sees both (a second, independent hash of the id differs within one traveller's run;
-    two admissions meet at one instant) and says so in `DOUBT`, and the caller runs the
-    exact form: the text id as the key, `admission_id` breaking ties, a departure at the
-    admission's instant found by a running maximum. Both forms share every other line.
+    The fast form orders by a 64-bit hash of the traveller id and the instant, integers
+    only, and looks at one neighbour: an admission's departure is the event just after it
+    when that is a departure of the same traveller. That is the rule whenever no two
+    traveller ids share the hash, no traveller has two admissions at one instant and no
+    departure is at the instant of an admission of its traveller. It sees each of these
+    (a second, independent hash of the id differs within one traveller's run; two
+    admissions, or an admission and a departure, meet at one instant) and says so in
+    `DOUBT`; the caller then runs the exact form. Both forms share every other line.
 
     Events that cannot change a count are left out: departures after the cut-off (not
     known yet) and admissions after it that are not expected in the year (a departure
@@ -277,9 +279,12 @@ def method_sql(
         key, check = "traveller_id", "0"
         tie, tie_null = ", admission_id AS tie_", ", CAST(NULL AS STRING) AS tie_"
         window = "PARTITION BY key_ ORDER BY at2_, tie_"
-        departure_here = (
-            "MAX(CASE WHEN at2_ % 2 = 0 THEN at2_ END) OVER (PARTITION BY key_ "
-            "ORDER BY at2_, tie_ ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = at2_ - 1"
+        following = f"OVER ({window} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
+        first_departure = f"MIN(CASE WHEN at2_ % 2 = 0 THEN at2_ END) {following}"
+        next_admission = f"MIN(CASE WHEN at2_ % 2 <> 0 THEN at2_ END) {following}"
+        departed = (
+            f"CASE WHEN {next_admission} IS NULL OR {first_departure} <= {next_admission} + 1 "
+            f"THEN {first_departure} END"
         )
         doubt = "0"
     else:
@@ -287,10 +292,13 @@ def method_sql(
         check = dialect.check_hash.format(x="traveller_id")
         tie = tie_null = ""
         window = dialect.sequence_window
-        departure_here = "LAG(key_) OVER w = key_ AND LAG(at2_) OVER w = at2_ - 1"
+        departed = (
+            "CASE WHEN LEAD(key_) OVER w = key_ AND LEAD(at2_) OVER w % 2 = 0 "
+            "THEN LEAD(at2_) OVER w END"
+        )
         doubt = (
-            "CASE WHEN LAG(key_) OVER w = key_ AND (LAG(check_) OVER w <> check_ "
-            "OR (LAG(at2_) OVER w = at2_ AND at2_ % 2 <> 0)) THEN 1 ELSE 0 END"
+            "CASE WHEN LEAD(key_) OVER w = key_ AND (LEAD(check_) OVER w <> check_ "
+            "OR (at2_ % 2 <> 0 AND LEAD(at2_) OVER w IN (at2_, at2_ + 1))) THEN 1 ELSE 0 END"
         )
     return f"""
 WITH ranked_changes AS (
@@ -309,7 +317,7 @@ stays AS (
   FROM admissions a LEFT JOIN changes c ON c.admission_id = a.admission_id
 ),
 events AS (
-  SELECT {key} AS key_, {check} AS check_, {micros.format(x="admitted_at")} * 2 + 1 AS at2_{tie},
+  SELECT {key} AS key_, {check} AS check_, {micros.format(x="admitted_at")} * 2 - 1 AS at2_{tie},
     CASE WHEN {in_year} THEN {dialect.day_number.format(x="admit_until")} END AS until_day{group_cols}
   FROM stays WHERE admitted_at < {after_cut_off} OR {in_year}
   UNION ALL
@@ -318,11 +326,7 @@ events AS (
   FROM departures WHERE departed_at < {after_cut_off}
 ),
 sequenced AS (
-  SELECT until_day{group_cols},
-    CASE WHEN {departure_here} THEN at2_ - 1
-         WHEN LEAD(key_) OVER w = key_ AND LEAD(at2_) OVER w % 2 = 0 THEN LEAD(at2_) OVER w
-    END AS departed2,
-    {doubt} AS doubt_
+  SELECT until_day{group_cols}, {departed} AS departed2, {doubt} AS doubt_
   FROM events
   WINDOW w AS ({window})
 ),
