@@ -42,9 +42,14 @@ def nationalities() -> list[str]:
     return [codes[i] for i in rng.permutation(len(codes))[:200]]
 
 
-def _ids(prefix: str, numbers: numpy.ndarray, width: int) -> pa.Array:
-    text = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=width, padding="0")
-    return pc.binary_join_element_wise(pa.scalar(prefix), text, "")
+def _ids(prefix: str, numbers: numpy.ndarray, width: int) -> pa.ChunkedArray:
+    # In chunks: one Arrow string array holds at most 2 GiB of text.
+    chunks = []
+    for start in range(0, max(len(numbers), 1), 10_000_000):
+        part = pa.array(numbers[start : start + 10_000_000]).cast(pa.string())
+        text = pc.utf8_lpad(part, width=width, padding="0")
+        chunks.append(pc.binary_join_element_wise(pa.scalar(prefix), text, ""))
+    return pa.chunked_array(chunks, type=pa.string())
 
 
 def generate_year(
