@@ -117,3 +117,25 @@ def test_ordinary_histories_need_no_second_matching(tmp_path: Path) -> None:
         (row,) = overstay_report(opened, _query(tmp_path, "2025-09-01"), progress=stages.append)
     assert not any(stage.startswith(REMATCH) for stage in stages)
     assert counts(row) == (3, 2, 0, 1, 0)
+
+
+def test_events_not_in_the_expected_order_are_matched_again_exactly(tmp_path: Path) -> None:
+    """Were the engine to hand the events over in another order than asked (here: oldest
+    first instead of latest first), the fast matching would notice it and defer."""
+    write_case(
+        tmp_path,
+        admissions=[
+            ("A", "T1", "2024-11-01T10:00:00Z", "2024-12-01"),
+            ("C", "T1", "2024-11-10T10:00:00Z", "2024-12-10"),
+        ],
+        departures=[("D", "T1", "2024-11-09T10:00:00Z")],
+    )
+    stages: list[str] = []
+    with opened_engine("duckdb") as opened:
+        opened.dialect = dataclasses.replace(
+            opened.dialect,
+            sequence_source="(SELECT * FROM events ORDER BY key_, at2_) AS oldest_first",
+        )
+        (row,) = overstay_report(opened, _query(tmp_path, "2025-09-01"), progress=stages.append)
+    assert any(stage.startswith(REMATCH) for stage in stages)
+    assert counts(row) == (2, 1, 0, 1, 0)

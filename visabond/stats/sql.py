@@ -39,7 +39,10 @@ class Dialect:
     day_number: str  # a DATE -> days since 1970-01-01 (integer)
     key_hash: str  # text -> a 64-bit hash, the traveller's sort key
     check_hash: str  # text -> a second 64-bit hash, independent of `key_hash`
-    sequence_window: str  # the fast matching's window over `key_` and `at2_`
+    # The fast matching reads each event with the one before it in `sequence_source`,
+    # over `OVER (sequence_window)`: each traveller's events, latest first.
+    sequence_source: str
+    sequence_window: str
 
 
 # DuckDB's TIMESTAMPTZ honours a `+hh:mm` offset (its plain TIMESTAMP cast drops it); the
@@ -56,9 +59,12 @@ DUCKDB = Dialect(
     # hash(a, b) combines hash(a) with hash(b), so it would collide wherever hash(a) does:
     # the second hash reads other bytes instead.
     check_hash="hash({x} || '~')",
-    # One sort of all events, each traveller's run found by its key: one sort in parallel
-    # beats DuckDB's sorting of a million small partitions.
-    sequence_window="ORDER BY key_, at2_",
+    # One sort of all events (in parallel, spilling to disk if need be), then one pass in
+    # that order: less memory than a window over as many partitions as travellers. The
+    # pass is sequential (DuckDB's streaming window keeps the order it is given); the
+    # method checks the order it saw anyway.
+    sequence_source="(SELECT * FROM events ORDER BY key_ DESC, at2_ DESC) AS ordered_events",
+    sequence_window="",
 )
 # Spark's session time zone is UTC, so TIMESTAMP (an instant) casts to the UTC date.
 SPARK = Dialect(
@@ -72,7 +78,8 @@ SPARK = Dialect(
     # xxhash64(a, b) hashes b seeded with the hash of a: another seed, another hash.
     check_hash="xxhash64('~', {x})",
     # Partitions keep each traveller on one executor.
-    sequence_window="PARTITION BY key_ ORDER BY at2_",
+    sequence_source="events",
+    sequence_window="PARTITION BY key_ ORDER BY at2_ DESC",
 )
 
 ROW = "row_number_"  # the 1-based data row each engine adds to a raw table
@@ -278,7 +285,7 @@ def method_sql(
     if exact:
         key, check = "traveller_id", "0"
         tie, tie_null = ", admission_id AS tie_", ", CAST(NULL AS STRING) AS tie_"
-        window = "PARTITION BY key_ ORDER BY at2_, tie_"
+        source, window = "events", "PARTITION BY key_ ORDER BY at2_, tie_"
         following = f"OVER ({window} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"
         first_departure = f"MIN(CASE WHEN at2_ % 2 = 0 THEN at2_ END) {following}"
         next_admission = f"MIN(CASE WHEN at2_ % 2 <> 0 THEN at2_ END) {following}"
@@ -291,14 +298,16 @@ def method_sql(
         key = dialect.key_hash.format(x="traveller_id")
         check = dialect.check_hash.format(x="traveller_id")
         tie = tie_null = ""
-        window = dialect.sequence_window
-        departed = (
-            "CASE WHEN LEAD(key_) OVER w = key_ AND LEAD(at2_) OVER w % 2 = 0 "
-            "THEN LEAD(at2_) OVER w END"
-        )
+        source, window = dialect.sequence_source, dialect.sequence_window
+        # Latest first: the event before a row is the traveller's next one in time.
+        after_key, after_at2 = "LAG(key_) OVER w", "LAG(at2_) OVER w"
+        departed = f"CASE WHEN {after_key} = key_ AND {after_at2} % 2 = 0 THEN {after_at2} END"
         doubt = (
-            "CASE WHEN LEAD(key_) OVER w = key_ AND (LEAD(check_) OVER w <> check_ "
-            "OR (at2_ % 2 <> 0 AND LEAD(at2_) OVER w IN (at2_, at2_ + 1))) THEN 1 ELSE 0 END"
+            f"CASE WHEN {after_key} = key_ AND (LAG(check_) OVER w <> check_ "
+            f"OR (at2_ % 2 <> 0 AND {after_at2} IN (at2_, at2_ + 1))) THEN 1 "
+            # Out of order: the sequence is not what the matching assumes.
+            f"WHEN {after_key} < key_ OR ({after_key} = key_ AND {after_at2} < at2_) THEN 1 "
+            "ELSE 0 END"
         )
     return f"""
 WITH ranked_changes AS (
@@ -327,7 +336,7 @@ events AS (
 ),
 sequenced AS (
   SELECT until_day{group_cols}, {departed} AS departed2, {doubt} AS doubt_
-  FROM events
+  FROM {source}
   WINDOW w AS ({window})
 ),
 matched AS (

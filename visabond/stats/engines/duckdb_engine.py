@@ -41,7 +41,9 @@ class DuckDBEngine:
     dialect = sql.DUCKDB
 
     def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
-        config: dict[str, Any] = {"preserve_insertion_order": False}
+        # Insertion order is kept (DuckDB's default): the matching reads events in the
+        # order it sorted them, and the id check reads rows in file order.
+        config: dict[str, Any] = {}
         if threads:
             config["threads"] = threads
         if memory_limit:
@@ -99,17 +101,13 @@ class DuckDBEngine:
         chain through the whole file whatever order DuckDB read it in.
         """
         row, previous_row = sql.ROW, "previous_row_"
-        self.connection.execute("SET preserve_insertion_order = true")
-        try:
-            broken, starts = self.connection.execute(
-                f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
-                f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
-                f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
-                f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
-                f"LAG({column}) OVER () AS previous_id_ FROM {name})"
-            ).fetchone() or (1, 0)
-        finally:
-            self.connection.execute("SET preserve_insertion_order = false")
+        broken, starts = self.connection.execute(
+            f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
+            f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
+            f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
+            f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
+            f"LAG({column}) OVER () AS previous_id_ FROM {name})"
+        ).fetchone() or (1, 0)
         return bool(broken == 0 and starts <= 1)
 
     def number_rows(self, name: str) -> None:
