@@ -140,3 +140,31 @@ def test_parquet_rows_are_numbered_from_one(tmp_path: Path) -> None:
     error = refusal(tmp_path)
     assert (error.column, error.row) == ("admit_until", 2)
     assert "line" not in str(error)
+
+
+@pytest.mark.parametrize("missing", [None, ""], ids=["null", "empty text"])
+def test_a_missing_parquet_value_is_refused_with_its_row(
+    tmp_path: Path, missing: str | None
+) -> None:
+    """Parquet says whether a column has missing values without reading it; the row of the
+    first one is still named."""
+    write_case(tmp_path, admissions=[GOOD])
+    (tmp_path / "departures.csv").unlink()
+    pq.write_table(
+        pa.table(
+            {
+                "departure_id": ["D1", "D2", "D3"],
+                "traveller_id": ["T1", missing, "T3"],
+                "departed_at": pa.array([1_730_500_000_000_000] * 3, pa.timestamp("us", tz="UTC")),
+                "port": ["JFK", "JFK", "JFK"],
+            }
+        ),
+        tmp_path / "departures.parquet",
+    )
+    error = refusal(tmp_path)
+    assert (error.file.name, error.column, error.row, error.code) == (
+        "departures.parquet",
+        "traveller_id",
+        2,
+        "value_missing",
+    )

@@ -104,7 +104,7 @@ def overstay_report(
     progress("matching departures to admissions")
     rows = engine.fetch_dicts(_method(engine, query, exact=exact_matching))
     if not exact_matching and any(row[sql.DOUBT] for row in rows):
-        progress("matching again by traveller id (shared hash or simultaneous admissions)")
+        progress("matching again, exactly (ids sharing a hash, or events at one instant)")
         rows = engine.fetch_dicts(_method(engine, query, exact=True))
     result = [with_rates({k: v for k, v in row.items() if k != sql.DOUBT}) for row in rows]
     result.sort(key=lambda row: tuple(_sort_key(row[name]) for name in query.by))
