@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from visabond.core.money import Money
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Third-party samples live beside a developer's checkout, never inside the project:
 # a user's clone has no shared/, so tests that read them skip.
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+
+
+def usd(amount: int | str) -> Money:
+    """An amount in US dollars, the currency of the US pilot's bonds."""
+    return Money(Decimal(amount), "USD")
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +41,7 @@ PASSWORD = "a-long-test-password-1"
 @pytest.fixture
 def people(db: None) -> dict[str, object]:
     """One account per role that the registry knows, plus one with no role."""
-    from django.contrib.auth.models import User
-
+    from visabond.accounts.models import User
     from visabond.accounts.roles import Role
     from visabond.accounts.services import user_create
 

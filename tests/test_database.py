@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
 
+from tests.conftest import usd
 from visabond.core.errors import Conflict
 from visabond.policy import services
 from visabond.policy.decisions import Author, Source
@@ -41,9 +41,7 @@ def test_two_officers_designating_the_same_country_at_once_record_exactly_one_ru
         sources=[Source("s")],
         author=author,
     )
-    terms = RuleTerms(
-        bond_required=True, amounts=(Decimal(5000),), standard_amount=Decimal(5000), currency="USD"
-    )
+    terms = RuleTerms(bond_required=True, amounts=(usd(5000),), standard_amount=usd(5000))
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

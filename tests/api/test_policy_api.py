@@ -276,3 +276,24 @@ def test_a_policy_officer_adopts_reciprocity_and_the_counterparts_rules_await_re
     )
     assert bad.status == 422
     assert bad.json()["field"] == "port_mapping"
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "acknowledge"])
+def test_deciding_a_review_that_does_not_exist_is_a_404_naming_the_review(
+    server: str, decision: str
+) -> None:
+    response = as_role(server, "policy_officer").post_json(
+        f"/api/v1/policy/reciprocity/reviews/999999/{decision}", {"reason": "r"}
+    )
+    assert response.status == 404, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("review_not_found", "review_id")
+
+
+def test_acknowledging_a_pending_review_is_refused_with_409(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    pending = session.get("/api/v1/policy/reciprocity/reviews").json()[0]
+    response = session.post_json(
+        f"/api/v1/policy/reciprocity/reviews/{pending['id']}/acknowledge", {}
+    )
+    assert response.status == 409
+    assert response.json()["code"] == "review_not_applied"

@@ -89,3 +89,32 @@ def test_summary_without_json_is_readable(tmp_path: Path) -> None:
     assert run.stdout.startswith("TD3 zone, valid")
     assert "HALVORSEN" in run.stdout
     assert "1981-05-17" in run.stdout
+
+
+def test_a_birth_date_after_the_expiry_is_read_a_century_earlier(tmp_path: Path) -> None:
+    """Exit 0: born 1915 (not 2015), since the passport expired in 2010."""
+    zone = (
+        "P<UTOTESTER<<EVA<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671UTO1501010F1001015<<<<<<<<<<<<<<06",
+    )
+    run = visabond_mrz("parse", *zone, "--json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert (data["birth_date"], data["expiry_date"]) == ("1915-01-01", "2010-01-01")
+
+
+def test_an_unknown_nationality_code_exits_one_naming_field_and_code(tmp_path: Path) -> None:
+    """Exit 1: an old visa naming nationality BOS is not shown to the officer as valid."""
+    zone = ("VCBIHHADZIC<<AMRA<<<<<<<<<<<<<<<<<<<", "B7731025<8BOS7803129F9903126<<<<<<<<")
+    run = visabond_mrz("parse", *zone, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("MRVB zone, INVALID: nationality_code")
+    assert "nationality 'BOS' is not an ISO 3166-1 alpha-3 or ICAO code" in run.stdout
+
+
+def test_the_french_card_of_1988_exits_two_naming_its_layout(tmp_path: Path) -> None:
+    """Exit 2: a known national layout outside Doc 9303 is refused by name."""
+    zone = ("IDFRAMARTIN<<<<<<<<<<<<<<<<<<<750123", "1207750123451ELODIE<<ANNE<<8503127F1")
+    run = visabond_mrz("parse", *zone, cwd=tmp_path)
+    assert run.returncode == 2
+    assert "French national identity card, 1988-2021 layout" in run.stderr

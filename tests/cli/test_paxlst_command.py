@@ -27,6 +27,33 @@ def test_parse_prints_flights_persons_documents_and_counts() -> None:
     assert "2 persons; CNT+42=2" in done.stdout
 
 
+def test_every_interchange_of_a_file_is_read() -> None:
+    """Two interchanges back to back: both passengers, no "trailing data ignored"."""
+    done = _run("parse", str(FIXTURES / "two_interchanges.edi"), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    surnames = [p["surname"] for m in document["manifests"] for p in m["persons"]]
+    assert surnames == ["WANJIKU", "OTIENO"]
+    assert document["warnings"] == []
+    assert document["unread"] == []
+
+
+def test_data_kept_unread_exits_one_and_is_shown() -> None:
+    """Junk after UNZ is kept, so the file is read but not whole: exit 1, keep the file."""
+    done = _run("parse", str(FIXTURES / "defect_case_blanks_junk.edi"))
+    assert done.returncode == 1, done.stderr
+    assert "UNREAD segment 43 (byte 838): [trailing-data]" in done.stdout
+    assert "'13Jan26'" in done.stdout
+
+
+def test_a_person_in_doubt_exits_one_and_the_doubt_is_shown() -> None:
+    """A name in Windows-1252 under UNOC is not presented as clean."""
+    done = _run("parse", str(FIXTURES / "unoc_windows1252_names.edi"))
+    assert done.returncode == 1, done.stderr
+    assert "DOUBT name: [charset-outside-declared]" in done.stdout
+    assert "[charset-outside-declared] byte 0x8A" in done.stdout
+
+
 def test_warnings_are_printed_and_still_exit_zero() -> None:
     done = _run("parse", str(FIXTURES / "defect_counts.edi"))
     assert done.returncode == 0, done.stderr

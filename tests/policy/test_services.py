@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
+from tests.conftest import usd
 from visabond.audit.chain import verify
 from visabond.audit.models import AuditEvent
-from visabond.audit.services import audit_links
+from visabond.audit.selectors import audit_head, audit_links
 from visabond.core.errors import Conflict, InvalidInput, VisabondError
 from visabond.policy import reciprocity_services, services
 from visabond.policy.decisions import Author, Recorded, Source
@@ -25,9 +25,8 @@ OFFICER = Author("officer.ada")
 CITATION = [Source("Ministry notice no. 1", "https://example.org/notice-1", "2030-01-01")]
 BOND = RuleTerms(
     bond_required=True,
-    amounts=(Decimal(5000), Decimal(10000)),
-    standard_amount=Decimal(10000),
-    currency="USD",
+    amounts=(usd(5000), usd(10000)),
+    standard_amount=usd(10000),
     visa=VisaConditions(1, 90, 30),
     ports=("JFK",),
 )
@@ -115,9 +114,8 @@ def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
             {
                 "terms": RuleTerms(
                     bond_required=True,
-                    amounts=(Decimal(1),),
-                    standard_amount=Decimal(1),
-                    currency="USD",
+                    amounts=(usd(1),),
+                    standard_amount=usd(1),
                     ports=("BKO",),
                 )
             },
@@ -127,9 +125,8 @@ def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
             {
                 "terms": RuleTerms(
                     bond_required=True,
-                    amounts=(Decimal(1),),
-                    standard_amount=Decimal(1),
-                    currency="USD",
+                    amounts=(usd(1),),
+                    standard_amount=usd(1),
                     ports=("QQQ",),
                 )
             },
@@ -150,9 +147,8 @@ def test_an_amendment_is_a_new_version_and_history_is_kept(pilot: Program) -> No
     rule_id = designate(pilot).version.rule_id
     higher = RuleTerms(
         bond_required=True,
-        amounts=(Decimal(15000),),
-        standard_amount=Decimal(15000),
-        currency="USD",
+        amounts=(usd(15000),),
+        standard_amount=usd(15000),
         ports=("JFK", "IAD"),
     )
     services.rule_amend(
@@ -224,13 +220,13 @@ def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Prog
     actions = list(AuditEvent.objects.values_list("action", "actor_name"))
     assert ("rule.designated", "officer.ada") in actions
     assert ("rule.withdrawn", "officer.ada") in actions
-    assert verify(audit_links()) == []
+    assert verify(audit_links(), head=audit_head()) == []
 
 
 def test_an_edited_audit_entry_is_detected(pilot: Program) -> None:
     designate(pilot)
     AuditEvent.objects.filter(action="rule.designated").update(details={"reason": "forged"})
-    breaks = verify(audit_links())
+    breaks = verify(audit_links(), head=audit_head())
     assert [b.problem for b in breaks] == ["content differs from what was recorded"]
 
 
@@ -255,8 +251,7 @@ def adopt(program: Program, mode: Mode) -> None:
         counterpart="USA",
         visa_class_mapping={"B1/B2": "SHORT-STAY"},
         port_mapping={"JFK": "BKO", "IAD": "BKO"},
-        cap=Decimal(10000),
-        cap_currency="USD",
+        cap=usd(10000),
         mode=mode,
         effective_from=D(2030, 1, 1),
         announced_on=D(2030, 1, 1),
@@ -373,7 +368,6 @@ def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program)
             visa_class_mapping={"B1/B2": "SHORT-STAY"},
             port_mapping={"JFK": "CDG"},
             cap=None,
-            cap_currency=None,
             mode=Mode.ADOPTED,
             effective_from=D(2030, 1, 1),
             announced_on=D(2030, 1, 1),
@@ -398,3 +392,95 @@ def test_every_seeded_entry_cites_a_source(seeded: None) -> None:
     for version in RuleVersion.objects.all():
         assert version.sources, version
         assert all(s["title"] for s in version.sources)
+
+
+def withdraw_on(rule_id: int, day: dt.date) -> Recorded:
+    return services.rule_withdraw(
+        rule_id=rule_id,
+        effective_from=day,
+        announced_on=D(2030, 2, 20),
+        reason="lifted",
+        sources=CITATION,
+        author=OFFICER,
+    )
+
+
+def test_a_designation_starting_on_the_last_day_of_a_rule_in_force_is_an_overlap(
+    pilot: Program,
+) -> None:
+    designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30)))
+    with pytest.raises(Conflict) as caught:
+        designate(pilot, period=Period(D(2030, 6, 30)))
+    assert caught.value.code == "rule_overlap"
+    assert designate(pilot, period=Period(D(2030, 7, 1))).version.effective_from == D(2030, 7, 1)
+
+
+def test_a_withdrawal_on_a_rules_last_day_is_allowed_and_the_day_after_is_not(
+    pilot: Program,
+) -> None:
+    rule_id = designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30))).version.rule_id
+    with pytest.raises(Conflict) as caught:
+        withdraw_on(rule_id, D(2030, 7, 1))
+    assert caught.value.code == "rule_not_in_force"
+    withdraw_on(rule_id, D(2030, 6, 30))
+    assert requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-06-29"
+    ).requirement.bond_required
+    assert not requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-06-30"
+    ).requirement.bond_required
+
+
+def test_an_amendment_from_a_rules_last_day_is_allowed_and_the_day_after_is_not(
+    pilot: Program,
+) -> None:
+    rule_id = designate(pilot, period=Period(D(2030, 3, 1), D(2030, 6, 30))).version.rule_id
+
+    def amend_from(day: dt.date) -> Recorded:
+        return services.rule_amend(
+            rule_id=rule_id,
+            terms=BOND,
+            effective_from=day,
+            announced_on=D(2030, 2, 20),
+            reason="r",
+            sources=CITATION,
+            author=OFFICER,
+        )
+
+    with pytest.raises(Conflict):
+        amend_from(D(2030, 7, 1))
+    assert amend_from(D(2030, 6, 30)).version.effective_to == D(2030, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("announced", "warning"),
+    [
+        (D(2030, 2, 14), ""),
+        (D(2030, 2, 15), "announced 14 days before it takes effect"),
+        (D(2030, 3, 1), "announced 0 days before it takes effect"),
+        (D(2030, 3, 4), "announced 3 days after it took effect"),
+    ],
+)
+def test_the_notice_warning_counts_from_the_announcement_even_on_or_after_the_start(
+    pilot: Program, announced: dt.date, warning: str
+) -> None:
+    recorded = designate(pilot, announced_on=announced)
+    expected = f"{warning}; Test pilot promises 15 days' notice" if warning else ""
+    assert recorded.version.notice_warning == expected
+    assert recorded.warnings == ([expected] if expected else [])
+
+
+def test_designation_counts_go_down_the_day_after_a_designation_ends(pilot: Program) -> None:
+    from visabond.policy.selectors import designation_counts
+
+    designate(pilot, "KEN", period=Period(D(2030, 3, 1), D(2030, 5, 31)))
+    ghana = designate(pilot, "GHA", period=Period(D(2030, 4, 1))).version.rule_id
+    withdraw_on(ghana, D(2030, 8, 1))
+    counts = designation_counts(issuer="USA", start=D(2030, 1, 1), end=D(2030, 12, 31))
+    assert counts == [
+        (D(2030, 1, 1), 0),
+        (D(2030, 3, 1), 1),
+        (D(2030, 4, 1), 2),
+        (D(2030, 6, 1), 1),
+        (D(2030, 8, 1), 0),
+    ]

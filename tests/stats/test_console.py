@@ -56,7 +56,7 @@ def take(data: Path, as_of: str) -> OverstaySnapshot:
         data_dir=data,
         fiscal_year=FiscalYear(2025),
         as_of=dt.date.fromisoformat(as_of),
-        actor_name="analyst",
+        actor="analyst",
     )
 
 

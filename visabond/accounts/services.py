@@ -1,16 +1,17 @@
-"""Accounts: creating users and granting roles, each grant in the audit trail."""
+"""Accounts: creating users and granting roles, each in the audit trail."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from visabond.accounts.models import User
 from visabond.accounts.roles import Role, ensure_role_groups
-from visabond.audit.services import AuditAction, audit_record
+from visabond.audit.services import Actor, AuditAction, audit_record
 from visabond.core.errors import InvalidInput
 
 
@@ -20,12 +21,21 @@ def user_create(
     password: str,
     roles: Sequence[Role],
     staff: bool = False,
-    actor_name: str = "visabond user",
+    preferred_language: str = "en",
+    actor: Actor = "visabond user",
 ) -> tuple[User, bool]:
-    """Create the user if new (checking the password's strength), and grant the roles."""
-    with transaction.atomic():
+    """Create the user if new (checking the password's strength), and grant the roles.
+
+    An entry point: one durable transaction; a weak password (`password_weak`) changes
+    nothing. Returns the user and whether it was created; an existing user keeps its
+    password and gains the roles it lacked. Each creation and grant is audited as `actor`.
+    """
+    with transaction.atomic(durable=True):
         ensure_role_groups()
-        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": staff})
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": staff, "preferred_language": preferred_language},
+        )
         if created:
             try:
                 validate_password(password, user)
@@ -35,12 +45,16 @@ def user_create(
                 ) from None
             user.set_password(password)
             user.save()
+            audit_record(AuditAction.USER_CREATED, subject=user, actor=actor)
+        held = set(user.groups.values_list("name", flat=True))
         for role in roles:
+            if role.value in held:
+                continue
             user.groups.add(Group.objects.get(name=role.value))
             audit_record(
                 AuditAction.USER_ROLE_GRANTED,
                 subject=user,
-                actor_name=actor_name,
+                actor=actor,
                 details={"role": role.value},
             )
     return user, created

@@ -15,7 +15,6 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("visabond.policy.urls")),
-    path("", include("visabond.web.urls")),
     path("", include("visabond.stats.urls")),
     prefix_default_language=False,
 )

@@ -1,7 +1,8 @@
 """The one application error type, with a stable code, the field at fault and a readable message.
 
-Views map it to HTTP in `visabond.core.http`, the command line to exit code 2 in
-`visabond.cli.base`: nowhere else decides how an error is shown.
+Its `http_status` is the one place its HTTP status is decided: the JSON API answers with it
+(`visabond.config.api`), the pages render it (`visabond.web.errors`), and the command line
+turns it into exit code 2 (`visabond.cli.base`).
 """
 
 from __future__ import annotations

@@ -1,48 +1,71 @@
-"""Money: a Decimal amount with an ISO 4217 currency, never a float."""
+"""Money: a Decimal amount in an ISO 4217 currency, exact to the currency's minor units.
+
+The currencies and their minor units come from the ISO 4217 list one as published by its
+maintenance agency and shipped by the `iso4217` package (USD has 2 decimal places, XOF and
+JPY none, BHD 3, CLF 4). Codes without minor units (gold XAU, the SDR XDR, the testing code
+XTS) are not currencies a bond is paid in, and are refused.
+
+A `Money` value is exact: it never holds more decimals than its currency has, it adds and
+subtracts only with the same currency, and it compares only within a currency (comparing
+USD with XOF is a programming error, not a "no"). Amounts typed by a person or sent to the
+API are read with `Money.of`, which refuses floats, negative amounts and excess decimals,
+each with its own code and field.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import cache
+from typing import Any
 
-import pycountry
+import iso4217
 
 from visabond.core.errors import InvalidInput
 
 
+class CurrencyMismatch(InvalidInput):
+    """Two amounts in different currencies were added, subtracted or compared."""
+
+    def __init__(self, left: str, right: str, *, field: str = "currency") -> None:
+        super().__init__(
+            f"amounts in {left} and {right} cannot be combined or compared",
+            code="currency_mismatch",
+            field=field,
+        )
+
+
 @cache
+def minor_units() -> Mapping[str, int]:
+    """Every ISO 4217 currency code with its minor units (decimal places), e.g. USD -> 2."""
+    return {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None}
+
+
 def currency_exponent(code: str) -> int:
-    """Minor units of an ISO 4217 currency (2 for USD, 0 for XOF)."""
-    # pycountry has no minor-unit table; these are the ISO 4217 exceptions the program meets.
-    zero_decimal = {
-        "XOF",
-        "XAF",
-        "JPY",
-        "KRW",
-        "BIF",
-        "DJF",
-        "GNF",
-        "KMF",
-        "RWF",
-        "UGX",
-        "VUV",
-        "XPF",
-    }
-    return 0 if code in zero_decimal else 2
+    """Minor units of an ISO 4217 currency: 2 for USD, 0 for XOF, 3 for BHD (ISO 4217 list one)."""
+    return minor_units()[validate_currency(code)]
 
 
 def validate_currency(code: str, *, field: str = "currency") -> str:
+    """The upper-case ISO 4217 code, or `InvalidInput` naming `field` (`currency_unknown`)."""
     normalised = code.strip().upper()
-    if len(normalised) != 3 or pycountry.currencies.get(alpha_3=normalised) is None:
+    if normalised not in minor_units():
         raise InvalidInput(
-            f"{code!r} is not an ISO 4217 currency code", code="currency_unknown", field=field
+            f"{code!r} is not an ISO 4217 currency with minor units",
+            code="currency_unknown",
+            field=field,
         )
     return normalised
 
 
 def parse_amount(value: object, *, currency: str, field: str = "amount") -> Decimal:
-    """A non-negative amount with no more decimals than the currency has (ISO 4217)."""
+    """A non-negative amount with no more decimals than the currency has (ISO 4217).
+
+    Accepts a decimal string ("10000", "10,000.00") or an integer; refuses a float
+    (`amount_not_decimal`), a negative amount (`amount_negative`) and more decimals than
+    the currency's minor units (`amount_precision`), each naming `field`.
+    """
     if isinstance(value, float | bool):
         raise InvalidInput(
             "money must be given as a decimal string or integer, not a float",
@@ -61,35 +84,146 @@ def parse_amount(value: object, *, currency: str, field: str = "amount") -> Deci
         )
     if amount < 0:
         raise InvalidInput("an amount cannot be negative", code="amount_negative", field=field)
-    exponent = currency_exponent(currency)
-    if -amount.as_tuple().exponent > exponent:  # type: ignore[operator]
+    return _exact(amount, currency, field=field)
+
+
+# The database columns hold 19 digits, 4 of them decimals (`visabond.core.money_columns`).
+LARGEST = Decimal(10) ** 15
+
+
+def _exact(amount: Decimal, currency: str, *, field: str) -> Decimal:
+    if abs(amount) >= LARGEST:
         raise InvalidInput(
-            f"{currency} amounts have at most {exponent} decimal places",
-            code="amount_precision",
+            f"{amount} is beyond the largest amount recorded ({LARGEST:,} less one minor unit)",
+            code="amount_too_large",
             field=field,
         )
-    return amount.quantize(Decimal(1).scaleb(-exponent))
+    exponent = currency_exponent(currency)
+    quantum = Decimal(1).scaleb(-exponent)
+    if amount != amount.quantize(quantum, rounding=ROUND_DOWN):
+        places = "no decimal places" if exponent == 0 else f"at most {exponent} decimal places"
+        raise InvalidInput(
+            f"{currency} amounts have {places}", code="amount_precision", field=field
+        )
+    return amount.quantize(quantum)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Money:
+    """An exact amount of one ISO 4217 currency.
+
+    `Money(Decimal("10000"), "USD")` holds 10000.00 USD. Construction refuses an unknown
+    currency, a float, a non-finite amount and more decimals than the currency has; a
+    negative value may arise from subtraction, but `Money.of` (for input) refuses one.
+    """
+
     amount: Decimal
     currency: str
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal | int) or isinstance(self.amount, bool):
+            raise InvalidInput(
+                "money must be a Decimal or an integer, not a float",
+                code="amount_not_decimal",
+                field="amount",
+            )
+        amount = Decimal(self.amount)
+        if not amount.is_finite():
+            raise InvalidInput(
+                f"{amount} is not a finite amount", code="amount_not_decimal", field="amount"
+            )
+        currency = validate_currency(self.currency)
+        object.__setattr__(self, "currency", currency)
+        object.__setattr__(self, "amount", _exact(amount, currency, field="amount"))
+
     @classmethod
-    def of(cls, value: object, currency: str, *, field: str = "amount") -> Money:
-        code = validate_currency(currency, field="currency")
+    def of(
+        cls,
+        value: object,
+        currency: str,
+        *,
+        field: str = "amount",
+        currency_field: str = "currency",
+    ) -> Money:
+        """Money read from input: a non-negative decimal string or integer (see `parse_amount`)."""
+        code = validate_currency(currency, field=currency_field)
         return cls(parse_amount(value, currency=code, field=field), code)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], *, field: str = "amount") -> Money:
+        """The inverse of `to_json`: {"amount": "10000.00", "currency": "USD"}."""
+        return cls.of(data["amount"], data["currency"], field=field)
+
+    def to_json(self) -> dict[str, str]:
+        return {"amount": self.as_string(), "currency": self.currency}
+
+    def as_string(self) -> str:
+        """The amount as the plain decimal string the APIs exchange ("10000.00", XOF "6000000")."""
+        return format(self.amount, "f")
 
     def __str__(self) -> str:
         return f"{self.amount:,} {self.currency}"
 
-    def as_string(self) -> str:
-        """The amount as the plain decimal string the APIs exchange ("10000.00")."""
-        return format(self.amount, "f")
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
 
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
 
-def format_amount(amount: Decimal, currency: str | None) -> str:
-    """The plain decimal string of an amount, with the currency's minor units ("10000.00")."""
-    exponent = currency_exponent(currency) if currency else 2
-    return format(amount.quantize(Decimal(1).scaleb(-exponent)), "f")
+    def __radd__(self, other: object) -> Money:
+        # sum() starts from the integer 0.
+        if other == 0 and not isinstance(other, Money):
+            return self
+        return self.__add__(other)
+
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: object) -> Money:
+        # Only whole multiples are exact; a rate or a share needs a stated rounding rule.
+        if not isinstance(factor, int) or isinstance(factor, bool):
+            return NotImplemented
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount >= other.amount
+
+    def is_positive(self) -> bool:
+        return self.amount > 0

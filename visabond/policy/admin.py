@@ -46,7 +46,6 @@ class RuleVersionInline(admin.TabularInline):  # type: ignore[type-arg]
         "effective_to",
         "announced_on",
         "bond_required",
-        "amounts",
         "reason",
         "author_name",
     )

@@ -10,11 +10,10 @@ from visabond.accounts.roles import Role, require_role
 from visabond.core import clock
 from visabond.core.countries import resolve_country
 from visabond.core.errors import InvalidInput
-from visabond.core.money import parse_amount, validate_currency
-from visabond.policy import reciprocity_services, selectors, services
+from visabond.policy import reciprocity_services, records, selectors, services
 from visabond.policy.decisions import Author, Source
-from visabond.policy.inputs import terms_from_input
-from visabond.policy.models import ReciprocityDirective, ReciprocityReview
+from visabond.policy.inputs import cap_from_input, terms_from_input
+from visabond.policy.models import ReciprocityDirective, ReciprocityReview, RuleVersion
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period, RuleTerms
 from visabond.policy.schemas import (
@@ -31,6 +30,7 @@ from visabond.policy.schemas import (
     TermsIn,
     WithdrawIn,
 )
+from visabond.policy.terms import terms_to_json
 
 public = Router(tags=["requirements"])
 router = Router(tags=["policy registry"], auth=django_auth)
@@ -70,7 +70,7 @@ def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[s
 
 
 def _author(request: HttpRequest) -> Author:
-    return Author(request.user.get_username(), request.user.pk)
+    return Author.of(request.user)
 
 
 def _terms(data: TermsIn) -> RuleTerms:
@@ -96,9 +96,7 @@ def rule_json(history: selectors.RuleHistory) -> dict[str, object]:
         "versions": [
             {
                 **{f: getattr(v, f) for f in VERSION_FIELDS},
-                "standard_amount": None
-                if v.standard_amount is None
-                else format(v.standard_amount, "f"),
+                **_amounts_json(v),
                 "author": v.author_name,
             }
             for v in history.versions
@@ -111,6 +109,15 @@ def rule_json(history: selectors.RuleHistory) -> dict[str, object]:
     }
 
 
+def _amounts_json(version: RuleVersion) -> dict[str, object]:
+    terms = terms_to_json(records.terms_of(version))
+    return {
+        "amounts": terms["amounts"],
+        "standard_amount": terms["standard_amount"],
+        "currency": terms["currency"] or "",
+    }
+
+
 VERSION_FIELDS = [
     "version",
     "action",
@@ -119,8 +126,6 @@ VERSION_FIELDS = [
     "announced_on",
     "recorded_at",
     "bond_required",
-    "amounts",
-    "currency",
     "ports",
     "issuance_suspended",
     "reason",
@@ -233,6 +238,16 @@ def review_approve(
     return review_json(review)
 
 
+@router.post("/reciprocity/reviews/{review_id}/acknowledge", response={200: ReviewOut, **ERRORS})
+def review_acknowledge(request: HttpRequest, review_id: int) -> dict[str, object]:
+    """Take note of a change applied automatically, or of an echo stopped (409 otherwise)."""
+    require_role(request.user, Role.POLICY_OFFICER)
+    review = reciprocity_services.reciprocity_review_acknowledge(
+        review_id=review_id, author=_author(request)
+    )
+    return review_json(review)
+
+
 @router.post("/reciprocity/reviews/{review_id}/reject", response={200: ReviewOut, **ERRORS})
 def review_reject(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
@@ -252,7 +267,7 @@ def directive_json(row: ReciprocityDirective) -> dict[str, object]:
         "mode": row.mode,
         "visa_class_mapping": row.visa_class_mapping,
         "port_mapping": row.port_mapping,
-        "cap_amount": None if row.cap_amount is None else format(row.cap_amount, "f"),
+        "cap_amount": None if row.cap is None else row.cap.as_string(),
         "cap_currency": row.cap_currency,
         "effective_from": row.effective_from,
         "announced_on": row.announced_on,
@@ -266,21 +281,13 @@ def directive_adopt(request: HttpRequest, data: DirectiveIn) -> Status[dict[str,
     require_role(request.user, Role.POLICY_OFFICER)
     if data.mode not in {m.value for m in Mode}:
         raise InvalidInput("mode is automatic or adopted", code="mode_unknown", field="mode")
-    currency = (
-        validate_currency(data.cap_currency, field="cap_currency") if data.cap_currency else None
-    )
-    cap = (
-        None
-        if data.cap is None
-        else parse_amount(data.cap, currency=currency or "USD", field="cap")
-    )
+    cap = cap_from_input(data.cap, data.cap_currency)
     row = reciprocity_services.directive_adopt(
         program=selectors.program_by_code(data.program),
         counterpart=resolve_country(data.counterpart, field="counterpart").alpha_3,
         visa_class_mapping=data.visa_class_mapping,
         port_mapping=data.port_mapping,
         cap=cap,
-        cap_currency=currency,
         mode=Mode(data.mode),
         effective_from=data.effective_from,
         announced_on=data.announced_on,

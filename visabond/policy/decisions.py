@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from visabond.audit.services import Actor
 from visabond.policy.models import RuleVersion
 
 
@@ -21,13 +25,30 @@ class Source:
 
 @dataclass(frozen=True)
 class Author:
-    """Who decided: a user of the console, or a named process such as the seed loader."""
+    """Who decided: a user of the console or the API, or a named process (the seed loader)."""
 
     name: str
-    user_id: int | None = None
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | AnonymousUser) -> Author:
+        """The signed-in person behind a request."""
+        assert isinstance(user, AbstractBaseUser), "views check the sign-in before deciding"
+        return cls(user.get_username(), user)
+
+    @property
+    def user_id(self) -> int | None:
+        return None if self.user is None else self.user.pk
+
+    @property
+    def actor(self) -> Actor:
+        """The audit trail's actor: the person, or else the process's name."""
+        return self.name if self.user is None else self.user
 
 
 @dataclass
 class Recorded:
+    """A version appended to a rule's history, with the warnings it was recorded with."""
+
     version: RuleVersion
     warnings: list[str] = field(default_factory=list)

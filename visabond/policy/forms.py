@@ -143,6 +143,7 @@ class WithdrawForm(DecisionForm):
 
 
 class ReviewDecisionForm(forms.Form):
+    review_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         choices=[
             ("approve", _("Approve")),

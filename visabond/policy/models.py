@@ -11,10 +11,16 @@ from django.db import models
 from django.db.models import Q
 
 from visabond.core import clock
+from visabond.core.money import Money
+from visabond.core.money_columns import (
+    AmountField,
+    CurrencyField,
+    MoneyColumns,
+    OptionalMoneyColumns,
+    money_constraints,
+)
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Action
-
-CURRENCY_CODE = Q(currency="") | Q(currency__regex=r"^[A-Z]{3}$")
 
 
 class Program(models.Model):
@@ -63,9 +69,7 @@ class RuleVersion(models.Model):
     recorded_at = models.DateTimeField(default=clock.now)
 
     bond_required = models.BooleanField(default=False)
-    amounts = models.JSONField(default=list, blank=True, help_text="Decimal strings.")
-    standard_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    # The allowed amounts are rows of AllowedAmount.
     entries = models.PositiveSmallIntegerField(null=True, blank=True)
     validity_days = models.PositiveSmallIntegerField(null=True, blank=True)
     max_stay_days = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -92,15 +96,42 @@ class RuleVersion(models.Model):
                 | Q(effective_to__gte=models.F("effective_from")),
                 name="rule_version_period_ordered",
             ),
-            models.CheckConstraint(
-                condition=Q(standard_amount__isnull=True) | Q(standard_amount__gte=0),
-                name="rule_version_amount_non_negative",
-            ),
-            models.CheckConstraint(condition=CURRENCY_CODE, name="rule_version_currency_iso"),
         ]
 
     def __str__(self) -> str:
         return f"rule {self.rule_id} v{self.version} ({self.action})"
+
+
+class AllowedAmount(models.Model):
+    """An amount a consular officer may set under a rule version; one is the standard."""
+
+    version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="allowed_amounts"
+    )
+    amount = AmountField()
+    currency = CurrencyField()
+    is_standard = models.BooleanField(default=False)
+    money = MoneyColumns("amount", "currency")
+
+    class Meta:
+        # No default ordering: `records.terms_of` sorts the few amounts of a version itself,
+        # and the requirement lookup's prefetch is cheaper without an ORDER BY.
+        constraints = [
+            *money_constraints("allowed_amount", positive=True),
+            models.UniqueConstraint(fields=["version", "amount"], name="allowed_amount_once"),
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(is_standard=True), name="one_standard_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.money}{' (standard)' if self.is_standard else ''}"
+
+    @classmethod
+    def of(cls, version: RuleVersion, money: Money, *, standard: bool) -> AllowedAmount:
+        row = cls(version=version, is_standard=standard)
+        row.money = money
+        return row
 
 
 class ReciprocityDirective(models.Model):
@@ -111,8 +142,9 @@ class ReciprocityDirective(models.Model):
     counterpart = models.CharField(max_length=3)
     visa_class_mapping = models.JSONField()
     port_mapping = models.JSONField()
-    cap_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    cap_currency = models.CharField(max_length=3, blank=True)
+    cap_amount = AmountField(null=True, blank=True)
+    cap_currency = CurrencyField(blank=True)
+    cap = OptionalMoneyColumns("cap_amount", "cap_currency")
     mode = models.CharField(max_length=10, choices=[(m.value, m.value) for m in Mode])
     effective_from = models.DateField()
     announced_on = models.DateField()
@@ -127,9 +159,12 @@ class ReciprocityDirective(models.Model):
             models.UniqueConstraint(
                 fields=["issuer", "counterpart"], name="one_directive_per_pair"
             ),
-            models.CheckConstraint(
-                condition=Q(cap_amount__isnull=True) | Q(cap_amount__gt=0),
-                name="directive_cap_positive",
+            *money_constraints(
+                "directive_cap",
+                amount="cap_amount",
+                currency="cap_currency",
+                positive=True,
+                nullable=True,
             ),
         ]
 
@@ -143,6 +178,7 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "approved"
     REJECTED = "rejected", "rejected"
     ACKNOWLEDGED = "acknowledged", "acknowledged"
+    ECHO = "echo", "not mirrored: it would bring this state's own change back to it"
 
 
 class ReciprocityReview(models.Model):

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from visabond.core.errors import InvalidInput
-from visabond.core.money import format_amount
+from visabond.core.money import Money
 from visabond.policy.rules import RuleTerms
 
 
@@ -30,8 +29,7 @@ class Directive:
     counterpart: str
     visa_class_mapping: Mapping[str, str]
     port_mapping: Mapping[str, str]
-    cap: Decimal | None = None
-    cap_currency: str | None = None
+    cap: Money | None = None
     mode: Mode = Mode.ADOPTED
 
     def __post_init__(self) -> None:
@@ -47,11 +45,7 @@ class Directive:
                 code="visa_class_mapping_empty",
                 field="visa_class_mapping",
             )
-        if (self.cap is None) != (self.cap_currency is None):
-            raise InvalidInput(
-                "a cap needs both an amount and a currency", code="cap_incomplete", field="cap"
-            )
-        if self.cap is not None and self.cap <= 0:
+        if self.cap is not None and not self.cap.is_positive():
             raise InvalidInput("a cap must be positive", code="cap_not_positive", field="cap")
 
     def mirrors(self, *, issuer: str, nationality: str, visa_class: str) -> bool:
@@ -61,6 +55,16 @@ class Directive:
             and nationality == self.issuer
             and visa_class in self.visa_class_mapping
         )
+
+    def echoes(self, *, origin_issuer: str) -> bool:
+        """Whether mirroring a change that began in `origin_issuer` would bring it back home.
+
+        The US mirrors Mali and Mali mirrors the US: Mali's mirror of a US rule is a change
+        of Mali's rules, which the US directive would mirror back onto the US rule it came
+        from. A change never returns to the state where it began: the chain A -> B -> A
+        stops at B's mirror.
+        """
+        return origin_issuer == self.issuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +88,11 @@ def mirror(source: RuleTerms, *, source_visa_class: str, directive: Directive) -
     terms = replace(source, ports=ports, notes="")
     capped: dict[str, str] = {}
     if source.bond_required and directive.cap is not None:
-        terms, capped = _capped(terms, directive.cap, directive.cap_currency)
+        terms, capped = _capped(terms, directive.cap)
     explanation: dict[str, Any] = {
         "visa_class_mapping": {source_visa_class: target_class},
         "port_mapping": {p: directive.port_mapping[p] for p in source.ports},
-        "cap": None
-        if directive.cap is None
-        else {
-            "amount": format_amount(directive.cap, directive.cap_currency),
-            "currency": directive.cap_currency,
-        },
+        "cap": None if directive.cap is None else directive.cap.to_json(),
         "amounts_capped": capped,
     }
     return Mirrored(visa_class=target_class, terms=terms, explanation=explanation)
@@ -110,21 +109,19 @@ def _mapped_ports(ports: tuple[str, ...], mapping: Mapping[str, str]) -> tuple[s
     return tuple(dict.fromkeys(mapping[p] for p in ports))
 
 
-def _capped(
-    terms: RuleTerms, cap: Decimal, cap_currency: str | None
-) -> tuple[RuleTerms, dict[str, str]]:
-    """Amounts above the cap become the cap: 'up to $10,000' allows no higher amount."""
-    if terms.currency != cap_currency:
+def _capped(terms: RuleTerms, cap: Money) -> tuple[RuleTerms, dict[str, str]]:
+    """Amounts above the cap become the cap: 'up to $10,000' allows no higher amount.
+
+    Returns the capped terms and, for the explanation, each amount that was lowered with
+    the amount it became ({"15000.00": "10000.00"}).
+    """
+    if terms.currency != cap.currency:
         raise InvalidInput(
-            f"the cap is in {cap_currency} but the source rule's amounts are in {terms.currency}",
+            f"the cap is in {cap.currency} but the source rule's amounts are in {terms.currency}",
             code="cap_currency_mismatch",
             field="cap",
         )
     amounts = tuple(sorted({min(a, cap) for a in terms.amounts}))
-    capped = {
-        format_amount(a, cap_currency): format_amount(cap, cap_currency)
-        for a in terms.amounts
-        if a > cap
-    }
+    capped = {a.as_string(): cap.as_string() for a in terms.amounts if a > cap}
     standard = None if terms.standard_amount is None else min(terms.standard_amount, cap)
     return replace(terms, amounts=amounts, standard_amount=standard), capped

@@ -1,49 +1,34 @@
-"""Writes of reciprocity: adopting directives, and the review queue of mirrored rules.
+"""Writes of reciprocity: adopting directives, and deciding the reviews of mirrored rules.
 
-A change to a rule that a directive mirrors opens a review (`source_changed`, called by the
-rule services); in automatic mode a designation or amendment is applied at once, otherwise a
-policy officer approves or rejects it. Mirrored rules are recorded through the ordinary rule
-services, so they have histories, audit entries and notice checks like any other rule.
+The entry points (`directive_adopt`, `reciprocity_review_*`) each run in one durable
+transaction and call the reciprocity reaction (`mirroring`) after their write, by name.
+`directive_record` is the step that records a directive, for callers that compose it (the
+seed loader).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
 from visabond.audit.services import AuditAction, audit_record
-from visabond.core import clock
 from visabond.core.airports import airport_country
 from visabond.core.countries import country
-from visabond.core.errors import Conflict, InvalidInput, NotFound
-from visabond.policy import reciprocity, records, services
+from visabond.core.errors import Conflict, InvalidInput
+from visabond.core.money import Money
+from visabond.core.writes import within_caller_transaction
+from visabond.policy import mirroring, reciprocity
 from visabond.policy.decisions import Author, Source
 from visabond.policy.models import (
     Program,
     ReciprocityDirective,
     ReciprocityReview,
     ReviewStatus,
-    Rule,
-    RuleVersion,
 )
-from visabond.policy.rules import Action, Period
+from visabond.policy.rule_versions import require_reason_and_sources
 from visabond.policy.visa_classes import normalise_visa_class
-
-
-def directive_of(row: ReciprocityDirective) -> reciprocity.Directive:
-    return reciprocity.Directive(
-        issuer=row.issuer,
-        counterpart=row.counterpart,
-        visa_class_mapping=row.visa_class_mapping,
-        port_mapping=row.port_mapping,
-        cap=row.cap_amount,
-        cap_currency=row.cap_currency or None,
-        mode=reciprocity.Mode(row.mode),
-    )
 
 
 def directive_adopt(
@@ -52,8 +37,7 @@ def directive_adopt(
     counterpart: str,
     visa_class_mapping: dict[str, str],
     port_mapping: dict[str, str],
-    cap: Decimal | None,
-    cap_currency: str | None,
+    cap: Money | None,
     mode: reciprocity.Mode,
     effective_from: dt.date,
     announced_on: dt.date,
@@ -61,7 +45,49 @@ def directive_adopt(
     sources: Sequence[Source],
     author: Author,
 ) -> ReciprocityDirective:
-    """Adopt a reciprocity directive; the counterpart's rules in force are put up for mirroring."""
+    """Adopt a reciprocity directive; the counterpart's rules in force come up for mirroring.
+
+    An entry point (one durable transaction). Refuses what `directive_record` refuses.
+    """
+    with transaction.atomic(durable=True):
+        row = directive_record(
+            program=program,
+            counterpart=counterpart,
+            visa_class_mapping=visa_class_mapping,
+            port_mapping=port_mapping,
+            cap=cap,
+            mode=mode,
+            effective_from=effective_from,
+            announced_on=announced_on,
+            reason=reason,
+            sources=sources,
+            author=author,
+        )
+        mirroring.directive_sources_mirror(row, author=author)
+    return row
+
+
+def directive_record(
+    *,
+    program: Program,
+    counterpart: str,
+    visa_class_mapping: dict[str, str],
+    port_mapping: dict[str, str],
+    cap: Money | None,
+    mode: reciprocity.Mode,
+    effective_from: dt.date,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+    author: Author,
+) -> ReciprocityDirective:
+    """Record that `program`'s state mirrors `counterpart`'s rules for its nationals, and audit it.
+
+    A step: runs inside the caller's transaction; the caller then calls
+    `mirroring.directive_sources_mirror`. Refuses an unknown country or visa class, a port
+    outside the adopting state, a cap that is not positive (422), and a second directive
+    towards the same state (409, `directive_exists`).
+    """
     issuer = program.issuer
     country(counterpart)
     mapping = {
@@ -76,23 +102,21 @@ def directive_adopt(
             raise InvalidInput(
                 f"{target} is not an airport of {issuer}", code="port_abroad", field="port_mapping"
             )
-    reciprocity.Directive(issuer, counterpart, mapping, ports, cap, cap_currency, mode)
-    services.require_reason_and_sources(reason, sources)
-    with transaction.atomic():
+    reciprocity.Directive(issuer, counterpart, mapping, ports, cap, mode)
+    require_reason_and_sources(reason, sources)
+    with within_caller_transaction("directive_record"):
         if ReciprocityDirective.objects.filter(issuer=issuer, counterpart=counterpart).exists():
             raise Conflict(
                 f"{issuer} already has a reciprocity directive towards {counterpart}",
                 code="directive_exists",
                 field="counterpart",
             )
-        row = ReciprocityDirective.objects.create(
+        row = ReciprocityDirective(
             program=program,
             issuer=issuer,
             counterpart=counterpart,
             visa_class_mapping=mapping,
             port_mapping=ports,
-            cap_amount=cap,
-            cap_currency=cap_currency or "",
             mode=mode.value,
             effective_from=effective_from,
             announced_on=announced_on,
@@ -101,93 +125,10 @@ def directive_adopt(
             reason=reason,
             author_name=author.name,
         )
-        audit_record(AuditAction.DIRECTIVE_ADOPTED, subject=row, actor_name=author.name)
-        sources_rules = Rule.objects.filter(
-            issuer=counterpart, nationality=issuer, visa_class__in=list(mapping)
-        )
-        for rule in sources_rules:
-            latest = rule.versions.order_by("-version").first()
-            if latest is not None and latest.action != Action.WITHDRAW:
-                _review_open(row, latest, author=author)
+        row.cap = cap
+        row.save()
+        audit_record(AuditAction.DIRECTIVE_ADOPTED, subject=row, actor=author.actor)
     return row
-
-
-def source_changed(version: RuleVersion, *, author: Author) -> None:
-    """A rule's history grew: open a review for every directive that mirrors that rule."""
-    rule = version.rule
-    for row in ReciprocityDirective.objects.filter(
-        issuer=rule.nationality, counterpart=rule.issuer
-    ):
-        if directive_of(row).mirrors(
-            issuer=rule.issuer, nationality=rule.nationality, visa_class=rule.visa_class
-        ):
-            _review_open(row, version, author=author)
-
-
-def _mirror_rule_for(directive: ReciprocityDirective, source_rule: Rule) -> Rule | None:
-    target_class = directive.visa_class_mapping[source_rule.visa_class]
-    return (
-        Rule.objects.filter(
-            issuer=directive.issuer,
-            nationality=directive.counterpart,
-            visa_class=target_class,
-            versions__mirrored_from__source_rule_id=source_rule.pk,
-        )
-        .distinct()
-        .first()
-    )
-
-
-def _review_open(
-    directive: ReciprocityDirective, source: RuleVersion, *, author: Author
-) -> ReciprocityReview:
-    proposal: dict[str, Any] = {"source": _source_summary(source)}
-    if source.action != Action.WITHDRAW:
-        terms = records.terms_of(source)
-        assert terms is not None
-        mirrored = reciprocity.mirror(
-            terms, source_visa_class=source.rule.visa_class, directive=directive_of(directive)
-        )
-        proposal |= {
-            "visa_class": mirrored.visa_class,
-            "terms": records.terms_json(mirrored.terms),
-            "explanation": mirrored.explanation,
-        }
-    review = ReciprocityReview.objects.create(
-        directive=directive,
-        source_version=source,
-        change=source.action,
-        mirror_rule=_mirror_rule_for(directive, source.rule),
-        proposal=proposal,
-        status=ReviewStatus.PENDING,
-    )
-    automatic = directive.mode == reciprocity.Mode.AUTOMATIC
-    # A withdrawal is never mirrored on its own: lifting a measure is the mirroring
-    # state's own act (Mali's stayed in force after the US dropped Mali).
-    if automatic and source.action != Action.WITHDRAW:
-        _review_apply(review, author=author, status=ReviewStatus.APPLIED, reason="automatic mode")
-    else:
-        audit_record(
-            AuditAction.MIRROR_PROPOSED,
-            subject=review,
-            actor_name=author.name,
-            details={"change": source.action, "source_rule_id": source.rule_id},
-        )
-    return review
-
-
-def _source_summary(source: RuleVersion) -> dict[str, Any]:
-    return {
-        "rule_id": source.rule_id,
-        "version": source.version,
-        "action": source.action,
-        "issuer": source.rule.issuer,
-        "nationality": source.rule.nationality,
-        "visa_class": source.rule.visa_class,
-        "effective_from": source.effective_from.isoformat(),
-        "effective_to": source.effective_to.isoformat() if source.effective_to else None,
-        "announced_on": source.announced_on.isoformat(),
-    }
 
 
 def reciprocity_review_approve(
@@ -198,10 +139,14 @@ def reciprocity_review_approve(
     effective_from: dt.date | None = None,
     announced_on: dt.date | None = None,
 ) -> ReciprocityReview:
-    """Apply a proposed mirrored change from its own effective date."""
-    with transaction.atomic():
-        review = _pending_review(review_id)
-        _review_apply(
+    """Apply a proposed mirrored change from its own effective date.
+
+    An entry point (one durable transaction). Refuses an unknown review (404) and one
+    already decided (409); the mirrored version is then reacted to like any other.
+    """
+    with transaction.atomic(durable=True):
+        review = mirroring.review_pending(review_id)
+        version = mirroring.review_apply(
             review,
             author=author,
             status=ReviewStatus.APPROVED,
@@ -209,147 +154,39 @@ def reciprocity_review_approve(
             effective_from=effective_from,
             announced_on=announced_on,
         )
+        mirroring.rule_version_mirror(version, author=author)
     return review
 
 
 def reciprocity_review_reject(*, review_id: int, reason: str, author: Author) -> ReciprocityReview:
-    """Keep the mirrored rule as it is (e.g. a state keeps its measure after the source lapsed)."""
+    """Keep the mirrored rule as it is (e.g. a state keeps its measure after the source lapsed).
+
+    An entry point (one durable transaction). Refuses a missing reason (422), an unknown
+    review (404) and one already decided (409).
+    """
     if not reason.strip():
         raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
-    with transaction.atomic():
-        review = _pending_review(review_id)
-        _review_close(review, status=ReviewStatus.REJECTED, author=author, reason=reason)
-        audit_record(AuditAction.MIRROR_REJECTED, subject=review, actor_name=author.name)
+    with transaction.atomic(durable=True):
+        review = mirroring.review_pending(review_id)
+        mirroring.review_close(review, status=ReviewStatus.REJECTED, author=author, reason=reason)
+        audit_record(AuditAction.MIRROR_REJECTED, subject=review, actor=author.actor)
     return review
 
 
 def reciprocity_review_acknowledge(*, review_id: int, author: Author) -> ReciprocityReview:
-    with transaction.atomic():
-        review = ReciprocityReview.objects.select_for_update().get(pk=review_id)
-        if review.status != ReviewStatus.APPLIED:
+    """Take note of a change applied automatically, or of an echo that was stopped.
+
+    An entry point (one durable transaction). Refuses an unknown review (404) and one that
+    waits for a decision or was already closed (409, `review_not_applied`).
+    """
+    with transaction.atomic(durable=True):
+        review = mirroring.review_locked(review_id)
+        if review.status not in (ReviewStatus.APPLIED, ReviewStatus.ECHO):
             raise Conflict(
-                "only automatic changes are acknowledged",
+                "only automatic changes and stopped echoes are acknowledged",
                 code="review_not_applied",
                 field="review_id",
             )
-        _review_close(review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason="")
-        audit_record(AuditAction.MIRROR_ACKNOWLEDGED, subject=review, actor_name=author.name)
+        mirroring.review_close(review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason="")
+        audit_record(AuditAction.MIRROR_ACKNOWLEDGED, subject=review, actor=author.actor)
     return review
-
-
-def _pending_review(review_id: int) -> ReciprocityReview:
-    try:
-        review = (
-            ReciprocityReview.objects.select_for_update()
-            .select_related("directive", "source_version__rule")
-            .get(pk=review_id)
-        )
-    except ReciprocityReview.DoesNotExist:
-        raise NotFound(
-            f"there is no review {review_id}", code="review_not_found", field="review_id"
-        ) from None
-    if review.status != ReviewStatus.PENDING:
-        raise Conflict(
-            f"review {review_id} was already decided ({review.status})",
-            code="review_decided",
-            field="review_id",
-        )
-    return review
-
-
-def _review_close(review: ReciprocityReview, *, status: str, author: Author, reason: str) -> None:
-    review.status = status
-    review.decided_by_name = author.name
-    review.decided_at = clock.now()
-    review.decision_reason = reason
-    review.save(
-        update_fields=[
-            "status",
-            "decided_by_name",
-            "decided_at",
-            "decision_reason",
-            "resulting_version",
-        ]
-    )
-
-
-def _review_apply(
-    review: ReciprocityReview,
-    *,
-    author: Author,
-    status: str,
-    reason: str,
-    effective_from: dt.date | None = None,
-    announced_on: dt.date | None = None,
-) -> None:
-    directive, source = review.directive, review.source_version
-    announced = announced_on or max(source.announced_on, directive.announced_on)
-    start = effective_from or max(source.effective_from, directive.effective_from)
-    sources = [Source(**s) for s in directive.sources] + [Source(**s) for s in source.sources]
-    why = f"reciprocity with {directive.counterpart} (directive {directive.pk}): {reason}"
-    mirror_rule = review.mirror_rule or _mirror_rule_for(directive, source.rule)
-    if source.action == Action.WITHDRAW:
-        if mirror_rule is None:
-            raise Conflict(
-                "there is no mirrored rule to withdraw", code="no_mirror", field="review_id"
-            )
-        recorded = services.rule_withdraw(
-            rule_id=mirror_rule.pk,
-            effective_from=start,
-            announced_on=announced,
-            reason=why,
-            sources=sources,
-            author=author,
-        )
-    else:
-        terms = records.terms_from_json(review.proposal["terms"])
-        provenance = {
-            "directive_id": directive.pk,
-            "source_rule_id": source.rule_id,
-            "source_version": source.version,
-            "source_issuer": source.rule.issuer,
-            "source_nationality": source.rule.nationality,
-            "source_visa_class": source.rule.visa_class,
-            **review.proposal["explanation"],
-        }
-        if mirror_rule is None:
-            recorded = services.rule_designate(
-                program=directive.program,
-                nationality=directive.counterpart,
-                visa_class=review.proposal["visa_class"],
-                terms=terms,
-                period=Period(start, source.effective_to),
-                announced_on=announced,
-                reason=why,
-                sources=sources,
-                author=author,
-                mirrored_from=provenance,
-            )
-        else:
-            recorded = services.rule_amend(
-                rule_id=mirror_rule.pk,
-                terms=terms,
-                effective_from=start,
-                effective_to=source.effective_to,
-                announced_on=announced,
-                reason=why,
-                sources=sources,
-                author=author,
-                mirrored_from=provenance,
-            )
-    review.resulting_version = recorded.version
-    review.mirror_rule = recorded.version.rule
-    review.save(update_fields=["resulting_version", "mirror_rule"])
-    if status == ReviewStatus.APPLIED:
-        review.status = status
-        review.save(update_fields=["status"])
-        action = AuditAction.MIRROR_APPLIED
-    else:
-        _review_close(review, status=status, author=author, reason=reason)
-        action = AuditAction.MIRROR_APPROVED
-    audit_record(
-        action,
-        subject=review,
-        actor_name=author.name,
-        details={"rule_version": recorded.version.pk},
-    )

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
-from typing import Any
 
-from visabond.core.money import format_amount
-from visabond.policy.models import RuleVersion
+from visabond.policy.models import AllowedAmount, RuleVersion
 from visabond.policy.rules import Action, Period, RuleEntry, RuleTerms, VisaConditions
 
 
 def terms_of(row: RuleVersion) -> RuleTerms | None:
+    """The terms a version states (None for a withdrawal); reads its `allowed_amounts`,
+    so prefetch them when reading many versions."""
     if row.action == Action.WITHDRAW:
         return None
+    amounts = sorted(row.allowed_amounts.all(), key=lambda a: a.amount)
+    standard = next((a for a in amounts if a.is_standard), None)
     return RuleTerms(
         bond_required=row.bond_required,
-        amounts=tuple(Decimal(a) for a in row.amounts),
-        standard_amount=row.standard_amount,
-        currency=row.currency or None,
+        amounts=tuple(a.money for a in amounts),
+        standard_amount=None if standard is None else standard.money,
         visa=VisaConditions(row.entries, row.validity_days, row.max_stay_days),
         ports=tuple(row.ports),
         issuance_suspended=row.issuance_suspended,
@@ -41,15 +41,12 @@ def entries_of(rows: Iterable[RuleVersion]) -> list[RuleEntry]:
     return [entry_of(r) for r in rows]
 
 
-def terms_fields(terms: RuleTerms | None) -> dict[str, Any]:
+def terms_columns(terms: RuleTerms | None) -> dict[str, object]:
     """The RuleVersion columns that hold `terms` (a withdrawal holds none)."""
     if terms is None:
-        return {"bond_required": False, "amounts": [], "ports": []}
+        return {"bond_required": False, "ports": []}
     return {
         "bond_required": terms.bond_required,
-        "amounts": [format_amount(a, terms.currency) for a in terms.amounts],
-        "standard_amount": terms.standard_amount,
-        "currency": terms.currency or "",
         "entries": terms.visa.entries,
         "validity_days": terms.visa.validity_days,
         "max_stay_days": terms.visa.max_stay_days,
@@ -59,37 +56,11 @@ def terms_fields(terms: RuleTerms | None) -> dict[str, Any]:
     }
 
 
-def terms_json(terms: RuleTerms) -> dict[str, Any]:
-    return {
-        "bond_required": terms.bond_required,
-        "amounts": [format_amount(a, terms.currency) for a in terms.amounts],
-        "standard_amount": None
-        if terms.standard_amount is None
-        else format_amount(terms.standard_amount, terms.currency),
-        "currency": terms.currency,
-        "visa": {
-            "entries": terms.visa.entries,
-            "validity_days": terms.visa.validity_days,
-            "max_stay_days": terms.visa.max_stay_days,
-        },
-        "ports": list(terms.ports),
-        "issuance_suspended": terms.issuance_suspended,
-        "notes": terms.notes,
-    }
-
-
-def terms_from_json(data: dict[str, Any]) -> RuleTerms:
-    visa = data.get("visa") or {}
-    standard = data.get("standard_amount")
-    return RuleTerms(
-        bond_required=bool(data["bond_required"]),
-        amounts=tuple(Decimal(a) for a in data.get("amounts", [])),
-        standard_amount=None if standard is None else Decimal(standard),
-        currency=data.get("currency"),
-        visa=VisaConditions(
-            visa.get("entries"), visa.get("validity_days"), visa.get("max_stay_days")
-        ),
-        ports=tuple(data.get("ports", [])),
-        issuance_suspended=bool(data.get("issuance_suspended", False)),
-        notes=data.get("notes", ""),
-    )
+def allowed_amounts(version: RuleVersion, terms: RuleTerms | None) -> list[AllowedAmount]:
+    """The rows of `terms`' amounts for `version`, the standard one marked."""
+    if terms is None:
+        return []
+    return [
+        AllowedAmount.of(version, amount, standard=amount == terms.standard_amount)
+        for amount in terms.amounts
+    ]

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 
 from visabond.core.errors import InvalidInput
+from visabond.core.money import Money
 
 WILDCARD_CLASS = "*"
 
@@ -68,10 +68,13 @@ class VisaConditions:
 
 @dataclass(frozen=True, slots=True)
 class RuleTerms:
+    """What a rule requires: the bond amounts an officer may set (one of them the standard,
+    22 CFR 41.11(c): $10,000 standard among $5,000/$10,000/$15,000), the visa's conditions,
+    the designated ports, whether issuance is suspended."""
+
     bond_required: bool
-    amounts: tuple[Decimal, ...] = ()
-    standard_amount: Decimal | None = None
-    currency: str | None = None
+    amounts: tuple[Money, ...] = ()
+    standard_amount: Money | None = None
     visa: VisaConditions = field(default_factory=VisaConditions)
     ports: tuple[str, ...] = ()
     issuance_suspended: bool = False
@@ -80,17 +83,22 @@ class RuleTerms:
     def __post_init__(self) -> None:
         validate_terms(self)
 
+    @property
+    def currency(self) -> str | None:
+        """The currency of the amounts; None for a rule that requires no bond."""
+        return self.amounts[0].currency if self.amounts else None
+
 
 def validate_terms(terms: RuleTerms) -> None:
-    """A bond rule names its amounts, a standard among them and a currency; others name none."""
+    """A bond rule names its amounts in one currency and a standard among them; others none."""
     if terms.bond_required:
         if not terms.amounts:
             raise InvalidInput(
                 "a bond rule needs at least one amount", code="amounts_missing", field="amounts"
             )
-        if terms.currency is None:
+        if len({a.currency for a in terms.amounts}) > 1:
             raise InvalidInput(
-                "a bond rule needs a currency", code="currency_missing", field="currency"
+                "a rule's amounts are all in one currency", code="currency_mixed", field="amounts"
             )
         if terms.standard_amount is None or terms.standard_amount not in terms.amounts:
             raise InvalidInput(
@@ -98,7 +106,7 @@ def validate_terms(terms: RuleTerms) -> None:
                 code="standard_not_allowed",
                 field="standard_amount",
             )
-        if any(a <= 0 for a in terms.amounts):
+        if not all(a.is_positive() for a in terms.amounts):
             raise InvalidInput(
                 "bond amounts must be positive", code="amount_not_positive", field="amounts"
             )

@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 from visabond.core.countries import Country, resolve_country
 from visabond.core.dates import parse_date, parse_optional_date
 from visabond.core.errors import NotFound
-from visabond.core.money import format_amount
 from visabond.policy import records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.rules import WILDCARD_CLASS, RuleEntry
+from visabond.policy.terms import terms_to_json
 from visabond.policy.visa_classes import normalise_visa_class
 
 
@@ -37,7 +37,7 @@ class RequirementAnswer:
         return None if entry is None else self.versions[(entry.rule_id, entry.version)]
 
     def to_json_dict(self) -> dict[str, Any]:
-        terms = self.requirement.terms
+        terms = terms_to_json(self.requirement.terms)
         row = self.deciding_version()
         return {
             "issuer": self.issuer.alpha_3,
@@ -46,17 +46,11 @@ class RequirementAnswer:
             "on": self.on.isoformat(),
             "known_on": self.known_on.isoformat() if self.known_on else None,
             "bond_required": self.requirement.bond_required,
-            "amounts": [format_amount(a, terms.currency) for a in terms.amounts] if terms else [],
-            "standard_amount": format_amount(terms.standard_amount, terms.currency)
-            if terms and terms.standard_amount is not None
-            else None,
-            "currency": terms.currency if terms else None,
-            "ports": list(terms.ports) if terms else [],
-            "visa": {
-                "entries": terms.visa.entries if terms else None,
-                "validity_days": terms.visa.validity_days if terms else None,
-                "max_stay_days": terms.visa.max_stay_days if terms else None,
-            },
+            "amounts": terms["amounts"],
+            "standard_amount": terms["standard_amount"],
+            "currency": terms["currency"],
+            "ports": terms["ports"],
+            "visa": terms["visa"],
             "issuance_suspended": self.requirement.issuance_suspended,
             "effective_from": row.effective_from.isoformat() if row else None,
             "effective_to": row.effective_to.isoformat() if row and row.effective_to else None,
@@ -103,7 +97,9 @@ def requirement_lookup(
             rule__issuer=issuing.alpha_3,
             rule__nationality=national.alpha_3,
             rule__visa_class__in=[visa, WILDCARD_CLASS],
-        ).select_related("rule__program")
+        )
+        .select_related("rule__program")
+        .prefetch_related("allowed_amounts")
     )
     grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
     for row in rows:
@@ -127,7 +123,9 @@ def rule_histories(
     *, issuer: str | None = None, nationality: str | None = None
 ) -> list[RuleHistory]:
     """Every rule with its versions and its timeline as known today, by issuer then country."""
-    queryset: QuerySet[Rule] = Rule.objects.select_related("program").prefetch_related("versions")
+    queryset: QuerySet[Rule] = Rule.objects.select_related("program").prefetch_related(
+        "versions__allowed_amounts"
+    )
     if issuer:
         queryset = queryset.filter(issuer=issuer)
     if nationality:
@@ -141,8 +139,13 @@ def rule_histories(
 
 
 def rule_history(rule_id: int) -> RuleHistory:
+    """Rule `rule_id` with its versions and timeline; `NotFound` (404) when there is none."""
     try:
-        rule = Rule.objects.select_related("program").get(pk=rule_id)
+        rule = (
+            Rule.objects.select_related("program")
+            .prefetch_related("versions__allowed_amounts")
+            .get(pk=rule_id)
+        )
     except Rule.DoesNotExist:
         raise NotFound(
             f"there is no rule {rule_id}", code="rule_not_found", field="rule_id"
@@ -184,8 +187,9 @@ def designation_counts(*, issuer: str, start: dt.date, end: dt.date) -> list[tup
 
 
 def review_queue(
-    *, status: Sequence[str] = (ReviewStatus.PENDING, ReviewStatus.APPLIED)
+    *, status: Sequence[str] = (ReviewStatus.PENDING, ReviewStatus.APPLIED, ReviewStatus.ECHO)
 ) -> list[ReciprocityReview]:
+    """Reviews to act on: pending a decision, applied automatically, or echoes stopped."""
     return list(
         ReciprocityReview.objects.filter(status__in=list(status))
         .select_related("directive", "source_version__rule", "mirror_rule")

@@ -1,33 +1,25 @@
-"""Writes to the policy registry: programs, designations, amendments, withdrawals, reciprocity.
+"""Writes to the policy registry: programs, designations, amendments, withdrawals.
 
-Each service validates with the plain rules of `rules.py`/`reciprocity.py`, writes new rows
-(never updates a rule's history), records the decision in the audit trail, and lets the
-reciprocity engine react to the change, all in one transaction.
+Each is an entry point (called by a view, the API or the command line): it opens one
+durable transaction, appends to the rule's history through the step in `rule_versions`,
+then calls the reciprocity reaction by name (`mirroring.rule_version_mirror`). Reading
+order matches the writing order: entry point -> reaction -> step -> models (docs/writes.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import transaction
-from django.db.models import Max
 
 from visabond.audit.services import AuditAction, audit_record
-from visabond.core import clock
-from visabond.core.airports import airport_country
 from visabond.core.countries import country
-from visabond.core.errors import Conflict, InvalidInput, NotFound
-from visabond.policy import reciprocity_services, records, rules
+from visabond.policy import mirroring, rule_versions
 from visabond.policy.decisions import Author, Recorded, Source
-from visabond.policy.models import (
-    Program,
-    Rule,
-    RuleVersion,
-)
-from visabond.policy.rules import Action, Period, RuleTerms
-from visabond.policy.visa_classes import normalise_visa_class
+from visabond.policy.models import Program
+from visabond.policy.rules import Period, RuleTerms
 
 
 def program_register(
@@ -42,9 +34,12 @@ def program_register(
     sources: Sequence[Source],
     author: Author,
 ) -> Program:
-    """Register a program once; registering the same code again returns it unchanged."""
+    """Register a program once; registering the same code again returns it unchanged.
+
+    An entry point (one durable transaction); an unknown issuer is refused (422).
+    """
     country(issuer)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         program, created = Program.objects.get_or_create(
             code=code,
             defaults={
@@ -58,7 +53,7 @@ def program_register(
             },
         )
         if created:
-            audit_record(AuditAction.PROGRAM_REGISTERED, subject=program, actor_name=author.name)
+            audit_record(AuditAction.PROGRAM_REGISTERED, subject=program, actor=author.actor)
     return program
 
 
@@ -74,42 +69,26 @@ def rule_designate(
     sources: Sequence[Source],
     author: Author,
     legal_basis: str = "",
-    mirrored_from: dict[str, Any] | None = None,
 ) -> Recorded:
-    """Designate a nationality for a visa class under a program, from a date."""
-    issuer = program.issuer
-    country(nationality)
-    if nationality == issuer:
-        raise InvalidInput(
-            "a state does not designate its own nationals",
-            code="nationality_is_issuer",
-            field="nationality",
-        )
-    visa_class = normalise_visa_class(issuer, visa_class)
-    _validate_decision(terms=terms, issuer=issuer, reason=reason, sources=sources)
-    period = _within_program(period, program)
-    with transaction.atomic():
-        # One designation of a program at a time: two racing for the same key would
-        # otherwise both see no overlap and both be written.
-        list(Program.objects.select_for_update().filter(pk=program.pk))
-        _refuse_overlap(
-            program_issuer=issuer, nationality=nationality, visa_class=visa_class, period=period
-        )
-        rule = Rule.objects.create(
-            program=program, issuer=issuer, nationality=nationality, visa_class=visa_class
-        )
-        recorded = _append(
-            rule,
-            action=Action.DESIGNATE,
+    """Designate a nationality for a visa class under a program, from a date.
+
+    An entry point (one durable transaction); refuses what
+    `rule_versions.designation_append` refuses, then lets reciprocity react.
+    """
+    with transaction.atomic(durable=True):
+        recorded = rule_versions.designation_append(
+            program=program,
+            nationality=nationality,
+            visa_class=visa_class,
             terms=terms,
             period=period,
             announced_on=announced_on,
             reason=reason,
             sources=sources,
             author=author,
-            legal_basis=legal_basis or program.legal_basis,
-            mirrored_from=mirrored_from,
+            legal_basis=legal_basis,
         )
+        mirroring.rule_version_mirror(recorded.version, author=author)
     return recorded
 
 
@@ -123,37 +102,24 @@ def rule_amend(
     sources: Sequence[Source],
     author: Author,
     effective_to: dt.date | Literal["unchanged"] | None = "unchanged",
-    mirrored_from: dict[str, Any] | None = None,
 ) -> Recorded:
     """Change a rule's terms from a date; its history before that date stays as it was.
 
-    Unless `effective_to` is given, the amended terms last as long as the terms they replace.
+    An entry point (one durable transaction); refuses what
+    `rule_versions.amendment_append` refuses, then lets reciprocity react.
     """
-    with transaction.atomic():
-        rule = _locked_rule(rule_id)
-        _validate_decision(terms=terms, issuer=rule.issuer, reason=reason, sources=sources)
-        entries = records.entries_of(rule.versions.all())
-        deciding = rules.entry_in_force(entries, on=effective_from)
-        if deciding is None:
-            raise Conflict(
-                f"rule {rule_id} is not in force on {effective_from}: designate a new rule instead",
-                code="rule_not_in_force",
-                field="effective_from",
-            )
-        end = deciding.period.end if effective_to == "unchanged" else effective_to
-        period = _within_program(Period(effective_from, end), rule.program)
-        recorded = _append(
-            rule,
-            action=Action.AMEND,
+    with transaction.atomic(durable=True):
+        recorded = rule_versions.amendment_append(
+            rule_id=rule_id,
             terms=terms,
-            period=period,
+            effective_from=effective_from,
             announced_on=announced_on,
             reason=reason,
             sources=sources,
             author=author,
-            legal_basis=rule.program.legal_basis,
-            mirrored_from=mirrored_from,
+            effective_to=effective_to,
         )
+        mirroring.rule_version_mirror(recorded.version, author=author)
     return recorded
 
 
@@ -166,181 +132,19 @@ def rule_withdraw(
     sources: Sequence[Source],
     author: Author,
 ) -> Recorded:
-    """End a rule from a date (before it took effect, it never does)."""
-    with transaction.atomic():
-        rule = _locked_rule(rule_id)
-        require_reason_and_sources(reason, sources)
-        entries = records.entries_of(rule.versions.all())
-        if rules.in_force_days_overlap(entries, Period(effective_from)) is None:
-            raise Conflict(
-                f"rule {rule_id} is not in force on or after {effective_from}: nothing to withdraw",
-                code="rule_not_in_force",
-                field="effective_from",
-            )
-        recorded = _append(
-            rule,
-            action=Action.WITHDRAW,
-            terms=None,
-            period=Period(effective_from),
+    """End a rule from a date (before it took effect, it never does).
+
+    An entry point (one durable transaction); refuses what
+    `rule_versions.withdrawal_append` refuses, then lets reciprocity react.
+    """
+    with transaction.atomic(durable=True):
+        recorded = rule_versions.withdrawal_append(
+            rule_id=rule_id,
+            effective_from=effective_from,
             announced_on=announced_on,
             reason=reason,
             sources=sources,
             author=author,
-            legal_basis=rule.program.legal_basis,
         )
+        mirroring.rule_version_mirror(recorded.version, author=author)
     return recorded
-
-
-def _locked_rule(rule_id: int) -> Rule:
-    try:
-        return Rule.objects.select_for_update().select_related("program").get(pk=rule_id)
-    except Rule.DoesNotExist:
-        raise NotFound(
-            f"there is no rule {rule_id}", code="rule_not_found", field="rule_id"
-        ) from None
-
-
-def _append(
-    rule: Rule,
-    *,
-    action: Action,
-    terms: RuleTerms | None,
-    period: Period,
-    announced_on: dt.date,
-    reason: str,
-    sources: Sequence[Source],
-    author: Author,
-    legal_basis: str,
-    mirrored_from: dict[str, Any] | None = None,
-) -> Recorded:
-    """Add the next version to a rule's history, audit it, and let reciprocity react."""
-    shortfall = rules.notice_shortfall(
-        announced_on=announced_on, effective_from=period.start, notice_days=rule.program.notice_days
-    )
-    warning = _notice_warning(
-        rule.program, given_days=(period.start - announced_on).days, shortfall=shortfall
-    )
-    latest = rule.versions.aggregate(latest=Max("version"))["latest"] or 0
-    version = RuleVersion.objects.create(
-        rule=rule,
-        version=latest + 1,
-        action=action.value,
-        effective_from=period.start,
-        effective_to=period.end,
-        announced_on=announced_on,
-        recorded_at=clock.now(),
-        reason=reason.strip(),
-        author_id=author.user_id,
-        author_name=author.name,
-        legal_basis=legal_basis,
-        sources=[s.as_dict() for s in sources],
-        mirrored_from=mirrored_from,
-        notice_warning=warning,
-        **records.terms_fields(terms),
-    )
-    recorded = Recorded(version, [warning] if warning else [])
-    audit_record(
-        AUDITED_AS[action],
-        subject=version,
-        actor_name=author.name,
-        details=_audit_details(recorded),
-    )
-    reciprocity_services.source_changed(version, author=author)
-    return recorded
-
-
-AUDITED_AS = {
-    Action.DESIGNATE: AuditAction.RULE_DESIGNATED,
-    Action.AMEND: AuditAction.RULE_AMENDED,
-    Action.WITHDRAW: AuditAction.RULE_WITHDRAWN,
-}
-
-
-def _notice_warning(program: Program, *, given_days: int, shortfall: int) -> str:
-    if not shortfall:
-        return ""
-    given = (
-        f"announced {given_days} days before it takes effect"
-        if given_days >= 0
-        else f"announced {-given_days} days after it took effect"
-    )
-    return f"{given}; {program.name} promises {program.notice_days} days' notice"
-
-
-def _validate_decision(
-    *, terms: RuleTerms, issuer: str, reason: str, sources: Sequence[Source]
-) -> None:
-    require_reason_and_sources(reason, sources)
-    for port in terms.ports:
-        located = airport_country(port)
-        if located is None:
-            raise InvalidInput(
-                f"{port} is not an IATA airport code", code="port_unknown", field="ports"
-            )
-        if located != issuer:
-            raise InvalidInput(
-                f"{port} is in {located}, not in the issuing state {issuer}",
-                code="port_abroad",
-                field="ports",
-            )
-
-
-def require_reason_and_sources(reason: str, sources: Sequence[Source]) -> None:
-    if not reason.strip():
-        raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
-    if not sources or not all(s.title.strip() for s in sources):
-        raise InvalidInput(
-            "cite at least one source with a title", code="source_missing", field="sources"
-        )
-
-
-def _within_program(period: Period, program: Program) -> Period:
-    """A rule ends when its program does: an open end becomes the program's end."""
-    if program.effective_from and period.start < program.effective_from:
-        raise InvalidInput(
-            f"{program.name} takes effect on {program.effective_from}; a rule cannot start before",
-            code="before_program",
-            field="effective_from",
-        )
-    if program.effective_to is None:
-        return period
-    if period.start > program.effective_to:
-        raise InvalidInput(
-            f"{program.name} ends on {program.effective_to}",
-            code="after_program",
-            field="effective_from",
-        )
-    if period.end is None or period.end > program.effective_to:
-        return Period(period.start, program.effective_to)
-    return period
-
-
-def _refuse_overlap(
-    *, program_issuer: str, nationality: str, visa_class: str, period: Period
-) -> None:
-    same_key = Rule.objects.select_for_update().filter(
-        issuer=program_issuer, nationality=nationality, visa_class=visa_class
-    )
-    for other in same_key.prefetch_related("versions"):
-        segment = rules.in_force_days_overlap(records.entries_of(other.versions.all()), period)
-        if segment is not None:
-            until = segment.end or "further notice"
-            raise Conflict(
-                f"rule {other.pk} for {nationality} {visa_class} is already in force from "
-                f"{segment.start} until {until}; amend or withdraw it instead",
-                code="rule_overlap",
-                field="effective_from",
-            )
-
-
-def _audit_details(recorded: Recorded) -> dict[str, Any]:
-    v = recorded.version
-    return {
-        "rule_id": v.rule_id,
-        "version": v.version,
-        "effective_from": v.effective_from.isoformat(),
-        "effective_to": v.effective_to.isoformat() if v.effective_to else None,
-        "announced_on": v.announced_on.isoformat(),
-        "reason": v.reason,
-        "warnings": recorded.warnings,
-    }

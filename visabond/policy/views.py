@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -21,6 +21,7 @@ from visabond.core import clock
 from visabond.core.countries import country
 from visabond.core.errors import VisabondError
 from visabond.policy import reciprocity_services, selectors, services
+from visabond.policy.charts import program_charts
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
@@ -31,11 +32,11 @@ from visabond.policy.forms import (
     WithdrawForm,
     add_service_error,
 )
-from visabond.policy.inputs import terms_from_input
+from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.presenters import requirement_sentences
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
-from visabond.web.policy_charts import program_charts
+from visabond.web.views import chart_download
 
 
 def requirements_page(request: HttpRequest) -> HttpResponse:
@@ -63,7 +64,7 @@ def _require(request: HttpRequest, *roles: Role) -> None:
 
 
 def _author(request: HttpRequest) -> Author:
-    return Author(request.user.get_username(), request.user.pk)
+    return Author.of(request.user)
 
 
 @login_required
@@ -91,6 +92,16 @@ def console_home(request: HttpRequest) -> HttpResponse:
         "policy/console_home.html",
         {"rows": rows, "charts": charts, "today": today, "pending": len(selectors.review_queue())},
     )
+
+
+@login_required
+def policy_chart(request: HttpRequest, program: str, kind: str, fmt: str) -> HttpResponse:
+    """A policy console chart of one program (CSV or PNG), for policy officers and auditors."""
+    _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    charts = program_charts(selectors.program_by_code(program))
+    if kind not in charts:
+        raise Http404("no such chart")
+    return chart_download(charts[kind], name=f"{program}-{kind}", fmt=fmt)
 
 
 def _status(history: selectors.RuleHistory, today: dt.date) -> str:
@@ -218,11 +229,19 @@ def rule_new(request: HttpRequest) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     """The reciprocity review queue: mirrored rules whose source rule changed."""
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    status = 200
     if request.method == "POST":
         _require(request, Role.POLICY_OFFICER)
         form = ReviewDecisionForm(request.POST)
-        if form.is_valid() and _decide(request, form, int(request.POST.get("review_id", "0"))):
-            return redirect("console-reviews")
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                messages.error(request, f"{name}: {' '.join(str(e) for e in errors)}")
+            status = 422
+        else:
+            refusal = _decide(request, form)
+            if refusal is None:
+                return redirect("console-reviews")
+            status = refusal.http_status
     return render(
         request,
         "policy/reviews.html",
@@ -230,11 +249,14 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "reviews": selectors.review_queue(),
             "can_edit": has_role(request.user, Role.POLICY_OFFICER),
         },
+        status=status,
     )
 
 
-def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> bool:
+def _decide(request: HttpRequest, form: ReviewDecisionForm) -> VisabondError | None:
+    """Apply the decision; a refusal is shown and returned, so the page carries its status."""
     data, author = form.cleaned_data, _author(request)
+    review_id = data["review_id"]
     try:
         if data["decision"] == "approve":
             reciprocity_services.reciprocity_review_approve(
@@ -252,9 +274,9 @@ def _decide(request: HttpRequest, form: ReviewDecisionForm, review_id: int) -> b
             reciprocity_services.reciprocity_review_acknowledge(review_id=review_id, author=author)
     except VisabondError as error:
         messages.error(request, str(error))
-        return False
+        return error
     messages.success(request, _("Review %(id)s decided.") % {"id": review_id})
-    return True
+    return None
 
 
 @login_required
@@ -270,8 +292,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
                 counterpart=data["counterpart"],
                 visa_class_mapping=data["visa_class_mapping"],
                 port_mapping=data["port_mapping"],
-                cap=data["cap"],
-                cap_currency=data["cap_currency"] if data["cap"] is not None else None,
+                cap=cap_from_input(data["cap"], data["cap_currency"]),
                 mode=Mode(data["mode"]),
                 effective_from=data["effective_from"],
                 announced_on=data["announced_on"],

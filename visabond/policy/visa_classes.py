@@ -61,11 +61,5 @@ def normalise_visa_class(issuer: str, text: str, *, field: str = "visa_class") -
     )
 
 
-def visa_class_label(issuer: str, code: str) -> str:
-    if code == WILDCARD_CLASS:
-        return "all visa classes"
-    return CLASSES.get(issuer, {}).get(code, (code, ()))[0]
-
-
 def visa_classes(issuer: str) -> list[tuple[str, str]]:
     return [(code, label) for code, (label, _) in CLASSES.get(issuer, {}).items()]

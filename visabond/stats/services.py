@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from visabond.audit.services import AuditAction, audit_record
+from visabond.audit.services import Actor, AuditAction, audit_record
 from visabond.core import clock
 from visabond.stats.contract import DataError, locate
 from visabond.stats.fingerprint import data_fingerprint
@@ -32,14 +32,15 @@ def overstay_snapshot_take(
     as_of: Any,
     engine: str = "duckdb",
     spark_master: str | None = None,
-    actor_name: str,
+    actor: Actor,
     progress: Progress = no_progress,
 ) -> OverstaySnapshot:
     """Run the report by nationality (and bond, when admissions say who was bonded) and save it.
 
     The fingerprint is taken before the run; if a file changes meanwhile the fingerprint no
     longer matches and the run is refused (InvalidInput), so a snapshot never describes
-    data it did not read. Audited as `stats.overstay_snapshot_saved`.
+    data it did not read. Audited as `stats.overstay_snapshot_saved` by `actor` (a user, or
+    the name given to the command line).
     """
     files = locate(data_dir)
     progress("fingerprinting the data")
@@ -75,7 +76,7 @@ def overstay_snapshot_take(
     with transaction.atomic(durable=True):
         snapshot = OverstaySnapshot.objects.create(
             taken_at=clock.now(),
-            taken_by=actor_name,
+            taken_by=actor if isinstance(actor, str) else actor.get_username(),
             fiscal_year=fiscal_year.year,
             fiscal_year_start=fiscal_year.start_month,
             as_of=as_of,
@@ -90,7 +91,7 @@ def overstay_snapshot_take(
         audit_record(
             AuditAction.OVERSTAY_SNAPSHOT_SAVED,
             subject=snapshot,
-            actor_name=actor_name,
+            actor=actor,
             details={
                 "fiscal_year": fiscal_year.year,
                 "as_of": as_of.isoformat(),

@@ -1,4 +1,4 @@
-"""The century of two-digit MRZ years, and dates whose parts are unknown (Doc 9303-3)."""
+"""MRZ dates: the century each zone's dates take together, and unknown parts (Doc 9303-3)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
-from visabond.documents.mrz import dates, parse_mrz
+from visabond.documents.mrz import MrzFormat, dates, parse_mrz
 
 TODAY = date(2025, 6, 1)
+# The issue's reading day: 150101 beside the 2010 expiry used to be read as 2015.
+LATER = date(2026, 11, 30)
 
 TD3_UNKNOWN_BIRTH_DATE = (
     "P<XPOAL<RASHID<<YUSUF<<<<<<<<<<<<<<<<<<<<<<<",
@@ -25,32 +27,10 @@ TD1_NO_EXPIRY = (
 )
 
 
-def test_birth_date_is_the_latest_such_date_not_after_today() -> None:
-    """Century rule: a holder is born in the past, so 250601 on 2025-06-01 is today."""
-    assert dates.birth_date("250601", today=TODAY) == date(2025, 6, 1)
-    assert dates.birth_date("250602", today=TODAY) == date(1925, 6, 2)
-    assert dates.birth_date("000229", today=TODAY) == date(2000, 2, 29)
-    assert dates.birth_date("991231", today=TODAY) == date(1999, 12, 31)
-
-
-def test_expiry_date_lies_within_twenty_years_ahead() -> None:
-    """Century rule: documents expire at most 20 years ahead; older ones are in the past."""
-    assert dates.expiry_date("450601", today=TODAY) == date(2045, 6, 1)
-    assert dates.expiry_date("460101", today=TODAY) == date(1946, 1, 1)
-    assert dates.expiry_date("961210", today=TODAY) == date(1996, 12, 10)
-    assert dates.expiry_date("120415", today=TODAY) == date(2012, 4, 15)
-
-
-def test_century_rule_follows_the_reference_date() -> None:
-    """The same digits mean different years when read at a different date."""
-    assert dates.birth_date("300101", today=date(2031, 1, 1)) == date(2030, 1, 1)
-    assert dates.expiry_date("960101", today=date(2080, 1, 1)) == date(2096, 1, 1)
-
-
 @pytest.mark.parametrize("text", ["<<<<<<", "62<<<<", "6203<<", "<<03<<", "<<<<15"])
-def test_birth_date_with_unknown_parts_is_none(text: str) -> None:
+def test_birth_date_with_unknown_parts_has_no_digits(text: str) -> None:
     """Doc 9303-3: unknown parts of a birth date are written as two fillers each."""
-    assert dates.birth_date(text, today=TODAY) is None
+    assert dates.birth_digits(text) is None
 
 
 @pytest.mark.parametrize("text", ["6<<<<<", "62<3<<", "6213<<", "<<<<32", "62<<0<"])
@@ -59,14 +39,14 @@ def test_birth_date_fillers_must_replace_whole_parts_and_known_parts_make_sense(
 ) -> None:
     """Doc 9303-3: a part is either two fillers or a valid number."""
     with pytest.raises(ValueError, match="neither two fillers"):
-        dates.birth_date(text, today=TODAY)
+        dates.birth_digits(text)
 
 
 def test_expiry_date_may_only_be_wholly_unknown() -> None:
     """Doc 9303-3 allows fillers in an expiry date only for the whole date."""
-    assert dates.expiry_date("<<<<<<", today=TODAY) is None
+    assert dates.expiry_digits("<<<<<<") is None
     with pytest.raises(ValueError, match="six digits"):
-        dates.expiry_date("28<<<<", today=TODAY)
+        dates.expiry_digits("28<<<<")
 
 
 def test_zone_with_unknown_birth_date_reads_with_warning() -> None:
@@ -101,3 +81,88 @@ def test_expired_document_is_a_warning_not_a_failed_check() -> None:
     result = parse_mrz(zone, today=TODAY)
     assert result.valid
     assert any("expired on 2020-01-01" in warning for warning in result.warnings)
+
+
+# Birth 150101 and expiry 100101 in each layout; every check digit is right.
+BORN_AFTER_EXPIRY_DIGITS = {
+    MrzFormat.TD3: (
+        "P<UTOTESTER<<EVA<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671UTO1501010F1001015<<<<<<<<<<<<<<06",
+    ),
+    MrzFormat.TD1: (
+        "I<UTOAB12345671<<<<<<<<<<<<<<<",
+        "1501010F1001015UTO<<<<<<<<<<<6",
+        "TESTER<<EVA<<<<<<<<<<<<<<<<<<<",
+    ),
+    MrzFormat.TD2: (
+        "I<UTOTESTER<<EVA<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671UTO1501010F1001015<<<<<<<6",
+    ),
+    MrzFormat.MRVA: (
+        "V<UTOTESTER<<EVA<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671UTO1501010F1001015<<<<<<<<<<<<<<<<",
+    ),
+    MrzFormat.MRVB: (
+        "V<UTOTESTER<<EVA<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671UTO1501010F1001015<<<<<<<<",
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(BORN_AFTER_EXPIRY_DIGITS), ids=str)
+@pytest.mark.parametrize("ocr", [False, True])
+def test_the_birth_date_is_read_before_the_expiry_date_in_every_layout(
+    layout: MrzFormat, ocr: bool
+) -> None:
+    """A document is issued to a living person: born 1915, not 2015, if it expired in 2010."""
+    result = parse_mrz(BORN_AFTER_EXPIRY_DIGITS[layout], ocr=ocr, today=LATER)
+    assert result.format is layout
+    assert (result.birth_date, result.expiry_date) == (date(1915, 1, 1), date(2010, 1, 1))
+    assert result.checks["date_order"] is True
+    assert result.valid
+
+
+def test_the_same_zone_reads_the_same_dates_on_another_day() -> None:
+    """The expiry, not the reading day, moves the birth a century back."""
+    result = parse_mrz(BORN_AFTER_EXPIRY_DIGITS[MrzFormat.TD3], today=TODAY)
+    assert (result.birth_date, result.expiry_date) == (date(1915, 1, 1), date(2010, 1, 1))
+
+
+BORN_AFTER_EXPIRY_IN_EVERY_LIFETIME = (
+    "P<UTOOKEKE<<IFEOMA<<<<<<<<<<<<<<<<<<<<<<<<<<",
+    "K4421907<3UTO9001011F8501019<<<<<<<<<<<<<<00",
+)
+
+
+def test_dates_no_century_reconciles_are_a_failed_check_not_a_reading() -> None:
+    """Expired 1985, born 1990 or 1890: neither is a living holder, so the zone is invalid."""
+    result = parse_mrz(BORN_AFTER_EXPIRY_IN_EVERY_LIFETIME, today=TODAY)
+    assert result.expiry_date == date(1985, 1, 1)
+    assert result.birth_date is None
+    assert result.failed_checks() == ["date_order"]
+    assert "900101" in result.failures["date_order"]
+    assert "1985-01-01" in result.failures["date_order"]
+    assert not result.valid
+
+
+def test_a_leap_day_birth_before_a_1999_expiry_is_a_failed_check() -> None:
+    """000229 before an expiry in 1999 would be 1900-02-29, which never existed."""
+    zone = (
+        "P<UTOOKEKE<<IFEOMA<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "K4421907<3UTO0002299F9901018<<<<<<<<<<<<<<06",
+    )
+    result = parse_mrz(zone, today=TODAY)
+    assert result.birth_date is None
+    assert result.checks["date_order"] is False
+
+
+def test_an_infant_born_this_year_before_today_is_read_in_this_century() -> None:
+    """A birth in today's two-digit year, earlier than today, is this year's."""
+    zone = (
+        "P<MWIBANDA<<CHIKONDI<<<<<<<<<<<<<<<<<<<<<<<<",
+        "MA77001236MWI2503011M3002289<<<<<<<<<<<<<<00",
+    )
+    result = parse_mrz(zone, today=TODAY)
+    assert result.birth_date == date(2025, 3, 1)
+    assert result.valid
+    assert parse_mrz(zone, today=date(2025, 2, 28)).birth_date == date(1925, 3, 1)

@@ -1,12 +1,16 @@
-"""Whatever text arrives, the reader answers with a result or an MrzError, never a crash."""
+"""Whatever text arrives, the reader answers with a result or an MrzError, never a crash,
+and what it answers keeps the reader's promises: a verdict explained check by check, dates
+a living holder can have, the zone as given (or repaired only where it says so)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from visabond.documents.codes import KNOWN_CODES
 from visabond.documents.mrz import MrzError, MrzResult, parse_mrz
 
 TODAY = date(2025, 6, 1)
@@ -37,16 +41,67 @@ SPECIMEN_ZONES = [
 ]
 
 
+_SWAPS = set(zip("OISBZ01582", "01582OISBZ", strict=True))
+
+
 def read_or_refuse(lines: list[str] | str, *, ocr: bool) -> None:
     try:
         result = parse_mrz(lines, ocr=ocr, today=TODAY)
-    except MrzError as error:
-        refusal = error
+    except MrzError as refusal:
+        _check_refusal(refusal, lines)
     else:
-        assert isinstance(result, MrzResult)
-        assert result.valid == all(result.checks.values())
-        return
+        _check_result(result, lines, ocr=ocr)
+
+
+def _given_rows(lines: list[str] | str, count: int) -> list[str]:
+    """The rows as given, less surrounding blanks and a byte-order mark; one unbroken text
+    line of a whole zone is cut into the `count` rows read from it."""
+    if isinstance(lines, list):
+        return [row.strip().removeprefix("\ufeff").strip() if i == 0 else row.strip()
+                for i, row in enumerate(lines)]  # fmt: skip
+    rows = [row.strip() for row in lines.strip().removeprefix("\ufeff").splitlines()]
+    rows = [row for row in rows if row]
+    if len(rows) == 1 and count > 1:
+        width = len(rows[0]) // count
+        rows = [rows[0][start : start + width] for start in range(0, len(rows[0]), width)]
+    return rows
+
+
+def _check_refusal(refusal: MrzError, lines: list[str] | str) -> None:
+    """A refusal cites its Doc 9303 rule and points inside the input it was given."""
     assert refusal.rule.startswith("Doc 9303")
+    if refusal.line is not None and not isinstance(lines, str):
+        assert 1 <= refusal.line <= len(lines)
+        if refusal.column is not None:
+            assert 1 <= refusal.column <= len(lines[refusal.line - 1].strip()) + 1
+
+
+def _check_result(result: MrzResult, lines: list[str] | str, *, ocr: bool) -> None:
+    # Every failed check is explained, and nothing that passed is.
+    assert set(result.failures) == set(result.failed_checks())
+    assert result.valid is not bool(result.failures)
+    # Dates a living holder's document can carry, whatever the verdict.
+    if result.birth_date is not None:
+        assert result.birth_date <= TODAY
+        assert result.expiry_date is None or result.birth_date < result.expiry_date
+    if result.valid:
+        assert {result.issuing_state, result.nationality} <= KNOWN_CODES
+    # The zone read is the zone given, but for the repairs it lists (OCR mode only).
+    given_rows = _given_rows(lines, len(result.lines))
+    assert len(given_rows) == len(result.lines)
+    changed = [
+        (line, column, before, after)
+        for line, (old, new) in enumerate(zip(given_rows, result.lines, strict=False), 1)
+        for column, (before, after) in enumerate(zip(old, new, strict=False), 1)
+        if before != after
+    ]
+    assert changed == [(c.line, c.column, c.original, c.replacement) for c in result.corrections]
+    assert ocr or not result.corrections
+    assert all((c.original, c.replacement) in _SWAPS for c in result.corrections)
+    # The JSON form is plain JSON and says what the result says.
+    data = result.to_json_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["valid"] is result.valid
 
 
 @st.composite

@@ -34,21 +34,21 @@ def test_letter_o_in_a_date_is_read_as_zero() -> None:
     result = parse_mrz(misread(TD3_HALVORSEN, 2, 16, "O"), ocr=True, today=TODAY)
     assert result.valid
     assert result.birth_date == date(1981, 5, 17)
-    assert result.corrections == [Correction(2, 16, "O", "0", "birth_date")]
+    assert result.corrections == (Correction(2, 16, "O", "0", "birth_date"),)
 
 
 def test_digit_zero_in_a_name_is_read_as_letter_o() -> None:
     """Doc 9303-3: names are letters, so a 0 there can only be a misread O."""
     result = parse_mrz(misread(TD3_HALVORSEN, 1, 10, "0"), ocr=True, today=TODAY)
     assert result.surname == "HALVORSEN"
-    assert result.corrections == [Correction(1, 10, "0", "O", "name")]
+    assert result.corrections == (Correction(1, 10, "0", "O", "name"),)
 
 
 def test_letter_in_a_check_digit_column_is_read_as_digit() -> None:
     """Doc 9303-3 §4.9: check digits are digits; Z in one is a misread 2."""
     result = parse_mrz(misread(TD3_HALVORSEN, 2, 28, "Z"), ocr=True, today=TODAY)
     assert result.valid
-    assert result.corrections == [Correction(2, 28, "Z", "2", "expiry_date_check")]
+    assert result.corrections == (Correction(2, 28, "Z", "2", "expiry_date_check"),)
 
 
 def test_several_misreads_across_lines_are_all_reported() -> None:
@@ -67,14 +67,14 @@ def test_ambiguous_character_in_document_number_is_settled_by_its_check_digit() 
     result = parse_mrz(misread(TD3_HALVORSEN, 2, 3, "O"), ocr=True, today=TODAY)
     assert result.document_number == "H70452X9"
     assert result.valid
-    assert result.corrections == [Correction(2, 3, "O", "0", "document_number")]
+    assert result.corrections == (Correction(2, 3, "O", "0", "document_number"),)
 
 
 def test_confusable_character_that_checks_out_is_left_alone() -> None:
     """A B in a personal number whose check digit passes is data, not a misread 8."""
     result = parse_mrz(TD3_HALVORSEN, ocr=True, today=TODAY)
     assert result.optional_data == "AB1234567"
-    assert result.corrections == []
+    assert result.corrections == ()
     assert "corrections" not in result.to_json_dict()
 
 
@@ -91,7 +91,7 @@ def test_genuinely_wrong_check_digit_stays_invalid_in_ocr_mode() -> None:
     result = parse_mrz(misread(TD3_HALVORSEN, 2, 20, "9"), ocr=True, today=TODAY)
     assert not result.valid
     assert result.checks["birth_date"] is False
-    assert result.corrections == []
+    assert result.corrections == ()
 
 
 def test_ocr_mode_does_not_guess_characters_outside_the_confusion_pairs() -> None:

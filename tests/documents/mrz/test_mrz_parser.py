@@ -13,6 +13,8 @@ import pytest
 from visabond.documents.mrz import MrzError, MrzFormat, parse_mrz
 
 TODAY = date(2025, 6, 1)
+# The checks every layout has beside its check digits.
+FIELD_CHECKS = {"issuing_state_code", "nationality_code", "date_order"}
 
 TD3_HALVORSEN = (
     "P<UTOHALVORSEN<<SIGRID<ASTRID<<<<<<<<<<<<<<<",
@@ -81,7 +83,11 @@ def test_td3_passport_yields_every_field() -> None:
         "expiry_date": True,
         "optional_data": True,
         "composite": True,
+        "issuing_state_code": True,
+        "nationality_code": True,
+        "date_order": True,
     }
+    assert result.failures == {}
     assert result.valid
 
 
@@ -93,7 +99,9 @@ def test_td1_identity_card_yields_every_field() -> None:
     assert (result.birth_date, result.expiry_date) == (date(1992, 7, 4), date(2030, 1, 1))
     assert (result.surname, result.given_names, result.sex) == ("SILVA", "MARIA LUISA", "F")
     assert (result.optional_data, result.optional_data_2) == ("", "")
-    assert set(result.checks) == {"document_number", "birth_date", "expiry_date", "composite"}
+    assert set(result.checks) == {"document_number", "birth_date", "expiry_date", "composite"} | (
+        FIELD_CHECKS
+    )
     assert result.valid
 
 
@@ -104,7 +112,9 @@ def test_td2_card_yields_every_field() -> None:
     assert (result.document_number, result.optional_data) == ("T2S4V6X80", "Q7")
     assert (result.birth_date, result.expiry_date) == (date(1999, 1, 1), date(2030, 12, 31))
     assert (result.surname, result.given_names) == ("FAROUK", "LAYLA")
-    assert set(result.checks) == {"document_number", "birth_date", "expiry_date", "composite"}
+    assert set(result.checks) == {"document_number", "birth_date", "expiry_date", "composite"} | (
+        FIELD_CHECKS
+    )
     assert result.valid
 
 
@@ -114,7 +124,7 @@ def test_mrva_visa_has_sixteen_optional_characters_and_no_composite() -> None:
     assert result.format is MrzFormat.MRVA
     assert (result.document_code, result.optional_data) == ("V", "BOND12")
     assert (result.surname, result.given_names, result.sex) == ("ABERNATHY", "CLEMENT", "M")
-    assert result.checks == {"document_number": True, "birth_date": True, "expiry_date": True}
+    assert set(result.checks) == {"document_number", "birth_date", "expiry_date"} | FIELD_CHECKS
     assert result.valid
 
 
@@ -199,10 +209,41 @@ def test_specimen_state_utopia_is_flagged_with_a_warning() -> None:
     assert any("specimen" in warning for warning in result.warnings)
 
 
-def test_unknown_state_code_is_a_warning_not_a_failure() -> None:
-    """Doc 9303-3 §5: codes change; an unknown one is reported, the zone still reads."""
-    result = parse_mrz((*MRVB_DUPONT[:1], MRVB_DUPONT[1].replace("FRA", "QQQ")), today=TODAY)
-    assert any("'QQQ'" in warning for warning in result.warnings)
+# An old visa naming its holder's nationality BOS (no such ISO or ICAO code); checks pass.
+MRVB_NATIONALITY_BOS = (
+    "VCBIHHADZIC<<AMRA<<<<<<<<<<<<<<<<<<<",
+    "B7731025<8BOS7803129F9903126<<<<<<<<",
+)
+MRVB_ISSUED_BY_BOS = (
+    "VCBOSHADZIC<<AMRA<<<<<<<<<<<<<<<<<<<",
+    "B7731025<8BIH7803129F9903126<<<<<<<<",
+)
+
+
+@pytest.mark.parametrize(
+    ("zone", "check", "field"),
+    [
+        (MRVB_NATIONALITY_BOS, "nationality_code", "nationality"),
+        (MRVB_ISSUED_BY_BOS, "issuing_state_code", "issuing state"),
+    ],
+)
+def test_an_unknown_state_code_is_a_failed_check_naming_the_field_and_the_code(
+    zone: tuple[str, str], check: str, field: str
+) -> None:
+    """Doc 9303-3 §5: a border post cannot act on a code outside ISO 3166-1 and ICAO's list."""
+    result = parse_mrz(zone, today=TODAY)
+    assert result.failed_checks() == [check]
+    assert not result.valid
+    assert f"{field} 'BOS'" in result.failures[check]
+    assert result.to_json_dict()["failures"] == {check: result.failures[check]}
+
+
+def test_the_specimen_state_and_icao_codes_pass_the_code_checks() -> None:
+    """UTO (ICAO's specimen) and ICAO's own codes such as D stay accepted."""
+    for zone in (TD3_HALVORSEN, TD3_BRANDT_GERMANY, MRVB_DUPONT):
+        result = parse_mrz(zone, today=TODAY)
+        assert result.checks["issuing_state_code"]
+        assert result.checks["nationality_code"]
 
 
 def test_name_parts_split_at_double_filler_and_join_with_spaces() -> None:
@@ -347,7 +388,7 @@ def test_json_dict_has_exactly_the_promised_keys() -> None:
     assert list(data) == [
         "format", "document_code", "issuing_state", "document_number", "nationality",
         "birth_date", "expiry_date", "sex", "surname", "given_names", "optional_data",
-        "valid", "checks", "warnings",
+        "valid", "checks", "failures", "warnings",
     ]  # fmt: skip
     assert (data["birth_date"], data["expiry_date"]) == ("1981-05-17", "2033-05-21")
 
@@ -365,3 +406,57 @@ def test_result_is_immutable() -> None:
     result = parse_mrz(TD3_HALVORSEN, today=TODAY)
     with pytest.raises(FrozenInstanceError):
         result.surname = "OTHER"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.checks["composite"] = False  # type: ignore[index]
+
+
+def test_a_result_cannot_be_made_to_claim_validity_a_check_denies() -> None:
+    """`valid` is derived from the checks: replacing it is refused, the verdict stays."""
+    from dataclasses import replace
+
+    result = parse_mrz(with_char(TD3_HALVORSEN, 2, 20, "5"), today=TODAY)
+    assert not result.valid
+    with pytest.raises(TypeError):
+        replace(result, valid=True)  # type: ignore[call-arg]
+    assert result.failures["birth_date"].startswith("the check digit")
+
+
+# The French identity card of 1988-2021: 2 lines of 36, card number where TD2 has its own.
+FRENCH_CARD_1988 = (
+    "IDFRAMARTIN<<<<<<<<<<<<<<<<<<<750123",
+    "1207750123451ELODIE<<ANNE<<8503127F1",
+)
+
+
+def test_the_french_identity_card_of_1988_is_refused_by_name() -> None:
+    """Its layout is not TD2: it is named, not misread as a name holding a digit."""
+    with pytest.raises(MrzError) as caught:
+        parse_mrz(FRENCH_CARD_1988, today=TODAY)
+    error = caught.value
+    assert "French national identity card, 1988-2021 layout: not an ICAO 9303 document" in str(
+        error
+    )
+    assert error.code == "mrz_not_icao"
+    with pytest.raises(MrzError, match="French national identity card"):
+        parse_mrz(FRENCH_CARD_1988, ocr=True, today=TODAY)
+
+
+FAROUK_FRANCE = (
+    "IDFRAFAROUK<<LAYLA<<<<<<<<<<<<<<<<<<",
+    "T2S4V6X809FRA9901018F3012316Q7<<<<<3",
+)
+
+
+def test_a_td2_card_issued_by_france_is_still_read_as_td2() -> None:
+    """ICAO TD2 keeps letters in line 2 columns 11-13 (the nationality): not the 1988 card."""
+    result = parse_mrz(FAROUK_FRANCE, today=TODAY)
+    assert (result.format, result.issuing_state, result.valid) == (MrzFormat.TD2, "FRA", True)
+
+
+def test_a_byte_order_mark_before_the_zone_is_skipped_with_a_warning() -> None:
+    """Text saved by a Windows editor starts with U+FEFF; it is not part of the zone."""
+    result = parse_mrz("\ufeff" + "\n".join(TD3_HALVORSEN), today=TODAY)
+    assert result.valid
+    assert result.warnings[0] == "a UTF-8 byte-order mark before the zone was skipped"
+    lines = parse_mrz(["\ufeff" + TD3_HALVORSEN[0], TD3_HALVORSEN[1]], today=TODAY)
+    assert lines.surname == "HALVORSEN"

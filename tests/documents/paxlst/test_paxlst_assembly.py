@@ -69,7 +69,8 @@ def test_a_series_without_its_final_part_is_reported(fixture_bytes: Read) -> Non
 
 def test_a_part_arriving_twice_is_kept_once(fixture_bytes: Read) -> None:
     first, second, third = _parts(fixture_bytes)
-    manifest = assemble([first, second, second, third])
+    resent = dataclasses.replace(second, source="resent.edi")
+    manifest = assemble([first, second, resent, third])
     assert len(manifest.persons) == 3
     assert [w.code for w in manifest.warnings].count(Defect.MULTIPART_DUPLICATE) == 1
 
@@ -83,12 +84,27 @@ def test_the_series_total_is_checked_once_assembled(fixture_bytes: Read) -> None
     assert "carries 3" in mismatch.message
 
 
-def test_a_part_naming_other_flights_is_reported(fixture_bytes: Read) -> None:
+def test_a_part_naming_other_flights_is_refused_not_placed_on_the_first_flight(
+    fixture_bytes: Read,
+) -> None:
+    """Its travellers flew on another flight: joining them to the first would misread them."""
     first, second, third = _parts(fixture_bytes)
     other_flight = dataclasses.replace(first.flights[0], number="ZB999")
     other = dataclasses.replace(second, flights=(other_flight,))
-    manifest = assemble([first, other, third])
-    assert [w.code for w in manifest.warnings].count(Defect.MULTIPART_MISMATCH) == 1
+    with pytest.raises(PaxlstError) as raised:
+        assemble([first, other, third])
+    assert raised.value.rule == "assembly-conflicting-flights"
+    assert "part 02" in str(raised.value)
+
+
+def test_two_different_copies_of_one_part_are_refused(fixture_bytes: Read) -> None:
+    """Keeping either copy would drop the other's travellers."""
+    first, second, third = _parts(fixture_bytes)
+    other_copy = dataclasses.replace(second, persons=second.persons[:0], source="again.edi")
+    with pytest.raises(PaxlstError) as raised:
+        assemble([first, second, other_copy, third])
+    assert raised.value.rule == "assembly-conflicting-copies"
+    assert "again.edi" in str(raised.value)
 
 
 def test_parts_of_different_series_cannot_be_assembled(fixture_bytes: Read) -> None:
@@ -118,3 +134,57 @@ def test_a_lone_first_part_is_assembled_to_report_what_is_missing(fixture_bytes:
     (manifest,) = assemble_series(_parts(fixture_bytes)[:1])
     assert manifest.sequence == Sequence(1, "C")
     assert any(w.code is Defect.MULTIPART_MISSING for w in manifest.warnings)
+
+
+def test_two_whole_messages_for_one_flight_are_two_manifests(fixture_bytes: Read) -> None:
+    """Two `01:F` messages sharing a common access reference are each complete: neither is
+    a copy of a part of the other, and neither passenger is dropped."""
+    result = parse_paxlst(fixture_bytes("two_interchanges.edi"))
+    assembled = assemble_series(result.manifests)
+    assert [[p.surname for p in m.persons] for m in assembled] == [["WANJIKU"], ["OTIENO"]]
+
+
+def _with_crew(part: Manifest, *surnames: str) -> Manifest:
+    """The part with crew members (NAD+FM) added after its passengers."""
+    crew = tuple(
+        dataclasses.replace(part.persons[0], role="FM", surname=surname) for surname in surnames
+    )
+    return dataclasses.replace(part, persons=part.persons + crew)
+
+
+def test_crew_members_are_not_counted_in_an_assembled_series_passenger_total(
+    fixture_bytes: Read,
+) -> None:
+    """CNT+42 counts passengers and CNT+41 crew: 3 passengers and 2 crew over 3 parts."""
+    first, second, third = _parts(fixture_bytes)
+    final = dataclasses.replace(_with_crew(third, "PILOT"), counts=(("42", 3), ("41", 2)))
+    manifest = assemble([_with_crew(first, "PURSER"), second, final])
+    assert (len(manifest.passengers), len(manifest.crew)) == (3, 2)
+    assert Defect.CNT_COUNT_MISMATCH not in {w.code for w in manifest.warnings}
+
+
+def test_a_series_passenger_total_that_counts_the_crew_is_a_mismatch(fixture_bytes: Read) -> None:
+    first, second, third = _parts(fixture_bytes)
+    final = dataclasses.replace(_with_crew(third, "PILOT", "PURSER"), counts=(("42", 5),))
+    manifest = assemble([first, second, final])
+    (mismatch,) = [w for w in manifest.warnings if w.code is Defect.CNT_COUNT_MISMATCH]
+    assert "CNT+42 says 5, the assembled series carries 3" in mismatch.message
+
+
+def test_a_series_crew_total_counts_the_crew_of_every_part(fixture_bytes: Read) -> None:
+    first, second, third = _parts(fixture_bytes)
+    final = dataclasses.replace(_with_crew(third, "PILOT"), counts=(("42", 3), ("41", 1)))
+    manifest = assemble([_with_crew(first, "PURSER"), second, final])
+    (mismatch,) = [w for w in manifest.warnings if w.code is Defect.CNT_COUNT_MISMATCH]
+    assert "CNT+41 says 1, the assembled series carries 2" in mismatch.message
+
+
+def test_a_passenger_series_counted_under_the_crew_qualifier_is_read_as_its_passengers(
+    fixture_bytes: Read,
+) -> None:
+    """CNT+41 in a series without crew is the senders' habit for the passenger total."""
+    first, second, third = _parts(fixture_bytes)
+    manifest = assemble([first, second, dataclasses.replace(third, counts=(("41", 3),))])
+    assert Defect.CNT_COUNT_MISMATCH not in {w.code for w in manifest.warnings}
+    wrong = assemble([first, second, dataclasses.replace(third, counts=(("41", 4),))])
+    assert Defect.CNT_COUNT_MISMATCH in {w.code for w in wrong.warnings}

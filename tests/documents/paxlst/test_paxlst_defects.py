@@ -127,9 +127,11 @@ def test_an_expiry_after_the_issuing_country_still_belongs_to_its_document(
     assert (document.number, str(document.expiry)) == ("MA2223334", "2032-02-02")
 
 
-def test_segments_outside_any_message_are_ignored_with_a_warning(fixture_bytes: Read) -> None:
+def test_a_segment_outside_any_message_is_warned_and_kept(fixture_bytes: Read) -> None:
     data = fixture_bytes("passport_visa_clean.edi").replace(b"UNH+", b"FTX+AAI+++STRAY'\nUNH+", 1)
-    assert [w.code for w in parse_paxlst(data).warnings] == [D.SEGMENT_OUTSIDE_MESSAGE]
+    result = parse_paxlst(data)
+    assert [w.code for w in result.warnings] == [D.SEGMENT_OUTSIDE_MESSAGE]
+    assert [kept.text.strip() for kept in result.unread] == ["FTX+AAI+++STRAY'"]
 
 
 def test_envelope_counts_and_references_are_checked(fixture_bytes: Read) -> None:
@@ -139,10 +141,11 @@ def test_envelope_counts_and_references_are_checked(fixture_bytes: Read) -> None
     )
 
 
-def test_an_unknown_segment_inside_a_message_is_warned(fixture_bytes: Read) -> None:
+def test_an_unknown_segment_inside_a_message_is_warned_and_kept(fixture_bytes: Read) -> None:
     data = fixture_bytes("passport_visa_clean.edi").replace(b"BGM+745'", b"BGM+745'XYZ+1'")
-    codes = [w.code for w in parse_paxlst(data).warnings]
-    assert codes == [D.UNKNOWN_SEGMENT, D.UNT_COUNT_MISMATCH]
+    result = parse_paxlst(data)
+    assert [w.code for w in result.warnings] == [D.UNKNOWN_SEGMENT, D.UNT_COUNT_MISMATCH]
+    assert [kept.text.strip() for kept in result.unread] == ["XYZ+1'"]
 
 
 def test_an_invalid_sequence_of_transfers_reads_as_a_single_message(fixture_bytes: Read) -> None:
@@ -150,3 +153,53 @@ def test_an_invalid_sequence_of_transfers_reads_as_a_single_message(fixture_byte
     result = parse_paxlst(data)
     assert [w.code for w in result.warnings] == [D.SEQUENCE_INVALID]
     assert result.manifests[0].sequence is None
+
+
+_CREW = b"NAD+FM+++HAILE:TESFAYE'\nATT+2++M'\nDTM+329:800101'\nCNT+42:2'\n"
+
+
+def _with_crew_member(data: bytes, counts: bytes, sequence: bytes = b"01:F") -> bytes:
+    """The clean manifest with a crew member after its passengers, the given CNT segments
+    and sequence of transfers, and UNT counting the segments it then has."""
+    data = data.replace(b"CNT+42:2'\n", _CREW.replace(b"CNT+42:2'\n", counts))
+    added = _CREW.count(b"\n") - 1 + counts.count(b"\n") - 1
+    return data.replace(b"+01:F'", b"+" + sequence + b"'").replace(
+        b"UNT+37+", b"UNT+" + str(37 + added).encode() + b"+"
+    )
+
+
+def test_a_message_counts_passengers_and_crew_apart(fixture_bytes: Read) -> None:
+    """CNT+42 is the passengers (2), CNT+41 the crew (1): both agree, nothing to warn."""
+    data = _with_crew_member(fixture_bytes("passport_visa_clean.edi"), b"CNT+42:2'\nCNT+41:1'\n")
+    result = parse_paxlst(data)
+    assert result.warnings == ()
+    assert (len(result.manifests[0].passengers), len(result.manifests[0].crew)) == (2, 1)
+
+
+def test_a_passenger_total_that_counts_the_crew_is_a_mismatch(fixture_bytes: Read) -> None:
+    data = _with_crew_member(fixture_bytes("passport_visa_clean.edi"), b"CNT+42:3'\n")
+    (mismatch,) = parse_paxlst(data).warnings
+    assert mismatch.code is D.CNT_COUNT_MISMATCH
+    assert "CNT+42 says 3, the message carries 2" in mismatch.message
+
+
+@pytest.mark.parametrize(("declared", "warned"), [(b"5", False), (b"2", False), (b"1", True)])
+def test_a_part_may_declare_the_series_total_but_not_less_than_it_carries(
+    fixture_bytes: Read, declared: bytes, warned: bool
+) -> None:
+    """In part 01:C the CNT is the series total: 5 and 2 are possible, 1 cannot be."""
+    counts = b"CNT+42:" + declared + b"'\nCNT+41:1'\n"
+    data = _with_crew_member(fixture_bytes("passport_visa_clean.edi"), counts, b"01:C")
+    codes = [w.code for w in parse_paxlst(data).warnings]
+    assert (D.CNT_COUNT_MISMATCH in codes) is warned
+
+
+@pytest.mark.parametrize(("declared", "mismatch"), [(b"2", False), (b"3", True)])
+def test_cnt_42_in_a_crew_list_is_read_as_the_crew_total(
+    fixture_bytes: Read, declared: bytes, mismatch: bool
+) -> None:
+    """The mirror of CNT+41 in a passenger list: a crew list counted under CNT+42."""
+    data = fixture_bytes("crew_list_unob.edi").replace(b"CNT+41:2", b"CNT+42:" + declared)
+    codes = [w.code for w in parse_paxlst(data).warnings]
+    assert D.CNT_QUALIFIER_MISMATCH in codes
+    assert (D.CNT_COUNT_MISMATCH in codes) is mismatch

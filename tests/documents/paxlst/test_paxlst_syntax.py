@@ -114,3 +114,18 @@ def test_strip_values_removes_blanks_at_value_edges_only() -> None:
         "TDT+20+ QQ 827 '", DEFAULT_SEPARATORS, start=0, first_number=1, strip_values=True
     )
     assert tokens.segments[0].elements == [["20"], ["QQ 827"]]
+
+
+def test_line_ends_after_una_leave_the_first_segment_where_it_was() -> None:
+    text = "UNA:+.? '\r\nUNB+UNOA:4+X+Y+260105:2000+1'\r\n"
+    tokens = tokenize(text, DEFAULT_SEPARATORS, start=9, first_number=2)
+    assert [(segment.number, segment.offset) for segment in tokens.segments] == [(2, 11)]
+    assert tokens.findings == []
+    assert tokens.line_ends_between == 4
+
+
+def test_line_ends_inside_a_segment_are_not_counted_between_segments() -> None:
+    """A wrapped line is data; only the line ends after terminators and before tags are not."""
+    tokens = _tokens("UNH+1'\nNAD+FL+++SMI\nTH'\n\nBGM+745'\n")
+    assert tokens.line_ends_between == 4  # three after terminators, one blank line
+    assert tokens.segments[1].elements[3] == ["SMI\nTH"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import string
 from collections.abc import Callable
 
@@ -80,6 +81,34 @@ def test_service_characters_in_values_are_released(
     assert "O?'HARA?+SON?:JR??" in text
 
 
+def test_a_character_outside_level_a_is_not_written_under_unoa(
+    manifest_factory: Callable[..., Manifest], traveller_factory: Callable[..., Person]
+) -> None:
+    """ISO 9735-1 Annex B: `#` is no level A character; the writer refuses what a reader
+    would have to warn about, and level C holds it."""
+    manifest = manifest_factory(persons=(traveller_factory(0, surname="APT#5"),))
+    with pytest.raises(PaxlstError) as raised:
+        write_paxlst(manifest, syntax_identifier="UNOA")
+    assert raised.value.rule == "writer-charset"
+    assert parse_paxlst(write_paxlst(manifest, syntax_identifier="UNOC")).warnings == ()
+
+
+def test_dates_are_written_with_the_century_where_two_digits_would_read_otherwise(
+    manifest_factory: Callable[..., Manifest], traveller_factory: Callable[..., Person]
+) -> None:
+    """Born 1920 with documents expiring after 2020: 200101 would read as 2020."""
+    elder = dataclasses.replace(traveller_factory(0), birth_date=dt.date(1920, 1, 1))
+    manifest = manifest_factory(persons=(elder, traveller_factory(1)))
+    text = write_paxlst(manifest, line_breaks=True).decode()
+    assert "DTM+329:19200101:102'" in text
+    assert "DTM+329:700408'" in text  # the other traveller's 1970 birth reads back as written
+    (read,) = parse_paxlst(text.encode()).manifests
+    assert [person.birth_date for person in read.persons] == [
+        dt.date(1920, 1, 1),
+        dt.date(1970, 4, 8),
+    ]
+
+
 def test_parts_of_a_series_are_written_with_their_sequence(
     manifest_factory: Callable[..., Manifest],
 ) -> None:
@@ -122,7 +151,7 @@ def test_round_trip_keeps_names_holding_separator_characters(
         for i, surname in enumerate(surnames)
     )
     manifest = manifest_factory(persons=persons, counts=(("42", len(persons)),))
-    result = parse_paxlst(write_paxlst(manifest))
+    result = parse_paxlst(write_paxlst(manifest, syntax_identifier="UNOC"))
     assert result.warnings == ()
     _same_content(manifest, result.manifests[0])
 
@@ -150,7 +179,9 @@ def test_round_trip_with_random_una_separators(
         persons=(traveller_factory(0, surname=surname), traveller_factory(1)),
         counts=(("42", 2),),
     )
-    data = write_paxlst(manifest, separators=separators, line_breaks=line_breaks)
+    data = write_paxlst(
+        manifest, separators=separators, line_breaks=line_breaks, syntax_identifier="UNOC"
+    )
     result = parse_paxlst(data)
     assert result.warnings == ()
     _same_content(manifest, result.manifests[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from visabond.core import clock
@@ -17,13 +18,20 @@ def parse_mrz(
 ) -> MrzResult:
     """Read a zone given as its lines (or one text with line breaks).
 
-    Raises `MrzError` when the text is not a zone of any layout; returns `valid=False`, with
-    the failing checks named in `checks`, when it reads but a check digit disagrees.
-    `today` anchors the two-digit years (see `dates`); `ocr=True` also tries the usual
-    optical confusions and keeps a fix only when every check digit then passes.
+    Raises `MrzError` when the text is not a zone of any Doc 9303 layout; returns
+    `valid=False`, with the failing checks named in `checks` and explained in `failures`,
+    when it reads but a check fails (a check digit, an unknown state code, dates that no
+    century reconciles). `today` anchors the two-digit years (`visabond.documents.centuries`);
+    `ocr=True` also tries the usual optical confusions and keeps a fix only when every check
+    then passes. A UTF-8 byte-order mark before the zone is skipped with a warning.
     """
-    rows = zone_rows(lines)
+    rows, marked = zone_rows(lines)
     reference_date = clock.today() if today is None else today
     if ocr:
-        return parse_rows_tolerating_ocr(rows, today=reference_date)
-    return parse_rows(rows, today=reference_date)
+        result = parse_rows_tolerating_ocr(rows, today=reference_date)
+    else:
+        result = parse_rows(rows, today=reference_date)
+    if marked:
+        warning = "a UTF-8 byte-order mark before the zone was skipped"
+        return replace(result, warnings=(warning, *result.warnings))
+    return result

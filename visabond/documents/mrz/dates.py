@@ -1,52 +1,36 @@
-"""MRZ dates (YYMMDD, as Doc 9303-3 writes them) and the century each belongs to.
+"""MRZ dates as Doc 9303-3 writes them (YYMMDD), and the parts a zone may leave unknown.
 
-The zone keeps two digits of the year, so the century is inferred from a reference date
-(normally today):
-
-- a birth date is the latest date with those digits that is not after the reference date
-  (a holder is born in the past; `250101` read in 2024 is 1925);
-- an expiry date lies in the window from 79 years before to 20 years after the reference
-  year: documents are valid for at most 10 years in practice, and old, long-expired
-  documents still turn up in casework (`961210` read in 2025 is 1996, `350101` is 2035).
+The century of the two-digit year is not decided here: `visabond.documents.centuries` holds
+the rule, shared with the PAXLST reader. This module only turns the zone's six characters
+into (YY, MM, DD).
 
 Doc 9303 lets the unknown parts of a birth date be written as fillers (`74<<<<`, `<<<<<<`);
-such a date parses as None. An expiry date may only be unknown as a whole.
+such a date has no digits to read. An expiry date may only be unknown as a whole.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from visabond.documents.centuries import TwoDigitDate
 
-EXPIRY_YEARS_AHEAD = 20
 UNKNOWN_DATE = "<<<<<<"
 
 
-def birth_date(text: str, *, today: date) -> date | None:
-    """The birth date `text` (YYMMDD) denotes, None when parts are unknown; ValueError if none."""
+def birth_digits(text: str) -> TwoDigitDate | None:
+    """(YY, MM, DD) of a birth date, None when parts are unknown; ValueError if malformed."""
     if "<" in text:
         _check_partly_unknown(text)
         return None
-    year, month, day = _digits(text)
-    year += today.year - today.year % 100
-    if (year, month, day) > (today.year, today.month, today.day):
-        year -= 100
-    return date(year, month, day)
+    return _digits(text)
 
 
-def expiry_date(text: str, *, today: date) -> date | None:
-    """The expiry date `text` (YYMMDD) denotes, None when wholly unknown; ValueError if none."""
+def expiry_digits(text: str) -> TwoDigitDate | None:
+    """(YY, MM, DD) of an expiry date, None when wholly unknown; ValueError if malformed."""
     if text == UNKNOWN_DATE:
         return None
-    year, month, day = _digits(text)
-    year += today.year - today.year % 100
-    if year > today.year + EXPIRY_YEARS_AHEAD:
-        year -= 100
-    elif year <= today.year + EXPIRY_YEARS_AHEAD - 100:
-        year += 100
-    return date(year, month, day)
+    return _digits(text)
 
 
-def _digits(text: str) -> tuple[int, int, int]:
+def _digits(text: str) -> TwoDigitDate:
     if not (len(text) == 6 and text.isdigit()):
         raise ValueError(f"{text!r} is not six digits YYMMDD")
     return int(text[0:2]), int(text[2:4]), int(text[4:6])

@@ -9,7 +9,8 @@ class MrzError(InvalidInput):
     """Text that cannot be read as a machine readable zone, located by 1-based line and column.
 
     `rule` cites the Doc 9303 part and section broken, e.g. "Doc 9303-3 §4.9 check digit".
-    A zone that reads but fails a check digit is not an error: it parses with `valid=False`.
+    A zone that reads but fails a check is not an error: it parses with `valid=False`.
+    `code` is `mrz_invalid`, or `mrz_not_icao` for a known national layout outside Doc 9303.
     """
 
     def __init__(
@@ -20,10 +21,9 @@ class MrzError(InvalidInput):
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
+        code: str = "mrz_invalid",
     ) -> None:
-        super().__init__(
-            f"{_where(line, column)}{message} ({rule})", code="mrz_invalid", field=field
-        )
+        super().__init__(f"{_where(line, column)}{message} ({rule})", code=code, field=field)
         self.line = line
         self.column = column
         self.rule = rule

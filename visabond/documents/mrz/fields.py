@@ -1,16 +1,23 @@
 """Reading one field of a zone: codes, names, sex and dates, each located for its error.
 
 Every reader takes the field's raw characters and its 1-based line and column, so a field
-that breaks its rule raises `MrzError` pointing at the character at fault.
+that breaks its rule raises `MrzError` pointing at the character at fault. A field that reads
+but fails a check (an unknown state code, dates no century reconciles) records why in
+`failures`, under the name of the check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
+from visabond.documents import centuries
+from visabond.documents.codes import (
+    KNOWN_CODES,
+    SPECIMEN_STATE,
+    code_warning,
+    unknown_code_reason,
+)
 from visabond.documents.mrz import dates
-from visabond.documents.mrz.codes import code_warning
 from visabond.documents.mrz.errors import MrzError
 
 CODE_RULE = "Doc 9303-3 §5 three-letter codes"
@@ -32,14 +39,27 @@ def document_code(raw: str) -> str:
     return raw.rstrip("<")
 
 
-def state_code(raw: str, *, line: int, column: int, field: str, warnings: list[str]) -> str:
-    """A three-letter code, right-padded with fillers ("D<<" is Germany's "D")."""
+def state_code(
+    raw: str,
+    *,
+    line: int,
+    column: int,
+    field: str,
+    warnings: list[str],
+    failures: dict[str, str],
+) -> str:
+    """A three-letter code, right-padded with fillers ("D<<" is Germany's "D").
+
+    A code outside ISO 3166-1 alpha-3 and ICAO's own fails the check `<field>_code`
+    (Doc 9303-3 §5); the specimen state UTO reads with a warning.
+    """
     code = raw.rstrip("<")
     if not code.isalpha():
         raise _bad_code(raw, line=line, column=column, field=field)
-    warning = code_warning(code, field=field)
-    if warning is not None:
-        warnings.append(warning)
+    if code not in KNOWN_CODES:
+        failures[f"{field}_code"] = unknown_code_reason(code, field=field) or code
+    elif code == SPECIMEN_STATE:
+        warnings.append(code_warning(code, field=field) or code)
     return code
 
 
@@ -84,20 +104,48 @@ def sex(raw: str, *, line: int, column: int) -> str:
 
 
 def birth_date(
-    raw: str, *, line: int, column: int, today: date, warnings: list[str]
+    raw: str,
+    *,
+    line: int,
+    column: int,
+    today: date,
+    expiry: date | None,
+    warnings: list[str],
+    failures: dict[str, str],
 ) -> date | None:
-    value = _date(dates.birth_date, raw, line=line, column=column, today=today, field="birth_date")
-    if value is None:
+    """The birth date, in the century `centuries.birth_date` gives against today and expiry.
+
+    None when the zone leaves parts unknown (a warning) or when no century puts the birth
+    before the expiry within a lifetime (the check `date_order` fails and says so).
+    """
+    try:
+        digits = dates.birth_digits(raw)
+        value = (
+            None if digits is None else centuries.birth_date(digits, reference=today, expiry=expiry)
+        )
+    except ValueError as error:
+        raise _not_a_date(error, raw, line=line, column=column, field="birth_date") from None
+    if digits is None:
         warnings.append(f"birth date is unknown in part or whole ({raw})")
+    elif value is None:
+        after = f"before the expiry date {expiry.isoformat()} " if expiry else ""
+        failures["date_order"] = (
+            f"birth date {raw} falls {after}in no century within "
+            f"{centuries.OLDEST_AGE_YEARS} years of {today.isoformat()}: the dates contradict "
+            "each other (a document is issued to a living person)"
+        )
     return value
 
 
 def expiry_date(
     raw: str, *, line: int, column: int, today: date, warnings: list[str]
 ) -> date | None:
-    value = _date(
-        dates.expiry_date, raw, line=line, column=column, today=today, field="expiry_date"
-    )
+    """The expiry date, from 80 years before to 20 years after today (`centuries`)."""
+    try:
+        digits = dates.expiry_digits(raw)
+        value = None if digits is None else centuries.expiry_date(digits, reference=today)
+    except ValueError as error:
+        raise _not_a_date(error, raw, line=line, column=column, field="expiry_date") from None
     if value is None:
         warnings.append("expiry date is not given")
     elif value < today:
@@ -105,22 +153,11 @@ def expiry_date(
     return value
 
 
-def _date(
-    reader: Callable[..., date | None],
-    raw: str,
-    *,
-    line: int,
-    column: int,
-    today: date,
-    field: str,
-) -> date | None:
-    try:
-        return reader(raw, today=today)
-    except ValueError as error:
-        message = f"{field.replace('_', ' ')} is not a date: {error}"
-        offset = next((i for i, char in enumerate(raw) if char not in _DATE_CHARACTERS), 0)
-        at = column + offset
-        raise MrzError(message, rule=DATE_RULE, line=line, column=at, field=field) from None
+def _not_a_date(error: ValueError, raw: str, *, line: int, column: int, field: str) -> MrzError:
+    """The error for a date field, at its first character that is no digit or filler."""
+    message = f"{field.replace('_', ' ')} is not a date: {error}"
+    offset = next((i for i, char in enumerate(raw) if char not in _DATE_CHARACTERS), 0)
+    return MrzError(message, rule=DATE_RULE, line=line, column=column + offset, field=field)
 
 
 def _not_letter(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
+
+NO_FAILURES: Mapping[str, str] = MappingProxyType({})
 
 
 class MrzFormat(StrEnum):
@@ -39,13 +43,20 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class MrzResult:
-    """The fields of a zone, the verdict of each check digit, and what a reader should know.
+    """The fields of a zone, the verdict of each check, and what a reader should know.
 
     Codes and numbers have trailing fillers removed ("D<<" is "D"); names have fillers turned
     into single spaces. `optional_data` is the optional field of line 1 for TD1 (line 2
     otherwise) and `optional_data_2` is TD1's second optional field, empty elsewhere.
-    `birth_date` is None when the zone marks it (partly) unknown, `expiry_date` when
-    the zone leaves it blank. `sex` is "M", "F" or "X" (unspecified, written `<` or `X`).
+    `birth_date` is None when the zone marks it (partly) unknown or when no century makes it
+    consistent with the expiry date (then the `date_order` check fails); `expiry_date` is
+    None when the zone leaves it blank. `sex` is "M", "F" or "X" (unspecified, `<` or `X`).
+
+    `checks` names every check the layout has: its check digits (Doc 9303-3 §4.9), the
+    issuing state and nationality codes (§5) and the order of the dates. `failures` says why
+    each failed check failed. `valid` is derived from the checks and cannot be set, so a
+    result never claims to be clean while a check failed; `checks` and `failures` are
+    read-only mappings.
     """
 
     format: MrzFormat
@@ -60,11 +71,16 @@ class MrzResult:
     given_names: str
     optional_data: str
     optional_data_2: str
-    checks: dict[str, bool]
-    valid: bool
-    warnings: list[str]
-    corrections: list[Correction]
+    checks: Mapping[str, bool]
+    failures: Mapping[str, str]
+    warnings: tuple[str, ...]
+    corrections: tuple[Correction, ...]
     lines: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        """Whether every check passed: the only verdict a border post may act on."""
+        return all(self.checks.values())
 
     def failed_checks(self) -> list[str]:
         return [name for name, passed in self.checks.items() if not passed]
@@ -89,6 +105,7 @@ class MrzResult:
             "optional_data": self._joined_optional_data(),
             "valid": self.valid,
             "checks": dict(self.checks),
+            "failures": dict(self.failures),
             "warnings": list(self.warnings),
         }
         if self.corrections:

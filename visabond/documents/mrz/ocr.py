@@ -196,7 +196,7 @@ def _valid_parse(rows: tuple[str, ...], *, today: date) -> MrzResult | None:
 
 
 def _with_corrections(result: MrzResult, original: tuple[str, ...], layout: MrzFormat) -> MrzResult:
-    corrections = [
+    corrections = tuple(
         Correction(
             line=line,
             column=column,
@@ -207,7 +207,7 @@ def _with_corrections(result: MrzResult, original: tuple[str, ...], layout: MrzF
         for line, (old_row, new_row) in enumerate(zip(original, result.lines, strict=True), 1)
         for column, (before, after) in enumerate(zip(old_row, new_row, strict=True), 1)
         if before != after
-    ]
+    )
     return replace(result, corrections=corrections)
 
 

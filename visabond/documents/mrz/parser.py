@@ -10,12 +10,18 @@ border post reads many zones a second; see benchmarks/bench_mrz.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from visabond.documents.mrz import fields
 from visabond.documents.mrz.checkdigit import check_passes
-from visabond.documents.mrz.model import MrzFormat, MrzResult
+from visabond.documents.mrz.model import NO_FAILURES, MrzFormat, MrzResult
 from visabond.documents.mrz.zone import zone_bytes, zone_format
+
+# The checks beyond the check digits, in the order they are listed after them.
+_FIELD_CHECKS = ("issuing_state_code", "nationality_code", "date_order")
+CHECK_DIGIT_FAILURE = "the check digit does not match its data (Doc 9303-3 §4.9)"
 
 # The first letter of the document code each layout is issued with (Doc 9303-4 to -7).
 _USUAL_DOCUMENT_LETTERS = {
@@ -41,20 +47,22 @@ def _parse_td1(rows: tuple[str, ...], data: tuple[bytes, ...], *, today: date) -
     row1, row2, row3 = rows
     bytes1, bytes2, _ = data
     warnings: list[str] = []
+    failures: dict[str, str] = {}
     document_code = _document_code(row1, MrzFormat.TD1, warnings)
     issuing_state = fields.state_code(
-        row1[2:5], line=1, column=3, field="issuing_state", warnings=warnings
+        row1[2:5], line=1, column=3, field="issuing_state", warnings=warnings, failures=failures
     )
     if row1[14] == "<":
         number, number_passes, optional_data = _long_document_number(row1[5:14], row1[15:30])
     else:
         number, number_passes = row1[5:14].rstrip("<"), check_passes(bytes1[5:14], row1[14])
         optional_data = row1[15:30].rstrip("<")
-    birth = fields.birth_date(row2[0:6], line=2, column=1, today=today, warnings=warnings)
+    birth, expiry = _dates(
+        row2, birth_at=0, expiry_at=8, today=today, warnings=warnings, failures=failures
+    )
     sex = fields.sex(row2[7], line=2, column=8)
-    expiry = fields.expiry_date(row2[8:14], line=2, column=9, today=today, warnings=warnings)
     nationality = fields.state_code(
-        row2[15:18], line=2, column=16, field="nationality", warnings=warnings
+        row2[15:18], line=2, column=16, field="nationality", warnings=warnings, failures=failures
     )
     surname, given_names = fields.names(row3, line=3, column=1, warnings=warnings)
     composite = bytes1[5:30] + bytes2[0:7] + bytes2[8:15] + bytes2[18:29]
@@ -64,6 +72,7 @@ def _parse_td1(rows: tuple[str, ...], data: tuple[bytes, ...], *, today: date) -
         "expiry_date": check_passes(bytes2[8:14], row2[14]),
         "composite": check_passes(composite, row2[29]),
     }
+    all_checks, reasons = _verdicts(checks, failures)
     return MrzResult(
         format=MrzFormat.TD1,
         document_code=document_code,
@@ -77,10 +86,10 @@ def _parse_td1(rows: tuple[str, ...], data: tuple[bytes, ...], *, today: date) -
         given_names=given_names,
         optional_data=optional_data,
         optional_data_2=row2[18:29].rstrip("<"),
-        checks=checks,
-        valid=all(checks.values()),
-        warnings=warnings,
-        corrections=[],
+        checks=all_checks,
+        failures=reasons,
+        warnings=tuple(warnings),
+        corrections=(),
         lines=rows,
     )
 
@@ -92,23 +101,26 @@ def _parse_two_lines(
     row1, row2 = rows
     bytes2 = data[1]
     warnings: list[str] = []
+    failures: dict[str, str] = {}
     document_code = _document_code(row1, layout, warnings)
     issuing_state = fields.state_code(
-        row1[2:5], line=1, column=3, field="issuing_state", warnings=warnings
+        row1[2:5], line=1, column=3, field="issuing_state", warnings=warnings, failures=failures
     )
     surname, given_names = fields.names(row1[5:], line=1, column=6, warnings=warnings)
     nationality = fields.state_code(
-        row2[10:13], line=2, column=11, field="nationality", warnings=warnings
+        row2[10:13], line=2, column=11, field="nationality", warnings=warnings, failures=failures
     )
-    birth = fields.birth_date(row2[13:19], line=2, column=14, today=today, warnings=warnings)
+    birth, expiry = _dates(
+        row2, birth_at=13, expiry_at=21, today=today, warnings=warnings, failures=failures
+    )
     sex = fields.sex(row2[20], line=2, column=21)
-    expiry = fields.expiry_date(row2[21:27], line=2, column=22, today=today, warnings=warnings)
     checks = {
         "document_number": False,  # set below: where the number ends depends on the layout
         "birth_date": check_passes(bytes2[13:19], row2[19]),
         "expiry_date": check_passes(bytes2[21:27], row2[27]),
     }
     number, optional_data = _LINE_TWO_ENDINGS[layout](row2, bytes2, checks)
+    all_checks, reasons = _verdicts(checks, failures)
     return MrzResult(
         format=layout,
         document_code=document_code,
@@ -122,12 +134,57 @@ def _parse_two_lines(
         given_names=given_names,
         optional_data=optional_data,
         optional_data_2="",
-        checks=checks,
-        valid=all(checks.values()),
-        warnings=warnings,
-        corrections=[],
+        checks=all_checks,
+        failures=reasons,
+        warnings=tuple(warnings),
+        corrections=(),
         lines=rows,
     )
+
+
+def _dates(
+    row2: str,
+    *,
+    birth_at: int,
+    expiry_at: int,
+    today: date,
+    warnings: list[str],
+    failures: dict[str, str],
+) -> tuple[date | None, date | None]:
+    """Birth and expiry dates of line 2 (0-based offsets): the expiry is read first, since
+    the century of the birth date depends on it (`visabond.documents.centuries`)."""
+    expiry = fields.expiry_date(
+        row2[expiry_at : expiry_at + 6],
+        line=2,
+        column=expiry_at + 1,
+        today=today,
+        warnings=warnings,
+    )
+    birth = fields.birth_date(
+        row2[birth_at : birth_at + 6],
+        line=2,
+        column=birth_at + 1,
+        today=today,
+        expiry=expiry,
+        warnings=warnings,
+        failures=failures,
+    )
+    return birth, expiry
+
+
+def _verdicts(
+    digit_checks: dict[str, bool], failures: dict[str, str]
+) -> tuple[Mapping[str, bool], Mapping[str, str]]:
+    """Every check with its verdict (check digits first), and why each failed one failed."""
+    checks = digit_checks
+    for name in _FIELD_CHECKS:
+        checks[name] = name not in failures
+    if all(checks.values()):
+        return MappingProxyType(checks), NO_FAILURES
+    for name, passed in checks.items():
+        if not passed and name not in failures:
+            failures[name] = CHECK_DIGIT_FAILURE
+    return MappingProxyType(checks), MappingProxyType(failures)
 
 
 def _td2_number_and_optional(row2: str, bytes2: bytes, checks: dict[str, bool]) -> tuple[str, str]:

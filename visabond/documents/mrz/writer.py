@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from visabond.documents.codes import KNOWN_CODES
 from visabond.documents.mrz.checkdigit import check_digit
-from visabond.documents.mrz.codes import KNOWN_CODES
 from visabond.documents.mrz.errors import MrzError
 
 LINE_WIDTH = 44
@@ -42,7 +42,17 @@ class VisaZoneData:
 
 
 def mrva_zone(visa: VisaZoneData) -> tuple[str, str]:
-    """The two 44-character lines of the visa's machine readable zone."""
+    """The two 44-character lines of the visa's machine readable zone.
+
+    Raises MrzError naming the field for data the zone cannot hold, and for a birth date
+    not before the expiry date (a reader would take it for another century).
+    """
+    if visa.birth_date is not None and visa.birth_date >= visa.expiry_date:
+        message = (
+            f"birth date {visa.birth_date.isoformat()} is not before the expiry date "
+            f"{visa.expiry_date.isoformat()}"
+        )
+        raise MrzError(message, rule="Doc 9303-3 dates in the MRZ", field="birth_date")
     line1 = (
         "V"
         + _visa_type(visa.visa_type)

@@ -1,7 +1,8 @@
 """UN/EDIFACT PAXLST (advance passenger information) manifests: parse, assemble, write.
 
-Plain Python, no Django: `parse_paxlst` reads an interchange into manifests and warnings,
-`assemble` joins the parts of a multi-part message, `write_paxlst` writes one.
+Plain Python, no Django: `parse_paxlst` reads every interchange of a file into manifests,
+warnings and the input it kept unread, `assemble` joins the parts of a multi-part message,
+`write_paxlst` writes one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from visabond.documents.paxlst.direction import (
 from visabond.documents.paxlst.errors import PaxlstError
 from visabond.documents.paxlst.model import (
     Call,
+    Doubt,
     Flight,
     Interchange,
     Leg,
@@ -27,6 +29,7 @@ from visabond.documents.paxlst.model import (
     Reference,
     Sequence,
     TravelDocument,
+    Unread,
 )
 from visabond.documents.paxlst.parser import parse_paxlst
 from visabond.documents.paxlst.syntax import Separators
@@ -36,6 +39,7 @@ __all__ = [
     "Call",
     "Defect",
     "Direction",
+    "Doubt",
     "Flight",
     "Interchange",
     "Leg",
@@ -48,6 +52,7 @@ __all__ = [
     "Separators",
     "Sequence",
     "TravelDocument",
+    "Unread",
     "assemble",
     "assemble_series",
     "itinerary_direction",

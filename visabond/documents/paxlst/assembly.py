@@ -23,7 +23,11 @@ from visabond.documents.paxlst.model import (
 
 
 def assemble(parts: Iterable[Manifest]) -> Manifest:
-    """One manifest from the parts of one series; missing or repeated parts are warned."""
+    """One manifest from the parts of one series; missing or repeated parts are warned.
+
+    Raises PaxlstError for parts of other series, a part whose copies differ, and parts that
+    name other flights than the first part (ISO 9735-1 §8.3: every part repeats the header).
+    """
     ordered = sorted(parts, key=_part_number)
     if not ordered:
         raise PaxlstError(
@@ -32,7 +36,7 @@ def assemble(parts: Iterable[Manifest]) -> Manifest:
     _refuse_mixed_series(ordered)
     kept, warnings = _drop_duplicates(ordered)
     warnings += _missing_parts(kept)
-    warnings += _differing_flights(kept)
+    _refuse_differing_flights(kept)
     persons = tuple(person for part in kept for person in part.persons)
     final = kept[-1]
     complete = not any(w.code is Defect.MULTIPART_MISSING for w in warnings)
@@ -45,17 +49,22 @@ def assemble(parts: Iterable[Manifest]) -> Manifest:
         counts=final.counts,
         parts=tuple(_part_number(part) for part in kept),
         warnings=_unique([w for part in ordered for w in part.warnings] + warnings),
+        unread=tuple(dict.fromkeys(kept_input for part in kept for kept_input in part.unread)),
         source=", ".join(dict.fromkeys(part.source for part in kept if part.source)),
     )
 
 
 def assemble_series(manifests: Iterable[Manifest]) -> list[Manifest]:
-    """Assemble every series among `manifests`; single messages pass through unchanged."""
+    """Assemble every series among `manifests`; complete messages pass through unchanged.
+
+    A message numbered `01:F` (first and final) is whole on its own: two of them for one
+    flight (two interchanges, a resend) are two manifests, not two copies of a part.
+    """
     series: dict[str, list[Manifest]] = {}
     order: list[str | Manifest] = []
     for manifest in manifests:
         reference = manifest.common_access_reference
-        if manifest.sequence is None or not reference:
+        if manifest.sequence is None or not reference or _whole(manifest):
             order.append(manifest)
             continue
         if reference not in series:
@@ -71,6 +80,11 @@ def _assembled_or_single(parts: list[Manifest]) -> Manifest:
     return assemble(parts)
 
 
+def _whole(manifest: Manifest) -> bool:
+    sequence = manifest.sequence
+    return sequence is not None and sequence.number == 1 and sequence.marker == "F"
+
+
 def _part_number(part: Manifest) -> int:
     return part.sequence.number if part.sequence is not None else 1
 
@@ -79,13 +93,11 @@ def _refuse_mixed_series(parts: list[Manifest]) -> None:
     reference = parts[0].common_access_reference
     for part in parts[1:]:
         if part.common_access_reference != reference:
-            raise PaxlstError(
+            raise _refusal(
+                part,
                 f"part with common access reference {part.common_access_reference!r} does "
                 f"not belong to series {reference!r}",
                 rule="assembly-mixed-series",
-                segment_number=part.segment_number,
-                byte_offset=part.byte_offset,
-                source=part.source,
             )
 
 
@@ -94,6 +106,14 @@ def _drop_duplicates(parts: list[Manifest]) -> tuple[list[Manifest], list[ParseW
     warnings: list[ParseWarning] = []
     for part in parts:
         if kept and _part_number(kept[-1]) == _part_number(part):
+            if _content(part) != _content(kept[-1]):
+                raise _refusal(
+                    part,
+                    f"part {_part_number(part):02d} arrived twice with different content "
+                    f"({kept[-1].source or 'first copy'} and {part.source or 'second copy'}); "
+                    "which one holds the travellers cannot be told",
+                    rule="assembly-conflicting-copies",
+                )
             warnings.append(
                 _warning(
                     part,
@@ -126,18 +146,21 @@ def _missing_parts(parts: list[Manifest]) -> list[ParseWarning]:
     return warnings
 
 
-def _differing_flights(parts: list[Manifest]) -> list[ParseWarning]:
+def _refuse_differing_flights(parts: list[Manifest]) -> None:
     first = parts[0]
-    return [
-        _warning(
-            part,
-            Defect.MULTIPART_MISMATCH,
-            f"part {_part_number(part):02d} names other flights than part "
-            f"{_part_number(first):02d}; the first part's flights are kept",
-        )
-        for part in parts[1:]
-        if part.flights and part.flights != first.flights
-    ]
+    for part in parts[1:]:
+        if part.flights and part.flights != first.flights:
+            raise _refusal(
+                part,
+                f"part {_part_number(part):02d} names other flights than part "
+                f"{_part_number(first):02d}: its travellers cannot be placed on a flight",
+                rule="assembly-conflicting-flights",
+            )
+
+
+def _content(part: Manifest) -> tuple[object, ...]:
+    """What a part says, apart from where it was read."""
+    return part.flights, part.persons, part.counts, part.document_code, part.change_indicator
 
 
 def _total_mismatches(final: Manifest, persons: tuple[Person, ...]) -> list[ParseWarning]:
@@ -155,6 +178,16 @@ def _total_mismatches(final: Manifest, persons: tuple[Person, ...]) -> list[Pars
         for qualifier, declared in final.counts
         if qualifier in totals and declared != totals[qualifier]
     ]
+
+
+def _refusal(part: Manifest, message: str, *, rule: str) -> PaxlstError:
+    return PaxlstError(
+        message,
+        rule=rule,
+        segment_number=part.segment_number,
+        byte_offset=part.byte_offset,
+        source=part.source,
+    )
 
 
 def _warning(part: Manifest, code: Defect, message: str) -> ParseWarning:

@@ -20,8 +20,12 @@ class Defect(StrEnum):
     VALUE_WHITESPACE = "value-whitespace"
     UNTERMINATED_SEGMENT = "unterminated-segment"
     TRAILING_DATA = "trailing-data"
+    BYTE_ORDER_MARK = "byte-order-mark"
     # Character repertoire (ISO 9735-1 §5, the UNB syntax identifier)
     CHARSET_OUTSIDE_DECLARED = "charset-outside-declared"
+    # A value read as UTF-8 against the declared set: the characters are recovered, and the
+    # persons holding them say so (a doubt, not a warning of its own).
+    CHARSET_RECOVERED = "charset-recovered"
     LOWERCASE_UNDER_UNOA = "lowercase-under-unoa"
     # Envelope (ISO 9735-1 §8: UNB/UNZ, UNG/UNE, UNH/UNT)
     INTERCHANGE_HEADER_MISSING = "interchange-header-missing"
@@ -41,10 +45,14 @@ class Defect(StrEnum):
     EMPTY_VALUE = "empty-value"
     DATE_FORMAT_MISMATCH = "date-format-mismatch"
     DATE_INVALID = "date-invalid"
+    DATE_INCONSISTENT = "date-inconsistent"
+    DTM_MALFORMED = "dtm-malformed"
+    VALUE_MISPLACED = "value-misplaced"
+    CODE_UNKNOWN = "code-unknown"
+    PARTY_UNKNOWN = "party-unknown"
     CNT_MALFORMED = "cnt-malformed"
     CNT_QUALIFIER_MISMATCH = "cnt-qualifier-mismatch"
     CNT_COUNT_MISMATCH = "cnt-count-mismatch"
     # Multi-part messages (UNH sequence of transfers, ISO 9735-1 §8.3, S010)
     MULTIPART_MISSING = "multipart-missing"
     MULTIPART_DUPLICATE = "multipart-duplicate"
-    MULTIPART_MISMATCH = "multipart-mismatch"

@@ -4,6 +4,7 @@ ISO 9735-1 §8: an interchange is UNB ... UNZ; functional groups UNG ... UNE are
 each message is UNH ... UNT. UNE and UNZ count what they close (UNZ counts groups when groups
 are used, else messages) and repeat their header's reference. Real files also come as
 message bodies cut out of an interchange (no UNB), with junk after UNZ, or missing UNT.
+Segments outside any message, and anything after UNZ, are kept unread: never dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ class MessageSlice:
     body: list[Segment] = field(default_factory=list)
     trailer: Segment | None = None
 
+    @property
+    def last(self) -> Segment:
+        """The message's last segment: its UNT, or the last one read before the data ended."""
+        if self.trailer is not None:
+            return self.trailer
+        return self.body[-1] if self.body else self.header
+
 
 @dataclass(slots=True)
 class Envelope:
@@ -34,7 +42,8 @@ class Envelope:
     header: Segment | None
     group_header: Segment | None
     messages: list[MessageSlice]
-    # Where the data after UNZ starts (None when nothing follows it).
+    # Where the first segment after UNZ starts (None when nothing follows it): the data from
+    # there on is not this interchange's.
     end_offset: int | None = None
 
 
@@ -51,6 +60,7 @@ def split_interchange(tokens: Tokens, log: WarningLog) -> Envelope:
             break
     _refuse_invalid_tag(tokens, splitter.closed_by, log)
     splitter.finish(tokens)
+    splitter.keep_outside()
     if not splitter.messages:
         _refuse_without_message(tokens, log)
     return Envelope(
@@ -69,7 +79,7 @@ class _Splitter:
         self.groups = 0
         self.group_messages = 0
         self.closed_by: Segment | None = None
-        self.outside_reported = False
+        self.outside: list[Segment] = []
         self.end_offset: int | None = None
 
     def take(self, segment: Segment) -> bool:
@@ -149,13 +159,23 @@ class _Splitter:
         self.current = None
 
     def _outside_message(self, segment: Segment) -> None:
-        if not self.outside_reported and is_valid_tag(segment.tag):
-            self.log.warn(
-                Defect.SEGMENT_OUTSIDE_MESSAGE,
-                f"{segment.tag} outside any UNH..UNT message; ignored",
-                segment,
-            )
-            self.outside_reported = True
+        if is_valid_tag(segment.tag):
+            self.outside.append(segment)
+
+    def keep_outside(self) -> None:
+        """One warning for the segments outside any message; each one is kept unread."""
+        if not self.outside:
+            return
+        first = self.outside[0]
+        more = f" (and {len(self.outside) - 1} more)" if len(self.outside) > 1 else ""
+        self.log.warn(
+            Defect.SEGMENT_OUTSIDE_MESSAGE,
+            f"{first.tag} outside any UNH..UNT message{more}; kept unread",
+            first,
+        )
+        for segment in self.outside:
+            reason = f"{segment.tag} outside any UNH..UNT message"
+            self.log.keep(Defect.SEGMENT_OUTSIDE_MESSAGE, reason, segment, warn=False)
 
     def _check_count(self, segment: Segment, counted: int, tag: str, what: str) -> None:
         declared = _value(segment, 0)
@@ -200,11 +220,8 @@ class _Splitter:
         segments = tokens.segments
         closer = self.closed_by
         if closer is not None and closer is not segments[-1]:
-            after = segments[segments.index(closer) + 1]
-            self.end_offset = after.offset
-            self.log.warn(
-                Defect.TRAILING_DATA, "data after UNZ, the end of the interchange; ignored", after
-            )
+            # The caller reads up to here, and the rest as what comes after.
+            self.end_offset = segments[segments.index(closer) + 1].offset
         elif tokens.last_unterminated and segments:
             self.log.warn(
                 Defect.UNTERMINATED_SEGMENT,

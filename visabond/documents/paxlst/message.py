@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from visabond.documents.paxlst.body import Body, BodyReader
-from visabond.documents.paxlst.charset import ByteOffsets
 from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.envelope import MessageSlice
 from visabond.documents.paxlst.errors import PaxlstError
@@ -26,6 +25,7 @@ from visabond.documents.paxlst.model import (
     ParseWarning,
     Sequence,
 )
+from visabond.documents.paxlst.repertoire import Suspects
 from visabond.documents.paxlst.tokenizer import Segment
 
 # Directory releases this parser reads as PAXLST: D.02B (the first IATA-approved
@@ -38,20 +38,25 @@ def read_message(
     message: MessageSlice,
     *,
     interchange: Interchange | None,
-    reference: dt.date | None,
-    offsets: ByteOffsets,
-    source: str,
+    reference: dt.date,
+    log: WarningLog,
     inherited: list[ParseWarning],
-) -> Manifest | ParseWarning:
-    """The manifest of one message, or the warning saying why it was skipped (not PAXLST)."""
-    log = WarningLog(source=source, offsets=offsets)
+    suspects: Suspects,
+) -> Manifest | None:
+    """The manifest of one message; None for a message that is not PAXLST, which `log`
+    keeps unread with the warning that says so.
+
+    `reference` is the date two-digit years are read against (`centuries`); `suspects` the
+    segments whose characters are not established, whose persons carry a doubt for them.
+    """
     header = message.header
     identifier = _message_identifier(header, log)
     if identifier[0] != "PAXLST":
-        return _not_paxlst(header, identifier[0], log)
+        _not_paxlst(message, identifier[0], log)
+        return None
     version = _version(identifier, header, log)
     sequence = _sequence(header, log)
-    body = BodyReader(log, reference=reference).read(message.body)
+    body = BodyReader(log, reference=reference, suspects=suspects).read(message.body)
     _check_trailer(message, log)
     partial = _is_part(sequence)
     _check_counts(body, header, partial=partial, log=log)
@@ -68,9 +73,10 @@ def read_message(
         sequence=sequence,
         interchange=interchange,
         warnings=tuple(inherited + log.finish()),
-        source=source,
+        unread=tuple(log.unread),
+        source=log.source,
         segment_number=header.number,
-        byte_offset=offsets(header.offset),
+        byte_offset=log.offsets(header.offset),
     )
 
 
@@ -87,13 +93,13 @@ def _message_identifier(header: Segment, log: WarningLog) -> list[str]:
     return identifier
 
 
-def _not_paxlst(header: Segment, message_type: str, log: WarningLog) -> ParseWarning:
-    log.warn(
+def _not_paxlst(message: MessageSlice, message_type: str, log: WarningLog) -> None:
+    log.keep(
         Defect.MESSAGE_TYPE_UNSUPPORTED,
-        f"message type {message_type!r} is not PAXLST; message skipped",
-        header,
+        f"message type {message_type!r} is not PAXLST; the message is kept unread",
+        message.header,
+        message.last,
     )
-    return log.items[-1]
 
 
 def _version(identifier: list[str], header: Segment, log: WarningLog) -> str:

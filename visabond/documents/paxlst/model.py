@@ -50,6 +50,45 @@ class ParseWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """Input the reader kept but could not use, where it is and why: nothing is dropped.
+
+    `text` is the input as decoded, from `byte_offset` (a segment, a whole message, or the
+    data after an interchange); a caller keeps the file for reprocessing when any is left.
+    """
+
+    code: Defect
+    reason: str
+    segment_number: int
+    byte_offset: int
+    text: str
+    source: str = ""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "code": str(self.code),
+            "reason": self.reason,
+            "segment_number": self.segment_number,
+            "byte_offset": self.byte_offset,
+            "text": self.text,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Why one value of a person's record must not be taken as read: a character the
+    declared set does not hold, a date no century reconciles, an unknown code."""
+
+    field: str
+    code: Defect
+    message: str
+
+    def to_json_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": str(self.code), "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     """A place in a flight's itinerary (LOC) with its scheduled time (DTM), PAXLST SG3.
 
@@ -169,7 +208,13 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A passenger or crew member (NAD group, PAXLST SG4) with their documents."""
+    """A passenger or crew member (NAD group, PAXLST SG4) with their documents.
+
+    `doubts` lists every value read that must not be trusted as it stands (a garbled or
+    recovered name, a birth date no century reconciles with the documents, an unknown
+    country code); `clean` is derived from it, so a record with a doubt never reads as
+    clean. Matching (document number, issuing state, birth date) takes clean records only.
+    """
 
     role: str
     surname: str
@@ -186,12 +231,18 @@ class Person:
     address: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     documents: tuple[TravelDocument, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
     # Where the person's NAD was read: provenance, not part of what the person is.
     segment_number: int = field(default=0, compare=False)
 
     @property
     def is_crew(self) -> bool:
         return self.role in CREW_ROLES
+
+    @property
+    def clean(self) -> bool:
+        """Whether every value was read as sent, in the declared set, and agrees."""
+        return not self.doubts
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -210,6 +261,8 @@ class Person:
             "address": list(self.address),
             "references": {ref.qualifier: ref.value for ref in self.references},
             "documents": [doc.to_json_dict() for doc in self.documents],
+            "clean": self.clean,
+            "doubts": [doubt.to_json_dict() for doubt in self.doubts],
         }
 
 
@@ -252,6 +305,7 @@ class Manifest:
     parts: tuple[int, ...] = ()
     interchange: Interchange | None = None
     warnings: tuple[ParseWarning, ...] = ()
+    unread: tuple[Unread, ...] = ()
     source: str = ""
     segment_number: int = 0
     byte_offset: int = 0
@@ -295,22 +349,37 @@ class Manifest:
             "persons": [person.to_json_dict() for person in self.persons],
             "counts": dict(self.counts),
             "warnings": [warning.to_json_dict() for warning in self.warnings],
+            "unread": [unread.to_json_dict() for unread in self.unread],
         }
 
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """Everything read from one input: its messages and every warning (each once)."""
+    """Everything read from one input: its messages (from every interchange it holds), every
+    warning (each once) and every piece of input kept unread (each once).
+
+    `complete` says whether the input could be used whole: nothing kept unread and no person
+    in doubt. A caller that ingests only complete results never loses or misreads anyone.
+    """
 
     manifests: tuple[Manifest, ...]
     warnings: tuple[ParseWarning, ...] = field(default=())
     source: str = ""
+    unread: tuple[Unread, ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        return not self.unread and all(
+            person.clean for manifest in self.manifests for person in manifest.persons
+        )
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "complete": self.complete,
             "manifests": [manifest.to_json_dict() for manifest in self.manifests],
             "warnings": [warning.to_json_dict() for warning in self.warnings],
+            "unread": [unread.to_json_dict() for unread in self.unread],
         }
 
 

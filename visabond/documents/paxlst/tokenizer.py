@@ -2,9 +2,9 @@
 
 ISO 9735-1 §4 and §7: a segment ends at the segment terminator, its data elements are split
 by the element separator and their components by the component separator; a release
-character makes the next character plain data. The common case (no release character in the
-data) is split with `str.split` alone; a segment that holds a release character takes the
-slower escaped path, so one O'BRIEN does not slow down a whole manifest.
+character makes the next character plain data. Segments are split with `str.split`; only a
+segment that holds a release character takes the escaped path, so one O'BRIEN does not
+slow down a whole manifest.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate, count, repeat
-from operator import itemgetter
+from itertools import repeat
 from typing import NamedTuple
 
 from visabond.documents.paxlst.defects import Defect
@@ -82,6 +81,9 @@ class Tokens:
     last_unterminated: bool = False
     # The first segment whose tag is not three letters or digits (junk, binary data).
     first_invalid: Segment | None = None
+    # How many line-end characters stood between segments (after a terminator, before a
+    # tag): any other line end in the text stands inside a segment.
+    line_ends_between: int = 0
 
 
 def tokenize(
@@ -100,16 +102,19 @@ def tokenize(
     `byte_offset` maps a text offset to a byte offset, for the error an input can raise.
     """
     release = separators.release
-    start = _after_line_ends(text, start, separators)
+    skipped = _after_line_ends(text, start, separators) - start
+    start += skipped
     body = text[start:]
     terminator = _terminator_with_line_end(body, separators.terminator)
     pieces = body.split(terminator)
-    released = bool(release) and release in body
-    if released:
+    if release and release in body:
         pieces = _rejoin_released(pieces, terminator, release)
     blanks = "".join(c for c in BLANK_CHARACTERS if c not in separators.service_characters)
-    split = _segments_from if released or _needs_care(pieces, blanks) else _plain_segments_from
-    tokens = split(pieces, separators, blanks, start, first_number, strip_values, len(terminator))
+    tokens = _segments_from(
+        pieces, separators, blanks, start, first_number, strip_values, len(terminator)
+    )
+    line_end = len(terminator) - len(separators.terminator)
+    tokens.line_ends_between += skipped + line_end * (len(pieces) - 1)
     if pieces[-1].strip(blanks):
         tokens.last_unterminated = True
         if release and _ends_with_odd_run(pieces[-1], release):
@@ -120,8 +125,7 @@ def tokenize(
 def _after_line_ends(text: str, start: int, separators: Separators) -> int:
     """Where the first segment starts once the line end after UNA is passed over.
 
-    Line ends before a segment are not data (nor stray blanks): skipping them here lets
-    the first piece take the plain path.
+    Line ends before a segment are not data, nor stray blanks to warn about.
     """
     line_ends = "".join(c for c in LINE_END_CHARACTERS if c not in separators.service_characters)
     while start < len(text) and line_ends and text[start] in line_ends:
@@ -142,64 +146,6 @@ def _terminator_with_line_end(body: str, terminator: str) -> str:
     return terminator
 
 
-_first_character = itemgetter(slice(0, 1))
-
-
-def _needs_care(pieces: list[str], blanks: str) -> bool:
-    """Whether a piece before the final empty one is empty or starts with a blank.
-
-    Such pieces (blank lines, indented segments) are stripped and reported one by one;
-    `"" in blanks` holds, so an empty piece counts as one.
-    """
-    body = pieces[:-1] if pieces[-1] == "" else pieces
-    return any(map(blanks.__contains__, map(_first_character, body)))
-
-
-def _plain_segments_from(
-    pieces: list[str],
-    separators: Separators,
-    blanks: str,
-    start: int,
-    first_number: int,
-    strip_values: bool,
-    terminator_length: int,
-) -> Tokens:
-    """Every segment at once, when no release character and no stray blank needs care.
-
-    The values of all segments are split in one pass (the pieces joined by the element
-    separator) and sliced back per segment by counting separators: no per-segment loop
-    in Python but the one that builds the segments.
-    """
-    del blanks  # the pieces carry none at their start
-    if pieces[-1] == "":
-        pieces = pieces[:-1]
-    if not pieces:
-        return Tokens([])
-    element, component = separators.element, separators.component
-    offsets = list(accumulate([len(piece) + terminator_length for piece in pieces], initial=start))
-    values = list(map(str.split, element.join(pieces).split(element), repeat(component)))
-    ends = list(accumulate([piece.count(element) + 1 for piece in pieces]))
-    starts = [0, *ends[:-1]]
-    tokens = Tokens([])
-    tags = [values[index][0] for index in starts]
-    if not KNOWN_TAGS.issuperset(tags):
-        _normalise_tags(tags, first_number, offsets, tokens)
-    if strip_values:
-        values = [[part.strip() for part in value] for value in values]
-    new_segment = tuple.__new__
-    tokens.segments = [
-        new_segment(Segment, (tag, values[first + 1 : end], number, offset))
-        for tag, first, end, number, offset in zip(tags, starts, ends, count(first_number), offsets)
-    ]
-    return tokens
-
-
-def _normalise_tags(tags: list[str], first_number: int, offsets: list[int], tokens: Tokens) -> None:
-    for index, tag in enumerate(tags):
-        if tag not in KNOWN_TAGS:
-            tags[index] = _normalised_tag(tag, first_number + index, offsets[index], tokens)
-
-
 def _segments_from(
     pieces: list[str],
     separators: Separators,
@@ -209,8 +155,10 @@ def _segments_from(
     strip_values: bool,
     terminator_length: int,
 ) -> Tokens:
-    """The careful loop: strips and reports blanks before tags, honours the release character."""
+    """Each piece a segment: blanks before tags stripped and reported, released separators
+    kept as data."""
     element, component, release = separators.element, separators.component, separators.release
+    split = str.split
     tokens = Tokens([])
     append = tokens.segments.append
     new_segment = tuple.__new__
@@ -221,10 +169,11 @@ def _segments_from(
         length = len(piece)
         if piece[:1] in blanks:
             stripped = piece.lstrip(blanks)
+            lead = length - len(stripped)
+            tokens.line_ends_between += _count_line_ends(piece[:lead])
             if not stripped:
                 offset += length + terminator_length
                 continue
-            lead = length - len(stripped)
             if piece[:lead].strip(LINE_END_CHARACTERS):
                 stray.append((number, offset + lead))
             piece_offset = offset + lead
@@ -235,7 +184,8 @@ def _segments_from(
         if release and release in piece:
             elements = _split_released_segment(piece, separators)
         else:
-            elements = [value.split(component) for value in piece.split(element)]
+            # map() splits the values in C: no Python frame per segment.
+            elements = list(map(split, piece.split(element), repeat(component)))
         tag = elements[0][0]
         if tag not in KNOWN_TAGS:
             tag = _normalised_tag(tag, number, piece_offset, tokens)
@@ -246,6 +196,10 @@ def _segments_from(
     if stray:
         _report_stray_whitespace(stray, tokens)
     return tokens
+
+
+def _count_line_ends(text: str) -> int:
+    return text.count("\n") + text.count("\r")
 
 
 def _report_stray_whitespace(stray: list[tuple[int, int]], tokens: Tokens) -> None:

@@ -2,14 +2,19 @@
 
 ISO 9735-1 §7.3: a service character inside a value is preceded by the release character.
 The output follows the WCO/IATA/ICAO PAXLST guide's segment order, so the project's own
-fixtures and round-trip tests exercise the parser on well-formed input.
+fixtures and round-trip tests exercise the parser on well-formed input. A date is written
+with a two-digit year (format 101 or 201) only where a reader reads it back as the same date
+(`visabond.documents.centuries`, against the preparation date), else with four (102, 203).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
-from visabond.documents.paxlst.charset import encoding_for
+from visabond.documents import centuries
+from visabond.documents.paxlst.charset import encoding_for, level_refuses
 from visabond.documents.paxlst.errors import PaxlstError
 from visabond.documents.paxlst.model import (
     CREW_LIST,
@@ -26,8 +31,9 @@ from visabond.documents.paxlst.syntax import DEFAULT_SEPARATORS, Separators
 class _Segments:
     """Segments as they are written: escaped values joined by the chosen separators."""
 
-    def __init__(self, separators: Separators) -> None:
+    def __init__(self, separators: Separators, syntax_identifier: str) -> None:
         self.separators = separators
+        self.syntax_identifier = syntax_identifier
         self.lines: list[str] = []
         self._escapes = [(c, separators.release + c) for c in separators.service_characters]
         # The release character itself must be escaped first.
@@ -45,6 +51,17 @@ class _Segments:
         self.lines.append(self.separators.element.join(parts) + self.separators.terminator)
 
     def _escape(self, value: str) -> str:
+        refused = level_refuses(
+            "".join(c for c in value if c not in self.separators.service_characters),
+            self.syntax_identifier,
+        )
+        if refused is not None:
+            raise PaxlstError(
+                f"{refused!r} cannot be written in {self.syntax_identifier} (ISO 9735-1 Annex B)",
+                rule="writer-charset",
+                segment_number=len(self.lines) + 2,
+                byte_offset=0,
+            )
         for character, escaped in self._escapes:
             if character in value:
                 if not self.separators.release:
@@ -74,8 +91,9 @@ def write_paxlst(
     reference = (interchange.control_reference if interchange else "") or "1"
     sender = interchange.sender if interchange else "SENDER"
     recipient = interchange.recipient if interchange else "RECIPIENT"
-    out = _Segments(separators)
-    date, time = _yymmdd(moment.date()), moment.strftime("%H%M")
+    out = _Segments(separators, syntax)
+    # Syntax version 4 dates the interchange CCYYMMDD (ISO 9735-1, S004).
+    date, time = moment.strftime("%Y%m%d"), moment.strftime("%H%M")
     out.add("UNB", (syntax, "4"), sender, recipient, (date, time), reference)
     version = manifest.version or "D05B"
     if with_group:
@@ -90,7 +108,7 @@ def write_paxlst(
             (version[:1], version[1:]),
         )
     start = len(out.lines)
-    _write_message(out, manifest)
+    _write_message(out, manifest, moment.date())
     out.add("UNT", str(len(out.lines) - start + 1), manifest.message_reference)
     if with_group:
         out.add("UNE", "1", reference)
@@ -100,7 +118,7 @@ def write_paxlst(
     return _encode(text, syntax, separators.terminator)
 
 
-def _write_message(out: _Segments, manifest: Manifest) -> None:
+def _write_message(out: _Segments, manifest: Manifest, prepared: dt.date) -> None:
     version = manifest.version or "D05B"
     header: list[str | tuple[str, ...]] = [
         manifest.message_reference,
@@ -116,30 +134,44 @@ def _write_message(out: _Segments, manifest: Manifest) -> None:
     if manifest.reporting_party:
         out.add("NAD", "MS", "", "", manifest.reporting_party)
     for flight in manifest.flights:
-        _write_flight(out, flight)
+        _write_flight(out, flight, prepared)
     for person in manifest.persons:
-        _write_person(out, person)
+        _write_person(out, person, prepared)
     for qualifier, value in manifest.counts or _counts(manifest):
         out.add("CNT", (qualifier, str(value)))
 
 
-def _write_flight(out: _Segments, flight: Flight) -> None:
+def _write_flight(out: _Segments, flight: Flight, prepared: dt.date) -> None:
     out.add("TDT", "20", flight.number, "", "", flight.carrier)
     for call in flight.calls:
         out.add("LOC", call.qualifier, call.airport)
-        if call.time_qualifier:
-            text = _yymmdd(call.time) + call.time.strftime("%H%M") if call.time else call.time_text
-            out.add("DTM", (call.time_qualifier, text, "201"))
+        if call.time is not None:
+            two = _reads_back(
+                call.time.date(),
+                lambda d: dt.date(centuries.moment_year(d, reference=prepared), d[1], d[2]),
+            )
+            text = call.time.strftime("%y%m%d%H%M" if two else "%Y%m%d%H%M")
+            out.add("DTM", (call.time_qualifier, text, "201" if two else "203"))
+        elif call.time_qualifier:
+            out.add("DTM", (call.time_qualifier, call.time_text))
 
 
-def _write_person(out: _Segments, person: Person) -> None:
+def _write_person(out: _Segments, person: Person, prepared: dt.date) -> None:
     name = (person.surname, person.given_names) if person.given_names else (person.surname,)
     out.add("NAD", person.role, "", "", name, *person.address)
     if person.sex:
         out.add("ATT", "2", "", person.sex)
-    birth = _yymmdd(person.birth_date) if person.birth_date else person.birth_date_text
-    if birth:
-        out.add("DTM", ("329", birth))
+    if person.birth_date is not None:
+        expiry = min((d.expiry for d in person.documents if d.expiry), default=None)
+        issued = min((d.issued for d in person.documents if d.issued), default=None)
+        _write_day(
+            out,
+            "329",
+            person.birth_date,
+            lambda d: centuries.birth_date(d, reference=prepared, expiry=expiry, issued=issued),
+        )
+    elif person.birth_date_text:
+        out.add("DTM", ("329", person.birth_date_text))
     places = (
         ("22", person.clearance),
         ("174", person.residence_country),
@@ -156,16 +188,19 @@ def _write_person(out: _Segments, person: Person) -> None:
     for reference in person.references:
         out.add("RFF", (reference.qualifier, reference.value))
     for document in person.documents:
-        _write_document(out, document)
+        _write_document(out, document, prepared)
 
 
-def _write_document(out: _Segments, document: TravelDocument) -> None:
+def _write_document(out: _Segments, document: TravelDocument, prepared: dt.date) -> None:
     out.add("DOC", (document.kind, "110", "111"), document.number)
-    expiry = _yymmdd(document.expiry) if document.expiry else document.expiry_text
-    if expiry:
-        out.add("DTM", ("36", expiry))
-    if document.issued:
-        out.add("DTM", ("182", _yymmdd(document.issued)))
+    if document.expiry is not None:
+        read = functools.partial(centuries.expiry_date, reference=prepared)
+        _write_day(out, "36", document.expiry, read)
+    elif document.expiry_text:
+        out.add("DTM", ("36", document.expiry_text))
+    if document.issued is not None:
+        read = functools.partial(centuries.issue_date, reference=prepared)
+        _write_day(out, "182", document.issued, read)
     if document.issuing_country:
         out.add("LOC", "91", document.issuing_country)
 
@@ -189,8 +224,24 @@ def _first_time(manifest: Manifest) -> dt.datetime:
     )
 
 
-def _yymmdd(day: dt.date) -> str:
-    return f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
+_Reader = Callable[[centuries.TwoDigitDate], dt.date | None]
+
+
+def _write_day(out: _Segments, qualifier: str, day: dt.date, read: _Reader) -> None:
+    """DTM with the day as YYMMDD (code 101 implied) when `read` reads it back as the same
+    day, else as CCYYMMDD with code 102."""
+    if _reads_back(day, read):
+        out.add("DTM", (qualifier, day.strftime("%y%m%d")))
+    else:
+        out.add("DTM", (qualifier, day.strftime("%Y%m%d"), "102"))
+
+
+def _reads_back(day: dt.date, read: _Reader) -> bool:
+    """Whether the two-digit form of `day` reads back as `day` under the reader's rule."""
+    try:
+        return read((day.year % 100, day.month, day.day)) == day
+    except ValueError:
+        return False
 
 
 def _encode(text: str, syntax_identifier: str, terminator: str) -> bytes:

@@ -1,19 +1,25 @@
-"""Loading the real policy timeline (timeline.json) into the registry, each step once."""
+"""Loading the real policy timeline (timeline.json) into the registry, each step once.
+
+`seed_load` is an entry point: each step of the file runs in its own durable transaction,
+which also records the step as applied, so a step is never half loaded nor loaded twice.
+Inside it the loader composes the same steps and reactions as the registry's own entry
+points (docs/writes.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from visabond.core.dates import parse_optional_date
 from visabond.core.errors import InvalidInput
-from visabond.policy import reciprocity_services, records, services
+from visabond.core.money import Money
+from visabond.policy import mirroring, reciprocity_services, rule_versions, services
 from visabond.policy.decisions import Author, Source
 from visabond.policy.models import (
     Program,
@@ -25,6 +31,7 @@ from visabond.policy.models import (
 )
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period
+from visabond.policy.terms import terms_from_json
 
 SEED_AUTHOR = Author("visabond seed")
 
@@ -36,14 +43,18 @@ class SeedReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def default_timeline() -> dict[str, Any]:
+def _default_timeline() -> dict[str, Any]:
     text = resources.files("visabond.policy.seed").joinpath("timeline.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
 def seed_load(timeline: dict[str, Any] | None = None) -> SeedReport:
-    """Apply every step not applied yet, in the file's order (the order of announcement)."""
-    data = timeline or default_timeline()
+    """Apply every step not applied yet, in the file's order (the order of announcement).
+
+    An entry point: one durable transaction per step. A step naming something the registry
+    does not hold raises `InvalidInput` naming the step, and leaves that step unapplied.
+    """
+    data = timeline or _default_timeline()
     report = SeedReport()
     sources = {k: Source(**v) for k, v in data["sources"].items()}
     for program in data["programs"]:
@@ -53,7 +64,7 @@ def seed_load(timeline: dict[str, Any] | None = None) -> SeedReport:
         if step["key"] in done:
             report.skipped += 1
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             warnings = _apply(step, data, sources)
             SeedStep.objects.create(key=step["key"])
         report.applied.append(step["key"])
@@ -82,36 +93,39 @@ def _program(spec: dict[str, Any], sources: dict[str, Source]) -> Program:
 def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source]) -> list[str]:
     kind = step["step"]
     if kind == "designate":
-        recorded = services.rule_designate(
-            program=Program.objects.get(code=step["program"]),
+        recorded = rule_versions.designation_append(
+            program=_found(step, Program, code=step["program"]),
             nationality=step["nationality"],
             visa_class=step["visa_class"],
-            terms=records.terms_from_json(data["terms"][step["terms"]]),
+            terms=terms_from_json(data["terms"][step["terms"]]),
             period=Period(_required_day(step, "effective_from"), _day(step.get("effective_to"))),
             announced_on=_required_day(step, "announced_on"),
             reason=step["reason"],
             sources=[sources[s] for s in step["sources"]],
             author=SEED_AUTHOR,
         )
+        mirroring.rule_version_mirror(recorded.version, author=SEED_AUTHOR)
         return recorded.warnings
     if kind == "withdraw":
-        recorded = services.rule_withdraw(
-            rule_id=_rule(*step["rule"]).pk,
+        recorded = rule_versions.withdrawal_append(
+            rule_id=_rule(step, *step["rule"]).pk,
             effective_from=_required_day(step, "effective_from"),
             announced_on=_required_day(step, "announced_on"),
             reason=step["reason"],
             sources=[sources[s] for s in step["sources"]],
             author=SEED_AUTHOR,
         )
+        mirroring.rule_version_mirror(recorded.version, author=SEED_AUTHOR)
         return recorded.warnings
     if kind == "directive":
-        reciprocity_services.directive_adopt(
-            program=Program.objects.get(code=step["program"]),
+        directive = reciprocity_services.directive_record(
+            program=_found(step, Program, code=step["program"]),
             counterpart=step["counterpart"],
             visa_class_mapping=step["visa_class_mapping"],
             port_mapping=step["port_mapping"],
-            cap=Decimal(step["cap"]) if step.get("cap") else None,
-            cap_currency=step.get("cap_currency"),
+            cap=Money.of(step["cap"], step["cap_currency"], field="cap")
+            if step.get("cap")
+            else None,
             mode=Mode(step["mode"]),
             effective_from=_required_day(step, "effective_from"),
             announced_on=_required_day(step, "announced_on"),
@@ -119,22 +133,26 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             sources=[sources[s] for s in step["sources"]],
             author=SEED_AUTHOR,
         )
+        mirroring.directive_sources_mirror(directive, author=SEED_AUTHOR)
         return []
     if kind == "approve_mirror":
         issuer, counterpart = step["directive"]
-        directive = ReciprocityDirective.objects.get(issuer=issuer, counterpart=counterpart)
-        review = ReciprocityReview.objects.get(
-            directive=directive,
-            source_version__rule=_rule(*step["source"]),
+        review = _found(
+            step,
+            ReciprocityReview,
+            directive=_found(step, ReciprocityDirective, issuer=issuer, counterpart=counterpart),
+            source_version__rule=_rule(step, *step["source"]),
             status=ReviewStatus.PENDING,
         )
-        reciprocity_services.reciprocity_review_approve(
-            review_id=review.pk,
-            reason=step["reason"],
+        version = mirroring.review_apply(
+            mirroring.review_pending(review.pk),
             author=SEED_AUTHOR,
+            status=ReviewStatus.APPROVED,
+            reason=step["reason"],
             effective_from=_required_day(step, "effective_from"),
             announced_on=_required_day(step, "announced_on"),
         )
+        mirroring.rule_version_mirror(version, author=SEED_AUTHOR)
         return []
     raise InvalidInput(f"unknown seed step {kind!r}", code="seed_step_unknown", field="step")
 
@@ -148,7 +166,20 @@ def _required_day(step: dict[str, Any], name: str) -> dt.date:
     return day
 
 
-def _rule(issuer: str, nationality: str, visa_class: str) -> Rule:
-    return Rule.objects.filter(
-        issuer=issuer, nationality=nationality, visa_class=visa_class
-    ).earliest("pk")
+M = TypeVar("M", bound=models.Model)
+
+
+def _found(step: dict[str, Any], model: type[M], **lookup: Any) -> M:
+    """The one row a seed step names, or `InvalidInput` naming the step (the file is wrong)."""
+    found = model._default_manager.filter(**lookup).order_by("pk").first()
+    if found is None:
+        raise InvalidInput(
+            f"seed step {step['key']} names a {model._meta.verbose_name} the registry does not hold",
+            code="seed_reference_unknown",
+            field="step",
+        )
+    return found
+
+
+def _rule(step: dict[str, Any], issuer: str, nationality: str, visa_class: str) -> Rule:
+    return _found(step, Rule, issuer=issuer, nationality=nationality, visa_class=visa_class)

@@ -1,7 +1,8 @@
 """`visabond mrz parse LINE1 LINE2 [LINE3] [--ocr] [--json]`: read a machine readable zone.
 
-Exit status: 0 when every check digit passes, 1 when the zone reads but a check fails, 2 when
-the text is not a zone of any Doc 9303 layout (the message says why).
+Exit status: 0 when every check passes, 1 when the zone reads but a check fails (a check digit,
+an unknown state code, dates no century reconciles: the output says which and why), 2 when the
+text is not a zone of any Doc 9303 layout (the message says why).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def summary(result: MrzResult) -> str:
         rows.append(f"  {key.replace('_', ' '):<16} {data[key] if data[key] is not None else '-'}")
     checks = ", ".join(f"{name} {'ok' if ok else 'FAILED'}" for name, ok in result.checks.items())
     rows.append(f"  {'checks':<16} {checks}")
+    rows.extend(f"  FAILED {name}: {reason}" for name, reason in result.failures.items())
     rows.extend(f"  warning: {warning}" for warning in result.warnings)
     rows.extend(
         f"  corrected line {fix.line} column {fix.column}: {fix.original} -> {fix.replacement}"

@@ -1,8 +1,11 @@
 """`visabond paxlst parse FILE... [--json]`: read airline PAXLST manifests and show them.
 
-Files that are parts of one multi-part message (same common access reference) are
-assembled into one manifest. Exit 0 when every file was read (warnings allowed), 2 when a
-file cannot be parsed: the message names the file, the segment number and byte offset.
+Every interchange in a file is read. Files that are parts of one multi-part message (same
+common access reference) are assembled into one manifest. Exit 0 when every file was read
+whole and every person reads clean (warnings about tolerated defects allowed); 1 when input
+was kept unread or a person's data is in doubt (the output lists both: keep the file for
+reprocessing); 2 when a file cannot be parsed: the message names the file, the segment
+number and byte offset.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from visabond.documents.paxlst import (
     Manifest,
     ParseWarning,
     Person,
+    Unread,
     assemble_series,
     parse_paxlst,
 )
+
+EXIT_INCOMPLETE = 1
 
 
 class Command(VisabondCommand):
@@ -33,22 +39,27 @@ class Command(VisabondCommand):
         parse.add_argument("--json", action="store_true", help="print JSON")
 
     def run(self, **options: Any) -> int:
-        manifests, warnings = _read(options["files"])
+        manifests, warnings, unread = _read(options["files"])
         if options["json"]:
             self.print_json(
                 {
                     "manifests": [manifest.to_json_dict() for manifest in manifests],
                     "warnings": [warning.to_json_dict() for warning in warnings],
+                    "unread": [kept.to_json_dict() for kept in unread],
                 }
             )
         else:
             for manifest in manifests:
                 self.stdout.write(_describe(manifest))
-        return 0
+            for kept in unread:
+                self.stdout.write(_describe_unread(kept))
+        doubtful = any(not person.clean for manifest in manifests for person in manifest.persons)
+        return EXIT_INCOMPLETE if unread or doubtful else 0
 
 
-def _read(files: list[Path]) -> tuple[list[Manifest], list[ParseWarning]]:
+def _read(files: list[Path]) -> tuple[list[Manifest], list[ParseWarning], list[Unread]]:
     manifests: list[Manifest] = []
+    unread: list[Unread] = []
     for path in files:
         try:
             data = path.read_bytes()
@@ -56,10 +67,12 @@ def _read(files: list[Path]) -> tuple[list[Manifest], list[ParseWarning]]:
             raise InvalidInput(
                 error.strerror or str(error), code="file", field=str(path)
             ) from error
-        manifests.extend(parse_paxlst(data, source=str(path)).manifests)
+        result = parse_paxlst(data, source=str(path))
+        manifests.extend(result.manifests)
+        unread.extend(result.unread)
     assembled = assemble_series(manifests)
     warnings = list(dict.fromkeys(w for manifest in assembled for w in manifest.warnings))
-    return assembled, warnings
+    return assembled, warnings, unread
 
 
 def _describe(manifest: Manifest) -> str:
@@ -76,7 +89,11 @@ def _describe(manifest: Manifest) -> str:
             f"    leg {leg.departure} {_time(leg.departs)} -> {leg.arrival} {_time(leg.arrives)}"
             for leg in flight.legs
         )
-    lines.extend(_describe_person(person) for person in manifest.persons)
+    for person in manifest.persons:
+        lines.append(_describe_person(person))
+        lines.extend(
+            f"    DOUBT {doubt.field}: [{doubt.code}] {doubt.message}" for doubt in person.doubts
+        )
     counts = ", ".join(f"CNT+{q}={v}" for q, v in manifest.counts)
     lines.append(f"  {len(manifest.persons)} persons; {counts or 'no CNT'}")
     lines.extend(f"  warning {warning}" for warning in manifest.warnings)
@@ -92,6 +109,14 @@ def _describe_person(person: Person) -> str:
         f"  {person.role} {person.surname}, {person.given_names} {person.sex} "
         f"born {person.birth_date or person.birth_date_text or '?'} "
         f"{person.nationality} {person.embarkation}->{person.debarkation} [{documents}]"
+    )
+
+
+def _describe_unread(kept: Unread) -> str:
+    where = f"{kept.source}: " if kept.source else ""
+    return (
+        f"{where}UNREAD segment {kept.segment_number} (byte {kept.byte_offset}): "
+        f"[{kept.code}] {kept.reason}: {kept.text.strip()[:120]!r}"
     )
 
 

@@ -101,7 +101,7 @@ class Command(VisabondCommand):
                 as_of=query.as_of,
                 engine=check_engine(options["engine"]),
                 spark_master=options["spark_master"],
-                actor_name=options["by_user"],
+                actor=options["by_user"],
                 progress=progress,
             )
         self.stdout.write(

@@ -6,6 +6,7 @@ import secrets
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 
 from visabond.accounts.roles import Role
@@ -27,6 +28,12 @@ class Command(VisabondCommand):
             "--password-stdin", action="store_true", help="read the password from stdin"
         )
         create.add_argument("--staff", action="store_true", help="may use the Django admin")
+        create.add_argument(
+            "--language",
+            choices=[code for code, _ in settings.LANGUAGES],
+            default="en",
+            help="the language the person reads (console, notices)",
+        )
 
     def run(self, **options: Any) -> int:
         password = (
@@ -37,6 +44,7 @@ class Command(VisabondCommand):
             password=password,
             roles=[Role(r) for r in options["role"]],
             staff=options["staff"],
+            preferred_language=options["language"],
         )
         if created and not options["password_stdin"]:
             self.stdout.write(f"user {user.get_username()} created; password: {password}")

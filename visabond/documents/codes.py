@@ -1,4 +1,9 @@
-"""Issuing-state and nationality codes of Doc 9303-3 §5: ISO 3166-1 alpha-3 plus ICAO's own."""
+"""Issuing-state and nationality codes of Doc 9303-3 §5: ISO 3166-1 alpha-3 plus ICAO's own.
+
+Both readers use them: an MRZ names states in these codes, and PAXLST messages carry the
+same codes in NAT (nationality) and LOC+91 (document issuing country), as the WCO/IATA/ICAO
+API Guidelines ask for the codes printed in the document's machine readable zone.
+"""
 
 from __future__ import annotations
 
@@ -52,9 +57,20 @@ def code_name(code: str) -> str | None:
 
 
 def code_warning(code: str, *, field: str) -> str | None:
-    """A warning for a code a reader should not take at face value, else None."""
+    """A warning for a known code a reader should not take at face value (the specimen)."""
     if code == SPECIMEN_STATE:
         return f"{field} UTO is the ICAO specimen state Utopia: a specimen, not a real document"
-    if code not in KNOWN_CODES:
-        return f"{field} {code!r} is not an ISO 3166-1 or ICAO code (Doc 9303-3 §5)"
     return None
+
+
+def unknown_code_reason(code: str, *, field: str) -> str | None:
+    """Why `code` fails the check of `field`, or None when it is a known code.
+
+    Doc 9303-3 §5: a state or organisation is written with its ISO 3166-1 alpha-3 code or a
+    code ICAO assigns; any other code is not a nationality or issuing state a border post
+    can act on, so the check fails and says which field and code.
+    """
+    if code in KNOWN_CODES:
+        return None
+    label = field.replace("_", " ")
+    return f"{label} {code!r} is not an ISO 3166-1 alpha-3 or ICAO code (Doc 9303-3 §5)"

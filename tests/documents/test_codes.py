@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from visabond.documents.mrz.codes import KNOWN_CODES, code_name, code_warning
+from visabond.documents.codes import KNOWN_CODES, code_name, code_warning, unknown_code_reason
 
 ICAO_ONLY = ["D", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "EUE", "UNO", "UNA", "UNK",
              "XPO", "XBA", "XIM", "XCC", "XCE", "XCO", "XEC", "XES", "XMP", "XOM", "XDC",
@@ -16,6 +16,7 @@ def test_icao_only_codes_are_known_without_warning(code: str) -> None:
     """Doc 9303-3 §5: these codes are valid in a zone though not in ISO 3166-1 alpha-3."""
     assert code in KNOWN_CODES
     assert code_warning(code, field="nationality") is None
+    assert unknown_code_reason(code, field="nationality") is None
     assert code_name(code)
 
 
@@ -37,8 +38,10 @@ def test_utopia_is_known_but_flagged_as_specimen() -> None:
     assert "specimen" in warning
 
 
-def test_unknown_code_gets_a_warning_naming_it() -> None:
-    """Doc 9303-3 §5: a code outside both lists is reported, not silently accepted."""
-    warning = code_warning("ZZQ", field="nationality")
-    assert warning is not None
-    assert "'ZZQ'" in warning
+def test_an_unknown_code_fails_with_a_reason_naming_field_and_code() -> None:
+    """Doc 9303-3 §5: a code outside both lists is a failed check, not silently accepted."""
+    assert unknown_code_reason("ZZQ", field="issuing_state") == (
+        "issuing state 'ZZQ' is not an ISO 3166-1 alpha-3 or ICAO code (Doc 9303-3 §5)"
+    )
+    assert unknown_code_reason("MLI", field="nationality") is None
+    assert unknown_code_reason("UTO", field="nationality") is None

@@ -1,0 +1,124 @@
+"""The write discipline (docs/writes.md), as it behaves: entry points are durable, steps are not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
+
+from tests.conftest import usd
+from visabond.accounts.roles import Role
+from visabond.accounts.services import user_create
+from visabond.audit.models import AuditEvent
+from visabond.audit.services import AuditAction, audit_record
+from visabond.policy import mirroring, reciprocity_services, rule_versions, services
+from visabond.policy.decisions import Author, Source
+from visabond.policy.models import Program, RuleVersion
+from visabond.policy.reciprocity import Mode
+from visabond.policy.rules import Period, RuleTerms
+from visabond.policy.seed.loader import seed_load
+
+D = dt.date
+WHO = Author("officer")
+CITED = [Source("notice")]
+TERMS = RuleTerms(bond_required=True, amounts=(usd(5000),), standard_amount=usd(5000))
+PROGRAM = Program(code="p", issuer="USA", name="P", legal_basis="", notice_days=0)
+
+DESIGNATION: dict[str, Any] = {
+    "program": PROGRAM,
+    "nationality": "KEN",
+    "visa_class": "B1/B2",
+    "terms": TERMS,
+    "period": Period(D(2030, 1, 1)),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+WITHDRAWAL: dict[str, Any] = {
+    "rule_id": 1,
+    "effective_from": D(2030, 1, 1),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+AMENDMENT: dict[str, Any] = WITHDRAWAL | {"terms": TERMS}
+DIRECTIVE: dict[str, Any] = {
+    "program": PROGRAM,
+    "counterpart": "MLI",
+    "visa_class_mapping": {"SHORT-STAY": "B1/B2"},
+    "port_mapping": {"BKO": "JFK"},
+    "cap": None,
+    "mode": Mode.ADOPTED,
+    "effective_from": D(2030, 1, 1),
+    "announced_on": D(2030, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+}
+
+ENTRY_POINTS: dict[str, Callable[[], object]] = {
+    "program_register": lambda: services.program_register(
+        code="p",
+        issuer="USA",
+        name="P",
+        legal_basis="",
+        notice_days=0,
+        effective_from=None,
+        effective_to=None,
+        sources=CITED,
+        author=WHO,
+    ),
+    "rule_designate": lambda: services.rule_designate(**DESIGNATION),
+    "rule_amend": lambda: services.rule_amend(**AMENDMENT),
+    "rule_withdraw": lambda: services.rule_withdraw(**WITHDRAWAL),
+    "directive_adopt": lambda: reciprocity_services.directive_adopt(**DIRECTIVE),
+    "reciprocity_review_approve": lambda: reciprocity_services.reciprocity_review_approve(
+        review_id=1, reason="r", author=WHO
+    ),
+    "reciprocity_review_reject": lambda: reciprocity_services.reciprocity_review_reject(
+        review_id=1, reason="r", author=WHO
+    ),
+    "reciprocity_review_acknowledge": lambda: reciprocity_services.reciprocity_review_acknowledge(
+        review_id=1, author=WHO
+    ),
+    "user_create": lambda: user_create(
+        username="someone", password="a-long-test-password-1", roles=[Role.AUDITOR]
+    ),
+    "seed_load": seed_load,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
+def test_an_entry_point_refuses_to_run_inside_another_transaction(name: str) -> None:
+    """Nesting a decision in another by mistake fails loudly instead of committing half of it."""
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        ENTRY_POINTS[name]()
+    assert AuditEvent.objects.count() == 0
+
+
+STEPS: dict[str, Callable[[], object]] = {
+    "audit_record": lambda: audit_record(
+        AuditAction.PROGRAM_REGISTERED, subject=PROGRAM, actor="test"
+    ),
+    "designation_append": lambda: rule_versions.designation_append(**DESIGNATION),
+    "amendment_append": lambda: rule_versions.amendment_append(**AMENDMENT),
+    "withdrawal_append": lambda: rule_versions.withdrawal_append(**WITHDRAWAL),
+    "rule_version_mirror": lambda: mirroring.rule_version_mirror(RuleVersion(), author=WHO),
+    "directive_record": lambda: reciprocity_services.directive_record(**DIRECTIVE),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", sorted(STEPS))
+def test_a_step_refuses_to_run_outside_its_callers_transaction(name: str) -> None:
+    """A step called on its own would commit its writes apart from the decision."""
+    with pytest.raises(TransactionManagementError, match="caller's transaction"):
+        STEPS[name]()
+    assert AuditEvent.objects.count() == 0
