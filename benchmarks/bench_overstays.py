@@ -295,7 +295,7 @@ def _measure(name: str, data: Path, memory_limit: str | None) -> dict[str, Any]:
     if memory_limit:
         command += ["--memory-limit", memory_limit]
     # This very script, with arguments it builds itself.
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"{name} failed")

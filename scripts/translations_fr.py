@@ -133,11 +133,81 @@ FRENCH = {
     "Adopt": "Adopter",
     "Designations by country: %(name)s": "Désignations par pays : %(name)s",
     "Reciprocity towards %(state)s adopted; %(n)s rules await review.": "Réciprocité envers %(state)s adoptée ; %(n)s règles attendent une révision.",
+    "Sign-in locked": "Connexion bloquée",
+    "Too many failed sign-ins for this account or from this address. Sign-in is locked for 15 minutes.": "Trop d'échecs de connexion pour ce compte ou depuis cette adresse. La connexion est bloquée pendant 15 minutes.",
+    "Back to the requirements page": "Retour à la page des conditions",
+    "States in the registry": "États présents dans le registre",
+    "Other states (no information)": "Autres États (aucune information)",
+    "any visa class": "toute catégorie de visa",
+    "%(issuer)s has suspended routine visa issuance for nationals %(of_nationality)s.": "%(issuer)s a suspendu la délivrance ordinaire des visas aux ressortissants %(of_nationality)s.",
+    "This rule mirrors, by reciprocity, the conditions %(issuer)s applies to this state's nationals.": "Cette règle reprend, par réciprocité, les conditions que %(issuer)s applique aux ressortissants de cet État.",
+    "No visa bond is required of nationals %(of_nationality)s for this visa on %(on)s.": "Aucune caution de visa n'est exigée des ressortissants %(of_nationality)s pour ce visa le %(on)s.",
+    "A visa bond is required of nationals %(of_nationality)s: the consular officer sets it at the interview among %(amounts)s (standard: %(standard)s).": "Une caution de visa est exigée des ressortissants %(of_nationality)s : l'agent consulaire la fixe lors de l'entretien parmi %(amounts)s (montant standard : %(standard)s).",
+    "This rule applies from %(start)s until further notice.": "Cette règle s'applique à partir du %(start)s jusqu'à nouvel ordre.",
+    "Form I-352, paid through Pay.gov only after a consular officer directs it; money paid without direction is not returned; a bond does not guarantee issuance.": "Formulaire I-352, à payer sur Pay.gov uniquement lorsqu'un agent consulaire le demande ; une somme versée sans cette demande n'est pas remboursée ; une caution ne garantit pas la délivrance du visa.",
+    "Routine visa operations at the U.S. Embassy in Ouagadougou suspended; nonimmigrant applicants apply at the U.S. Embassy in Lomé. Official and diplomatic visas are not affected.": "Les services ordinaires de visas de l'ambassade des États-Unis à Ouagadougou sont suspendus ; les demandeurs de visas de non-immigrant s'adressent à l'ambassade des États-Unis à Lomé. Les visas officiels et diplomatiques ne sont pas concernés.",
+    "No information for this state": "Aucune information sur cet État",
+    "visabond has no information about the visa rules %(state)s. This is not an answer that no bond is required: ask the state's consulate.": "visabond n'a aucune information sur les règles de visa %(state)s. Ce n'est pas une réponse indiquant qu'aucune caution n'est exigée : renseignez-vous auprès du consulat de cet État.",
+    "Visitor for business or pleasure (B-1/B-2)": "Visiteur d'affaires ou de tourisme (B-1/B-2)",
+    "Transit and crew (C-1/D)": "Transit et équipage (C-1/D)",
+    "Academic student (F-1)": "Étudiant (F-1)",
+    "Vocational student (M-1)": "Étudiant en formation professionnelle (M-1)",
+    "Exchange visitor (J-1)": "Visiteur d'échange (J-1)",
+    "Specialty occupation worker (H-1B)": "Travailleur spécialisé (H-1B)",
+    "Extraordinary ability (O-1)": "Aptitudes extraordinaires (O-1)",
+    "Representative of foreign media (I)": "Représentant des médias étrangers (I)",
+    "Short-stay visa (visa de court séjour): tourism, business, family visits": "Visa de court séjour : tourisme, affaires, visites familiales",
+    "Long-stay visa (visa de long séjour)": "Visa de long séjour",
+    "Transit visa": "Visa de transit",
+    "Access refused": "Accès refusé",
+    "Your account does not have the role this page needs.": "Votre compte n'a pas le rôle que demande cette page.",
+    "Page not found": "Page introuvable",
+    "There is no page at this address. It may have moved, or the address may be mistyped.": "Il n'y a pas de page à cette adresse. Elle a peut-être été déplacée, ou l'adresse est mal saisie.",
+    "Server error": "Erreur du serveur",
+    "The server failed to answer. Nothing was recorded; please try again in a moment.": "Le serveur n'a pas pu répondre. Rien n'a été enregistré ; veuillez réessayer dans un instant.",
+    "Skip to the content": "Aller au contenu",
+    "Site": "Site",
+    "Too many questions": "Trop de questions",
+    "Too many questions from your address": "Trop de questions depuis votre adresse",
+    "This form has expired or did not come from this site. Reload the page and send it again.": "Ce formulaire a expiré ou ne provient pas de ce site. Rechargez la page et envoyez-le à nouveau.",
+    "%(port)s is not an IATA airport code": "%(port)s n'est pas un code d'aéroport IATA",
+    "Empty: the source rule's own date.": "Vide : la date propre de la règle source.",
+    "I confirm the effective date, although it has passed": "Je confirme la date d'effet, bien qu'elle soit passée",
+    "a bond is required (%(amounts)s)": "une caution est exigée (%(amounts)s)",
+    "no bond is required": "aucune caution n'est exigée",
+    "; visa issuance suspended": " ; délivrance des visas suspendue",
+    "The public answer if approved": "La réponse publique en cas d'approbation",
+    "From %(day)s, for %(visa)s: %(after)s (today's answer for that day: %(before)s).": "À partir du %(day)s, pour %(visa)s : %(after)s (réponse actuelle pour ce jour : %(before)s).",
+    "Preview": "Aperçu",
+    "Preview the public answer": "Voir la réponse publique",
+    "The public answer once recorded": "La réponse publique une fois la décision enregistrée",
+    "This date has passed: recording changes answers already given, and needs your confirmation.": "Cette date est passée : enregistrer modifie des réponses déjà données, et demande votre confirmation.",
+    "Check the public answer this decision gives with these values, then record it.": "Vérifiez la réponse publique que donne cette décision avec ces valeurs, puis enregistrez-la.",
+    "Check the public answer for the dates chosen, then approve.": "Vérifiez la réponse publique pour les dates choisies, puis approuvez.",
+    "Say why: a reason is required.": "Dites pourquoi : un motif est exigé.",
+    "corrects v%(n)s": "corrige la v%(n)s",
+    "This rule was withdrawn: there is nothing left to amend or withdraw. Designate the nationality anew to restore a requirement.": "Cette règle a été retirée : il n'y a plus rien à modifier ni à retirer. Désignez à nouveau la nationalité pour rétablir une exigence.",
+    "This rule was withdrawn; designate anew instead.": "Cette règle a été retirée ; désignez à nouveau.",
+}
+# The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
+IN_CONTEXT = {
+    (
+        "plural issuer",
+        "%(issuer)s has suspended routine visa issuance for nationals %(of_nationality)s.",
+    ): "%(issuer)s ont suspendu la délivrance ordinaire des visas aux ressortissants %(of_nationality)s.",
+    (
+        "plural issuer",
+        "This rule mirrors, by reciprocity, the conditions %(issuer)s applies to this state's nationals.",
+    ): "Cette règle reprend, par réciprocité, les conditions que %(issuer)s appliquent aux ressortissants de cet État.",
 }
 PLURALS = {
     "Admission is usually for at most %(days)s day.": {
         0: "L'admission est en général d'au plus %(days)s jour.",
         1: "L'admission est en général d'au plus %(days)s jours.",
+    },
+    "This address has asked more questions in a short time than a person does. Please wait %(seconds)s second and ask again.": {
+        0: "Cette adresse a posé plus de questions en peu de temps qu'une personne ne le fait. Veuillez attendre %(seconds)s seconde et recommencer.",
+        1: "Cette adresse a posé plus de questions en peu de temps qu'une personne ne le fait. Veuillez attendre %(seconds)s secondes et recommencer.",
     },
     "%(n)s reciprocity review is waiting.": {
         0: "%(n)s révision de réciprocité en attente.",
@@ -151,6 +221,9 @@ def main() -> None:
     catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
     catalogue.metadata["Language"] = "fr"
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    # Messages the code no longer has (makemessages keeps them as "#~") go.
+    for entry in catalogue.obsolete_entries():
+        catalogue.remove(entry)
     missing = []
     for entry in catalogue:
         if "fuzzy" in entry.flags:
@@ -161,7 +234,9 @@ def main() -> None:
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:
             entry.msgstr_plural = PLURALS.get(entry.msgid, entry.msgstr_plural)
-        elif entry.msgid in FRENCH:
+        elif (entry.msgctxt, entry.msgid) in IN_CONTEXT:
+            entry.msgstr = IN_CONTEXT[(entry.msgctxt, entry.msgid)]
+        elif entry.msgid in FRENCH and not entry.msgctxt:
             entry.msgstr = FRENCH[entry.msgid]
         if not (entry.msgstr or any(entry.msgstr_plural.values())):
             missing.append(entry.msgid)

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from tests.conftest import usd
+from visabond.core import clock
 from visabond.core.errors import Conflict
 from visabond.policy import services
 from visabond.policy.decisions import Author, Source
@@ -54,7 +55,7 @@ def test_two_officers_designating_the_same_country_at_once_record_exactly_one_ru
                 visa_class="B1/B2",
                 terms=terms,
                 period=Period(dt.date(2030, 1, 1)),
-                announced_on=dt.date(2029, 12, 1),
+                announced_on=clock.today(),
                 reason="race",
                 sources=[Source("s")],
                 author=author,

@@ -102,6 +102,11 @@ def amounts_after(url: str) -> dict[int, tuple[set[tuple[Decimal, str]], Decimal
     return found
 
 
+# The designations of 2026-01-01 as recorded (an earlier seed said announced 2026-01-05).
+ANNOUNCED_SQL = (
+    "SELECT r.nationality, v.version, CAST(v.announced_on AS TEXT) FROM policy_ruleversion v "
+    "JOIN policy_rule r ON r.id = v.rule_id WHERE v.effective_from = '2026-01-01' AND v.version = 1"
+)
 PEOPLE_SQL = (
     "SELECT u.id, u.username, u.password, g.name FROM auth_user u "
     "JOIN auth_user_groups ug ON ug.user_id = u.id JOIN auth_group g ON g.id = ug.group_id "
@@ -138,9 +143,12 @@ def test_an_earlier_database_upgrades_without_losing_people_amounts_or_the_audit
         "--no-imports",
         "-c",
         "from django.contrib.auth import authenticate\n"
+        "from django.test import RequestFactory\n"
         "from visabond.accounts.roles import roles_of\n"
+        # The sign-in lockout (django-axes) counts by address, so it needs the request.
+        "request = RequestFactory().post('/accounts/login/')\n"
         f"for name, password in {PASSWORDS!r}.items():\n"
-        "    user = authenticate(username=name, password=password)\n"
+        "    user = authenticate(request, username=name, password=password)\n"
         "    print(name, type(user).__module__, sorted(r.value for r in roles_of(user)))\n",
     )
     assert signed_in.stdout.splitlines() == [
@@ -168,6 +176,21 @@ def test_an_earlier_database_upgrades_without_losing_people_amounts_or_the_audit
         ).returncode
         == 0
     )
+
+    # the seed corrects what the earlier one recorded wrongly, adding versions, editing none:
+    # the seven countries of 2026-01-01 were announced on 2025-12-17, not 2026-01-05
+    recorded_before = query(old_database, ANNOUNCED_SQL)
+    assert {day for _, _, day in recorded_before} == {"2026-01-05"}
+    corrected = run_visabond(env, "seed")
+    assert "seed: 7 steps applied" in corrected.stdout, corrected.stdout
+    assert set(recorded_before) <= set(query(old_database, ANNOUNCED_SQL))
+    known = run_visabond(
+        env, "requirements", "--issuer", "USA", "--nationality", "BTN", "--visa-class", "B1/B2",
+        "--on", "2026-01-01", "--known-on", "2025-12-22", "--json",
+    )  # fmt: skip
+    answer_known = json.loads(known.stdout)
+    assert (answer_known["bond_required"], answer_known["announced_on"]) == (True, "2025-12-17")
+    assert run_visabond(env, "audit", "verify").returncode == 0
 
     # and nothing is left to do
     assert "seed: 0 steps applied" in run_visabond(env, "seed").stdout

@@ -34,20 +34,31 @@ DESIGNATION: dict[str, Any] = {
     "visa_class": "B1/B2",
     "terms": TERMS,
     "period": Period(D(2030, 1, 1)),
-    "announced_on": D(2030, 1, 1),
+    "announced_on": D(2025, 1, 1),
     "reason": "r",
     "sources": CITED,
     "author": WHO,
+    "confirm_past": False,
 }
 WITHDRAWAL: dict[str, Any] = {
     "rule_id": 1,
     "effective_from": D(2030, 1, 1),
-    "announced_on": D(2030, 1, 1),
+    "announced_on": D(2025, 1, 1),
     "reason": "r",
     "sources": CITED,
     "author": WHO,
+    "confirm_past": False,
 }
 AMENDMENT: dict[str, Any] = WITHDRAWAL | {"terms": TERMS}
+CORRECTION: dict[str, Any] = {
+    "rule_id": 1,
+    "version": 1,
+    "announced_on": D(2025, 1, 1),
+    "reason": "r",
+    "sources": CITED,
+    "author": WHO,
+    "confirm_past": False,
+}
 DIRECTIVE: dict[str, Any] = {
     "program": PROGRAM,
     "counterpart": "MLI",
@@ -77,6 +88,7 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
     "rule_designate": lambda: services.rule_designate(**DESIGNATION),
     "rule_amend": lambda: services.rule_amend(**AMENDMENT),
     "rule_withdraw": lambda: services.rule_withdraw(**WITHDRAWAL),
+    "rule_correct": lambda: services.rule_correct(**CORRECTION),
     "directive_adopt": lambda: reciprocity_services.directive_adopt(**DIRECTIVE),
     "reciprocity_review_approve": lambda: reciprocity_services.reciprocity_review_approve(
         review_id=1, reason="r", author=WHO
@@ -85,7 +97,7 @@ ENTRY_POINTS: dict[str, Callable[[], object]] = {
         review_id=1, reason="r", author=WHO
     ),
     "reciprocity_review_acknowledge": lambda: reciprocity_services.reciprocity_review_acknowledge(
-        review_id=1, author=WHO
+        review_id=1, author=WHO, reason="r"
     ),
     "user_create": lambda: user_create(
         username="someone", password="a-long-test-password-1", roles=[Role.AUDITOR]
@@ -110,6 +122,7 @@ STEPS: dict[str, Callable[[], object]] = {
     "designation_append": lambda: rule_versions.designation_append(**DESIGNATION),
     "amendment_append": lambda: rule_versions.amendment_append(**AMENDMENT),
     "withdrawal_append": lambda: rule_versions.withdrawal_append(**WITHDRAWAL),
+    "correction_append": lambda: rule_versions.correction_append(**CORRECTION),
     "rule_version_mirror": lambda: mirroring.rule_version_mirror(RuleVersion(), author=WHO),
     "directive_record": lambda: reciprocity_services.directive_record(**DIRECTIVE),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -103,6 +104,8 @@ DESIGNATION = {
     "announced_on": "2026-02-01",
     "reason": "test designation",
     "sources": [{"title": "Test notice", "url": "https://example.org/notice"}],
+    # The pilot ends on 2026-08-05: every designation in it takes effect before today.
+    "confirm_past": True,
     "terms": {
         "bond_required": True,
         "amounts": ["5000", "10000", "15000"],
@@ -151,6 +154,7 @@ def test_amending_and_withdrawing_through_the_api_keeps_every_version(server: st
         "reason": "raise",
         "sources": [{"title": "Notice 2"}],
         "terms": DESIGNATION["terms"] | {"amounts": ["15000"], "standard_amount": "15000"},
+        "confirm_past": True,
     }
     assert session.post_json(f"/api/v1/policy/rules/{rule_id}/amendments", amend).status == 201
     withdraw = {
@@ -158,6 +162,7 @@ def test_amending_and_withdrawing_through_the_api_keeps_every_version(server: st
         "announced_on": "2026-05-15",
         "reason": "lifted",
         "sources": [{"title": "Notice 3"}],
+        "confirm_past": True,
     }
     response = session.post_json(f"/api/v1/policy/rules/{rule_id}/withdrawals", withdraw)
     assert response.status == 201
@@ -278,6 +283,150 @@ def test_a_policy_officer_adopts_reciprocity_and_the_counterparts_rules_await_re
     assert bad.json()["field"] == "port_mapping"
 
 
+def assert_error_shape(response: Any, status: int, code: str, field: str | None = None) -> None:
+    assert response.status == status, response.text
+    body = response.json()
+    assert {"code", "field", "message"} <= set(body)
+    assert (body["code"], body["field"]) == (code, field)
+    assert body["message"]
+
+
+def test_a_state_with_no_program_is_404_and_ones_own_state_422(server: str) -> None:
+    session = Session(server)
+    base = {"nationality": "MLI", "visa_class": "ANYTHING", "on": "2025-10-24"}
+    no_program = session.get("/api/v1/requirements", issuer="FRA", **base)
+    assert_error_shape(no_program, 404, "issuer_not_registered", "issuer")
+    own = session.get("/api/v1/requirements", issuer="USA", nationality="USA", visa_class="B1/B2")
+    assert_error_shape(own, 422, "nationality_is_issuer", "nationality")
+
+
+def test_a_csrf_failure_has_the_error_shape(server: str) -> None:
+    response = as_role(server, "policy_officer").request(
+        "POST", "/api/v1/policy/rules", data=b"{}", headers={"Content-Type": "application/json"}
+    )
+    assert_error_shape(response, 403, "csrf_failed")
+
+
+def test_an_unparsable_body_has_the_error_shape(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    headers = {"Content-Type": "application/json", "X-CSRFToken": session.csrf_token()}
+    response = session.request("POST", "/api/v1/policy/rules", data=b"{not json", headers=headers)
+    assert_error_shape(response, 400, "body_unparsable", "body")
+
+
+def test_an_auditors_write_is_403_before_its_body_is_read(server: str) -> None:
+    response = as_role(server, "auditor").post_json("/api/v1/policy/rules", {"nonsense": True})
+    assert_error_shape(response, 403, "role_required")
+    anonymous = Session(server).get("/api/v1/policy/rules")
+    assert_error_shape(anonymous, 401, "not_authenticated")
+
+
+def test_an_unknown_query_parameter_is_refused(server: str) -> None:
+    response = Session(server).get(
+        "/api/v1/requirements",
+        issuer="USA",
+        nationality="NGA",
+        visa_class="B1/B2",
+        onn="2026-01-21",
+    )
+    assert_error_shape(response, 422, "parameter_unknown", "onn")
+    listed = as_role(server, "auditor").get("/api/v1/policy/rules", country="NGA")
+    assert_error_shape(listed, 422, "parameter_unknown", "country")
+
+
+def test_schema_errors_list_every_field_and_an_empty_issuer_breaks_the_schema(server: str) -> None:
+    response = Session(server).get(
+        "/api/v1/requirements", issuer="", nationality="", visa_class="B1/B2"
+    )
+    assert_error_shape(response, 422, "invalid", "issuer")
+    assert [e["field"] for e in response.json()["errors"]] == ["issuer", "nationality"]
+
+
+def test_errors_outside_the_handlers_keep_the_shape(server: str) -> None:
+    assert_error_shape(
+        Session(server).request("DELETE", "/api/v1/requirements"), 405, "method_not_allowed"
+    )
+    assert_error_shape(Session(server).get("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_the_documentation_page_loads_its_assets_from_our_static_files(server: str) -> None:
+    session = Session(server)
+    page = session.get("/api/v1/docs").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert assets
+    assert all(a.startswith("/static/") for a in assets), assets
+    assert all(session.get(a).status == 200 for a in assets)
+
+
+def test_every_declared_error_status_uses_the_error_shape(server: str) -> None:
+    document = Session(server).get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (path, method)
+            if path.startswith("/api/v1/policy"):
+                assert "401" in operation["responses"], (path, method)
+
+
+def test_the_lookup_is_throttled_per_address_with_the_error_shape(
+    server: str, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOOKUP_THROTTLE_RATE = "3/m"
+    session = Session(server)
+    query = {"issuer": "USA", "nationality": "NGA", "visa_class": "B1/B2", "on": "2026-01-21"}
+    statuses = [session.get("/api/v1/requirements", **query).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = session.get("/api/v1/requirements", **query)
+    assert_error_shape(limited, 429, "rate_limited")
+    assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_an_announcement_date_in_the_future_is_refused(server: str) -> None:
+    import datetime as dt
+
+    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+    response = as_role(server, "policy_officer").post_json(
+        "/api/v1/policy/rules", DESIGNATION | {"announced_on": tomorrow}
+    )
+    assert_error_shape(response, 422, "announced_in_future", "announced_on")
+
+
+def test_a_designation_effective_before_today_needs_confirm_past(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    unconfirmed = {k: v for k, v in DESIGNATION.items() if k != "confirm_past"}
+    response = session.post_json("/api/v1/policy/rules", unconfirmed)
+    assert_error_shape(response, 422, "effective_in_past_unconfirmed", "effective_from")
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+    confirmed = session.post_json("/api/v1/policy/rules", DESIGNATION)
+    assert confirmed.status == 201, confirmed.text
+    event = AuditEvent.objects.filter(action="rule.designated").latest("sequence")
+    assert event.details["effective_in_past"] is True
+
+
+def test_a_reason_longer_than_the_limit_is_refused_by_the_schema(server: str) -> None:
+    response = as_role(server, "policy_officer").post_json(
+        "/api/v1/policy/rules", DESIGNATION | {"reason": "x" * 200_000}
+    )
+    assert_error_shape(response, 422, "invalid", "reason")
+    assert not RuleVersion.objects.filter(rule__nationality="KEN").exists()
+
+
+def test_acknowledging_and_rejecting_need_a_reason(server: str) -> None:
+    session = as_role(server, "policy_officer")
+    review = session.get("/api/v1/policy/reciprocity/reviews").json()[0]
+    rejected = session.post_json(f"/api/v1/policy/reciprocity/reviews/{review['id']}/reject", {})
+    assert_error_shape(rejected, 422, "invalid", "reason")
+    approved = session.post_json(
+        f"/api/v1/policy/reciprocity/reviews/{review['id']}/approve", {"reason": "follow"}
+    )
+    assert_error_shape(approved, 422, "effective_in_past_unconfirmed", "effective_from")
+
+
 @pytest.mark.parametrize("decision", ["approve", "reject", "acknowledge"])
 def test_deciding_a_review_that_does_not_exist_is_a_404_naming_the_review(
     server: str, decision: str
@@ -293,7 +442,7 @@ def test_acknowledging_a_pending_review_is_refused_with_409(server: str) -> None
     session = as_role(server, "policy_officer")
     pending = session.get("/api/v1/policy/reciprocity/reviews").json()[0]
     response = session.post_json(
-        f"/api/v1/policy/reciprocity/reviews/{pending['id']}/acknowledge", {}
+        f"/api/v1/policy/reciprocity/reviews/{pending['id']}/acknowledge", {"reason": "seen"}
     )
     assert response.status == 409
     assert response.json()["code"] == "review_not_applied"

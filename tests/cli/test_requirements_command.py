@@ -143,3 +143,25 @@ def test_seed_is_idempotent_from_the_command_line(environment: dict[str, str]) -
     result = visabond(environment, "seed")
     assert result.returncode == 0
     assert "seed: 0 steps applied" in result.stdout
+
+
+def test_a_state_with_no_program_exits_2_with_no_information(environment: dict[str, str]) -> None:
+    result = visabond(
+        environment,
+        "requirements",
+        *("--issuer", "FRA", "--nationality", "MLI", "--visa-class", "ANYTHING"),
+        *("--on", "2025-10-24"),
+    )
+    assert result.returncode == 2
+    assert "issuer: visabond has no information about the visa rules of France" in result.stderr
+    assert "No visa bond" not in result.stdout + result.stderr
+
+
+def test_asking_ones_own_state_exits_2(environment: dict[str, str]) -> None:
+    result = visabond(
+        environment,
+        "requirements",
+        *("--issuer", "USA", "--nationality", "USA", "--visa-class", "B1/B2"),
+    )
+    assert result.returncode == 2
+    assert "nationality: nationals of the United States need no visa" in result.stderr

@@ -62,7 +62,19 @@ def test_policy_officer_designates_a_country_and_handles_the_reciprocity_review(
     page.fill("#id_announced_on", "2026-02-20")
     page.fill("#id_reason", "Designation for the end-to-end journey")
     page.fill("#id_source_title", "End-to-end notice")
-    page.click("#designate-form button[type=submit]")
+    # The public answer it gives comes first; only then can it be recorded.
+    expect(page.locator("#designate-form button[value=record]")).to_have_count(0)
+    page.click("#designate-form button[value=preview]")
+    preview = page.locator("#designate-preview")
+    expect(preview).to_contain_text(
+        "From 2026-03-01, for B1/B2: a bond is required (5,000 USD, 10,000 USD, 15,000 USD)"
+    )
+    expect(preview).to_contain_text("This date has passed")
+    screenshot(page, "04a-designation-previewed")
+    page.click("#designate-form button[value=record]")
+    expect(page.locator("#id_effective_from_error")).to_contain_text("confirm that the date")
+    page.check("#id_confirm_past")
+    page.click("#designate-form button[value=record]")
     expect(page.locator(".messages")).to_contain_text("Designation recorded.")
     expect(page.locator(".messages")).to_contain_text("promises 15 days' notice")
     expect(page.locator("#timeline")).to_contain_text("2026-03-01 – 2026-08-05")

@@ -7,6 +7,7 @@ change crosses to the other state once and never comes back to the state where i
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,13 @@ OFFICER = Author("officer")
 CITED = [Source("Official journal")]
 CLASS_OF = {"USA": "B1/B2", "MLI": "SHORT-STAY", "MRT": "VISITOR"}
 PORT_OF = {"USA": "JFK", "MLI": "BKO", "MRT": "NKC"}
+
+
+@pytest.fixture(autouse=True)
+def after_the_dates_of_these_tests(today_is: Any) -> None:
+    """The decisions below are announced in 2030 (an announcement cannot be in the future),
+    and recorded after the fact (each confirms its past effective date)."""
+    today_is(dt.date(2031, 6, 1))
 
 
 def bond(state: str, *amounts: int) -> RuleTerms:
@@ -93,6 +101,7 @@ def designate(state: str, nationality: str, *amounts: int) -> Recorded:
         reason="designation",
         sources=CITED,
         author=OFFICER,
+        confirm_past=True,
     )
 
 
@@ -105,6 +114,7 @@ def amend(rule: Rule, *amounts: int) -> Recorded:
         reason="amendment",
         sources=CITED,
         author=OFFICER,
+        confirm_past=True,
     )
 
 
@@ -116,6 +126,7 @@ def withdraw(rule: Rule) -> Recorded:
         reason="lifted",
         sources=CITED,
         author=OFFICER,
+        confirm_past=True,
     )
 
 
@@ -180,7 +191,7 @@ def test_withdrawing_a_mirrored_rule_waits_for_the_other_state_and_its_mirror_do
     assert (pending.directive.issuer, pending.change) == ("MLI", "withdraw")
     assert amounts_on("MLI", "USA", "2030-10-01") == ["5000.00", "10000.00"]
     reciprocity_services.reciprocity_review_approve(
-        review_id=pending.pk, reason="we follow", author=OFFICER
+        review_id=pending.pk, reason="we follow", author=OFFICER, confirm_past=True
     )
     assert amounts_on("MLI", "USA", "2030-10-01") == []
     assert statuses("USA") == [ReviewStatus.ECHO, ReviewStatus.ECHO]
@@ -237,7 +248,7 @@ def test_in_adopted_mode_both_ways_each_side_approves_and_the_echo_never_waits()
     waiting = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
     assert waiting.directive.issuer == "MLI"
     reciprocity_services.reciprocity_review_approve(
-        review_id=waiting.pk, reason="we mirror", author=OFFICER
+        review_id=waiting.pk, reason="we mirror", author=OFFICER, confirm_past=True
     )
     assert amounts_on("MLI", "USA", "2030-03-01") == ["5000.00", "10000.00"]
     assert statuses("USA") == [ReviewStatus.ECHO]
@@ -247,7 +258,7 @@ def test_in_adopted_mode_both_ways_each_side_approves_and_the_echo_never_waits()
     assert us_waiting.directive.issuer == "USA"
     assert us_waiting.mirror_rule == us_rule
     reciprocity_services.reciprocity_review_approve(
-        review_id=us_waiting.pk, reason="we follow", author=OFFICER
+        review_id=us_waiting.pk, reason="we follow", author=OFFICER, confirm_past=True
     )
     assert amounts_on("USA", "MLI", "2030-06-01") == ["10000.00"]
     assert statuses("MLI")[-1] == ReviewStatus.ECHO
@@ -258,7 +269,9 @@ def test_an_echo_is_acknowledged_and_leaves_the_queue() -> None:
     states("USA", "MLI", mode=Mode.AUTOMATIC)
     designate("USA", "MLI", 10000)
     echo = ReciprocityReview.objects.get(status=ReviewStatus.ECHO)
-    reciprocity_services.reciprocity_review_acknowledge(review_id=echo.pk, author=OFFICER)
+    reciprocity_services.reciprocity_review_acknowledge(
+        review_id=echo.pk, author=OFFICER, reason="the echo was stopped as it should"
+    )
     echo.refresh_from_db()
     assert echo.status == ReviewStatus.ACKNOWLEDGED
     assert echo not in review_queue()

@@ -22,6 +22,7 @@ from visabond.policy.rules import (
     in_force_days_overlap,
     notice_shortfall,
     requirement,
+    standing,
     timeline,
 )
 
@@ -348,3 +349,33 @@ def test_between_two_all_classes_measures_the_later_announced_decides() -> None:
     found = requirement({(1, "*"): earlier, (2, "*"): later}, visa_class="B1/B2", on=D(2025, 11, 1))
     assert found.entry == later[0]
     assert found.measures == (later[0], earlier[0])
+
+
+def correction(of: RuleEntry, announced: D, version: int) -> RuleEntry:
+    return RuleEntry(
+        of.rule_id, version, of.action, of.period, announced, of.terms, corrects=of.version
+    )
+
+
+BHUTAN_AS_FIRST_RECORDED = designation(D(2026, 1, 1), D(2026, 8, 5), D(2026, 1, 5))
+BHUTAN = [BHUTAN_AS_FIRST_RECORDED, correction(BHUTAN_AS_FIRST_RECORDED, D(2025, 12, 17), 2)]
+
+
+def test_a_corrected_version_no_longer_decides_and_its_correction_does() -> None:
+    """The seven countries of 2026-01-01 were announced on 2025-12-17, not 2026-01-05."""
+    deciding = entry_in_force(BHUTAN, on=D(2026, 1, 1))
+    assert deciding is not None
+    assert (deciding.version, deciding.announced_on) == (2, D(2025, 12, 17))
+
+
+def test_a_correction_answers_as_known_from_its_own_announcement() -> None:
+    assert entry_in_force(BHUTAN, on=D(2026, 1, 1), known_on=D(2025, 12, 22)) is not None
+    assert entry_in_force(BHUTAN, on=D(2026, 1, 1), known_on=D(2025, 12, 16)) is None
+
+
+def test_a_corrected_version_is_in_no_timeline_even_as_known_before_its_correction() -> None:
+    assert [s.entry.version for s in timeline(BHUTAN) if s.entry] == [2]
+    # the version recorded wrongly never stood: as known on 2026-01-06, the correction (made
+    # later) is what the registry holds, and it was announced by then
+    assert [s.entry.version for s in timeline(BHUTAN, known_on=D(2026, 1, 6)) if s.entry] == [2]
+    assert standing(BHUTAN) == [BHUTAN[1]]

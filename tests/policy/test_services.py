@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from tests.conftest import usd
 from visabond.audit.chain import verify
 from visabond.audit.models import AuditEvent
 from visabond.audit.selectors import audit_head, audit_links
-from visabond.core.errors import Conflict, InvalidInput, VisabondError
+from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.policy import reciprocity_services, services
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
@@ -22,6 +23,14 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 OFFICER = Author("officer.ada")
+
+
+@pytest.fixture(autouse=True)
+def after_the_dates_of_these_tests(today_is: Any) -> None:
+    """The decisions below are announced up to 2030; an announcement cannot be in the future."""
+    today_is(dt.date(2031, 6, 1))
+
+
 CITATION = [Source("Ministry notice no. 1", "https://example.org/notice-1", "2030-01-01")]
 BOND = RuleTerms(
     bond_required=True,
@@ -58,6 +67,7 @@ def designate(program: Program, nationality: str = "KEN", **overrides: object) -
         "reason": "overstay rate",
         "sources": CITATION,
         "author": OFFICER,
+        "confirm_past": True,
     } | overrides
     return services.rule_designate(**arguments)  # type: ignore[arg-type]
 
@@ -96,6 +106,7 @@ def test_a_new_designation_may_follow_a_withdrawn_one(pilot: Program) -> None:
         reason="lifted",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     second = designate(pilot, period=Period(D(2030, 7, 1)), announced_on=D(2030, 6, 1))
     assert second.version.rule_id != first.version.rule_id
@@ -159,6 +170,7 @@ def test_an_amendment_is_a_new_version_and_history_is_kept(pilot: Program) -> No
         reason="deterrence",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     versions = list(RuleVersion.objects.filter(rule_id=rule_id).order_by("version"))
     assert [(v.version, v.action) for v in versions] == [(1, "designate"), (2, "amend")]
@@ -182,6 +194,7 @@ def test_amending_a_rule_not_in_force_on_that_day_is_refused(pilot: Program) -> 
             reason="x",
             sources=CITATION,
             author=OFFICER,
+            confirm_past=True,
         )
     assert caught.value.code == "rule_not_in_force"
 
@@ -195,6 +208,7 @@ def test_withdrawing_twice_is_refused(pilot: Program) -> None:
         reason="dropped",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     with pytest.raises(Conflict):
         services.rule_withdraw(
@@ -204,7 +218,69 @@ def test_withdrawing_twice_is_refused(pilot: Program) -> None:
             reason="again",
             sources=CITATION,
             author=OFFICER,
+            confirm_past=True,
         )
+
+
+def test_a_designation_effective_before_today_needs_confirmation_and_nothing_is_written(
+    pilot: Program,
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        designate(pilot, confirm_past=False)
+    assert (refused.value.code, refused.value.field) == (
+        "effective_in_past_unconfirmed",
+        "effective_from",
+    )
+    assert not Rule.objects.exists()
+    assert not AuditEvent.objects.filter(action="rule.designated").exists()
+
+
+@pytest.mark.parametrize("change", ["amend", "withdraw"])
+def test_amending_or_withdrawing_from_a_past_day_needs_confirmation_and_is_flagged(
+    pilot: Program, change: str
+) -> None:
+    rule_id = designate(pilot).version.rule_id
+    decide = {
+        "amend": lambda confirm: services.rule_amend(
+            rule_id=rule_id,
+            terms=BOND,
+            effective_from=D(2030, 5, 1),
+            announced_on=D(2030, 4, 1),
+            reason="new terms",
+            sources=CITATION,
+            author=OFFICER,
+            confirm_past=confirm,
+        ),
+        "withdraw": lambda confirm: services.rule_withdraw(
+            rule_id=rule_id,
+            effective_from=D(2030, 5, 1),
+            announced_on=D(2030, 4, 1),
+            reason="dropped",
+            sources=CITATION,
+            author=OFFICER,
+            confirm_past=confirm,
+        ),
+    }[change]
+    with pytest.raises(InvalidInput) as refused:
+        decide(False)
+    assert refused.value.code == "effective_in_past_unconfirmed"
+    assert RuleVersion.objects.filter(rule_id=rule_id).count() == 1
+    recorded = decide(True)
+    event = AuditEvent.objects.filter(action__in=["rule.amended", "rule.withdrawn"]).get()
+    assert event.subject_id == str(recorded.version.pk)
+    assert event.details["effective_in_past"] is True
+
+
+def test_a_decision_from_today_on_needs_no_confirmation_and_is_not_flagged(
+    pilot: Program, today_is: Any
+) -> None:
+    today_is(D(2030, 2, 15))
+    recorded = designate(pilot, confirm_past=False)
+    event = AuditEvent.objects.filter(action="rule.designated").get()
+    assert (recorded.version.effective_from, event.details["effective_in_past"]) == (
+        D(2030, 3, 1),
+        False,
+    )
 
 
 def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Program) -> None:
@@ -216,6 +292,7 @@ def test_every_decision_is_in_the_audit_trail_and_the_chain_verifies(pilot: Prog
         reason="dropped",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     actions = list(AuditEvent.objects.values_list("action", "actor_name"))
     assert ("rule.designated", "officer.ada") in actions
@@ -292,6 +369,7 @@ def test_in_adopted_mode_a_source_change_waits_for_approval(
         author=OFFICER,
         effective_from=D(2030, 4, 1),
         announced_on=D(2030, 3, 1),
+        confirm_past=True,
     )
     assert mali_answer("2030-03-31")["bond_required"] is False
     assert mali_answer("2030-04-01")["bond_required"] is True
@@ -309,6 +387,7 @@ def test_a_source_withdrawal_is_never_mirrored_without_a_decision(
         reason="dropped",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     assert mali_answer("2030-06-01")["bond_required"] is True
     pending = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
@@ -319,6 +398,7 @@ def test_a_source_withdrawal_is_never_mirrored_without_a_decision(
         author=OFFICER,
         effective_from=D(2030, 7, 1),
         announced_on=D(2030, 6, 15),
+        confirm_past=True,
     )
     assert mali_answer("2030-06-30")["bond_required"] is True
     assert mali_answer("2030-07-01")["bond_required"] is False
@@ -341,6 +421,7 @@ def test_a_source_amendment_in_adopted_mode_can_be_rejected_keeping_the_mirror(
         reason="tweak",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
     review = ReciprocityReview.objects.get(status=ReviewStatus.PENDING)
     reciprocity_services.reciprocity_review_reject(
@@ -378,6 +459,68 @@ def test_a_directive_mapping_to_a_foreign_port_is_refused(mali_program: Program)
     assert caught.value.field == "port_mapping"
 
 
+def correct(rule_id: int, version: int, announced: dt.date) -> Recorded:
+    return services.rule_correct(
+        rule_id=rule_id,
+        version=version,
+        announced_on=announced,
+        reason="announced earlier than recorded",
+        sources=CITATION,
+        author=OFFICER,
+        confirm_past=True,
+    )
+
+
+def test_correcting_an_announcement_restates_the_version_which_no_longer_stands(
+    pilot: Program,
+) -> None:
+    first = designate(pilot, announced_on=D(2030, 2, 25)).version
+    assert first.notice_warning
+    recorded = correct(first.rule_id, 1, D(2030, 2, 1))
+    restated = recorded.version
+    assert (restated.version, restated.action, restated.corrects_version) == (2, "designate", 1)
+    assert (restated.effective_from, restated.effective_to) == (
+        first.effective_from,
+        first.effective_to,
+    )
+    assert recorded.warnings == []
+    answer = requirement_lookup(
+        issuer="USA", nationality="KEN", visa_class="B1/B2", on="2030-03-01", known_on="2030-02-10"
+    )
+    assert answer.requirement.bond_required
+    first.refresh_from_db()
+    assert first.announced_on == D(2030, 2, 25)
+    event = AuditEvent.objects.filter(action="rule.corrected").get()
+    assert event.details["corrects_version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("version", "announced", "error", "code"),
+    [
+        (9, D(2030, 2, 1), NotFound, "version_not_found"),
+        (1, D(2030, 2, 1), InvalidInput, "announcement_unchanged"),
+        (1, D(2032, 1, 1), InvalidInput, "announced_in_future"),
+    ],
+)
+def test_a_correction_of_a_missing_version_or_of_nothing_is_refused(
+    pilot: Program, version: int, announced: dt.date, error: type[VisabondError], code: str
+) -> None:
+    rule_id = designate(pilot).version.rule_id
+    with pytest.raises(error) as refused:
+        correct(rule_id, version, announced)
+    assert refused.value.code == code
+    assert RuleVersion.objects.count() == 1
+
+
+def test_a_version_is_corrected_once_and_a_correction_is_not_corrected(pilot: Program) -> None:
+    rule_id = designate(pilot).version.rule_id
+    correct(rule_id, 1, D(2030, 1, 20))
+    for version in (1, 2):
+        with pytest.raises(Conflict) as refused:
+            correct(rule_id, version, D(2030, 1, 10))
+        assert refused.value.code == "version_corrected"
+
+
 def test_seeding_twice_changes_nothing(seeded: None) -> None:
     from visabond.policy.seed.loader import seed_load
 
@@ -402,6 +545,7 @@ def withdraw_on(rule_id: int, day: dt.date) -> Recorded:
         reason="lifted",
         sources=CITATION,
         author=OFFICER,
+        confirm_past=True,
     )
 
 
@@ -445,6 +589,7 @@ def test_an_amendment_from_a_rules_last_day_is_allowed_and_the_day_after_is_not(
             reason="r",
             sources=CITATION,
             author=OFFICER,
+            confirm_past=True,
         )
 
     with pytest.raises(Conflict):

@@ -120,3 +120,50 @@ def test_mali_dropped_by_the_us_leaves_a_pending_review_and_malis_measure_in_for
     pending = review_queue()
     assert [(r.change, r.directive.issuer) for r in pending] == [("withdraw", "MLI")]
     assert ask("USA", "2026-03-01", issuer="MLI", visa_class="SHORT-STAY")["bond_required"] is True
+
+
+def test_the_seven_countries_of_2026_01_01_were_known_on_2025_12_22() -> None:
+    """The list was revised on 2025-12-17 (Financial Express; Daily Bhutan Times)."""
+    answer = ask("Bhutan", "2026-01-01", known_on="2025-12-22")
+    assert answer["bond_required"] is True
+    assert answer["effective_from"] == "2026-01-01"
+    assert answer["announced_on"] == "2025-12-17"
+    assert ask("Bhutan", "2026-01-01", known_on="2025-12-16")["bond_required"] is False
+
+
+def test_no_seeded_rule_warns_of_a_notice_it_did_not_miss() -> None:
+    from visabond.policy.models import RuleVersion
+
+    assert (
+        list(RuleVersion.objects.exclude(notice_warning="").values_list("rule__nationality")) == []
+    )
+
+
+def test_every_seeded_announcement_date_is_the_date_of_one_of_its_sources() -> None:
+    from tests.conftest import shipped_timeline
+
+    timeline = shipped_timeline()
+    for step in timeline["steps"]:
+        if "sources" not in step:
+            continue
+        dates = {timeline["sources"][key]["date"] for key in step["sources"]}
+        assert step["announced_on"] in dates, step["key"]
+
+
+def test_a_state_with_no_program_in_the_registry_is_no_information_not_no_bond() -> None:
+    from visabond.core.errors import NotFound
+
+    with pytest.raises(NotFound) as refused:
+        ask("MLI", "2025-10-24", issuer="FRA", visa_class="ANYTHING")
+    assert (refused.value.code, refused.value.field) == ("issuer_not_registered", "issuer")
+    with pytest.raises(NotFound):
+        ask("NGA", "2026-02-01", issuer="Germany")
+
+
+@pytest.mark.parametrize(("issuer", "nationality"), [("USA", "USA"), ("MLI", "Mali")])
+def test_applying_to_ones_own_state_is_an_input_error(issuer: str, nationality: str) -> None:
+    from visabond.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        ask(nationality, "2025-11-01", issuer=issuer, visa_class="*")
+    assert (refused.value.code, refused.value.field) == ("nationality_is_issuer", "nationality")

@@ -10,6 +10,7 @@ from django.test import Client
 
 from tests.conftest import PASSWORD
 from tests.stats.conftest import write_case
+from tests.web import console
 from visabond.accounts.roles import Role
 from visabond.accounts.services import user_create
 from visabond.audit.models import AuditEvent
@@ -61,11 +62,9 @@ def take(data: Path, as_of: str) -> OverstaySnapshot:
 
 
 def signed_in(role: str) -> Client:
-    client = Client()
     if role == "analyst":
         user_create(username="analyst", password=PASSWORD, roles=[Role.ANALYST])
-    assert client.login(username=role, password=PASSWORD)
-    return client
+    return console.signed_in(role)
 
 
 def test_a_snapshot_records_what_it_was_computed_from_and_is_audited(data: Path) -> None:

@@ -6,9 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.web.console import signed_in
 from visabond.web.charts import bar_chart, step_chart, timeline_chart
 
 D = dt.date
@@ -58,8 +57,7 @@ def test_bar_chart_table_holds_every_bar() -> None:
 
 @pytest.mark.usefixtures("seeded", "people")
 def test_policy_console_shows_each_chart_with_its_table_and_downloads() -> None:
-    client = Client()
-    assert client.login(username="policy_officer", password=PASSWORD)
+    client = signed_in("policy_officer")
     page = client.get("/console/").content.decode()
     assert page.count('class="chart-table"') == page.count('<svg class="chart"') >= 2
     assert "/console/charts/policy/us-visa-bond-pilot/designations.csv" in page
@@ -72,8 +70,7 @@ def test_policy_console_shows_each_chart_with_its_table_and_downloads() -> None:
 
 @pytest.mark.usefixtures("seeded", "people")
 def test_policy_chart_downloads_check_the_role() -> None:
-    client = Client()
-    assert client.login(username="applicant", password=PASSWORD)
+    client = signed_in("applicant")
     assert (
         client.get("/console/charts/policy/us-visa-bond-pilot/designations.csv").status_code == 403
     )

@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.web.console import preview_then_record, signed_in
 from visabond.policy.models import ReciprocityReview, ReviewStatus, Rule, RuleVersion
 
+PASSWORD_FOR_ADMIN = "an-admin-password-for-tests-1"
+
 pytestmark = pytest.mark.usefixtures("seeded", "people")
-
-
-def signed_in(role: str) -> Client:
-    client = Client()
-    assert client.login(username=role, password=PASSWORD)
-    return client
 
 
 def test_requirements_page_answers_in_plain_english_with_the_source() -> None:
@@ -45,7 +41,7 @@ def test_requirements_page_answers_in_french() -> None:
     answer = answer_section(text)
     assert 'lang="fr"' in text
     assert "Une caution est exigée" in answer
-    assert "ressortissants de Gambie" in answer
+    assert "ressortissants de la Gambie" in answer
     assert "A bond is required" not in answer
 
 
@@ -110,6 +106,14 @@ def test_console_lists_every_rule_with_its_status_and_the_designation_chart() ->
     assert "1 reciprocity review is waiting" in text
 
 
+def test_a_rules_history_shows_each_versions_amounts_and_standard() -> None:
+    rule = Rule.objects.get(issuer="USA", nationality="ZMB")
+    page = signed_in("auditor").get(f"/console/rules/{rule.pk}/").content.decode()
+    versions = page[page.index('id="versions"') : page.index("</table>")]
+    assert "5,000.00 USD, 10,000.00 USD, 15,000.00 USD (standard 10,000.00 USD)" in versions
+    assert "BOS JFK IAD" in versions
+
+
 def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:
     rule = Rule.objects.get(issuer="USA", nationality="MLI")
     client = signed_in("auditor")
@@ -122,15 +126,18 @@ def test_an_auditor_may_read_a_rule_but_not_amend_it() -> None:
 
 def test_a_policy_officer_withdraws_from_the_console_with_a_reason() -> None:
     rule = Rule.objects.get(issuer="USA", nationality="ZMB")
-    response = signed_in("policy_officer").post(
+    response = preview_then_record(
+        signed_in("policy_officer"),
         f"/console/rules/{rule.pk}/",
         {
-            "withdraw": "1",
             "withdraw-effective_from": "2026-03-01",
             "withdraw-announced_on": "2026-02-10",
             "withdraw-reason": "Zambia removed from the list",
             "withdraw-source_title": "Test notice",
+            "withdraw-confirm_past": "on",
         },
+        button="withdraw",
+        prefix="withdraw-",
     )
     assert response.status_code == 302
     latest = RuleVersion.objects.filter(rule=rule).latest("version")
@@ -237,3 +244,18 @@ def test_a_rule_that_does_not_exist_is_a_404_page_naming_it() -> None:
     response = signed_in("auditor").get("/console/rules/999999/")
     assert response.status_code == 404
     assert "there is no rule 999999" in response.content.decode()
+
+
+def test_a_program_cannot_be_changed_in_the_admin() -> None:
+    """Registry changes go through the audited services (and the kept answers rely on it)."""
+    from visabond.accounts.models import User
+    from visabond.policy.models import Program
+
+    User.objects.create_superuser("root", password=PASSWORD_FOR_ADMIN)
+    client = signed_in("root", PASSWORD_FOR_ADMIN)
+    program = Program.objects.get(code="us-visa-bond-pilot")
+    url = f"/admin/policy/program/{program.pk}/change/"
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"code": program.code, "issuer": "USA", "name": "Renamed"})
+    assert refused.status_code == 403
+    assert Program.objects.get(pk=program.pk).name == program.name

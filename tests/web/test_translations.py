@@ -26,3 +26,13 @@ def test_compiled_catalogue_is_current() -> None:
         if not e.msgid_plural
     }
     assert source <= compiled
+
+
+def test_every_seeded_note_is_in_the_catalogue_and_translated() -> None:
+    from tests.conftest import shipped_timeline
+    from visabond.policy.seed.texts import SEED_NOTES
+
+    french = {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUE))}
+    notes = {t["notes"] for t in shipped_timeline()["terms"].values() if t["notes"]}
+    assert notes <= set(SEED_NOTES)
+    assert all(french.get(note) for note in notes)

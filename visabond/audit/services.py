@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
     RULE_DESIGNATED = "rule.designated"
     RULE_AMENDED = "rule.amended"
     RULE_WITHDRAWN = "rule.withdrawn"
+    RULE_CORRECTED = "rule.corrected"
     PROGRAM_REGISTERED = "program.registered"
     DIRECTIVE_ADOPTED = "reciprocity.directive_adopted"
     MIRROR_PROPOSED = "reciprocity.mirror_proposed"

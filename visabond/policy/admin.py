@@ -1,4 +1,7 @@
-"""Admin for reference data. A rule's history is append-only: it is shown, never edited here."""
+"""Admin for reference data, read-only: the registry changes through its services, audited.
+
+A rule's history is append-only: it is shown, never edited here.
+"""
 
 from __future__ import annotations
 
@@ -28,11 +31,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgramAdmin(ReadOnlyAdmin):
+    # Programs are registered by the services, audited; an edit here would bypass the audit
+    # trail, and the kept public answers (policy/answers.py) rely on programs only being added.
     list_display = ("code", "issuer", "name", "notice_days", "effective_from", "effective_to")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RuleVersionInline(admin.TabularInline):  # type: ignore[type-arg]

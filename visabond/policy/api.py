@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 
 from visabond.accounts.roles import Role, require_role
 from visabond.core import clock
 from visabond.core.countries import resolve_country
 from visabond.core.errors import InvalidInput
-from visabond.policy import reciprocity_services, records, selectors, services
+from visabond.policy import answers, reciprocity_services, records, selectors, services
 from visabond.policy.decisions import Author, Source
 from visabond.policy.inputs import cap_from_input, terms_from_input
 from visabond.policy.models import ReciprocityDirective, ReciprocityReview, RuleVersion
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Period, RuleTerms
 from visabond.policy.schemas import (
+    AcknowledgeIn,
     AmendIn,
     DesignateIn,
     DirectiveIn,
@@ -24,49 +27,78 @@ from visabond.policy.schemas import (
     ErrorOut,
     RecordedOut,
     RequirementOut,
+    RequirementQuery,
     ReviewDecisionIn,
     ReviewOut,
     RuleOut,
+    RulesQuery,
     TermsIn,
     WithdrawIn,
 )
 from visabond.policy.terms import terms_to_json
+from visabond.web.throttle import LookupThrottle
+
+
+class RoleAuth(SessionAuth):
+    """A signed-in session (with its CSRF token for writes) holding one of the roles.
+
+    Runs before the operation reads its body or query: no role, 403 whatever was sent.
+    """
+
+    def __init__(self, *roles: Role) -> None:
+        super().__init__(csrf=True)
+        self.roles = roles
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        require_role(request.user, *self.roles)
+        return request.user
+
+
+READ = RoleAuth(Role.POLICY_OFFICER, Role.AUDITOR)
+WRITE = RoleAuth(Role.POLICY_OFFICER)
 
 public = Router(tags=["requirements"])
-router = Router(tags=["policy registry"], auth=django_auth)
+router = Router(tags=["policy registry"], auth=READ)
 
+# Every status an operation can answer with besides its success, each in the one error shape.
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
+    401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
     422: ErrorOut,
 }
+PUBLIC_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
-class RequirementQuery(Schema):
-    issuer: str
-    nationality: str
-    visa_class: str
-    on: str | None = None
-    known_on: str | None = None
-
-
-@public.get("/requirements", response={200: RequirementOut, **ERRORS}, auth=None)
+@public.get(
+    "/requirements",
+    response={200: RequirementOut, **PUBLIC_ERRORS},
+    auth=None,
+    throttle=LookupThrottle(),
+)
 def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[str, object]:
     """What an issuing state requires of a national applying for a visa class on a day.
 
     Countries by ISO alpha-3 code or by name. With `known_on`, only what had been announced
-    by that date counts (what an applicant could have known).
+    by that date counts (what an applicant could have known). A state with no program in
+    the registry is 404 `issuer_not_registered`: no information, which is not "no bond".
     """
-    answer = selectors.requirement_lookup(
+    return answers.registry().requirement(
         issuer=query.issuer,
         nationality=query.nationality,
         visa_class=query.visa_class,
         on=query.on or clock.today(),
         known_on=query.known_on,
     )
-    return answer.to_json_dict()
 
 
 def _author(request: HttpRequest) -> Author:
@@ -136,24 +168,22 @@ VERSION_FIELDS = [
 
 
 @router.get("/rules", response={200: list[RuleOut], **ERRORS})
-def rules_list(
-    request: HttpRequest, issuer: str | None = None, nationality: str | None = None
-) -> list[dict[str, object]]:
+def rules_list(request: HttpRequest, query: Query[RulesQuery]) -> list[dict[str, object]]:
     """Every rule with its full history and its timeline as known today."""
-    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
-    return [rule_json(h) for h in selectors.rule_histories(issuer=issuer, nationality=nationality)]
+    return [
+        rule_json(h)
+        for h in selectors.rule_histories(issuer=query.issuer, nationality=query.nationality)
+    ]
 
 
 @router.get("/rules/{rule_id}", response={200: RuleOut, **ERRORS})
 def rule_detail(request: HttpRequest, rule_id: int) -> dict[str, object]:
-    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
     return _rule_out(rule_id)
 
 
-@router.post("/rules", response={201: RecordedOut, **ERRORS})
+@router.post("/rules", response={201: RecordedOut, **ERRORS}, auth=WRITE)
 def rule_designate(request: HttpRequest, data: DesignateIn) -> Status[dict[str, object]]:
     """Designate a nationality under a program. Overlapping an existing rule is refused (409)."""
-    require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_designate(
         program=selectors.program_by_code(data.program),
         nationality=resolve_country(data.nationality, field="nationality").alpha_3,
@@ -164,13 +194,13 @@ def rule_designate(request: HttpRequest, data: DesignateIn) -> Status[dict[str, 
         reason=data.reason,
         sources=_sources(data),
         author=_author(request),
+        confirm_past=data.confirm_past,
     )
     return Status(201, {"rule": _rule_out(recorded.version.rule_id), "warnings": recorded.warnings})
 
 
-@router.post("/rules/{rule_id}/amendments", response={201: RecordedOut, **ERRORS})
+@router.post("/rules/{rule_id}/amendments", response={201: RecordedOut, **ERRORS}, auth=WRITE)
 def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> Status[dict[str, object]]:
-    require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_amend(
         rule_id=rule_id,
         terms=_terms(data.terms),
@@ -180,15 +210,15 @@ def rule_amend(request: HttpRequest, rule_id: int, data: AmendIn) -> Status[dict
         reason=data.reason,
         sources=_sources(data),
         author=_author(request),
+        confirm_past=data.confirm_past,
     )
     return Status(201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings})
 
 
-@router.post("/rules/{rule_id}/withdrawals", response={201: RecordedOut, **ERRORS})
+@router.post("/rules/{rule_id}/withdrawals", response={201: RecordedOut, **ERRORS}, auth=WRITE)
 def rule_withdraw(
     request: HttpRequest, rule_id: int, data: WithdrawIn
 ) -> Status[dict[str, object]]:
-    require_role(request.user, Role.POLICY_OFFICER)
     recorded = services.rule_withdraw(
         rule_id=rule_id,
         effective_from=data.effective_from,
@@ -196,6 +226,7 @@ def rule_withdraw(
         reason=data.reason,
         sources=_sources(data),
         author=_author(request),
+        confirm_past=data.confirm_past,
     )
     return Status(201, {"rule": _rule_out(rule_id), "warnings": recorded.warnings})
 
@@ -219,41 +250,49 @@ def review_json(review: ReciprocityReview) -> dict[str, object]:
 @router.get("/reciprocity/reviews", response={200: list[ReviewOut], **ERRORS})
 def reviews_list(request: HttpRequest) -> list[dict[str, object]]:
     """Mirrored rules whose source changed: pending approval, or applied and to acknowledge."""
-    require_role(request.user, Role.POLICY_OFFICER, Role.AUDITOR)
     return [review_json(r) for r in selectors.review_queue()]
 
 
-@router.post("/reciprocity/reviews/{review_id}/approve", response={200: ReviewOut, **ERRORS})
+@router.post(
+    "/reciprocity/reviews/{review_id}/approve", response={200: ReviewOut, **ERRORS}, auth=WRITE
+)
 def review_approve(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
 ) -> dict[str, object]:
-    require_role(request.user, Role.POLICY_OFFICER)
     review = reciprocity_services.reciprocity_review_approve(
         review_id=review_id,
         reason=data.reason,
         author=_author(request),
         effective_from=data.effective_from,
         announced_on=data.announced_on or clock.today(),
+        confirm_past=data.confirm_past,
     )
     return review_json(review)
 
 
-@router.post("/reciprocity/reviews/{review_id}/acknowledge", response={200: ReviewOut, **ERRORS})
-def review_acknowledge(request: HttpRequest, review_id: int) -> dict[str, object]:
-    """Take note of a change applied automatically, or of an echo stopped (409 otherwise)."""
-    require_role(request.user, Role.POLICY_OFFICER)
-    review = reciprocity_services.reciprocity_review_acknowledge(
-        review_id=review_id, author=_author(request)
-    )
-    return review_json(review)
-
-
-@router.post("/reciprocity/reviews/{review_id}/reject", response={200: ReviewOut, **ERRORS})
+@router.post(
+    "/reciprocity/reviews/{review_id}/reject", response={200: ReviewOut, **ERRORS}, auth=WRITE
+)
 def review_reject(
     request: HttpRequest, review_id: int, data: ReviewDecisionIn
 ) -> dict[str, object]:
-    require_role(request.user, Role.POLICY_OFFICER)
     review = reciprocity_services.reciprocity_review_reject(
+        review_id=review_id, reason=data.reason, author=_author(request)
+    )
+    return review_json(review)
+
+
+@router.post(
+    "/reciprocity/reviews/{review_id}/acknowledge",
+    response={200: ReviewOut, **ERRORS},
+    auth=WRITE,
+)
+def review_acknowledge(
+    request: HttpRequest, review_id: int, data: AcknowledgeIn
+) -> dict[str, object]:
+    """Take note, with a reason, of a change applied automatically or an echo stopped (409
+    otherwise)."""
+    review = reciprocity_services.reciprocity_review_acknowledge(
         review_id=review_id, reason=data.reason, author=_author(request)
     )
     return review_json(review)
@@ -275,10 +314,9 @@ def directive_json(row: ReciprocityDirective) -> dict[str, object]:
     }
 
 
-@router.post("/reciprocity/directives", response={201: DirectiveOut, **ERRORS})
+@router.post("/reciprocity/directives", response={201: DirectiveOut, **ERRORS}, auth=WRITE)
 def directive_adopt(request: HttpRequest, data: DirectiveIn) -> Status[dict[str, object]]:
     """Adopt reciprocity towards a state; its rules in force are put up for mirroring."""
-    require_role(request.user, Role.POLICY_OFFICER)
     if data.mode not in {m.value for m in Mode}:
         raise InvalidInput("mode is automatic or adopted", code="mode_unknown", field="mode")
     cap = cap_from_input(data.cap, data.cap_currency)

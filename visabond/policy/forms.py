@@ -2,73 +2,182 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from visabond.core import clock
-from visabond.core.countries import all_countries
+from visabond.core.airports import airport_country
+from visabond.core.countries import all_countries, fold
+from visabond.core.country_names import listed_name
 from visabond.core.errors import VisabondError
-from visabond.core.money import validate_currency
-from visabond.policy.models import Program
-from visabond.policy.visa_classes import CLASSES
+from visabond.core.money import parse_amount, validate_currency
+from visabond.policy.models import (
+    NOTES_MAX,
+    REASON_MAX,
+    SOURCE_TITLE_MAX,
+    SOURCE_URL_MAX,
+    Program,
+)
+from visabond.policy.visa_classes import visa_classes
+from visabond.web.widgets import DateInput, FastSelect, Group, KeptSelect, Option, options_markup
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return [(c.alpha_3, f"{c.name} ({c.alpha_3})") for c in all_countries()]
+@cache
+def _countries(language: str) -> tuple[Option, ...]:
+    named = [(c.alpha_3, listed_name(c.alpha_3, language)) for c in all_countries()]
+    named.sort(key=lambda pair: fold(pair[1]))
+    return tuple((code, f"{name} ({code})") for code, name in named)
 
 
-def visa_class_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-3 code a country list offers."""
+    return frozenset(c.alpha_3 for c in all_countries())
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def issuer_choices(registered: frozenset[str]) -> list[Group]:
+    """Destinations: the states the registry has programs for first, then every other state."""
+    countries = _countries(_language())
     return [
-        (issuer, [(code, label) for code, (label, _aliases) in table.items()])
-        for issuer, table in CLASSES.items()
+        (gettext("States in the registry"), [c for c in countries if c[0] in registered]),
+        (
+            gettext("Other states (no information)"),
+            [c for c in countries if c[0] not in registered],
+        ),
     ]
 
 
-def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
+# The country lists drawn once per language (and per set of registered states): they are
+# the bulk of the public page, and redrawing ~250 options twice per view was most of its time.
+@cache
+def _country_options(language: str, *, blank: bool) -> str:
+    return options_markup([("", "—")] * blank + list(_countries(language)))
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+@lru_cache(maxsize=16)
+def _issuer_options(language: str, registered: frozenset[str]) -> str:
+    return options_markup(issuer_choices(registered))
+
+
+def country_options(*, blank: bool = False) -> str:
+    """Every country as `<option>`s in the active language, after "—" when `blank`."""
+    return _country_options(_language(), blank=blank)
+
+
+def issuer_options(registered: frozenset[str]) -> str:
+    """`issuer_choices` as `<option>`s in the active language."""
+    return _issuer_options(_language(), registered)
+
+
+class CountryField(forms.CharField):
+    """A country chosen from a list, by ISO 3166 alpha-3 code.
+
+    Its list is drawn once (`KeptSelect`), so the code is checked against the codes a list
+    offers rather than against choices built for every form.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("Select a valid choice. %(value)s is not one of the available choices.")
+    }
+
+    def __init__(
+        self, *, options: Callable[[], str], blank_first: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(widget=KeptSelect(options, blank_first=blank_first), **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value not in country_codes():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+def visa_class_choices(issuer: str) -> list[Option]:
+    """The destination's own visa classes, labelled in the active language."""
+    return [(code, gettext(label)) for code, label in visa_classes(issuer)]
+
+
+def visa_classes_by_issuer(registered: frozenset[str]) -> dict[str, list[Option]]:
+    """Each registered destination's classes, for the page's script to follow the destination."""
+    return {issuer: visa_class_choices(issuer) for issuer in sorted(registered)}
 
 
 class RequirementForm(forms.Form):
-    issuer = forms.ChoiceField(label=_("Destination (issuing state)"))
-    nationality = forms.ChoiceField(label=_("Nationality"))
-    visa_class = forms.ChoiceField(label=_("Visa class"))
+    """The traveller's question; the visa classes offered are the chosen destination's."""
+
+    issuer = CountryField(label=_("Destination (issuing state)"), options=lambda: "")
+    nationality = CountryField(
+        label=_("Nationality"), options=lambda: country_options(blank=True), blank_first=True
+    )
+    # Checked by the lookup, which names the destination's classes when one is not its own.
+    visa_class = forms.CharField(label=_("Visa class"), max_length=20, widget=FastSelect)
     on = forms.DateField(label=_("Date of application"), widget=DateInput)
     known_on = forms.DateField(
         label=_("As announced by (optional)"), required=False, widget=DateInput
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registered: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = country_choices()
-        choice_field(self, "issuer").choices = countries
-        choice_field(self, "nationality").choices = [("", "—"), *countries]
-        choice_field(self, "visa_class").choices = visa_class_choices()
+        issuer_select = self.fields["issuer"].widget
+        assert isinstance(issuer_select, KeptSelect)
+        issuer_select.kept_options = lambda: issuer_options(registered)
         self.fields["issuer"].initial = "USA"
         self.fields["on"].initial = clock.today()
+        issuer = str(self.data.get("issuer") or "USA") if self.is_bound else "USA"
+        classes = visa_class_choices(issuer.upper())
+        widget = self.fields["visa_class"].widget
+        assert isinstance(widget, FastSelect)
+        widget.choices = classes or [("*", gettext("any visa class"))]
+
+
+# Fields a service names that a form shows under another name.
+FIELD_ALIASES = {"sources": "source_title", "period": "effective_to", "visa": "validity_days"}
 
 
 def add_service_error(
     form: forms.Form, error: VisabondError, *, aliases: dict[str, str] | None = None
 ) -> None:
-    """Show a service's refusal beside the field it names, or above the form."""
-    field = (aliases or {}).get(error.field or "", error.field)
+    """Show a service's refusal beside the field it names, or above the form.
+
+    "amounts[1]" is shown beside "amounts"; `aliases` and FIELD_ALIASES map other names.
+    """
+    name = re.sub(r"\[\d+\]$", "", error.field or "")
+    name = name.rsplit(".", 1)[-1]
+    field = (aliases or {}).get(name) or FIELD_ALIASES.get(name, name)
     form.add_error(field if field in form.fields else None, error.message)
 
 
 class DecisionForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
     announced_on = forms.DateField(label=_("Announced on"), widget=DateInput)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    source_title = forms.CharField(label=_("Source (title)"), max_length=400)
-    source_url = forms.URLField(label=_("Source (address)"), required=False, assume_scheme="https")
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source_title = forms.CharField(label=_("Source (title)"), max_length=SOURCE_TITLE_MAX)
+    source_url = forms.URLField(
+        label=_("Source (address)"),
+        required=False,
+        assume_scheme="https",
+        max_length=SOURCE_URL_MAX,
+    )
+    # A date before today changes answers already given: the services refuse it unless
+    # the person deciding confirms it (`effective_in_past_unconfirmed`).
+    confirm_past = forms.BooleanField(
+        label=_("I confirm the effective date, although it has passed"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,11 +203,44 @@ class TermsForm(DecisionForm):
     )
     issuance_suspended = forms.BooleanField(label=_("Visa issuance suspended"), required=False)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     effective_to = forms.DateField(
         label=_("Effective until (inclusive)"), required=False, widget=DateInput
     )
+
+    def clean_amounts(self) -> str:
+        """Each amount is checked here, so a bad amount shows beside this field."""
+        text: str = self.cleaned_data["amounts"]
+        currency = (self.data.get(self.add_prefix("currency")) or "USD").strip().upper()
+        for amount in text.replace(",", " ").split():
+            try:
+                parse_amount(amount, currency=currency if len(currency) == 3 else "USD")
+            except VisabondError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return text
+
+    def clean_currency(self) -> str:
+        code: str = self.cleaned_data["currency"]
+        if not code:
+            return code
+        try:
+            return validate_currency(code)
+        except VisabondError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_ports(self) -> str:
+        text: str = self.cleaned_data["ports"]
+        for port in text.replace(",", " ").split():
+            if airport_country(port.upper()) is None:
+                raise forms.ValidationError(
+                    _("%(port)s is not an IATA airport code") % {"port": port},
+                    code="port_unknown",
+                )
+        return text
 
     def terms_input(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -120,16 +262,12 @@ class DesignateForm(TermsForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    nationality = forms.ChoiceField(label=_("Nationality"))
+    nationality = CountryField(label=_("Nationality"), options=country_options)
     visa_class = forms.CharField(
         label=_("Visa class"), initial="B1/B2", help_text=_("* for all classes")
     )
 
     field_order = ["program", "nationality", "visa_class"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "nationality").choices = country_choices()
 
 
 class AmendForm(TermsForm):
@@ -143,19 +281,43 @@ class WithdrawForm(DecisionForm):
 
 
 class ReviewDecisionForm(forms.Form):
+    """A decision on a reciprocity review: always with a reason; a past date only if confirmed.
+
+    "preview" recomputes the public answer for the date chosen and needs no reason.
+    """
+
     review_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         choices=[
+            ("preview", _("Preview")),
             ("approve", _("Approve")),
             ("reject", _("Reject")),
             ("acknowledge", _("Acknowledge")),
         ]
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DateInput)
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the source rule's own date."),
+    )
     announced_on = forms.DateField(label=_("Announced on"), required=False, widget=DateInput)
+    confirm_past = forms.BooleanField(
+        label=_("I confirm the effective date, although it has passed"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") not in (None, "preview") and not cleaned.get("reason"):
+            # The services refuse it too (`reason_missing`); said here, beside the field.
+            self.add_error("reason", gettext("Say why: a reason is required."))
+        return cleaned
 
 
 def parse_mapping(text: str, *, field: str) -> dict[str, str]:
@@ -175,10 +337,12 @@ def parse_mapping(text: str, *, field: str) -> dict[str, str]:
 
 
 class DirectiveForm(DecisionForm):
+    # Adopting a directive changes no answer by itself: its mirrors come up for review.
+    confirm_past = None  # type: ignore[assignment]
     program = forms.ModelChoiceField(
         queryset=Program.objects.order_by("issuer", "code"), label=_("Program")
     )
-    counterpart = forms.ChoiceField(label=_("Reciprocity towards"))
+    counterpart = CountryField(label=_("Reciprocity towards"), options=country_options)
     visa_class_mapping = forms.CharField(
         label=_("Visa classes (theirs=ours)"), initial="B1/B2=SHORT-STAY"
     )
@@ -208,10 +372,6 @@ class DirectiveForm(DecisionForm):
         "cap_currency",
         "mode",
     ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "counterpart").choices = country_choices()
 
     def clean_visa_class_mapping(self) -> dict[str, str]:
         return parse_mapping(self.cleaned_data["visa_class_mapping"], field="visa_class_mapping")

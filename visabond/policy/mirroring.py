@@ -176,8 +176,14 @@ def _apply_automatically(review: ReciprocityReview, *, author: Author) -> None:
     """
     try:
         with transaction.atomic():
+            # The change mirrored was decided, its date confirmed if it had passed, by the
+            # source state; its mirror follows it without a second confirmation.
             review_apply(
-                review, author=author, status=ReviewStatus.APPLIED, reason="automatic mode"
+                review,
+                author=author,
+                status=ReviewStatus.APPLIED,
+                reason="automatic mode",
+                confirm_past=True,
             )
     except VisabondError as refusal:
         review.refresh_from_db()
@@ -269,12 +275,20 @@ def review_close(review: ReciprocityReview, *, status: str, author: Author, reas
     )
 
 
+def review_effective_from(review: ReciprocityReview, effective_from: dt.date | None) -> dt.date:
+    """The day an approved change takes effect: the one chosen, else the day both the source
+    change and the directive are in effect."""
+    directive, source = review.directive, review.source_version
+    return effective_from or max(source.effective_from, directive.effective_from)
+
+
 def review_apply(
     review: ReciprocityReview,
     *,
     author: Author,
     status: str,
     reason: str,
+    confirm_past: bool,
     effective_from: dt.date | None = None,
     announced_on: dt.date | None = None,
 ) -> RuleVersion:
@@ -282,12 +296,13 @@ def review_apply(
 
     Runs inside the caller's transaction; returns the version appended to the mirrored rule,
     which the caller reacts to (`rule_version_mirror`). By default the mirror takes effect
-    when both the source change and the directive do.
+    when both the source change and the directive do (`review_effective_from`); a day
+    before today needs `confirm_past`. Refuses what the append steps refuse.
     """
     with within_caller_transaction("review_apply"):
         directive, source = review.directive, review.source_version
         announced = announced_on or max(source.announced_on, directive.announced_on)
-        start = effective_from or max(source.effective_from, directive.effective_from)
+        start = review_effective_from(review, effective_from)
         sources = [Source(**s) for s in directive.sources] + [Source(**s) for s in source.sources]
         why = f"reciprocity with {directive.counterpart} (directive {directive.pk}): {reason}"
         mirror_rule = review.mirror_rule or _mirror_rule_for(directive, source.rule)
@@ -312,6 +327,7 @@ def review_apply(
                 reason=why,
                 sources=sources,
                 author=author,
+                confirm_past=confirm_past,
                 mirrored_from=provenance,
             )
         else:
@@ -328,6 +344,7 @@ def review_apply(
                     reason=why,
                     sources=sources,
                     author=author,
+                    confirm_past=confirm_past,
                     mirrored_from=provenance,
                 )
             else:
@@ -340,6 +357,7 @@ def review_apply(
                     reason=why,
                     sources=sources,
                     author=author,
+                    confirm_past=confirm_past,
                     mirrored_from=provenance,
                 )
         review.resulting_version = recorded.version
@@ -356,6 +374,11 @@ def review_apply(
             action,
             subject=review,
             actor=author.actor,
-            details={"rule_version": recorded.version.pk},
+            details={
+                "rule_version": recorded.version.pk,
+                "effective_from": recorded.version.effective_from.isoformat(),
+                "reason": reason,
+                "effective_in_past": recorded.version.effective_from < clock.today(),
+            },
         )
         return recorded.version

@@ -22,6 +22,13 @@ from visabond.core.money_columns import (
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Action
 
+# Limits on text a person types into a decision; the form, the API schema and the append
+# step refuse more, each naming the field, so the database never truncates or refuses it.
+REASON_MAX = 2000
+NOTES_MAX = 2000
+SOURCE_TITLE_MAX = 400
+SOURCE_URL_MAX = 2000
+
 
 class Program(models.Model):
     """A legal program that rules belong to, e.g. the US Visa Bond Pilot Program."""
@@ -75,9 +82,10 @@ class RuleVersion(models.Model):
     max_stay_days = models.PositiveSmallIntegerField(null=True, blank=True)
     ports = models.JSONField(default=list, blank=True)
     issuance_suspended = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    # Limits of what a person types, checked with a clear error by the services first.
+    notes = models.CharField(max_length=NOTES_MAX, blank=True)
 
-    reason = models.TextField()
+    reason = models.CharField(max_length=REASON_MAX)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
@@ -86,6 +94,9 @@ class RuleVersion(models.Model):
     sources = models.JSONField(default=list)
     mirrored_from = models.JSONField(null=True, blank=True)
     notice_warning = models.CharField(max_length=300, blank=True)
+    # A correction restates version `corrects_version` of the same rule with a fact corrected
+    # (its announcement date): that version no longer stands (`rules.standing`), and stays.
+    corrects_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["rule_id", "version"]
@@ -150,7 +161,7 @@ class ReciprocityDirective(models.Model):
     announced_on = models.DateField()
     legal_basis = models.CharField(max_length=300, blank=True)
     sources = models.JSONField(default=list)
-    reason = models.TextField()
+    reason = models.CharField(max_length=REASON_MAX)
     author_name = models.CharField(max_length=150)
     recorded_at = models.DateTimeField(default=clock.now)
 
@@ -199,7 +210,7 @@ class ReciprocityReview(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     decided_by_name = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.CharField(max_length=REASON_MAX, blank=True)
     resulting_version = models.ForeignKey(
         RuleVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -2,46 +2,84 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from visabond.core.airports import airport_name
-from visabond.core.countries import localized_name
+from visabond.core.country_names import CountryName, capitalised, country_name
+from visabond.policy.rules import Requirement
 
 
 def money_text(amount: str, currency: str) -> str:
     return f"{number_format(Decimal(amount), decimal_pos=0, force_grouping=True)} {currency}"
 
 
+def day_text(iso: str) -> str:
+    """A day as the active language writes it in a sentence ("11 octobre 2025")."""
+    return date_format(dt.date.fromisoformat(iso), "DATE_FORMAT")
+
+
+def _suspension(issuer: CountryName) -> str:
+    # French verbs agree with a plural subject ("les États-Unis ont suspendu").
+    if issuer.plural:
+        return pgettext(
+            "plural issuer",
+            "%(issuer)s has suspended routine visa issuance for nationals %(of_nationality)s.",
+        )
+    return _("%(issuer)s has suspended routine visa issuance for nationals %(of_nationality)s.")
+
+
+def mirror_sentence(source_issuer: str) -> str:
+    """Says that a rule copies, by reciprocity, what another state applies."""
+    issuer = country_name(source_issuer, get_language())
+    if issuer.plural:
+        text = pgettext(
+            "plural issuer",
+            "This rule mirrors, by reciprocity, the conditions %(issuer)s applies to this "
+            "state's nationals.",
+        )
+    else:
+        text = _(
+            "This rule mirrors, by reciprocity, the conditions %(issuer)s applies to this "
+            "state's nationals."
+        )
+    return text % {"issuer": issuer.subject}
+
+
 def requirement_sentences(answer: dict[str, Any]) -> list[str]:
-    """The answer as sentences a traveller can act on, in the active language."""
+    """The answer as sentences a traveller can act on, in the active language.
+
+    Country names take their article and preposition ("nationals of the United States",
+    "ressortissants du Mali"); notes written in the catalogue's language are translated.
+    """
     language = get_language()
-    issuer = localized_name(answer["issuer"], language)
-    nationality = localized_name(answer["nationality"], language)
+    issuer = country_name(answer["issuer"], language)
+    nationality = country_name(answer["nationality"], language)
     sentences: list[str] = []
     if answer["issuance_suspended"]:
         sentences.append(
-            _("%(issuer)s has suspended routine visa issuance for nationals of %(nationality)s.")
-            % {"issuer": issuer, "nationality": nationality}
+            _suspension(issuer)
+            % {"issuer": capitalised(issuer.subject), "of_nationality": nationality.of}
         )
     if not answer["bond_required"]:
         sentences.append(
-            _("No visa bond is required of nationals of %(nationality)s for this visa on %(on)s.")
-            % {"nationality": nationality, "on": answer["on"]}
+            _("No visa bond is required of nationals %(of_nationality)s for this visa on %(on)s.")
+            % {"of_nationality": nationality.of, "on": day_text(answer["on"])}
         )
     else:
         amounts = ", ".join(money_text(a, answer["currency"]) for a in answer["amounts"])
         sentences.append(
             _(
-                "A visa bond is required of nationals of %(nationality)s: the consular officer "
+                "A visa bond is required of nationals %(of_nationality)s: the consular officer "
                 "sets it at the interview among %(amounts)s (standard: %(standard)s)."
             )
             % {
-                "nationality": nationality,
+                "of_nationality": nationality.of,
                 "amounts": amounts,
                 "standard": money_text(answer["standard_amount"], answer["currency"]),
             }
@@ -52,13 +90,18 @@ def requirement_sentences(answer: dict[str, Any]) -> list[str]:
             )
         )
         sentences += _visa_sentences(answer)
-    if answer["effective_from"]:
-        until = answer["effective_to"] or _("further notice")
+    if answer["effective_from"] and answer["effective_to"]:
         sentences.append(
             _("This rule applies from %(start)s until %(end)s.")
-            % {"start": answer["effective_from"], "end": until}
+            % {"start": day_text(answer["effective_from"]), "end": day_text(answer["effective_to"])}
         )
-    sentences += answer["notes"]
+    elif answer["effective_from"]:
+        sentences.append(
+            _("This rule applies from %(start)s until further notice.")
+            % {"start": day_text(answer["effective_from"])}
+        )
+    # Notes of the seeded rules are in the catalogue; an officer's own notes stay as typed.
+    sentences += [_(note) for note in answer["notes"]]
     return sentences
 
 
@@ -108,3 +151,16 @@ def requirement_text(answer: dict[str, Any]) -> str:
         f"Source: {s['title']}" + (f" <{s['url']}>" if s["url"] else "") for s in answer["sources"]
     ]
     return "\n".join(lines)
+
+
+def requirement_summary(requirement: Requirement) -> str:
+    """One line for a console: the bond and its amounts, or none, and any suspension."""
+    terms = requirement.terms
+    if terms is not None and terms.bond_required and terms.currency:
+        amounts = ", ".join(money_text(a.as_string(), a.currency) for a in terms.amounts)
+        text = _("a bond is required (%(amounts)s)") % {"amounts": amounts}
+    else:
+        text = _("no bond is required")
+    if requirement.issuance_suspended:
+        text += _("; visa issuance suspended")
+    return text

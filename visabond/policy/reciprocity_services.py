@@ -27,7 +27,7 @@ from visabond.policy.models import (
     ReciprocityReview,
     ReviewStatus,
 )
-from visabond.policy.rule_versions import require_reason_and_sources
+from visabond.policy.rule_versions import require_reason, require_reason_and_sources
 from visabond.policy.visa_classes import normalise_visa_class
 
 
@@ -138,12 +138,17 @@ def reciprocity_review_approve(
     author: Author,
     effective_from: dt.date | None = None,
     announced_on: dt.date | None = None,
+    confirm_past: bool = False,
 ) -> ReciprocityReview:
-    """Apply a proposed mirrored change from its own effective date.
+    """Apply a proposed mirrored change from its own effective date, or the one chosen.
 
-    An entry point (one durable transaction). Refuses an unknown review (404) and one
-    already decided (409); the mirrored version is then reacted to like any other.
+    An entry point (one durable transaction). Refuses a missing or overlong reason (422), an
+    unknown review (404) and one already decided (409). A change effective before today
+    changes answers already given: it needs `confirm_past` (else 422
+    `effective_in_past_unconfirmed`), and its audit entry says so. The mirrored version is
+    then reacted to like any other.
     """
+    require_reason(reason)
     with transaction.atomic(durable=True):
         review = mirroring.review_pending(review_id)
         version = mirroring.review_apply(
@@ -153,6 +158,7 @@ def reciprocity_review_approve(
             reason=reason,
             effective_from=effective_from,
             announced_on=announced_on,
+            confirm_past=confirm_past,
         )
         mirroring.rule_version_mirror(version, author=author)
     return review
@@ -161,24 +167,33 @@ def reciprocity_review_approve(
 def reciprocity_review_reject(*, review_id: int, reason: str, author: Author) -> ReciprocityReview:
     """Keep the mirrored rule as it is (e.g. a state keeps its measure after the source lapsed).
 
-    An entry point (one durable transaction). Refuses a missing reason (422), an unknown
-    review (404) and one already decided (409).
+    An entry point (one durable transaction). Refuses a missing or overlong reason (422), an
+    unknown review (404) and one already decided (409).
     """
-    if not reason.strip():
-        raise InvalidInput("say why: a reason is required", code="reason_missing", field="reason")
+    require_reason(reason)
     with transaction.atomic(durable=True):
         review = mirroring.review_pending(review_id)
         mirroring.review_close(review, status=ReviewStatus.REJECTED, author=author, reason=reason)
-        audit_record(AuditAction.MIRROR_REJECTED, subject=review, actor=author.actor)
+        audit_record(
+            AuditAction.MIRROR_REJECTED,
+            subject=review,
+            actor=author.actor,
+            details={"reason": reason},
+        )
     return review
 
 
-def reciprocity_review_acknowledge(*, review_id: int, author: Author) -> ReciprocityReview:
-    """Take note of a change applied automatically, or of an echo that was stopped.
+def reciprocity_review_acknowledge(
+    *, review_id: int, author: Author, reason: str
+) -> ReciprocityReview:
+    """Take note of a change applied automatically, or of an echo that was stopped, saying why
+    it may stand.
 
-    An entry point (one durable transaction). Refuses an unknown review (404) and one that
-    waits for a decision or was already closed (409, `review_not_applied`).
+    An entry point (one durable transaction). Refuses a missing or overlong reason (422), an
+    unknown review (404) and one that waits for a decision or was already closed (409,
+    `review_not_applied`).
     """
+    require_reason(reason)
     with transaction.atomic(durable=True):
         review = mirroring.review_locked(review_id)
         if review.status not in (ReviewStatus.APPLIED, ReviewStatus.ECHO):
@@ -187,6 +202,13 @@ def reciprocity_review_acknowledge(*, review_id: int, author: Author) -> Recipro
                 code="review_not_applied",
                 field="review_id",
             )
-        mirroring.review_close(review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason="")
-        audit_record(AuditAction.MIRROR_ACKNOWLEDGED, subject=review, actor=author.actor)
+        mirroring.review_close(
+            review, status=ReviewStatus.ACKNOWLEDGED, author=author, reason=reason
+        )
+        audit_record(
+            AuditAction.MIRROR_ACKNOWLEDGED,
+            subject=review,
+            actor=author.actor,
+            details={"reason": reason},
+        )
     return review

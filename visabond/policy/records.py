@@ -34,6 +34,7 @@ def entry_of(row: RuleVersion) -> RuleEntry:
         period=Period(row.effective_from, row.effective_to),
         announced_on=row.announced_on,
         terms=terms_of(row),
+        corrects=row.corrects_version,
     )
 
 

@@ -132,7 +132,11 @@ def validate_terms(terms: RuleTerms) -> None:
 
 @dataclass(frozen=True, slots=True)
 class RuleEntry:
-    """One immutable entry of a rule's history."""
+    """One immutable entry of a rule's history.
+
+    `corrects` names an earlier version of the same rule that this one restates with its facts
+    corrected (an announcement date recorded wrongly): that version no longer stands.
+    """
 
     rule_id: int
     version: int
@@ -140,6 +144,7 @@ class RuleEntry:
     period: Period
     announced_on: dt.date
     terms: RuleTerms | None
+    corrects: int | None = None
 
     @property
     def is_withdrawal(self) -> bool:
@@ -150,12 +155,20 @@ class RuleEntry:
         return (self.announced_on, self.version)
 
 
+def standing(entries: Iterable[RuleEntry]) -> list[RuleEntry]:
+    """The entries of one rule that stand: a version corrected by another counts as never
+    recorded, whatever the day asked or known on (its correction restates it rightly)."""
+    listed = list(entries)
+    corrected = {e.corrects for e in listed if e.corrects is not None}
+    return [e for e in listed if e.version not in corrected]
+
+
 def entry_in_force(
     entries: Iterable[RuleEntry], *, on: dt.date, known_on: dt.date | None = None
 ) -> RuleEntry | None:
     """The entry of one rule that decides day `on` as known on `known_on`, or None."""
     deciding: RuleEntry | None = None
-    for entry in entries:
+    for entry in standing(entries):
         if known_on is not None and entry.announced_on > known_on:
             continue
         if entry.period.contains(on) and (
@@ -178,7 +191,7 @@ class Segment:
 
 def timeline(entries: Sequence[RuleEntry], *, known_on: dt.date | None = None) -> list[Segment]:
     """The rule's history as consecutive segments, as known on `known_on`."""
-    known = [e for e in entries if known_on is None or e.announced_on <= known_on]
+    known = [e for e in standing(entries) if known_on is None or e.announced_on <= known_on]
     days = sorted({day for e in known for day in e.period.boundaries()})
     segments: list[Segment] = []
     for index, start in enumerate(days):

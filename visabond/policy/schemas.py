@@ -6,11 +6,49 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from visabond.policy.models import NOTES_MAX, REASON_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
+
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+COUNTRY = Field(
+    ...,
+    min_length=3,
+    max_length=60,
+    description="ISO 3166 alpha-3 code (e.g. USA, MLI) or English name (e.g. Mali)",
+)
+
 
 class SourceSchema(Schema):
-    title: str
-    url: str = ""
-    date: str = ""
+    title: str = Field(..., min_length=1, max_length=SOURCE_TITLE_MAX)
+    url: str = Field("", max_length=SOURCE_URL_MAX)
+    date: str = Field("", max_length=10)
+
+
+class RequirementQuery(Schema):
+    issuer: str = COUNTRY
+    nationality: str = COUNTRY
+    visa_class: str = Field(
+        ...,
+        min_length=1,
+        max_length=20,
+        description="a class of the issuing state, e.g. B1/B2 (USA) or SHORT-STAY (MLI)",
+    )
+    on: str | None = Field(
+        None,
+        pattern=ISO_DATE,
+        json_schema_extra={"format": "date"},
+        description="day of application, YYYY-MM-DD (default: today)",
+    )
+    known_on: str | None = Field(
+        None,
+        pattern=ISO_DATE,
+        json_schema_extra={"format": "date"},
+        description="count only what had been announced by this day, YYYY-MM-DD",
+    )
+
+
+class RulesQuery(Schema):
+    issuer: str | None = Field(None, min_length=3, max_length=3, description="ISO alpha-3")
+    nationality: str | None = Field(None, min_length=3, max_length=3, description="ISO alpha-3")
 
 
 class VisaSchema(Schema):
@@ -56,22 +94,27 @@ class TermsIn(Schema):
     entries: int | None = None
     validity_days: int | None = None
     max_stay_days: int | None = None
-    ports: list[str] = Field(default_factory=list)
+    ports: list[str] = Field(default_factory=list, max_length=20)
     issuance_suspended: bool = False
-    notes: str = ""
+    notes: str = Field("", max_length=NOTES_MAX)
 
 
 class DecisionIn(Schema):
     effective_from: dt.date
-    announced_on: dt.date
-    reason: str
-    sources: list[SourceSchema]
+    announced_on: dt.date = Field(..., description="a day in the past or today")
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
+    sources: list[SourceSchema] = Field(..., min_length=1, max_length=20)
+    confirm_past: bool = Field(
+        False, description="true to record a decision whose effective date has already passed"
+    )
 
 
 class DesignateIn(DecisionIn):
-    program: str = Field(..., description="program code, e.g. us-visa-bond-pilot")
-    nationality: str
-    visa_class: str
+    program: str = Field(
+        ..., min_length=1, max_length=64, description="program code, e.g. us-visa-bond-pilot"
+    )
+    nationality: str = COUNTRY
+    visa_class: str = Field(..., min_length=1, max_length=20)
     effective_to: dt.date | None = None
     terms: TermsIn
 
@@ -141,14 +184,25 @@ class ReviewOut(Schema):
 
 
 class ReviewDecisionIn(Schema):
-    reason: str
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
     effective_from: dt.date | None = None
     announced_on: dt.date | None = None
+    confirm_past: bool = Field(
+        False, description="true to apply a change whose effective date has already passed"
+    )
+
+
+class AcknowledgeIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
 class DirectiveIn(Schema):
-    program: str = Field(..., description="the adopting state's program code")
-    counterpart: str = Field(..., description="the state whose rules are mirrored")
+    program: str = Field(
+        ..., min_length=1, max_length=64, description="the adopting state's program code"
+    )
+    counterpart: str = Field(
+        ..., min_length=3, max_length=60, description="the state whose rules are mirrored"
+    )
     visa_class_mapping: dict[str, str] = Field(..., description="counterpart's class -> own class")
     port_mapping: dict[str, str] = Field(..., description="counterpart's port -> own port (IATA)")
     cap: str | int | None = Field(None, description="highest amount, decimal string")
@@ -156,8 +210,8 @@ class DirectiveIn(Schema):
     mode: str = Field(..., description="automatic or adopted")
     effective_from: dt.date
     announced_on: dt.date
-    reason: str
-    sources: list[SourceSchema]
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
+    sources: list[SourceSchema] = Field(..., min_length=1, max_length=20)
 
 
 class DirectiveOut(Schema):
@@ -174,7 +228,18 @@ class DirectiveOut(Schema):
     pending_reviews: int
 
 
-class ErrorOut(Schema):
+class FieldErrorOut(Schema):
     code: str
     field: str | None
     message: str
+
+
+class ErrorOut(Schema):
+    """Every error the API answers: a stable code, the field at fault (or null), a message."""
+
+    code: str = Field(..., description="stable, e.g. country_unknown, role_required")
+    field: str | None = Field(..., description="the input at fault, or null")
+    message: str
+    errors: list[FieldErrorOut] | None = Field(
+        None, description="for schema errors: every broken rule, the first one above"
+    )

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
+from visabond.core import clock
 from visabond.core.countries import Country, resolve_country
+from visabond.core.country_names import country_name
 from visabond.core.dates import parse_date, parse_optional_date
-from visabond.core.errors import NotFound
-from visabond.policy import records, rules
+from visabond.core.errors import InvalidInput, NotFound
+from visabond.policy import mirroring, records, rules
 from visabond.policy.models import Program, ReciprocityReview, ReviewStatus, Rule, RuleVersion
 from visabond.policy.rules import WILDCARD_CLASS, RuleEntry
-from visabond.policy.terms import terms_to_json
+from visabond.policy.terms import terms_from_json, terms_to_json
 from visabond.policy.visa_classes import normalise_visa_class
 
 
@@ -75,6 +77,112 @@ class RequirementAnswer:
         return seen
 
 
+@dataclass(frozen=True)
+class RequirementQuestion:
+    """A question to the registry, checked: countries resolved to ISO 3166 alpha-3, the visa
+    class the issuer's own code, days parsed."""
+
+    issuing: Country
+    national: Country
+    visa_class: str
+    on: dt.date
+    known_on: dt.date | None
+
+
+def requirement_question(
+    *,
+    issuer: str,
+    nationality: str,
+    visa_class: str,
+    on: str | dt.date,
+    known_on: str | dt.date | None = None,
+) -> RequirementQuestion:
+    """The question as typed or sent, checked.
+
+    Raises `InvalidInput` naming the field: an unknown country or visa class, a day that is
+    not one, an applicant asking their own state (`nationality_is_issuer`).
+    """
+    issuing = resolve_country(issuer, field="issuer")
+    national = resolve_country(nationality, field="nationality")
+    if national.alpha_3 == issuing.alpha_3:
+        raise InvalidInput(
+            f"nationals {country_name(issuing.alpha_3, 'en').of} need no visa of their own "
+            "state: choose another destination or nationality",
+            code="nationality_is_issuer",
+            field="nationality",
+        )
+    return RequirementQuestion(
+        issuing,
+        national,
+        normalise_visa_class(issuing.alpha_3, visa_class),
+        parse_date(on, field="on"),
+        parse_optional_date(known_on, field="known_on"),
+    )
+
+
+@dataclass(frozen=True)
+class KeyVersions:
+    """Every version of the rules of one issuer for one nationality, for a visa class or for
+    all classes (`*`): all a requirement reads, whatever the day asked."""
+
+    rows: tuple[RuleVersion, ...]
+    entries: dict[tuple[int, str], list[RuleEntry]]
+
+
+def key_versions(*, issuer: str, nationality: str, visa_class: str) -> KeyVersions:
+    """The versions a question about `issuer`, `nationality` (alpha-3) and `visa_class` (the
+    issuer's code) reads: one query for the versions, one for their amounts."""
+    rows = tuple(
+        RuleVersion.objects.filter(
+            rule__issuer=issuer,
+            rule__nationality=nationality,
+            rule__visa_class__in=[visa_class, WILDCARD_CLASS],
+        )
+        .select_related("rule__program")
+        .prefetch_related("allowed_amounts")
+    )
+    entries: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
+    for row in rows:
+        entries[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
+    return KeyVersions(rows, dict(entries))
+
+
+def requirement_answer(
+    question: RequirementQuestion,
+    versions: KeyVersions,
+    *,
+    registered: Callable[[], Collection[str]],
+) -> RequirementAnswer:
+    """The answer to `question` from the versions it reads (no query, unless no version is
+    found and `registered()`, the issuers with a program, is asked).
+
+    Raises `NotFound` (`issuer_not_registered`) for a state with no program in the registry:
+    the registry knows nothing of that state's rules, which is not "no bond".
+    """
+    issuing = question.issuing
+    if not versions.rows and issuing.alpha_3 not in registered():
+        raise NotFound(
+            f"visabond has no information about the visa rules "
+            f"{country_name(issuing.alpha_3, 'en').of} ({issuing.alpha_3}): no program of that "
+            "state is in the registry, which is not an answer that no bond is required",
+            code="issuer_not_registered",
+            field="issuer",
+        )
+    found = rules.requirement(
+        versions.entries, visa_class=question.visa_class, on=question.on, known_on=question.known_on
+    )
+    by_version = {(r.rule_id, r.version): r for r in versions.rows}
+    return RequirementAnswer(
+        issuing,
+        question.national,
+        question.visa_class,
+        question.on,
+        question.known_on,
+        found,
+        by_version,
+    )
+
+
 def requirement_lookup(
     *,
     issuer: str,
@@ -85,28 +193,18 @@ def requirement_lookup(
 ) -> RequirementAnswer:
     """What `issuer` requires of a national of `nationality` applying for `visa_class` on `on`.
 
-    With `known_on`, only what had been announced by that date counts.
+    With `known_on`, only what had been announced by that date counts. Raises what
+    `requirement_question` and `requirement_answer` raise.
     """
-    issuing = resolve_country(issuer, field="issuer")
-    national = resolve_country(nationality, field="nationality")
-    visa = normalise_visa_class(issuing.alpha_3, visa_class)
-    day = parse_date(on, field="on")
-    known = parse_optional_date(known_on, field="known_on")
-    rows = list(
-        RuleVersion.objects.filter(
-            rule__issuer=issuing.alpha_3,
-            rule__nationality=national.alpha_3,
-            rule__visa_class__in=[visa, WILDCARD_CLASS],
-        )
-        .select_related("rule__program")
-        .prefetch_related("allowed_amounts")
+    question = requirement_question(
+        issuer=issuer, nationality=nationality, visa_class=visa_class, on=on, known_on=known_on
     )
-    grouped: dict[tuple[int, str], list[RuleEntry]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.rule_id, row.rule.visa_class)].append(records.entry_of(row))
-    found = rules.requirement(grouped, visa_class=visa, on=day, known_on=known)
-    versions = {(r.rule_id, r.version): r for r in rows}
-    return RequirementAnswer(issuing, national, visa, day, known, found, versions)
+    versions = key_versions(
+        issuer=question.issuing.alpha_3,
+        nationality=question.national.alpha_3,
+        visa_class=question.visa_class,
+    )
+    return requirement_answer(question, versions, registered=registered_issuers)
 
 
 @dataclass(frozen=True)
@@ -197,6 +295,11 @@ def review_queue(
     )
 
 
+def registered_issuers() -> set[str]:
+    """Alpha-3 codes of the states that have at least one program in the registry."""
+    return set(Program.objects.values_list("issuer", flat=True))
+
+
 def programs() -> list[Program]:
     return list(Program.objects.order_by("issuer", "code"))
 
@@ -211,3 +314,69 @@ def program_by_code(code: str) -> Program:
             code="program_not_found",
             field="program",
         ) from None
+
+
+@dataclass(frozen=True)
+class AnswerPreview:
+    """The public answer on the day a decision takes effect, before and after recording it."""
+
+    on: dt.date
+    visa_class: str
+    before: rules.Requirement
+    after: rules.Requirement
+
+    @property
+    def in_the_past(self) -> bool:
+        """The decision changes answers already given (it needs the person's confirmation)."""
+        return self.on < clock.today()
+
+
+def decision_preview(
+    *,
+    issuer: str,
+    nationality: str,
+    visa_class: str,
+    rule_id: int | None,
+    action: rules.Action,
+    period: rules.Period,
+    announced_on: dt.date,
+    terms: rules.RuleTerms | None,
+) -> AnswerPreview:
+    """What the public answer for `issuer`, `nationality` and `visa_class` becomes on
+    `period.start` if a version with `action` and `terms` were added to rule `rule_id` (None:
+    a new rule). Computed on the rules' plain values, as the lookup reads them; nothing is
+    written, and what the append step would refuse is not checked here.
+    """
+    grouped = key_versions(issuer=issuer, nationality=nationality, visa_class=visa_class).entries
+    on = period.start
+    before = rules.requirement(grouped, visa_class=visa_class, on=on)
+    key = (rule_id or 0, visa_class)
+    latest = max((e.version for e in grouped.get(key, [])), default=0)
+    entry = RuleEntry(key[0], latest + 1, action, period, announced_on, terms)
+    proposed = {k: list(v) for k, v in grouped.items()}
+    proposed.setdefault(key, []).append(entry)
+    after = rules.requirement(proposed, visa_class=visa_class, on=on)
+    return AnswerPreview(on, visa_class, before, after)
+
+
+def review_preview(
+    review: ReciprocityReview, *, effective_from: dt.date | None, announced_on: dt.date
+) -> AnswerPreview:
+    """What approving `review` from `effective_from` (default: the day both the source change
+    and the directive are in effect) would answer; nothing is written."""
+    directive, source = review.directive, review.source_version
+    start = mirroring.review_effective_from(review, effective_from)
+    mirror = review.mirror_rule
+    withdrawal = source.action == rules.Action.WITHDRAW
+    return decision_preview(
+        issuer=directive.issuer,
+        nationality=directive.counterpart,
+        visa_class=review.proposal.get("visa_class") or (mirror.visa_class if mirror else ""),
+        rule_id=mirror.pk if mirror else None,
+        action=rules.Action.WITHDRAW
+        if withdrawal
+        else (rules.Action.AMEND if mirror else rules.Action.DESIGNATE),
+        period=rules.Period(start) if withdrawal else rules.Period(start, source.effective_to),
+        announced_on=announced_on,
+        terms=None if withdrawal else terms_from_json(review.proposal["terms"]),
+    )

@@ -69,11 +69,13 @@ def rule_designate(
     sources: Sequence[Source],
     author: Author,
     legal_basis: str = "",
+    confirm_past: bool = False,
 ) -> Recorded:
     """Designate a nationality for a visa class under a program, from a date.
 
     An entry point (one durable transaction); refuses what
-    `rule_versions.designation_append` refuses, then lets reciprocity react.
+    `rule_versions.designation_append` refuses, and a start before today unless
+    `confirm_past` (422 `effective_in_past_unconfirmed`), then lets reciprocity react.
     """
     with transaction.atomic(durable=True):
         recorded = rule_versions.designation_append(
@@ -86,6 +88,7 @@ def rule_designate(
             reason=reason,
             sources=sources,
             author=author,
+            confirm_past=confirm_past,
             legal_basis=legal_basis,
         )
         mirroring.rule_version_mirror(recorded.version, author=author)
@@ -102,11 +105,13 @@ def rule_amend(
     sources: Sequence[Source],
     author: Author,
     effective_to: dt.date | Literal["unchanged"] | None = "unchanged",
+    confirm_past: bool = False,
 ) -> Recorded:
     """Change a rule's terms from a date; its history before that date stays as it was.
 
     An entry point (one durable transaction); refuses what
-    `rule_versions.amendment_append` refuses, then lets reciprocity react.
+    `rule_versions.amendment_append` refuses, and a date before today unless `confirm_past`
+    (422 `effective_in_past_unconfirmed`), then lets reciprocity react.
     """
     with transaction.atomic(durable=True):
         recorded = rule_versions.amendment_append(
@@ -117,6 +122,7 @@ def rule_amend(
             reason=reason,
             sources=sources,
             author=author,
+            confirm_past=confirm_past,
             effective_to=effective_to,
         )
         mirroring.rule_version_mirror(recorded.version, author=author)
@@ -131,11 +137,13 @@ def rule_withdraw(
     reason: str,
     sources: Sequence[Source],
     author: Author,
+    confirm_past: bool = False,
 ) -> Recorded:
     """End a rule from a date (before it took effect, it never does).
 
     An entry point (one durable transaction); refuses what
-    `rule_versions.withdrawal_append` refuses, then lets reciprocity react.
+    `rule_versions.withdrawal_append` refuses, and a date before today unless `confirm_past`
+    (422 `effective_in_past_unconfirmed`), then lets reciprocity react.
     """
     with transaction.atomic(durable=True):
         recorded = rule_versions.withdrawal_append(
@@ -145,6 +153,37 @@ def rule_withdraw(
             reason=reason,
             sources=sources,
             author=author,
+            confirm_past=confirm_past,
+        )
+        mirroring.rule_version_mirror(recorded.version, author=author)
+    return recorded
+
+
+def rule_correct(
+    *,
+    rule_id: int,
+    version: int,
+    announced_on: dt.date,
+    reason: str,
+    sources: Sequence[Source],
+    author: Author,
+    confirm_past: bool = False,
+) -> Recorded:
+    """Correct the announcement date recorded for a version of a rule, citing the source.
+
+    An entry point (one durable transaction); refuses what
+    `rule_versions.correction_append` refuses, then lets reciprocity react (a mirror of the
+    rule restates the corrected version like any other change).
+    """
+    with transaction.atomic(durable=True):
+        recorded = rule_versions.correction_append(
+            rule_id=rule_id,
+            version=version,
+            announced_on=announced_on,
+            reason=reason,
+            sources=sources,
+            author=author,
+            confirm_past=confirm_past,
         )
         mirroring.rule_version_mirror(recorded.version, author=author)
     return recorded

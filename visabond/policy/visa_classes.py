@@ -7,25 +7,39 @@ import re
 from visabond.core.errors import InvalidInput
 from visabond.policy.rules import WILDCARD_CLASS
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a label for the message catalogue; pages translate it when they show it."""
+    return text
+
+
 # canonical code -> (label, aliases). States without a table accept any class token.
 CLASSES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "USA": {
-        "B1/B2": ("Visitor for business or pleasure (B-1/B-2)", ("B1", "B2", "B1B2", "B")),
-        "C1/D": ("Transit and crew (C-1/D)", ("C1", "D", "C1D")),
-        "F1": ("Academic student (F-1)", ("F",)),
-        "M1": ("Vocational student (M-1)", ("M",)),
-        "J1": ("Exchange visitor (J-1)", ("J",)),
-        "H1B": ("Specialty occupation worker (H-1B)", ("H1",)),
-        "O1": ("Extraordinary ability (O-1)", ()),
-        "I": ("Representative of foreign media (I)", ()),
+        "B1/B2": (
+            gettext_noop("Visitor for business or pleasure (B-1/B-2)"),
+            ("B1", "B2", "B1B2", "B"),
+        ),
+        "C1/D": (gettext_noop("Transit and crew (C-1/D)"), ("C1", "D", "C1D")),
+        "F1": (gettext_noop("Academic student (F-1)"), ("F",)),
+        "M1": (gettext_noop("Vocational student (M-1)"), ("M",)),
+        "J1": (gettext_noop("Exchange visitor (J-1)"), ("J",)),
+        "H1B": (gettext_noop("Specialty occupation worker (H-1B)"), ("H1",)),
+        "O1": (gettext_noop("Extraordinary ability (O-1)"), ()),
+        "I": (gettext_noop("Representative of foreign media (I)"), ()),
     },
     "MLI": {
         "SHORT-STAY": (
-            "Short-stay visa (visa de court séjour): tourism, business, family visits",
+            gettext_noop(
+                "Short-stay visa (visa de court séjour): tourism, business, family visits"
+            ),
             ("COURTSEJOUR", "SHORTSTAY", "TOURIST", "BUSINESS", "VISITOR"),
         ),
-        "LONG-STAY": ("Long-stay visa (visa de long séjour)", ("LONGSEJOUR", "LONGSTAY")),
-        "TRANSIT": ("Transit visa", ()),
+        "LONG-STAY": (
+            gettext_noop("Long-stay visa (visa de long séjour)"),
+            ("LONGSEJOUR", "LONGSTAY"),
+        ),
+        "TRANSIT": (gettext_noop("Transit visa"), ()),
     },
 }
 
@@ -62,4 +76,5 @@ def normalise_visa_class(issuer: str, text: str, *, field: str = "visa_class") -
 
 
 def visa_classes(issuer: str) -> list[tuple[str, str]]:
+    """The issuer's classes as (code, English label); none for a state without a table."""
     return [(code, label) for code, (label, _) in CLASSES.get(issuer, {}).items()]

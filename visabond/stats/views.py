@@ -24,7 +24,7 @@ from visabond.stats import selectors
 from visabond.stats.charts import cutoff_chart, rates_chart
 from visabond.stats.designation import Threshold, by_nationality
 from visabond.web.charts import Chart
-from visabond.web.views import chart_download
+from visabond.web.downloads import chart_download
 
 DEFAULT_THRESHOLD = Threshold(Decimal("0.10"), 100)
 

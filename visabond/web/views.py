@@ -1,19 +1,70 @@
-"""Chart downloads for every console: the table a chart shows as CSV, the drawing as PNG."""
+"""Pages every part of the site shares: the home redirect and the error pages.
+
+Errors under /api/ answer in the API's one error shape `{code, field, message}`; elsewhere
+a page in the visitor's language that says what happened and leads back.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from visabond.web.charts import Chart
+
+def home(request: HttpRequest) -> HttpResponse:
+    """`/` leads to the requirements page in the visitor's language (cookie, then Accept-Language)."""
+    language = translation.get_language_from_path(request.path_info)
+    if language is None:
+        language = translation.get_language_from_request(request, check_path=False)
+    with translation.override(language):
+        target = reverse("requirements-page")
+    response = HttpResponseRedirect(target)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
 
 
-def chart_download(chart: Chart, *, name: str, fmt: str) -> HttpResponse:
-    """`chart` as an attachment `name.csv` (its table) or `name.png` (its drawing)."""
-    if fmt == "csv":
-        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
-    elif fmt == "png":
-        response = HttpResponse(chart.png(), content_type="image/png")
-    else:
-        raise Http404("unknown format")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def api_error(code: str, message: str, status: int, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"code": code, "field": field, "message": message}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return api_error("not_found", f"there is no API resource at {request.path_info}", 404)
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return api_error("permission_denied", "this needs another role", 403)
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return api_error("server_error", "the server failed; nothing was recorded", 500)
+    # No context processors: the failure may be the database they would read.
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token (an expired page, or a request from another site)."""
+    message = _(
+        "This form has expired or did not come from this site. Reload the page and send it again."
+    )
+    if _is_api(request):
+        return api_error("csrf_failed", message, 403)
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
+def throttled(request: HttpRequest, wait: int) -> HttpResponse:
+    """The page for an address that asked more often than a person does."""
+    response = render(request, "web/throttled.html", {"wait": wait}, status=429)
+    response.headers["Retry-After"] = str(wait)
     return response

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Serves the API documentation's script and styles from our own static files.
+    "ninja",
+    "axes",
     "visabond.accounts",
     "visabond.audit",
     "visabond.policy",
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "visabond.web.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -50,7 +54,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "visabond.web.errors.ApplicationErrorMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout (django-axes): five failures lock the account name, and the address, for
+# 15 minutes, whichever was used; a success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("VISABOND_SIGNIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("VISABOND_SIGNIN_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Public lookups per address and window (page and API together); see visabond.web.throttle.
+LOOKUP_THROTTLE_RATE = os.environ.get("VISABOND_LOOKUP_RATE", "300/m")
+CSRF_FAILURE_VIEW = "visabond.web.views.csrf_failure"
 
 ROOT_URLCONF = "visabond.config.urls"
 WSGI_APPLICATION = "visabond.config.wsgi.application"
@@ -67,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "visabond.accounts.context_processors.roles",
+                "visabond.web.context_processors.languages",
             ],
         },
     },

@@ -91,6 +91,7 @@ def _program(spec: dict[str, Any], sources: dict[str, Source]) -> Program:
 
 
 def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source]) -> list[str]:
+    # The seed records history from its sources: its past dates are meant (`confirm_past`).
     kind = step["step"]
     if kind == "designate":
         recorded = rule_versions.designation_append(
@@ -103,6 +104,7 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             reason=step["reason"],
             sources=[sources[s] for s in step["sources"]],
             author=SEED_AUTHOR,
+            confirm_past=True,
         )
         mirroring.rule_version_mirror(recorded.version, author=SEED_AUTHOR)
         return recorded.warnings
@@ -114,6 +116,7 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             reason=step["reason"],
             sources=[sources[s] for s in step["sources"]],
             author=SEED_AUTHOR,
+            confirm_past=True,
         )
         mirroring.rule_version_mirror(recorded.version, author=SEED_AUTHOR)
         return recorded.warnings
@@ -151,10 +154,39 @@ def _apply(step: dict[str, Any], data: dict[str, Any], sources: dict[str, Source
             reason=step["reason"],
             effective_from=_required_day(step, "effective_from"),
             announced_on=_required_day(step, "announced_on"),
+            confirm_past=True,
         )
         mirroring.rule_version_mirror(version, author=SEED_AUTHOR)
         return []
+    if kind == "correct_announcement":
+        return _correct_announcement(step, sources)
     raise InvalidInput(f"unknown seed step {kind!r}", code="seed_step_unknown", field="step")
+
+
+def _correct_announcement(step: dict[str, Any], sources: dict[str, Source]) -> list[str]:
+    """Where an earlier seed recorded a version as announced on `recorded_as`, record its
+    correction (announced on `announced_on`, citing the step's sources). A registry seeded
+    since then holds the right date already, and the step changes nothing there.
+    """
+    rule = _rule(step, *step["rule"])
+    recorded_as = _required_day(step, "recorded_as")
+    wrong = rule.versions.filter(announced_on=recorded_as, corrects_version=None).exclude(
+        version__in=rule.versions.exclude(corrects_version=None).values("corrects_version")
+    )
+    warnings: list[str] = []
+    for version in wrong.order_by("version"):
+        recorded = rule_versions.correction_append(
+            rule_id=rule.pk,
+            version=version.version,
+            announced_on=_required_day(step, "announced_on"),
+            reason=step["reason"],
+            sources=[sources[s] for s in step["sources"]],
+            author=SEED_AUTHOR,
+            confirm_past=True,
+        )
+        mirroring.rule_version_mirror(recorded.version, author=SEED_AUTHOR)
+        warnings += recorded.warnings
+    return warnings
 
 
 def _required_day(step: dict[str, Any], name: str) -> dt.date:

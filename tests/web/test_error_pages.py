@@ -1,0 +1,53 @@
+"""Error pages are the project's own, in the visitor's language, with a way back."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, RequestFactory
+from django.utils import translation
+
+from tests.conftest import PASSWORD
+from visabond.web.views import server_error
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [("/no-such-page/", "Page not found"), ("/fr/no-such-page/", "Page introuvable")],
+)
+def test_404_is_our_page_with_a_way_back(path: str, text: str, db: None) -> None:
+    response = Client().get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert text in html
+    assert 'href="/' in html
+    assert "requirements/" in html
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(("prefix", "text"), [("", "Access refused"), ("/fr", "Accès refusé")])
+def test_403_is_our_page_in_both_languages(prefix: str, text: str) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"username": "applicant", "password": PASSWORD})
+    response = client.get(f"{prefix}/console/")
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "Server error"), ("fr", "Erreur du serveur")]
+)
+def test_500_is_our_page_in_both_languages(language: str, text: str) -> None:
+    with translation.override(language):
+        response = server_error(RequestFactory().get("/requirements/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert text in html
+    assert "requirements/" in html
+
+
+def test_a_form_without_its_csrf_token_gets_our_403_page(db: None) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        "/fr/accounts/login/", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 403
+    assert "Ce formulaire a expiré" in response.content.decode()

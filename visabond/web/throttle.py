@@ -1,0 +1,69 @@
+"""The ceiling on public lookups per address: far above what a person asks, low for a script.
+
+One counter per address and window in the cache (`LOOKUP_THROTTLE_RATE`, e.g. "300/m"),
+shared by the public page and the JSON lookup. The default cache is each worker's memory,
+so with N workers an address reaches at most N times the ceiling; a shared cache
+(memcached, Redis) in CACHES makes it exact.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.throttling import SimpleRateThrottle
+
+
+class LookupThrottle(SimpleRateThrottle):
+    """ninja's rate parsing and client address, with a fixed window counted in the cache.
+
+    ninja's own throttles keep every request's timestamp per address, which costs as much
+    as the ceiling is high; a counter per window costs the same at any ceiling.
+    """
+
+    scope = "lookup"
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.LOOKUP_THROTTLE_RATE)
+
+    def _current_rate(self) -> tuple[int, int]:
+        # Read on each request, so that a changed setting applies to the API's instance too.
+        count, duration = self.parse_rate(settings.LOOKUP_THROTTLE_RATE)
+        assert count is not None
+        assert duration is not None
+        return count, duration
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return f"throttle:lookup:{self.get_ident(request)}"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        """True while the address has made fewer requests than the ceiling in this window."""
+        self.num_requests, self.duration = self._current_rate()
+        self.now = time.time()
+        window = int(self.now // self.duration)
+        self.key = f"{self.get_cache_key(request)}:{window}"
+        # add() starts the window's count; incr() is atomic in memcached and Redis.
+        if cache.add(self.key, 1, self.duration):
+            return True
+        try:
+            count = cache.incr(self.key)
+        except ValueError:  # the window expired between add() and incr()
+            cache.add(self.key, 1, self.duration)
+            return True
+        self.window_end = (window + 1) * self.duration
+        return bool(count <= self.num_requests)
+
+    def wait(self) -> float | None:
+        """Seconds until the next window opens."""
+        end = getattr(self, "window_end", None)
+        return None if end is None else max(0.0, end - self.now)
+
+
+def lookup_allowed(request: HttpRequest) -> tuple[bool, int]:
+    """Whether this address may ask again, and the seconds to wait when it may not."""
+    throttle = LookupThrottle()
+    if throttle.allow_request(request):
+        return True, 0
+    return False, int((throttle.wait() or 0) + 1)
