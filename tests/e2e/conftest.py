@@ -37,10 +37,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# The running installation's environment, for tests that prepare it with the command line.
+INSTALLATION: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("e2e")
     env = seeded_installation(data_dir)
+    INSTALLATION.update(env)
     created = run_visabond(
         env,
         "user",

@@ -75,6 +75,7 @@ class AuditAction(StrEnum):
     SWEEP_FINISHED = "border.sweep_finished"
     BOND_FLAGGED = "border.bond_flagged"
     ADJUDICATION_STEP = "adjudication.step"
+    OVERSTAY_SNAPSHOT_SAVED = "stats.overstay_snapshot_saved"
 
 
 def audit_record(

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("visabond.casework.urls")),
     path("", include("visabond.printing.urls")),
     path("", include("visabond.portal.urls")),
+    path("", include("visabond.stats.urls")),
     prefix_default_language=False,
 )
 

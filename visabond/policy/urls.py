@@ -5,6 +5,11 @@ from visabond.policy import views
 urlpatterns = [
     path("requirements/", views.requirements_page, name="requirements-page"),
     path("console/", views.console_home, name="console-home"),
+    path(
+        "console/charts/policy/<slug:program>/<slug:kind>.<str:fmt>",
+        views.policy_chart,
+        name="policy-chart",
+    ),
     path("console/rules/new/", views.rule_new, name="console-rule-new"),
     path("console/rules/<int:rule_id>/", views.rule_detail, name="console-rule"),
     path("console/reciprocity/", views.reviews, name="console-reviews"),

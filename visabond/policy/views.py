@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from visabond.policy import (
     selectors,
     services,
 )
+from visabond.policy.charts import program_charts
 from visabond.policy.decisions import Author, Recorded, Source
 from visabond.policy.forms import (
     AmendForm,
@@ -42,7 +44,7 @@ from visabond.policy.forms import (
     visa_classes_by_issuer,
 )
 from visabond.policy.inputs import cap_from_input, terms_from_input
-from visabond.policy.models import Program, ReviewStatus, Rule
+from visabond.policy.models import ReviewStatus, Rule
 from visabond.policy.presenters import (
     ACTIONS,
     STATUSES,
@@ -56,7 +58,7 @@ from visabond.policy.previews import preview_shown, preview_then_record, was_pre
 from visabond.policy.reciprocity import Mode
 from visabond.policy.rules import Action, Period
 from visabond.policy.visa_classes import normalise_visa_class
-from visabond.web.charts import step_chart_svg, timeline_svg
+from visabond.web.downloads import chart_download
 from visabond.web.localized import error_text
 from visabond.web.throttle import lookup_allowed
 from visabond.web.views import throttled
@@ -143,31 +145,16 @@ def console_home(request: HttpRequest) -> HttpResponse:
     _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
     today = clock.today()
     histories = selectors.rule_histories()
-    charts = []
-    for program in selectors.programs():
-        if program.effective_from and program.effective_to:
-            points = selectors.designation_counts(
-                issuer=program.issuer, start=program.effective_from, end=program.effective_to
-            )
-            title = _("Nationalities required to post a bond: %(name)s") % {"name": program.name}
-            charts.append(
-                _program_timeline(
-                    program, histories, start=program.effective_from, end=program.effective_to
-                )
-            )
-            charts.append(
-                {
-                    "title": title,
-                    "svg": mark_safe(  # noqa: S308 - built from dates and integers only
-                        step_chart_svg(
-                            points,
-                            start=program.effective_from,
-                            end=program.effective_to,
-                            title=title,
-                        )
-                    ),
-                }
-            )
+    charts = [
+        {
+            "chart": chart,
+            "svg": mark_safe(chart.svg()),  # noqa: S308 - drawn by matplotlib, labels escaped
+            "csv_url": reverse("policy-chart", args=[program.code, kind, "csv"]),
+            "png_url": reverse("policy-chart", args=[program.code, kind, "png"]),
+        }
+        for program in selectors.programs()
+        for kind, chart in program_charts(program).items()
+    ]
     language = get_language()
     # Sorted as shown: by issuer, then the nationality's name in the page's language
     # (accents folded: "Égypte" among the E).
@@ -189,26 +176,14 @@ def console_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _program_timeline(
-    program: Program, histories: list[selectors.RuleHistory], *, start: dt.date, end: dt.date
-) -> dict[str, Any]:
-    """Each nationality's stretches of bond requirement under a program, as bars."""
-    rows = [
-        (
-            localized_name(h.rule.nationality, get_language()),
-            [
-                (s.start, s.end)
-                for s in h.segments
-                if s.entry and s.entry.terms and s.entry.terms.bond_required
-            ],
-        )
-        for h in histories
-        if h.rule.program_id == program.pk
-    ]
-    rows.sort(key=lambda row: (min((s for s, _ in row[1]), default=end), row[0]))
-    title = _("Designations by country: %(name)s") % {"name": program.name}
-    svg = timeline_svg(rows, start=start, end=end, title=title)
-    return {"title": title, "svg": mark_safe(svg)}  # noqa: S308 - labels are escaped in timeline_svg
+@login_required
+def policy_chart(request: HttpRequest, program: str, kind: str, fmt: str) -> HttpResponse:
+    """A policy console chart of one program (CSV or PNG), for policy officers and auditors."""
+    _require(request, Role.POLICY_OFFICER, Role.AUDITOR)
+    charts = program_charts(selectors.program_by_code(program))
+    if kind not in charts:
+        raise Http404("no such chart")
+    return chart_download(charts[kind], name=f"{program}-{kind}", fmt=fmt)
 
 
 def _status(history: selectors.RuleHistory, today: dt.date) -> str:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "visabond.portal",
     "visabond.demo",
     "visabond.web",
+    "visabond.stats",
     "visabond.cli",
 ]
 

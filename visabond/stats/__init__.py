@@ -1,0 +1,1 @@
+"""National overstay statistics: the DHS Entry/Exit Overstay Report method, on DuckDB or Spark."""

@@ -1,0 +1,154 @@
+"""DuckDB, embedded: reads Parquet where it lies and CSV through Arrow, in UTC whatever the TZ."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from visabond.stats import sql
+from visabond.stats.contract import DataError, Kind, TableFile
+from visabond.stats.runner import RawColumn
+
+_NATIVE_KINDS = {
+    "DATE": Kind.DATE,
+    "TIMESTAMP": Kind.TIMESTAMP,
+    "TIMESTAMP WITH TIME ZONE": Kind.TIMESTAMP,
+    "TIMESTAMP_S": Kind.TIMESTAMP,
+    "TIMESTAMP_MS": Kind.TIMESTAMP,
+    "TIMESTAMP_NS": Kind.TIMESTAMP,
+    "BOOLEAN": Kind.BOOLEAN,
+}
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class DuckDBEngine:
+    """An in-process DuckDB connection of its own, with the session time zone set to UTC.
+
+    `threads` and `memory_limit` (e.g. "6GB") bound what a run may take; DuckDB spills
+    sorts to `temp_directory` beyond the limit.
+    """
+
+    name = "duckdb"
+    dialect = sql.DUCKDB
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        # Insertion order is kept (DuckDB's default): the matching reads events in the
+        # order it sorted them, and the id check reads rows in file order.
+        config: dict[str, Any] = {}
+        if threads:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self.connection = duckdb.connect(config=config)
+        # Set after connecting: the time-zone extension loads with the connection, and
+        # without this DuckDB reads naive text and casts instants in the machine's zone.
+        self.connection.execute("SET TimeZone = 'UTC'")
+        self._arrow: dict[str, pa.Table] = {}
+        self._files: dict[str, TableFile] = {}
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def register_raw(self, file: TableFile, name: str) -> list[RawColumn]:
+        self._files[name] = file
+        if file.format == "parquet":
+            try:
+                self.connection.execute(
+                    f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (file_row_number), "
+                    f"file_row_number + 1 AS {sql.ROW} "
+                    f"FROM read_parquet({_literal(file.path)}, file_row_number = true)"
+                )
+            except duckdb.Error as error:
+                raise DataError(
+                    f"cannot be read as Parquet: {error}",
+                    code="file_unreadable",
+                    file=file.path,
+                    column=None,
+                    row=None,
+                ) from error
+        else:
+            table = _read_csv(file.path)
+            self._arrow[name] = table
+            self.connection.register(f"{name}_arrow", table)
+            self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}_arrow")
+        described = self.connection.execute(f"DESCRIBE {name}").fetchall()
+        return [
+            RawColumn(
+                column,
+                type_name,
+                textual=type_name == "VARCHAR",
+                kind=_NATIVE_KINDS.get(type_name),
+            )
+            for column, type_name, *_ in described
+            if column not in (sql.ROW, "file_row_number")
+        ]
+
+    def proves_unique(self, name: str, column: str) -> bool:
+        """True when the ids strictly increase in file order, as a border system numbers them.
+
+        One streaming pass comparing each id with the one before it, instead of a hash table
+        of every id; any other order falls back to counting in SQL. The pass also checks
+        that each row's predecessor is the row numbered one less: the comparisons then
+        chain through the whole file whatever order DuckDB read it in.
+        """
+        row, previous_row = sql.ROW, "previous_row_"
+        broken, starts = self.connection.execute(
+            f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
+            f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
+            f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
+            f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
+            f"LAG({column}) OVER () AS previous_id_ FROM {name})"
+        ).fetchone() or (1, 0)
+        return bool(broken == 0 and starts <= 1)
+
+    def number_rows(self, name: str) -> None:
+        """Rows are numbered as they are read; nothing to do."""
+
+    def create_view(self, name: str, query: str, *, materialize: bool = False) -> None:
+        kind = "TABLE" if materialize else "VIEW"
+        self.connection.execute(f"DROP VIEW IF EXISTS {name}")
+        self.connection.execute(f"DROP TABLE IF EXISTS {name}")
+        self.connection.execute(f"CREATE {kind} {name} AS {query}")
+
+    def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        return self.connection.execute(query).fetchall()
+
+    def fetch_dicts(self, query: str) -> list[dict[str, Any]]:
+        cursor = self.connection.execute(query)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _read_csv(path: Path) -> pa.Table:
+    """Every column as text (empty as NULL), and the 1-based data row of each record."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (OSError, UnicodeDecodeError, pa.ArrowInvalid) as error:
+        raise DataError(
+            f"cannot be read as CSV with a header row: {error}",
+            code="file_unreadable",
+            file=path,
+            column=None,
+            row=None,
+        ) from error
+    return table.append_column(
+        sql.ROW, pa.array(numpy.arange(1, table.num_rows + 1, dtype=numpy.int64))
+    )
