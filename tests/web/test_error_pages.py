@@ -51,3 +51,17 @@ def test_a_form_without_its_csrf_token_gets_our_403_page(db: None) -> None:
     )
     assert response.status_code == 403
     assert "Ce formulaire a expiré" in response.content.decode()
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [("", "There is no rule 999999"), ("/fr", "Il n&#x27;existe pas de règle 999999")],
+)
+def test_a_refusal_of_a_service_is_shown_in_the_pages_language(prefix: str, text: str) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"username": "policy_officer", "password": PASSWORD})
+    response = client.get(f"{prefix}/console/rules/999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'data-code="rule_not_found">{text}</h1>' in html

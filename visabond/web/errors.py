@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from visabond.core.errors import VisabondError
+from visabond.web.localized import error_text
 
 
 class ApplicationErrorMiddleware:
@@ -24,4 +25,6 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, VisabondError):
             return None
-        return render(request, "web/error.html", {"error": exception}, status=exception.http_status)
+        # The page's language, as refusals beside a field are (`web/localized.error_text`).
+        context = {"error": exception, "message": error_text(exception)}
+        return render(request, "web/error.html", context, status=exception.http_status)
