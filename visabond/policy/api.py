@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
 
 from visabond.accounts.roles import Role, require_role
@@ -85,20 +86,39 @@ PUBLIC_ERRORS: dict[int, type[Schema]] = {
     auth=None,
     throttle=LookupThrottle(),
 )
-def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> dict[str, object]:
+def requirements(request: HttpRequest, query: Query[RequirementQuery]) -> HttpResponse:
     """What an issuing state requires of a national applying for a visa class on a day.
 
     Countries by ISO alpha-3 code or by name. With `known_on`, only what had been announced
     by that date counts (what an applicant could have known). A state with no program in
     the registry is 404 `issuer_not_registered`: no information, which is not "no bond".
     """
-    return answers.registry().requirement(
-        issuer=query.issuer,
-        nationality=query.nationality,
-        visa_class=query.visa_class,
-        on=query.on or clock.today(),
-        known_on=query.known_on,
-    )
+    on = query.on or clock.today()
+    registry = answers.registry()
+    asked = ("api", query.issuer, query.nationality, query.visa_class, on, query.known_on)
+
+    def body() -> bytes:
+        answer = registry.requirement(
+            issuer=query.issuer,
+            nationality=query.nationality,
+            visa_class=query.visa_class,
+            on=on,
+            known_on=query.known_on,
+        )
+        return _rendered(request, RequirementOut.model_validate(answer))
+
+    # The body is kept per question and registry stamp, as the page is: validating and
+    # encoding the answer cost more than the rest of the request (docs/performance.md).
+    return HttpResponse(registry.page(asked, body), content_type=JSON)
+
+
+JSON = "application/json; charset=utf-8"
+
+
+def _rendered(request: HttpRequest, answer: Schema) -> bytes:
+    """`answer` as the API renders its answers (its default renderer, by alias)."""
+    text = JSONRenderer().render(request, answer.model_dump(by_alias=True), response_status=200)
+    return str(text).encode()
 
 
 def _author(request: HttpRequest) -> Author:
