@@ -143,3 +143,13 @@ def test_a_bad_threshold_is_explained(data: Path) -> None:
         .content.decode()
     )
     assert "threshold: a percentage between 0 and 100" in page
+
+
+def test_the_statistics_pages_speak_french(data: Path) -> None:
+    snapshot = take(data, "2025-02-01")
+    client = signed_in("analyst")
+    page = client.get(f"/fr/console/stats/snapshots/{snapshot.pk}/").content.decode()
+    assert "Départs attendus" in page
+    assert "Expected departures" not in page
+    assistant = client.get(f"/fr/console/stats/snapshots/{snapshot.pk}/designation/").content
+    assert "Aide à la désignation" in assistant.decode()

@@ -65,3 +65,28 @@ def test_a_refusal_of_a_service_is_shown_in_the_pages_language(prefix: str, text
     assert response.status_code == 404
     html = response.content.decode()
     assert f'data-code="rule_not_found">{text}</h1>' in html
+
+
+TOO_MANY = "&".join(f"p{i}=1" for i in range(1_001))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [("", "at most 1000 parameters"), ("/fr", "au plus 1000 paramètres")],
+)
+def test_too_many_parameters_get_our_400_page_in_the_visitors_language(
+    prefix: str, text: str, db: None
+) -> None:
+    response = Client().get(f"{prefix}/requirements/?{TOO_MANY}")
+    assert response.status_code == 400
+    assert text in response.content.decode()
+
+
+def test_too_many_parameters_to_the_api_are_named_in_the_error_shape(db: None) -> None:
+    response = Client().get(f"/api/v1/requirements?{TOO_MANY}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "too_many_parameters",
+        "field": "query",
+        "message": "a request carries at most 1,000 parameters",
+    }

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "visabond.web.views.bad_request"
 handler403 = "visabond.web.views.permission_denied"
 handler404 = "visabond.web.views.page_not_found"
 handler500 = "visabond.web.views.server_error"

@@ -7,7 +7,9 @@ a page in the visitor's language that says what happened and leads back.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -36,6 +38,26 @@ def _is_api(request: HttpRequest) -> bool:
 
 def api_error(code: str, message: str, status: int, field: str | None = None) -> JsonResponse:
     return JsonResponse({"code": code, "field": field, "message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django could not read: too many parameters (`DATA_UPLOAD_MAX_NUMBER_FIELDS`),
+    a form too large to hold in memory, a host not allowed."""
+    too_many = isinstance(exception, TooManyFieldsSent)
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if _is_api(request):
+        if too_many:
+            return api_error(
+                "too_many_parameters",
+                f"a request carries at most {limit:,} parameters",
+                400,
+                field="query",
+            )
+        return api_error("bad_request", "the server could not read this request", 400)
+    # The request's own parameters cannot be read (the page's language links read them):
+    # the page is drawn from the template alone, as the 500 page is.
+    context = {"limit": limit if too_many else None}
+    return HttpResponse(loader.render_to_string("400.html", context), status=400)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
