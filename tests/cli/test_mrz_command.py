@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 VISABOND = Path(sys.executable).with_name("visabond")
 
 TD3_HALVORSEN = (
@@ -39,6 +41,15 @@ def test_valid_zone_prints_json_and_exits_zero(tmp_path: Path) -> None:
     assert (data["format"], data["surname"], data["valid"]) == ("TD3", "HALVORSEN", True)
     assert data["birth_date"] == "1981-05-17"
     assert all(data["checks"].values())
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_zone_pasted_whole_as_one_argument_is_read_as_its_lines(
+    newline: str, tmp_path: Path
+) -> None:
+    run = visabond_mrz("parse", newline.join(TD3_HALVORSEN), "--json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["document_number"] == "H70452X9"
 
 
 def test_three_line_td1_zone_is_accepted(tmp_path: Path) -> None:

@@ -28,7 +28,9 @@ class Command(VisabondCommand):
         parse.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def run(self, **options: Any) -> int:
-        result = parse_mrz(options["lines"], ocr=options["ocr"])
+        # A zone pasted whole arrives as one argument with its line breaks: read it as lines.
+        lines = [line for argument in options["lines"] for line in argument.splitlines()]
+        result = parse_mrz(lines, ocr=options["ocr"])
         if options["json"]:
             self.print_json(result.to_json_dict())
         else:
