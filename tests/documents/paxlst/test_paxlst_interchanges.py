@@ -212,6 +212,30 @@ def test_an_interchange_after_junk_is_still_read_and_the_junk_kept(fixture_bytes
     assert kept.byte_offset == second
 
 
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_a_utf32_file_is_refused_by_its_own_name(codec: str) -> None:
+    text = "UNA:+.? 'UNB+UNOW:4+A+B+260305:0700+1'"
+    data = text.encode(codec) if codec == "utf-32" else b"\x00\x00\xfe\xff" + text.encode(codec)
+    with pytest.raises(PaxlstError) as raised:
+        parse_paxlst(data)
+    assert raised.value.rule == "utf32"
+    assert "UTF-32" in str(raised.value)
+
+
+def test_an_unknown_syntax_identifier_is_read_and_warned_at_the_unb(
+    fixture_bytes: Read,
+) -> None:
+    data = fixture_bytes("two_interchanges.edi")
+    declared = data[data.index(b"UNB+") + 4 : data.index(b"UNB+") + 8]
+    result = parse_paxlst(data.replace(b"UNB+" + declared, b"UNB+ZZZZ"), today=LATER)
+    assert [p.surname for m in result.manifests for p in m.persons] == ["WANJIKU", "OTIENO"]
+    unknown = [w for w in result.warnings if w.code == Defect.SYNTAX_IDENTIFIER_UNKNOWN]
+    assert unknown
+    assert "'ZZZZ'" in unknown[0].message
+    clean = parse_paxlst(data, today=LATER)
+    assert not [w for w in clean.warnings if w.code == Defect.SYNTAX_IDENTIFIER_UNKNOWN]
+
+
 def test_a_utf16_file_is_refused_by_name() -> None:
     data = "UNA:+.? 'UNB+UNOW:4+A+B+260305:0700+1'".encode("utf-16")
     with pytest.raises(PaxlstError) as raised:

@@ -27,6 +27,7 @@ class Defect(StrEnum):
     # persons holding them say so (a doubt, not a warning of its own).
     CHARSET_RECOVERED = "charset-recovered"
     LOWERCASE_UNDER_UNOA = "lowercase-under-unoa"
+    SYNTAX_IDENTIFIER_UNKNOWN = "syntax-identifier-unknown"
     # Envelope (ISO 9735-1 §8: UNB/UNZ, UNG/UNE, UNH/UNT)
     INTERCHANGE_HEADER_MISSING = "interchange-header-missing"
     ENVELOPE_STRUCTURE = "envelope-structure"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from visabond.core import clock
 from visabond.documents import centuries
-from visabond.documents.paxlst.charset import BYTE_ORDER_MARK, Decoded, decode
+from visabond.documents.paxlst.charset import BYTE_ORDER_MARK, Decoded, character_set, decode
 from visabond.documents.paxlst.defects import Defect
 from visabond.documents.paxlst.envelope import Envelope, split_interchange
 from visabond.documents.paxlst.errors import PaxlstError
@@ -89,6 +89,15 @@ def parse_paxlst(data: bytes, *, source: str = "", today: dt.date | None = None)
 
 def _refuse_utf16(data: bytes, source: str) -> None:
     """ISO 9735 interchanges are sequences of octets in the declared set; UTF-16 is not one."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PaxlstError(
+            f"the file is UTF-32 text (byte-order mark {data[:4].hex(' ').upper()}); an "
+            "interchange is 8-bit: save it as UTF-8 (UNOW/UNOY) or in the declared set",
+            rule="utf32",
+            segment_number=1,
+            byte_offset=0,
+            source=source,
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PaxlstError(
             f"the file is UTF-16 text (byte-order mark {data[:2].hex(' ').upper()}); an "
@@ -169,8 +178,16 @@ def _read_interchange(
         line_ends_between=tokens.line_ends_between,
     )
     report_value_blanks(split.blanks, tokens.segments, end=len(decoded.text), log=log)
-    log.finish()
     interchange = _interchange(envelope.header, decoded.syntax_identifier, today=today)
+    declared = interchange.syntax_identifier if interchange else ""
+    if envelope.header is not None and character_set(declared).kind == "unknown":
+        log.warn(
+            Defect.SYNTAX_IDENTIFIER_UNKNOWN,
+            f"the syntax identifier {declared[:10]!r} is none of ISO 9735's (UNOA to UNOY): "
+            f"the interchange was read as {decoded.encoding}, byte for byte",
+            envelope.header,
+        )
+    log.finish()
     reference = _reference_date(interchange, envelope.group_header, today=today)
     manifests = _manifests(envelope, interchange, log, suspects, reference)
     return _InterchangeRead(
