@@ -137,7 +137,8 @@ def test_the_rules_are_listed_by_the_name_shown_in_the_pages_language() -> None:
     code (accents folded)."""
     for path in ("/console/", "/fr/console/"):
         html = signed_in("auditor").get(path).content.decode()
-        table = html[html.index('id="rules"') : html.index("</table>")]
+        start = html.index('id="rules"')
+        table = html[start : html.index("</table>", start)]
         rows = re.findall(
             r'<td>(USA|MLI)</td>\s*<td><a href="[^"]+">([^<]+) \(([A-Z]{3})\)</a>', table
         )
@@ -309,7 +310,7 @@ def test_a_malformed_review_id_in_the_console_form_is_a_422(review_id: str) -> N
 def test_a_rule_that_does_not_exist_is_a_404_page_naming_it() -> None:
     response = signed_in("auditor").get("/console/rules/999999/")
     assert response.status_code == 404
-    assert "there is no rule 999999" in response.content.decode()
+    assert "There is no rule 999999" in response.content.decode()
 
 
 def test_a_program_cannot_be_changed_in_the_admin() -> None:
