@@ -135,7 +135,7 @@ def _query(upto: int) -> float:
         cursor.execute("SET LOCAL jit = off")  # as the sweep's own statements run
         started = time.perf_counter()
         cursor.execute(
-            f"SELECT decision, count(*) FROM ({outcomes_select()}) o GROUP BY decision",  # noqa: S608 - our own constant SQL
+            f"SELECT decision, count(*) FROM ({outcomes_select()}) o GROUP BY decision",
             outcomes_parameters(as_of=AS_OF, after=0, upto=upto),
         )
         cursor.fetchall()
