@@ -203,7 +203,7 @@ def _copy(rows: int) -> float:
                         True,
                         "document",
                         True,
-                    )  # fmt: skip
+                    )
                 )
         return time.perf_counter() - started
 

@@ -90,7 +90,7 @@ def outcomes_select() -> str:
     )
 
 
-def outcomes_parameters(*, as_of: dt.date, after: int, upto: int) -> list[object]:
+def outcomes_parameters(*, as_of: dt.date, after: int, upto: int) -> list[dt.date | int]:
     """The parameters of `outcomes_select`, in their order."""
     return [as_of, as_of, after, upto]
 
