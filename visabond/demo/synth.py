@@ -22,18 +22,16 @@ demo data (`demo_allowed`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import random
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from visabond.audit.services import AuditAction, audit_record
 from visabond.bonds.lifecycle import BondEvent, BondState, movement_key
@@ -43,12 +41,10 @@ from visabond.border.models import (
     Admission,
     Departure,
     DocumentRenewal,
-    MatchState,
     PaxlstManifest,
     RefusedAdmission,
     StatusDecision,
 )
-from visabond.border.records import StatusKind, port_state
 from visabond.casework import rules
 from visabond.casework.models import Case, CaseEvent, ConsularPost, Visa
 from visabond.casework.rules import (
@@ -60,12 +56,22 @@ from visabond.casework.rules import (
 )
 from visabond.casework.selectors import case_rule_in_force
 from visabond.core import clock
-from visabond.core.airports import airport_time_zone
 from visabond.core.errors import InvalidInput
 from visabond.core.money import Money
 from visabond.core.references import ALPHABET
+from visabond.demo.bulk import Ids, Rows, insert, row
 from visabond.demo.loader import demo_allowed
 from visabond.demo.specimens import specimen_passport
+from visabond.demo.synth_border import (
+    ACTOR,
+    admission_rows,
+    departure_row,
+    manifest_person,
+    moment_at,
+    refusal_row,
+    story_fate,
+    zone_of,
+)
 from visabond.demo.traffic import Post, Story, stories
 from visabond.documents.mrz import VisaZoneData, mrva_zone
 from visabond.documents.paxlst import (
@@ -73,24 +79,17 @@ from visabond.documents.paxlst import (
     Flight,
     Interchange,
     Manifest,
-    Person,
-    TravelDocument,
     write_paxlst,
 )
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
 from visabond.ledger.postings import TransactionKind, transfer
 from visabond.policy.models import Program, RuleVersion
 
-ACTOR = "visabond synth"
 PROGRAM = "us-visa-bond-pilot"
 BATCH = 20_000
 # Carriers whose outbound manifests record departures: (IATA code, UNB sender, hub).
 CARRIERS = (("ET", "ETHIOPIAN", "ADD"), ("AT", "RAM", "CMN"), ("KQ", "KQAPI", "NBO"))
 FLIGHT_SEATS = 250
-SENDERS = {
-    EvidenceKind.EXIT_RECORD: "cbp-ades",
-    EvidenceKind.OTHER_STATE_ENTRY: "foreign-entry-stamps",
-}
 
 
 @dataclass
@@ -175,7 +174,7 @@ def synth_generate(
     for first in range(0, len(drawn), batch):
         with transaction.atomic(durable=True):
             rows = writer.rows_of(drawn[first : first + batch], generated)
-            _insert(rows, generated)
+            generated.rows.update(insert(rows, order=ORDER))
         if progress is not None:
             progress(min(first + batch, len(drawn)), len(drawn))
     with transaction.atomic(durable=True):
@@ -280,10 +279,6 @@ class _Rules:
         return rule.bond_required and not rule.issuance_suspended
 
 
-# One table's rows: its model, and its rows as tuples in `_columns(model)` order.
-Rows = dict[type[models.Model], list[tuple[Any, ...]]]
-
-
 class _Writer:
     """Turns stories into rows, with ids reserved from each table and references drawn from
     the seed (unique among themselves and the rows already there)."""
@@ -311,7 +306,7 @@ class _Writer:
                 return text
 
     def rows_of(self, batch: Sequence[Story], generated: Generated) -> Rows:
-        ids = _Ids(
+        ids = Ids(
             {
                 Case: len(batch),
                 Bond: len(batch),
@@ -328,28 +323,30 @@ class _Writer:
         manifested: list[tuple[Story, str, int, int]] = []
         for story in batch:
             bond_id, visa_id, visa_number, key = self._casework(story, ids, rows)
-            generated.stories[_fate(story)] += 1
+            generated.stories[story_fate(story)] += 1
             if story.arrives_on is None:
                 continue
             if story.refused_at_port:
-                _refusal(story, key, bond_id=bond_id, visa_id=visa_id, rows=rows, ids=ids)
+                refusal_row(story, key, bond_id=bond_id, visa_id=visa_id, rows=rows, ids=ids)
                 continue
             admission_id = ids.next(Admission)
             departure_id = ids.next(Departure) if story.exit is not None else None
-            _admission(
+            admission_rows(
                 story, key, admission_id, departure_id, bond_id, visa_id, visa_number, rows, ids
             )
             if story.exit is not None and departure_id is not None:
                 if story.exit.evidence is EvidenceKind.OUTBOUND_MANIFEST:
                     manifested.append((story, key, departure_id, admission_id))
                 else:
-                    _departure(story, key, departure_id, admission_id, rows, sender="", record="")
+                    departure_row(
+                        story, key, departure_id, admission_id, rows, sender="", record=""
+                    )
         self._manifests(manifested, rows, ids)
         return rows
 
-    def _casework(self, story: Story, ids: _Ids, rows: Rows) -> tuple[int, int, str, str]:
+    def _casework(self, story: Story, ids: Ids, rows: Rows) -> tuple[int, int, str, str]:
         post = self.rules_at.posts[story.post.code]
-        zone = _zone(post.time_zone)
+        zone = zone_of(post.time_zone)
         captured = self.rules_at.captured(post.code, story.interviewed_on)
         amount = Money.of(story.amount, "USD")
         decision = self._decision(captured, amount, story.amount_reason)
@@ -358,10 +355,10 @@ class _Writer:
         bond_number = self.reference("B")
         visa_number = self.reference("V", groups=1, size=8)
         payment = f"SYN-{bond_number}"
-        submitted = _at(story.applied_on, dt.time(9), zone)
-        decided = _at(story.interviewed_on, dt.time(10, 30), zone)
-        paid = _at(story.paid_on, dt.time(14), zone)
-        issued = _at(story.issued_on, dt.time(11), zone)
+        submitted = moment_at(story.applied_on, dt.time(9), zone)
+        decided = moment_at(story.interviewed_on, dt.time(10, 30), zone)
+        paid = moment_at(story.paid_on, dt.time(14), zone)
+        issued = moment_at(story.issued_on, dt.time(11), zone)
         deadline = rules.payment_deadline(
             story.interviewed_on, payment_days=self.terms.payment_days
         )
@@ -376,7 +373,7 @@ class _Writer:
             expiry=story.issued_on + dt.timedelta(days=5 * 365),
         ).splitlines()
         rows[Case].append(
-            _row(
+            row(
                 Case,
                 id=case_id,
                 reference=reference,
@@ -417,7 +414,7 @@ class _Writer:
         )
         for before, after, moment, reason in steps:
             rows[CaseEvent].append(
-                _row(
+                row(
                     CaseEvent,
                     id=ids.next(CaseEvent),
                     case_id=case_id,
@@ -430,7 +427,7 @@ class _Writer:
                 )
             )
         rows[Bond].append(
-            _row(
+            row(
                 Bond,
                 id=bond_id,
                 number=bond_number,
@@ -454,7 +451,7 @@ class _Writer:
         )
         transaction_id = ids.next(LedgerTransaction)
         rows[LedgerTransaction].append(
-            _row(
+            row(
                 LedgerTransaction,
                 id=transaction_id,
                 key=posting.key,
@@ -468,7 +465,7 @@ class _Writer:
         )
         for line in posting.lines:
             rows[LedgerEntry].append(
-                _row(
+                row(
                     LedgerEntry,
                     id=ids.next(LedgerEntry),
                     transaction_id=transaction_id,
@@ -485,7 +482,7 @@ class _Writer:
         )  # fmt: skip
         for event, before, after, moment, reason, posted in events:  # type: ignore[assignment]
             rows[BondEventRecord].append(
-                _row(
+                row(
                     BondEventRecord,
                     id=ids.next(BondEventRecord),
                     bond_id=bond_id,
@@ -514,7 +511,7 @@ class _Writer:
             )
         )
         rows[Visa].append(
-            _row(
+            row(
                 Visa,
                 id=visa_id,
                 number=visa_number,
@@ -546,7 +543,7 @@ class _Writer:
         return self.decisions[key]
 
     def _manifests(
-        self, manifested: list[tuple[Story, str, int, int]], rows: Rows, ids: _Ids
+        self, manifested: list[tuple[Story, str, int, int]], rows: Rows, ids: Ids
     ) -> None:
         """The outbound manifests carrying the batch's manifest departures: one per flight
         (day, port, time), at most `FLIGHT_SEATS` passengers, as `manifest_ingest` keeps them."""
@@ -566,7 +563,7 @@ class _Writer:
         time: dt.time,
         passengers: list[tuple[Story, str, int, int]],
         rows: Rows,
-        ids: _Ids,
+        ids: Ids,
     ) -> None:
         carrier, sender, hub = CARRIERS[self.rng.randrange(len(CARRIERS))]
         departs = dt.datetime.combine(day, time)
@@ -585,7 +582,7 @@ class _Writer:
                     ),
                 ),
             ),
-            persons=tuple(_person(story) for story, *_ in passengers),
+            persons=tuple(manifest_person(story) for story, *_ in passengers),
             interchange=Interchange(
                 syntax_identifier="UNOC",
                 sender=sender,
@@ -597,10 +594,10 @@ class _Writer:
         raw = write_paxlst(manifest)
         digest = hashlib.sha256(raw).hexdigest()
         manifest_id = ids.next(PaxlstManifest)
-        moment = _at(day, time, _zone(port))
+        moment = moment_at(day, time, zone_of(port))
         flight = manifest.flights[0]
         rows[PaxlstManifest].append(
-            _row(
+            row(
                 PaxlstManifest,
                 id=manifest_id,
                 sender=sender,
@@ -628,7 +625,7 @@ class _Writer:
             )
         )
         for index, (story, key, departure_id, admission_id) in enumerate(passengers):
-            _departure(
+            departure_row(
                 story,
                 key,
                 departure_id,
@@ -638,276 +635,6 @@ class _Writer:
                 record=f"{digest[:16]}/{manifest.message_reference}/{index}/{port}",
                 manifest_id=manifest_id,
             )
-
-
-def _person(story: Story) -> Person:
-    documents = [
-        TravelDocument(
-            "P",
-            _document_at_exit(story),
-            story.issued_on + dt.timedelta(days=5 * 365),
-            issuing_country=story.post.country,
-        )
-    ]
-    return Person(
-        role="FL",
-        surname=story.surname,
-        given_names=story.given_names,
-        sex=story.sex,
-        birth_date=story.birth_date,
-        nationality=story.post.country,
-        documents=tuple(documents),
-    )
-
-
-def _document_at_exit(story: Story) -> str:
-    """The passport the traveller leaves on: the renewed one once renewed."""
-    return story.renewed_passport if story.renewed_on is not None else story.passport
-
-
-def _fate(story: Story) -> str:
-    if story.arrives_on is None:
-        return "not_travelled"
-    if story.refused_at_port:
-        return "refused_admission"
-    kinds = [s.kind for s in story.statuses if s.kind is not StatusKind.EXTENSION]
-    if kinds:
-        return str(kinds[0])
-    if story.exit is None:
-        return "no_departure"
-    late = story.exit.on > story.authorized_until
-    return f"departed_{'late' if late else 'on_time'}_{story.exit.evidence}"
-
-
-def _refusal(story: Story, key: str, *, bond_id: int, visa_id: int, rows: Rows, ids: _Ids) -> None:
-    assert story.arrives_on is not None
-    port = story.refused_at_port
-    moment = _at(story.arrives_on, dt.time(8), _zone(port))
-    rows[RefusedAdmission].append(
-        _row(
-            RefusedAdmission,
-            id=ids.next(RefusedAdmission),
-            **_traveller(story, story.passport),
-            sender=SENDERS[EvidenceKind.EXIT_RECORD],
-            sender_record_id=f"{key}-R",
-            received_at=moment,
-            received_by=ACTOR,
-            port=port,
-            state=_port_state(port),
-            refused_at=moment,
-            reason="INA 212(a)(7)(B)",
-            visa_id=visa_id,
-            bond_id=bond_id,
-        )
-    )
-
-
-def _admission(
-    story: Story,
-    key: str,
-    admission_id: int,
-    departure_id: int | None,
-    bond_id: int,
-    visa_id: int,
-    visa_number: str,
-    rows: Rows,
-    ids: _Ids,
-) -> None:
-    assert story.arrives_on is not None
-    port = story.entry_port
-    moment = _at(story.arrives_on, dt.time(15), _zone(port))
-    changes = [s.kind for s in story.statuses if s.kind is not StatusKind.EXTENSION]
-    rows[Admission].append(
-        _row(
-            Admission,
-            id=admission_id,
-            **_traveller(story, story.passport, visa_number=visa_number),
-            sender=SENDERS[EvidenceKind.EXIT_RECORD],
-            sender_record_id=f"{key}-A",
-            received_at=moment,
-            received_by=ACTOR,
-            port=port,
-            state=_port_state(port),
-            admitted_at=moment,
-            admitted_on=story.arrives_on,  # the day at the port (`port_day`)
-            admit_until=story.admit_until,
-            authorized_until=story.authorized_until,
-            visa_class="B2",
-            visa_id=visa_id,
-            bond_id=bond_id,
-            entry_port_designated=port in DESIGNATED_PORTS,
-            deciding_departure_id=departure_id,
-            status_change="" if not changes else changes[0].value,
-        )
-    )
-    for status in story.statuses:
-        rows[StatusDecision].append(
-            _row(
-                StatusDecision,
-                id=ids.next(StatusDecision),
-                **_traveller(story, story.passport),
-                sender="uscis",
-                sender_record_id=f"{key}-S-{status.kind}",
-                received_at=_at(status.decided_on, dt.time(12), dt.UTC),
-                received_by=ACTOR,
-                match=MatchState.MATCHED.value,
-                kind=status.kind.value,
-                decided_on=status.decided_on,
-                admit_until=status.admit_until,
-                admission_id=admission_id,
-            )
-        )
-    if story.renewed_on is not None:
-        rows[DocumentRenewal].append(
-            _row(
-                DocumentRenewal,
-                id=ids.next(DocumentRenewal),
-                **_traveller(story, story.passport),
-                sender=f"{story.post.country.lower()}-passport-office",
-                sender_record_id=f"{key}-N",
-                received_at=_at(story.renewed_on, dt.time(12), dt.UTC),
-                received_by=ACTOR,
-                match=MatchState.MATCHED.value,
-                new_document_number=story.renewed_passport,
-                new_document_issuing_state=story.post.country,
-                renewed_on=story.renewed_on,
-                admission_id=admission_id,
-            )
-        )
-
-
-DESIGNATED_PORTS = frozenset({"BOS", "JFK", "IAD"})
-
-
-def _departure(
-    story: Story,
-    key: str,
-    departure_id: int,
-    admission_id: int,
-    rows: Rows,
-    *,
-    sender: str,
-    record: str,
-    manifest_id: int | None = None,
-) -> None:
-    leaving = story.exit
-    assert leaving is not None
-    moment = _at(leaving.on, leaving.time, _zone(leaving.port))
-    other_state = leaving.evidence is EvidenceKind.OTHER_STATE_ENTRY
-    rows[Departure].append(
-        _row(
-            Departure,
-            id=departure_id,
-            **_traveller(story, _document_at_exit(story)),
-            sender=sender or SENDERS[leaving.evidence],
-            sender_record_id=record or f"{key}-D",
-            received_at=moment,
-            received_by=ACTOR,
-            match=MatchState.MATCHED.value,
-            port=leaving.port,
-            state=_port_state(leaving.port),
-            departed_at=moment,
-            departed_on=leaving.on,  # the day at the port (`port_day`)
-            evidence=leaving.evidence.value,
-            rank=leaving.evidence.rank,
-            accepted=True,
-            admission_id=admission_id,
-            matched_on="document",
-            port_designated=other_state or leaving.port in DESIGNATED_PORTS,
-            manifest_id=manifest_id,
-        )
-    )
-
-
-def _traveller(story: Story, document: str, *, visa_number: str = "") -> dict[str, Any]:
-    return {
-        "document_number": document,
-        "document_issuing_state": story.post.country,
-        "birth_date": story.birth_date,
-        "nationality": story.post.country,
-        "visa_number": visa_number,
-    }
-
-
-@functools.cache
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    """The time zone of an airport (an IATA code) or of a post (an IANA name), kept."""
-    if "/" in name:
-        return zoneinfo.ZoneInfo(name)
-    zone = airport_time_zone(name)
-    assert zone is not None, name
-    return zoneinfo.ZoneInfo(zone)
-
-
-@functools.cache
-def _port_state(port: str) -> str:
-    return port_state(port)
-
-
-def _at(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime:
-    """The moment of `time` on `day` where `zone` is, in UTC."""
-    return dt.datetime.combine(day, time, tzinfo=zone).astimezone(dt.UTC)
-
-
-# -- rows and ids -----------------------------------------------------------------------
-
-
-_COLUMNS: dict[type[models.Model], list[str]] = {}
-
-
-def _columns(model: type[models.Model]) -> list[str]:
-    """The table's columns (attnames) in the order rows are built."""
-    if model not in _COLUMNS:
-        _COLUMNS[model] = [f.attname for f in model._meta.concrete_fields]
-    return _COLUMNS[model]
-
-
-def _row(model: type[models.Model], **values: Any) -> tuple[Any, ...]:
-    """A row of `model` from every column's value (a missing one is a mistake: KeyError)."""
-    return tuple(values[name] for name in _columns(model))
-
-
-class _Ids:
-    """Ids reserved for a batch: `counts` per table up front, others as they are asked for."""
-
-    def __init__(self, counts: dict[type[models.Model], int]) -> None:
-        self.counts = counts
-        self.next_id: dict[type[models.Model], int] = {}
-        self.last: dict[type[models.Model], int] = {}
-
-    def next(self, model: type[models.Model]) -> int:
-        if model not in self.next_id or self.next_id[model] > self.last[model]:
-            size = self.counts.get(model, 1000)
-            first = _reserve(model, size)
-            self.next_id[model], self.last[model] = first, first + size - 1
-        value = self.next_id[model]
-        self.next_id[model] += 1
-        return value
-
-
-def _reserve(model: type[models.Model], size: int) -> int:
-    """The first of `size` fresh ids of `model`'s table, reserved."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT setval(s, nextval(s) + %s - 1) - %s + 1 "
-                "FROM pg_get_serial_sequence(%s, 'id') AS s",
-                [size, size, table],
-            )
-        else:
-            # One writer at a time on SQLite (BEGIN IMMEDIATE): the largest id is ours to follow.
-            # A later reservation in the same batch follows the ones already handed out.
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 - a model's own table
-        row = cursor.fetchone()
-    first = int(row[0])
-    if connection.vendor != "postgresql":
-        first = max(first, _SQLITE_NEXT.get(table, 0))
-        _SQLITE_NEXT[table] = first + size
-    return first
-
-
-_SQLITE_NEXT: dict[str, int] = {}
 
 
 # Tables in an order that satisfies their foreign keys.
@@ -926,43 +653,3 @@ ORDER: tuple[type[models.Model], ...] = (
     StatusDecision,
     DocumentRenewal,
 )
-
-
-def _insert(rows: Rows, generated: Generated) -> None:
-    """Write the batch's rows, table by table; on PostgreSQL the admissions' deciding
-    departures are inserted with them, so their foreign key is checked at commit."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for model in ORDER:
-            table_rows = rows.get(model, [])
-            if not table_rows:
-                continue
-            generated.rows[model._meta.db_table] += len(table_rows)
-            _write(cursor, model, table_rows)
-
-
-def _write(cursor: Any, model: type[models.Model], table_rows: Iterable[tuple[Any, ...]]) -> None:
-    table, columns = model._meta.db_table, _columns(model)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in table_rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join(["%s"] * len(columns))
-    cursor.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - a model's own table and columns
-        [tuple(_sqlite(value) for value in row) for row in table_rows],
-    )
-
-
-def _sqlite(value: Any) -> Any:
-    """A value as Django's SQLite backend stores it (naive UTC moments, text decimals)."""
-    if isinstance(value, dt.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
