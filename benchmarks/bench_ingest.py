@@ -24,11 +24,11 @@ import io
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.throwaway import throwaway_database
 
 FLOOR_PASSENGERS_PER_SECOND = 50_000
 SEATS = 250
@@ -43,20 +43,8 @@ def main() -> None:
         return
     travellers = int(os.environ.get("VISABOND_BENCH_INGEST_TRAVELLERS", "50000"))
     passengers = int(os.environ.get("VISABOND_BENCH_INGEST_PASSENGERS", "20000"))
-    import psycopg
-
-    name = f"visabond_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    with throwaway_database(server) as url:
         run(url, travellers=travellers, passengers=passengers)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}"')
 
 
 def _load() -> str:

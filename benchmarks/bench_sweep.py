@@ -29,11 +29,11 @@ import io
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.throwaway import throwaway_database
 
 FLOOR_BONDS_PER_SECOND = 200_000
 START = dt.date(2025, 11, 1)
@@ -53,19 +53,8 @@ def main() -> None:
         return
     bonds = int(os.environ.get("VISABOND_BENCH_SWEEP_BONDS", "1000000"))
     seconds = float(os.environ.get("VISABOND_BENCH_SWEEP_SECONDS", "60"))
-    import psycopg
-
-    name = f"visabond_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        run(urlunsplit(urlsplit(server)._replace(path=f"/{name}")), bonds=bonds, seconds=seconds)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}"')
+    with throwaway_database(server) as url:
+        run(url, bonds=bonds, seconds=seconds)
 
 
 def _load() -> str:
