@@ -76,6 +76,7 @@ class AuditAction(StrEnum):
     BOND_FLAGGED = "border.bond_flagged"
     ADJUDICATION_STEP = "adjudication.step"
     OVERSTAY_SNAPSHOT_SAVED = "stats.overstay_snapshot_saved"
+    SYNTH_GENERATED = "demo.synth_generated"
 
 
 def audit_record(

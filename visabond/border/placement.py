@@ -69,27 +69,35 @@ def candidates(
     `other_state=True`, any state but that one), made at or before `at`, on the traveller's document or a renewal of it,
     or on their visa; of those sharing a document or visa, only the latest.
     """
-    wanted = Q()
+    # Each way of naming the traveller is looked up on its own index, and the admissions
+    # read by id: one query OR-ing them over a join with the renewals scans every admission
+    # (EXPLAIN ANALYZE: docs/performance.md, manifest ingestion).
+    ids: set[int] = set()
     document = traveller.document
     if document is not None:
-        wanted |= Q(
-            document_number=document.number,
-            document_issuing_state=document.issuing_state,
-            birth_date=document.birth_date,
-        ) | Q(
-            renewals__new_document_number=document.number,
-            renewals__new_document_issuing_state=document.issuing_state,
-            birth_date=document.birth_date,
+        ids.update(
+            Admission.objects.filter(
+                document_number=document.number,
+                document_issuing_state=document.issuing_state,
+                birth_date=document.birth_date,
+            ).values_list("pk", flat=True)
+        )
+        ids.update(
+            DocumentRenewal.objects.filter(
+                new_document_number=document.number,
+                new_document_issuing_state=document.issuing_state,
+                admission__birth_date=document.birth_date,
+            ).values_list("admission_id", flat=True)
         )
     if traveller.visa_number:
-        wanted |= Q(visa_number=traveller.visa_number)
-    if not wanted:
+        ids.update(
+            Admission.objects.filter(visa_number=traveller.visa_number).values_list("pk", flat=True)
+        )
+    if not ids:
         return []
     where = Q() if state is None else ~Q(state=state) if other_state else Q(state=state)
-    rows = (
-        Admission.objects.filter(wanted, where, admitted_at__lte=at)
-        .distinct()
-        .prefetch_related("renewals")
+    rows = Admission.objects.filter(where, pk__in=ids, admitted_at__lte=at).prefetch_related(
+        "renewals"
     )
     found = [_open(row) for row in rows]
     return [a for a in found if not any(_supersedes(b, a) for b in found)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from visabond.border.outcomes import Decision
 from visabond.core.writes import within_caller_transaction
@@ -79,16 +80,29 @@ def _overstay_from() -> str:
 
 def outcomes_select() -> str:
     """The query giving (bond_id, admission_id, decision, reason) for the active bonds in a
-    range of ids; parameters: as of, as of, after id, up to id."""
+    range of ids; its parameters are `outcomes_parameters`."""
     facts = _FACTS.format(reason=_REASON.format(overstay_from=_overstay_from()))
-    return f"SELECT bond_id, admission_id, {_DECISION} AS decision, reason FROM ({facts}) f"  # noqa: S608 - our own constant SQL; values are parameters
+    # MATERIALIZED: the reason is computed once per bond; inlined, the planner would copy
+    # its CASE (and the refusal lookup) into each branch of the decision's CASE.
+    return (
+        f"WITH f AS MATERIALIZED ({facts}) "  # noqa: S608 - our own constant SQL; values are parameters
+        f"SELECT bond_id, admission_id, {_DECISION} AS decision, reason FROM f"
+    )
+
+
+def outcomes_parameters(*, as_of: dt.date, after: int, upto: int) -> list[dt.date | int]:
+    """The parameters of `outcomes_select`, in their order."""
+    return [as_of, as_of, after, upto]
 
 
 def outcomes_in(*, as_of: dt.date, after: int, upto: int) -> list[tuple[int, int | None, str, str]]:
     """The sweep's decision for every active bond with an id in (`after`, `upto`], waiting
     included, as (bond id, admission id, decision, reason): a read, for tests and reports."""
     with connection.cursor() as cursor:
-        cursor.execute(outcomes_select() + " ORDER BY bond_id", [as_of, as_of, after, upto])
+        cursor.execute(
+            outcomes_select() + " ORDER BY bond_id",
+            outcomes_parameters(as_of=as_of, after=after, upto=upto),
+        )
         return [(int(r[0]), r[1], str(r[2]), str(r[3])) for r in cursor.fetchall()]
 
 
@@ -97,6 +111,7 @@ def decisions_insert(*, run_id: int, chunk: int, as_of: dt.date, after: int, upt
     (`after`, `upto`] as `SweepDecision` rows of run `run_id`, in one statement; returns how
     many. A step: runs inside the caller's transaction (the chunk's)."""
     with within_caller_transaction("decisions_insert"), connection.cursor() as cursor:
+        _without_jit(cursor)
         cursor.execute(
             f"""
             INSERT INTO border_sweepdecision
@@ -104,9 +119,17 @@ def decisions_insert(*, run_id: int, chunk: int, as_of: dt.date, after: int, upt
             SELECT %s, %s, o.bond_id, o.admission_id, o.decision, o.reason, 'pending'
             FROM ({outcomes_select()}) o WHERE o.decision <> '{Decision.WAIT.value}'
             """,  # noqa: S608 - our own constant SQL; values are parameters
-            [run_id, chunk, as_of, as_of, after, upto],
+            [run_id, chunk, *outcomes_parameters(as_of=as_of, after=after, upto=upto)],
         )
         return int(cursor.rowcount)
+
+
+def _without_jit(cursor: CursorWrapper) -> None:
+    """No JIT compilation for this transaction on PostgreSQL: for a chunk's query it costs
+    seconds (the CASE compiles to much code) and saves milliseconds (EXPLAIN ANALYZE:
+    docs/performance.md)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL jit = off")
 
 
 def active_in(*, after: int, upto: int) -> int:

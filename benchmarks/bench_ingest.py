@@ -1,0 +1,200 @@
+"""PAXLST manifest ingestion end to end on PostgreSQL: passengers per second.
+
+Run: VISABOND_BENCH_POSTGRES_URL=postgres://... python benchmarks/bench_ingest.py
+(`./dev bench` starts a throwaway PostgreSQL and sets it). Sizes: VISABOND_BENCH_INGEST_TRAVELLERS
+(bonded travellers synthesised first, default 50,000) and VISABOND_BENCH_INGEST_PASSENGERS
+(passengers ingested, default 20,000, in manifests of 250).
+
+End to end is `manifest_ingest` as `visabond ingest paxlst` calls it: keep the bytes, parse,
+read each passenger, match each departure to its admission, store it, audit. Every
+passenger is an admitted traveller leaving Washington Dulles, so each one is matched.
+
+Printed side by side, same passengers, same run:
+- parse and read only (`parse_paxlst`, `passenger_records`): what no database can avoid;
+- COPY of as many departure rows (no matching): the floor a set-based store would pay;
+- ingestion end to end, with the queries it makes per passenger.
+
+Floor: 50,000 passengers a second. The load average is printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.throwaway import throwaway_database
+
+FLOOR_PASSENGERS_PER_SECOND = 50_000
+SEATS = 250
+START = dt.date(2025, 11, 1)
+DAYS = 120
+
+
+def main() -> None:
+    server = os.environ.get("VISABOND_BENCH_POSTGRES_URL")
+    if not server:
+        print("ingest: set VISABOND_BENCH_POSTGRES_URL (./dev bench does) to run this")
+        return
+    travellers = int(os.environ.get("VISABOND_BENCH_INGEST_TRAVELLERS", "50000"))
+    passengers = int(os.environ.get("VISABOND_BENCH_INGEST_PASSENGERS", "20000"))
+    with throwaway_database(server) as url:
+        run(url, travellers=travellers, passengers=passengers)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _line(label: str, passengers: int, elapsed: float) -> float:
+    rate = passengers / elapsed if elapsed else 0.0
+    print(
+        f"{label:<40} {passengers:>8,} passengers in {elapsed:7.2f} s  "
+        f"{rate:>10,.0f} passengers/s  (load average {_load()})"
+    )
+    return rate
+
+
+def run(url: str, *, travellers: int, passengers: int) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "visabond.config.settings.base"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from visabond.border.manifest_services import manifest_ingest
+    from visabond.demo.synth import synth_generate
+
+    call_command("migrate", verbosity=0)
+    call_command("seed", stdout=io.StringIO())
+    with override_settings(DEBUG=True):
+        synth_generate(travellers=travellers, start=START, days=DAYS, seed=23)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    files = _manifests(passengers)
+    sent = sum(count for _, count in files)
+    print(
+        f"ingest on PostgreSQL {connection.pg_version // 10000}: {sent:,} passengers in "
+        f"{len(files)} manifests, against {travellers:,} synthesised bonds"
+    )
+    rates = {"parse": _line("parse and read only", sent, _parse(files))}
+    rates["copy"] = _line("COPY of as many departure rows", sent, _copy(sent))
+    first, rest = files[0], files[1:]
+    with CaptureQueriesContext(connection) as queries:
+        manifest_ingest(raw=first[0], source="bench-0", actor="bench")
+    started = time.perf_counter()
+    for index, (raw, _) in enumerate(rest, start=1):
+        ingested = manifest_ingest(raw=raw, source=f"bench-{index}", actor="bench")
+        assert ingested.manifest.state == "processed", ingested.to_json()
+    elapsed = time.perf_counter() - started
+    done = sum(count for _, count in rest)
+    rates["ingest"] = _line("ingestion end to end", done, elapsed)
+    print(
+        f"  {len(queries.captured_queries) / first[1]:.1f} queries per passenger (first manifest)"
+    )
+    print(
+        f"end to end / COPY: {rates['ingest'] / rates['copy']:.3f}; "
+        f"end to end / parse only: {rates['ingest'] / rates['parse']:.3f}"
+    )
+    verdict = "meets" if rates["ingest"] >= FLOOR_PASSENGERS_PER_SECOND else "BELOW"
+    print(
+        f"floor {FLOOR_PASSENGERS_PER_SECOND:,} passengers/s: {verdict} "
+        f"({rates['ingest'] / FLOOR_PASSENGERS_PER_SECOND:.1%} of it)"
+    )
+
+
+def _manifests(passengers: int) -> list[tuple[bytes, int]]:
+    """Manifests of `SEATS` admitted travellers each, leaving IAD the day after the traffic."""
+    from tests.border_world import manifest_passenger, paxlst
+    from visabond.border.models import Admission
+
+    admitted = list(
+        Admission.objects.filter(status_change="")
+        .order_by("pk")
+        .values_list("document_number", "document_issuing_state", "birth_date", "nationality")
+    )
+    files = []
+    for number, first in enumerate(range(0, passengers, SEATS)):
+        group = [admitted[(first + seat) % len(admitted)] for seat in range(SEATS)]
+        people = [
+            manifest_passenger(surname="BENCH", passport=p, issuing_state=s, born=b, nationality=n)
+            for p, s, b, n in group
+        ]
+        raw = paxlst(
+            *people,
+            reference=f"{number:06d}",
+            departs="2026-03-02T21:40",
+            arrives="2026-03-03T18:30",
+        )
+        files.append((raw, len(people)))
+    return files
+
+
+def _parse(files: list[tuple[bytes, int]]) -> float:
+    from visabond.border.passengers import passenger_records
+    from visabond.documents.paxlst import assemble_series, parse_paxlst
+
+    states = frozenset({"USA", "MLI"})
+    started = time.perf_counter()
+    for raw, _ in files:
+        for manifest in assemble_series(parse_paxlst(raw).manifests):
+            for person in manifest.passengers:
+                passenger_records(person, manifest, states=states)
+    return time.perf_counter() - started
+
+
+def _copy(rows: int) -> float:
+    """COPY `rows` departure-shaped rows into a scratch table like border_departure."""
+    from django.db import connection, transaction
+
+    moment = dt.datetime(2026, 3, 3, 2, 40, tzinfo=dt.UTC)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_departure (LIKE border_departure INCLUDING DEFAULTS "
+            "INCLUDING INDEXES) ON COMMIT DROP"
+        )
+        columns = (
+            "id, sender, sender_record_id, received_at, received_by, document_number, "
+            "document_issuing_state, birth_date, nationality, visa_number, match, port, state, "
+            "departed_at, departed_on, evidence, rank, accepted, matched_on, port_designated"
+        )
+        started = time.perf_counter()
+        with cursor.cursor.copy(f"COPY bench_departure ({columns}) FROM STDIN") as copy:
+            for index in range(rows):
+                copy.write_row(
+                    (
+                        index + 1,
+                        "paxlst:ETHIOPIAN",
+                        f"bench/{index}/IAD",
+                        moment,
+                        "bench",
+                        f"MW{index:07d}",
+                        "MWI",
+                        dt.date(1990, 4, 2),
+                        "MWI",
+                        "",
+                        "matched",
+                        "IAD",
+                        "USA",
+                        moment,
+                        moment.date(),
+                        "outbound_manifest",
+                        2,
+                        True,
+                        "document",
+                        True,
+                    )
+                )
+        return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
