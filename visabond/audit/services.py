@@ -74,6 +74,10 @@ class AuditAction(StrEnum):
     SWEEP_CHUNK = "border.sweep_chunk"
     SWEEP_FINISHED = "border.sweep_finished"
     BOND_FLAGGED = "border.bond_flagged"
+    DEPARTURE_CHECKED = "border.departure_checked"
+    UPLOAD_RECEIVED = "border.upload_received"
+    UPLOAD_DECIDED = "border.upload_decided"
+    REMINDERS_SENT = "border.reminders_sent"
     ADJUDICATION_STEP = "adjudication.step"
     OVERSTAY_SNAPSHOT_SAVED = "stats.overstay_snapshot_saved"
 
