@@ -127,9 +127,13 @@ def departure_check(*, bond_number: str, birth_date: dt.date, client: str) -> De
 
 
 def upload_token(*, bond_id: int, admission_id: int) -> str:
-    """A signed token naming the bond and the admission an upload is for (Django's signing,
-    keyed by the secret key), good for `TOKEN_MAX_AGE`."""
-    return signing.dumps({"bond": bond_id, "admission": admission_id}, salt=TOKEN_SALT)
+    """A signed token naming the bond and the admission an upload is for, and when it was
+    given (Django's signing, keyed by the secret key); good for `TOKEN_MAX_AGE` on the
+    installation's clock."""
+    issued = int(clock.now().timestamp())
+    return signing.dumps(
+        {"bond": bond_id, "admission": admission_id, "issued": issued}, salt=TOKEN_SALT
+    )
 
 
 def departure_upload(
@@ -264,16 +268,20 @@ def _latest_admission(bond: Bond) -> Admission | None:
 
 
 def _token_read(token: str) -> tuple[int, int]:
+    refused = InvalidInput(
+        "this form has expired: look your bond up again to send evidence",
+        code="token_invalid",
+        field="token",
+    )
     try:
-        data: Any = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        return int(data["bond"]), int(data["admission"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        # SignatureExpired is a BadSignature: expired or forged, the traveller looks again.
-        raise InvalidInput(
-            "this form has expired: look your bond up again to send evidence",
-            code="token_invalid",
-            field="token",
-        ) from None
+        data: Any = signing.loads(token, salt=TOKEN_SALT)
+        bond_id, admission_id, issued = int(data["bond"]), int(data["admission"]), data["issued"]
+        age = clock.now() - dt.datetime.fromtimestamp(int(issued), tz=dt.UTC)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        raise refused from None
+    if not dt.timedelta(0) <= age <= TOKEN_MAX_AGE:
+        raise refused
+    return bond_id, admission_id
 
 
 def _upload_store(
