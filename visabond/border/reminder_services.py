@@ -42,8 +42,8 @@ def reminders_send(*, as_of: dt.date, actor: Actor) -> dict[str, int]:
     run = uuid.uuid4().hex
     with transaction.atomic(durable=True):
         due = {
-            ReminderKind.PORTS: ports_due(as_of),
-            ReminderKind.LAST_DAY: last_day_due(as_of),
+            ReminderKind.PORTS: bonds_due_ports(as_of),
+            ReminderKind.LAST_DAY: bonds_due_last_day(as_of),
         }
         for kind, bond_ids in due.items():
             BondReminder.objects.bulk_create(
@@ -65,7 +65,7 @@ def reminders_send(*, as_of: dt.date, actor: Actor) -> dict[str, int]:
     return counts
 
 
-def ports_due(as_of: dt.date) -> QuerySet[Bond, int]:
+def bonds_due_ports(as_of: dt.date) -> QuerySet[Bond, int]:
     """Ids of the bonds whose obligor is reminded of the ports before travel on `as_of`:
     active, with an obligor to write to, the visa issued and still valid, no entry recorded."""
     return Bond.objects.filter(
@@ -77,7 +77,7 @@ def ports_due(as_of: dt.date) -> QuerySet[Bond, int]:
     ).values_list("pk", flat=True)
 
 
-def last_day_due(as_of: dt.date) -> QuerySet[Bond, int]:
+def bonds_due_last_day(as_of: dt.date) -> QuerySet[Bond, int]:
     """Ids of the bonds whose obligor is reminded of the last day of the stay on `as_of`:
     active, with an obligor, whose latest admission's last day (as extended) falls within
     `reminders.last_day_window` and with no departure that counts."""

@@ -34,9 +34,3 @@ def last_day_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
     `LAST_DAY_LEAD_DAYS` days later, both included (a run missed for a few days still
     reminds, on the last day at the latest)."""
     return as_of, as_of + dt.timedelta(days=LAST_DAY_LEAD_DAYS)
-
-
-def last_day_due(*, last_day: dt.date, as_of: dt.date) -> bool:
-    """Whether a stay ending on `last_day` is reminded of on `as_of` (`last_day_window`)."""
-    first, last = last_day_window(as_of)
-    return first <= last_day <= last
