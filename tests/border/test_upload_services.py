@@ -20,12 +20,12 @@ from visabond.bonds.models import Bond
 from visabond.border.evidence import EvidenceKind
 from visabond.border.models import Departure, DepartureUpload, ReviewItem
 from visabond.border.sweep_services import sweep_run
+from visabond.border.upload_selectors import upload_dir
 from visabond.border.upload_services import (
     DepartureStatus,
     departure_check,
     departure_upload,
     upload_decide,
-    upload_dir,
 )
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 

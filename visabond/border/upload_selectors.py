@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from visabond.border.models import DepartureUpload
-from visabond.border.upload_services import upload_dir
 from visabond.core.errors import NotFound
+
+
+def upload_dir() -> Path:
+    """Where uploaded files are kept (`settings.UPLOAD_DIR`), outside any web root."""
+    return Path(settings.UPLOAD_DIR)
 
 
 def uploads_pending() -> QuerySet[DepartureUpload]:

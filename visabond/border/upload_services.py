@@ -50,6 +50,7 @@ from visabond.border.models import (
     ReviewItem,
 )
 from visabond.border.records import RecordKind
+from visabond.border.upload_selectors import upload_dir
 from visabond.core import clock
 from visabond.core.airports import airport_time_zone
 from visabond.core.errors import Conflict, InvalidInput, NotFound
@@ -122,11 +123,11 @@ def departure_check(*, bond_number: str, birth_date: dt.date, client: str) -> De
         port="" if departure is None else departure.port,
         evidence="" if departure is None else departure.evidence,
         uploads_pending=pending,
-        token=upload_token(bond_id=bond.pk, admission_id=admission.pk),
+        token=_upload_token(bond_id=bond.pk, admission_id=admission.pk),
     )
 
 
-def upload_token(*, bond_id: int, admission_id: int) -> str:
+def _upload_token(*, bond_id: int, admission_id: int) -> str:
     """A signed token naming the bond and the admission an upload is for, and when it was
     given (Django's signing, keyed by the secret key); good for `TOKEN_MAX_AGE` on the
     installation's clock."""
@@ -251,11 +252,6 @@ def upload_decide(*, upload_id: int, accept: bool, reason: str, actor: Actor) ->
             },
         )
     return upload
-
-
-def upload_dir() -> Path:
-    """Where uploaded files are kept (`settings.UPLOAD_DIR`), outside any web root."""
-    return Path(settings.UPLOAD_DIR)
 
 
 def _latest_admission(bond: Bond) -> Admission | None:
