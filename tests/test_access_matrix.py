@@ -190,3 +190,86 @@ def test_every_role_against_every_page_and_endpoint_of_casework_and_money() -> N
                     wrong.append(f"{name} as {role}: a 404 unlike a missing case's")
     assert wrong == []
     assert checked == len(ROLES) * len(cells())
+
+
+# The traveller's departure check and the border officer's uploads, for these roles.
+UPLOAD_ROLES = ("anonymous", "border_officer", "bond_adjudicator", "auditor", "applicant")
+PUBLIC_PAGE = (200,) * 5
+# An empty form reaches its validation whoever sends it: the page asks for no sign-in.
+PUBLIC_FORM = (422,) * 5
+OFFICER_PAGE = (302, 200, 403, 403, 403)
+# An empty verdict reaches the form's validation (422) for the officer only.
+OFFICER_WRITE = (302, 422, 403, 403, 403)
+OFFICER_API_READ = (401, 200, 403, 403, 403)
+OFFICER_API_WRITE = (401, 422, 403, 403, 403)
+
+
+def upload_cells(upload_id: int) -> list[tuple[str, Call, tuple[int, ...]]]:
+    def get(path: str) -> Call:
+        return lambda client, _: client.get(path)
+
+    def form(path: str) -> Call:
+        return lambda client, _: client.post(path, {})
+
+    def post(path: str) -> Call:
+        return lambda client, _: client.post(path, {}, content_type="application/json")
+
+    page = f"/console/border/uploads/{upload_id}/"
+    return [
+        ("public: departure check", get("/departure-check/"), PUBLIC_PAGE),
+        ("public: departure check asked", form("/departure-check/"), PUBLIC_FORM),
+        ("public: evidence upload", form("/departure-check/evidence/"), PUBLIC_FORM),
+        ("border: uploads", get("/console/border/uploads/"), OFFICER_PAGE),
+        ("border: upload", get(page), OFFICER_PAGE),
+        ("border: upload verdict", form(page), OFFICER_WRITE),
+        ("border: upload file", get(f"{page}file"), OFFICER_PAGE),
+        ("api: uploads", get("/api/v1/border/uploads"), OFFICER_API_READ),
+        (
+            "api: upload decision",
+            post(f"/api/v1/border/uploads/{upload_id}/decision"),
+            OFFICER_API_WRITE,
+        ),
+    ]
+
+
+def test_every_role_against_the_departure_check_and_the_uploads(
+    settings: Any, tmp_path: Any
+) -> None:
+    import datetime as dt
+
+    from tests.border.evidence_samples import png
+    from tests.border_world import BORN, admit, bonded, grace
+    from tests.casework_world import today_is
+    from visabond.border.upload_services import departure_check, departure_upload
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    traveller = bonded()
+    admit(grace())
+    with today_is(dt.datetime(2025, 10, 31, 12, tzinfo=dt.UTC)):
+        status = departure_check(bond_number=traveller.bond.number, birth_date=BORN, client="x")
+        upload = departure_upload(
+            token=status.token,
+            document="boarding_pass",
+            port="IAD",
+            departed_on=dt.date(2025, 10, 29),
+            content=png(),
+            original_name="pass.png",
+            client="x",
+        )
+    users = {
+        "border_officer": person("border", Role.BORDER_OFFICER),
+        "bond_adjudicator": person("adjudicator", Role.BOND_ADJUDICATOR),
+        "auditor": person("auditor", Role.AUDITOR),
+        "applicant": traveller.people.applicant,
+    }
+    signed = {"anonymous": Client(), **{name: signed_in(u) for name, u in users.items()}}
+    wrong = []
+    for name, call, expected in upload_cells(upload.pk):
+        for role, status_code in zip(UPLOAD_ROLES, expected, strict=True):
+            response = call(signed[role], "")
+            response.close()  # the file view streams: its file is closed with the response
+            if response.status_code != status_code:
+                wrong.append(f"{name} as {role}: {response.status_code}, expected {status_code}")
+            elif status_code == 302 and not response["Location"].startswith("/accounts/login/"):
+                wrong.append(f"{name} as {role}: redirected to {response['Location']}")
+    assert wrong == []

@@ -433,3 +433,68 @@ class BondFlag(models.Model):
 
     def __str__(self) -> str:
         return f"flag on bond {self.bond_id} ({self.reason})"
+
+
+class DepartureUpload(models.Model):
+    """A traveller's own evidence of departure (a boarding pass, or another state's entry
+    stamp) sent from the public "did my departure register?" page, and an officer's verdict.
+
+    The file is kept under `settings.UPLOAD_DIR` by `stored_name` (random, never the name the
+    browser sent, which is kept as data in `original_name`); its kind was read from its
+    content. Its `departure` counts for the sweep only once an officer accepted it
+    (`Departure.accepted`).
+    """
+
+    class Document(models.TextChoices):
+        BOARDING_PASS = "boarding_pass"  # noqa: S105 - a document, not a password
+        ENTRY_STAMP = "entry_stamp"  # another state's, on arrival there
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    bond = models.ForeignKey("bonds.Bond", on_delete=models.PROTECT, related_name="uploads")
+    admission = models.ForeignKey(Admission, on_delete=models.PROTECT, related_name="uploads")
+    departure = models.OneToOneField(Departure, on_delete=models.PROTECT, related_name="upload")
+    document = models.CharField(max_length=20, choices=Document.choices)
+    content_type = models.CharField(max_length=40, help_text="Read from the content.")
+    stored_name = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=clock.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["state", "uploaded_at"], name="upload_pending")]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} for bond {self.bond_id} ({self.state})"
+
+
+class BondReminder(models.Model):
+    """A reminder sent to a bond's obligor: one row per bond and kind, so each is sent once
+    (`reminder_services.reminders_send`). `run` names the run that sent it."""
+
+    bond = models.ForeignKey("bonds.Bond", on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=20)
+    run = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(default=clock.now)
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bond", "kind"], name="reminder_once_per_bond_and_kind")
+        ]
+        indexes = [models.Index(fields=["run"], name="reminder_run")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for bond {self.bond_id}"

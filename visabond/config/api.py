@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from visabond.adjudication.api import router as adjudication_router
 from visabond.border.api import router as border_router
+from visabond.border.upload_api import router as border_uploads_router
 from visabond.casework.api import router as casework_router
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.text import refuse_control_characters
@@ -153,6 +154,7 @@ api.add_router("/policy", policy_router)
 api.add_router("/cases", casework_router)
 api.add_router("/payments", payments_router)
 api.add_router("/refunds", refunds_router)
+api.add_router("/border/uploads", border_uploads_router)
 api.add_router("/border", border_router)
 api.add_router("/adjudications", adjudication_router)
 

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("visabond.printing.urls")),
     path("", include("visabond.portal.urls")),
     path("", include("visabond.stats.urls")),
+    path("", include("visabond.border.upload_urls")),
     prefix_default_language=False,
 )
 

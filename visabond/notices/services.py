@@ -34,6 +34,8 @@ class Notice(StrEnum):
     BREACH_SUSPECTED = "breach_suspected"
     FORFEITURE_DECIDED = "forfeiture_decided"
     CONTEST_RECEIVED = "contest_received"
+    REMINDER_PORTS = "reminder_ports"
+    REMINDER_LAST_DAY = "reminder_last_day"
 
 
 LANGUAGES = {code for code, _ in settings.LANGUAGES}

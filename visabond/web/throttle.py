@@ -1,7 +1,9 @@
 """The ceiling on public lookups per address: far above what a person asks, low for a script.
 
-One counter per address and window in the cache (`LOOKUP_THROTTLE_RATE`, e.g. "300/m"),
-shared by the public page and the JSON lookup. The default cache is each worker's memory,
+One counter per address, scope and window in the cache: the requirements lookup
+(`LOOKUP_THROTTLE_RATE`, e.g. "300/m", shared by the public page and the JSON lookup) and
+the departure check (`DEPARTURE_CHECK_THROTTLE_RATE`, far lower: each question tries a bond
+number and a birth date). The default cache is each worker's memory,
 so with N workers an address reaches at most N times the ceiling; a shared cache
 (memcached, Redis) in CACHES makes it exact.
 """
@@ -23,14 +25,14 @@ class LookupThrottle(SimpleRateThrottle):
     as the ceiling is high; a counter per window costs the same at any ceiling.
     """
 
-    scope = "lookup"
-
-    def __init__(self) -> None:
-        super().__init__(rate=settings.LOOKUP_THROTTLE_RATE)
+    def __init__(self, *, scope: str = "lookup", setting: str = "LOOKUP_THROTTLE_RATE") -> None:
+        self.scope = scope
+        self.setting = setting
+        super().__init__(rate=getattr(settings, setting))
 
     def _current_rate(self) -> tuple[int, int]:
         # Read on each request, so that a changed setting applies to the API's instance too.
-        count, duration = self.parse_rate(settings.LOOKUP_THROTTLE_RATE)
+        count, duration = self.parse_rate(getattr(settings, self.setting))
         assert count is not None
         assert duration is not None
         return count, duration
@@ -51,7 +53,7 @@ class LookupThrottle(SimpleRateThrottle):
         return hops[-min(proxies, len(hops))] or peer
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
-        return f"throttle:lookup:{self.get_ident(request)}"
+        return f"throttle:{self.scope}:{self.get_ident(request)}"
 
     def allow_request(self, request: HttpRequest) -> bool:
         """True while the address has made fewer requests than the ceiling in this window."""
@@ -76,9 +78,17 @@ class LookupThrottle(SimpleRateThrottle):
         return None if end is None else max(0.0, end - self.now)
 
 
-def lookup_allowed(request: HttpRequest) -> tuple[bool, int]:
-    """Whether this address may ask again, and the seconds to wait when it may not."""
-    throttle = LookupThrottle()
+def lookup_allowed(
+    request: HttpRequest, *, scope: str = "lookup", setting: str = "LOOKUP_THROTTLE_RATE"
+) -> tuple[bool, int]:
+    """Whether this address may ask again in `scope` (its ceiling the setting named
+    `setting`), and the seconds to wait when it may not."""
+    throttle = LookupThrottle(scope=scope, setting=setting)
     if throttle.allow_request(request):
         return True, 0
     return False, int((throttle.wait() or 0) + 1)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The asking address as the throttle counts it (`LookupThrottle.get_ident`)."""
+    return LookupThrottle().get_ident(request) or ""

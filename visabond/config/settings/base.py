@@ -99,6 +99,13 @@ AXES_VERBOSE = False
 
 # Public lookups per address and window (page and API together); see visabond.web.throttle.
 LOOKUP_THROTTLE_RATE = os.environ.get("VISABOND_LOOKUP_RATE", "300/m")
+# "Did my departure register?" questions per address and window: each one tries a bond
+# number with a birth date, so the ceiling is a person's, not a page's (visabond.web.throttle).
+DEPARTURE_CHECK_THROTTLE_RATE = os.environ.get("VISABOND_DEPARTURE_CHECK_RATE", "30/h")
+# Travellers' evidence files (boarding passes, entry stamps): kept under the data directory,
+# outside the static files and any web root, served only by a view that checks the role.
+UPLOAD_DIR = DATA_DIR / "uploads"
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For;
 # 0 (the default): the header is the client's to write, and the peer address counts.
 TRUSTED_PROXIES = int(os.environ.get("VISABOND_TRUSTED_PROXIES", "0"))
