@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.casework_world import td3
 from tests.e2e.conftest import screenshot, serve
 from tests.e2e.test_accessibility_and_language import serious_violations
+from tests.e2e.test_casework_journeys import tab
 from tests.installation import run_visabond, seeded_installation
 
 pytestmark = pytest.mark.e2e
@@ -102,13 +103,6 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
         )
         assert created.returncode == 0, created.stderr
     return data_dir, env
-
-
-def tab(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

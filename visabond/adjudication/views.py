@@ -19,17 +19,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from visabond.accounts.roles import Role, has_role
+from visabond.accounts.roles import Role
 from visabond.adjudication import selectors, services
 from visabond.adjudication.forms import ApprovalForm, ContestForm, DecisionForm
 from visabond.adjudication.models import Adjudication, AdjudicationState
 from visabond.core.errors import VisabondError
+from visabond.web.access import page_user
 from visabond.web.forms import add_service_error
 from visabond.web.localized import error_text
 
@@ -57,11 +57,7 @@ STATES = {
 
 
 def _adjudicator(request: HttpRequest) -> AbstractBaseUser:
-    if not has_role(request.user, Role.BOND_ADJUDICATOR):
-        raise PermissionDenied(_("This page needs another role."))
-    user = request.user
-    assert isinstance(user, AbstractBaseUser), "the page is behind login_required"
-    return user
+    return page_user(request, Role.BOND_ADJUDICATOR)
 
 
 def _attempt(form: forms.Form, write: Callable[[], object]) -> VisabondError | None:
@@ -164,10 +160,7 @@ def _write(
 @login_required
 def adjudication_contest(request: HttpRequest, reference: str) -> HttpResponse:
     """The obligor contests a forfeiture of their own bond within the program's period."""
-    if not has_role(request.user, Role.APPLICANT):
-        raise PermissionDenied(_("This page needs another role."))
-    user = request.user
-    assert isinstance(user, AbstractBaseUser)
+    user = page_user(request, Role.APPLICANT)
     adjudication = selectors.adjudication_for(user, reference)
     form = ContestForm(request.POST or None)
     status = 200

@@ -22,12 +22,11 @@ from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from visabond.accounts.roles import Role, has_role
+from visabond.accounts.roles import Role
 from visabond.border import manifest_services, records, review_services, selectors, services
 from visabond.border.forms import (
     AdmitForm,
@@ -41,6 +40,7 @@ from visabond.border.models import Admission, ReviewItem
 from visabond.border.zones import ScannedZones, zones_read
 from visabond.core import clock
 from visabond.core.errors import InvalidInput, VisabondError, gettext_noop
+from visabond.web.access import page_user
 from visabond.web.forms import add_service_error
 from visabond.web.localized import error_text
 
@@ -60,11 +60,7 @@ ALIASES = {
 
 
 def _officer(request: HttpRequest) -> AbstractBaseUser:
-    if not has_role(request.user, Role.BORDER_OFFICER):
-        raise PermissionDenied(_("This page needs another role."))
-    user = request.user
-    assert isinstance(user, AbstractBaseUser), "the page is behind login_required"
-    return user
+    return page_user(request, Role.BORDER_OFFICER)
 
 
 def _sender(officer: AbstractBaseUser) -> str:
