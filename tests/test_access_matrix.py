@@ -1,5 +1,5 @@
-"""Who may reach what in casework, bonds, payments and refunds: every role against every page
-and endpoint.
+"""Who may reach what in casework, bonds, payments, refunds and the border and adjudication
+consoles: every role against every page and endpoint.
 
 One case at post A (Lilongwe), applied for by applicant A, bond posted and visa issued, so
 every page and document exists. Every cell of the matrix is asserted: 200 (or the status of
@@ -10,6 +10,7 @@ another's case exists.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -170,10 +171,20 @@ def clients() -> tuple[dict[str, Client], str]:
 
 def test_every_role_against_every_page_and_endpoint_of_casework_and_money() -> None:
     signed, reference = clients()
+    assert_matrix(signed, {name: (call, reference, expected) for name, call, expected in cells()})
+
+
+def assert_matrix(
+    signed: dict[str, Client],
+    matrix: dict[str, tuple[Call, str, tuple[int, ...]]],
+    roles: tuple[str, ...] = ROLES,
+) -> None:
+    """Every cell: the status expected, a redirect to sign in, and a 404 that is the very
+    answer a reference that does not exist gets."""
     wrong: list[str] = []
     checked = 0
-    for name, call, expected in cells():
-        for role, status in zip(ROLES, expected, strict=True):
+    for name, (call, reference, expected) in matrix.items():
+        for role, status in zip(roles, expected, strict=True):
             response = call(signed[role], reference)
             checked += 1
             got = response.status_code
@@ -189,7 +200,7 @@ def test_every_role_against_every_page_and_endpoint_of_casework_and_money() -> N
                 if missing.status_code != 404 or not same:
                     wrong.append(f"{name} as {role}: a 404 unlike a missing case's")
     assert wrong == []
-    assert checked == len(ROLES) * len(cells())
+    assert checked == len(roles) * len(matrix)
 
 
 # The traveller's departure check and the border officer's uploads, for these roles.
@@ -273,3 +284,68 @@ def test_every_role_against_the_departure_check_and_the_uploads(
             elif status_code == 302 and not response["Location"].startswith("/accounts/login/"):
                 wrong.append(f"{name} as {role}: redirected to {response['Location']}")
     assert wrong == []
+
+
+
+# The border and adjudication consoles, with the border officer as one more role.
+CONSOLE_ROLES = (*ROLES, "border_officer")
+BORDER_PAGE = (302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)
+# An empty form at the port reaches the form's validation (422).
+BORDER_RECORD = (302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422)
+ADJUDICATOR_PAGE = (302, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)
+# A decision without its choice reaches the form's validation (422).
+ADJUDICATOR_WRITE = (302, 403, 403, 403, 403, 403, 422, 403, 403, 403, 403)
+# The obligor's own adjudication; another applicant's answer is "not found".
+CONTEST_PAGE = (302, 403, 403, 403, 403, 403, 403, 403, 200, 404, 403)
+# A contest without a statement reaches the service's refusal (422).
+CONTEST_WRITE = (302, 403, 403, 403, 403, 403, 403, 403, 422, 404, 403)
+
+
+def test_every_role_against_every_page_of_the_border_and_adjudication_consoles() -> None:
+    from tests.border_world import admit, grace
+    from visabond.adjudication.models import Adjudication
+    from visabond.border.sweep_services import sweep_run
+
+    signed, case_reference = clients()
+    signed["border_officer"] = signed_in(person("border", Role.BORDER_OFFICER))
+    # Applicant A never left: the sweep opened the adjudication of her bond.
+    admit(grace())
+    sweep_run(as_of=dt.date(2025, 11, 1), actor="visabond sweep")
+    reference = Adjudication.objects.get(bond__case__reference=case_reference).reference
+
+    def get(path: str) -> Call:
+        return lambda client, ref: client.get(path.format(ref=ref))
+
+    def form(path: str, body: dict[str, str]) -> Call:
+        return lambda client, ref: client.post(path.format(ref=ref), body)
+
+    matrix: dict[str, tuple[Call, str, tuple[int, ...]]] = {
+        "border: admit": (get("/border/admit/"), "", BORDER_PAGE),
+        "border: read zones": (form("/border/admit/", {"action": "read"}), "", BORDER_RECORD),
+        "border: departure": (get("/border/departures/"), "", BORDER_PAGE),
+        "border: record departure": (
+            form("/border/departures/", {"action": "depart"}),
+            "",
+            BORDER_RECORD,
+        ),
+        "border: review queue": (get("/border/review/"), "", BORDER_PAGE),
+        "border: manifests": (get("/border/manifests/"), "", BORDER_PAGE),
+        "adjudication: list": (get("/adjudications/"), "", ADJUDICATOR_PAGE),
+        "adjudication: page": (get("/adjudications/{ref}/"), reference, ADJUDICATOR_PAGE),
+        "adjudication: decide": (
+            form("/adjudications/{ref}/", {"action": "decide"}),
+            reference,
+            ADJUDICATOR_WRITE,
+        ),
+        "adjudication: contest": (
+            get("/adjudications/{ref}/contest/"),
+            reference,
+            CONTEST_PAGE,
+        ),
+        "adjudication: send contest": (
+            form("/adjudications/{ref}/contest/", {"statement": ""}),
+            reference,
+            CONTEST_WRITE,
+        ),
+    }
+    assert_matrix(signed, matrix, CONSOLE_ROLES)

@@ -138,7 +138,7 @@ def test_the_rules_are_listed_by_the_name_shown_in_the_pages_language() -> None:
     for path in ("/console/", "/fr/console/"):
         html = signed_in("auditor").get(path).content.decode()
         start = html.index('id="rules"')
-        table = html[start : html.index("</table>", start)]
+        table = html[start : html.index("</table>", start)]  # the charts' tables come first
         rows = re.findall(
             r'<td>(USA|MLI)</td>\s*<td><a href="[^"]+">([^<]+) \(([A-Z]{3})\)</a>', table
         )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from visabond.accounts.roles import Role, roles_of
-from visabond.adjudication.models import Adjudication
+from visabond.adjudication.models import Adjudication, AdjudicationState
 from visabond.core.errors import NotFound
 from visabond.core.references import normalise_reference
 
@@ -43,3 +43,15 @@ def adjudication_for(user: AbstractBaseUser | AnonymousUser, reference: str) -> 
             field="reference",
         )
     return found
+
+
+def adjudications_waiting() -> QuerySet[Adjudication]:
+    """Adjudications an adjudicator must act on, oldest first: open ones (a breach to
+    decide) and forfeitures awaiting a second adjudicator's approval."""
+    return (
+        Adjudication.objects.filter(
+            state__in=[AdjudicationState.OPEN, AdjudicationState.AWAITING_APPROVAL]
+        )
+        .select_related("bond", "decided_by")
+        .order_by("opened_at", "pk")
+    )

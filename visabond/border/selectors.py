@@ -2,10 +2,67 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
+from visabond.bonds.models import Bond
+from visabond.border import placement
 from visabond.border.keys import key_matches, key_prefix
 from visabond.border.models import Admission, BorderClient, PaxlstManifest, ReviewItem
+from visabond.border.records import Traveller
+from visabond.casework.models import Visa
+
+
+@dataclass(frozen=True)
+class AdmissionConditions:
+    """What the officer at the port checks before admitting a traveller: the visa found
+    for them (None when the visa is not one this system issued) and its bond, the ports it
+    designates, its validity, the longest stay it allows, and whether `port` is designated.
+
+    The bond's terms (Form I-352, 90 FR 37378): entry and exit only through a designated
+    port, a stay no longer than the visa allows; a visa naming no port restricts none."""
+
+    port: str
+    on: dt.date
+    visa: Visa | None
+    bond: Bond | None
+
+    @property
+    def ports(self) -> list[str]:
+        return [] if self.visa is None else list(self.visa.ports)
+
+    @property
+    def port_designated(self) -> bool:
+        return placement.port_designated(self.port, self.visa)
+
+    @property
+    def visa_valid(self) -> bool:
+        visa = self.visa
+        return visa is not None and visa.valid_from <= self.on <= visa.valid_until
+
+    @property
+    def stay_until(self) -> dt.date | None:
+        """The admit-until date the longest stay allows when admitted on `on`."""
+        if self.visa is None or self.visa.max_stay_days is None:
+            return None
+        return self.on + dt.timedelta(days=self.visa.max_stay_days)
+
+
+def admission_conditions(traveller: Traveller, *, port: str, on: dt.date) -> AdmissionConditions:
+    """The conditions of the traveller's visa and bond at `port` on `on` (a day at the port),
+    found as an admission record would find them (`placement.visa_of`)."""
+    visa = placement.visa_of(traveller, on=on)
+    bond = None if visa is None else Bond.objects.filter(case_id=visa.case_id).first()
+    return AdmissionConditions(port=port, on=on, visa=visa, bond=bond)
+
+
+def admissions_by_id(ids: Iterable[int]) -> dict[int, Admission]:
+    """Admissions by id, with their bond (the candidates a review item names)."""
+    rows = Admission.objects.filter(pk__in=list(ids)).select_related("bond")
+    return {row.pk: row for row in rows}
 
 
 def review_items_open() -> QuerySet[ReviewItem]:

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("", include("visabond.portal.urls")),
     path("", include("visabond.stats.urls")),
     path("", include("visabond.border.upload_urls")),
+    path("", include("visabond.border.urls")),
+    path("", include("visabond.adjudication.urls")),
     prefix_default_language=False,
 )
 

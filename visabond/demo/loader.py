@@ -67,6 +67,8 @@ ACCOUNTS = (
     DemoAccount("demo-cashier-lilongwe", Role.CASHIER, post="lilongwe"),
     DemoAccount("demo-finance", Role.FINANCE_OFFICER),
     DemoAccount("demo-adjudicator", Role.BOND_ADJUDICATOR),
+    # A forfeiture above the program's amount needs a second, different adjudicator.
+    DemoAccount("demo-adjudicator-2", Role.BOND_ADJUDICATOR),
     DemoAccount("demo-border", Role.BORDER_OFFICER),
     DemoAccount("demo-analyst", Role.ANALYST),
     DemoAccount("demo-auditor", Role.AUDITOR),

@@ -101,6 +101,8 @@ LANDINGS = (
     (Role.CONSULAR_OFFICER, "console-cases"),
     (Role.POLICY_OFFICER, "console-home"),
     (Role.AUDITOR, "console-home"),
+    (Role.BORDER_OFFICER, "border-admit"),
+    (Role.BOND_ADJUDICATOR, "adjudications"),
     (Role.APPLICANT, "portal-home"),
 )
 

@@ -1,0 +1,270 @@
+"""The border console: only a border officer reaches it; the zones are read and the bond's
+conditions shown before anything is recorded, a port the visa does not designate is warned
+of and must be acknowledged, a bad zone is refused beside its field in the page's language,
+and a form sent twice records once. The review queue and the quarantined manifests are
+resolved through their services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.border.test_manifest_services import with_unt_count
+from tests.border_world import Bonded, admit, bonded, depart, grace, manifest_passenger, paxlst
+from tests.casework_world import person, td3
+from tests.pages import signed_in
+from visabond.accounts.roles import Role
+from visabond.border.manifest_services import manifest_ingest
+from visabond.border.models import (
+    Admission,
+    Departure,
+    PaxlstManifest,
+    RefusedAdmission,
+    ReviewItem,
+)
+from visabond.core import clock
+
+pytestmark = pytest.mark.usefixtures("pilot")
+
+# 11:00 in New York on 2025-10-01: the visa (2025-09-01 to 2025-11-29) is valid.
+AT_THE_PORT = dt.datetime(2025, 10, 1, 15, 0, tzinfo=dt.UTC)
+ADMIT = "/border/admit/"
+
+
+@pytest.fixture
+def traveller() -> Bonded:
+    return bonded()
+
+
+@pytest.fixture
+def officer() -> Client:
+    return signed_in(person("border-jfk", Role.BORDER_OFFICER))
+
+
+def zones(traveller: Bonded, **changes: str) -> dict[str, str]:
+    return {
+        "passport_mrz": td3(),
+        "visa_mrz": f"{traveller.visa.mrz_line1}\n{traveller.visa.mrz_line2}",
+        "port": "JFK",
+        "visa_class": "B2",
+        "admit_until": "2025-10-30",
+        "record_id": "console-0001",
+        **changes,
+    }
+
+
+def read(client: Client, data: dict[str, str], path: str = ADMIT) -> Any:
+    with clock.frozen(AT_THE_PORT):
+        return client.post(path, {**data, "action": "read"})
+
+
+def shown_token(page: str) -> str:
+    found = re.search(r'name="shown" value="([^"]+)"', page)
+    assert found, "the reading's token is in the form"
+    return found.group(1)
+
+
+def confirm(client: Client, data: dict[str, str], action: str = "admit", path: str = ADMIT) -> Any:
+    """Read the zones, then confirm what was shown, as the officer's two clicks do."""
+    shown = read(client, data, path)
+    assert shown.status_code == 200
+    with clock.frozen(AT_THE_PORT + dt.timedelta(minutes=1)):
+        return client.post(
+            path, {**data, "shown": shown_token(shown.content.decode()), "action": action}
+        )
+
+
+@pytest.mark.parametrize(
+    "path", ["/border/admit/", "/border/departures/", "/border/review/", "/border/manifests/"]
+)
+def test_only_a_border_officer_reaches_the_border_console(path: str) -> None:
+    consul = signed_in(person("consul", Role.CONSULAR_OFFICER))
+    adjudicator = signed_in(person("adjudicator", Role.BOND_ADJUDICATOR))
+    officer = signed_in(person("border", Role.BORDER_OFFICER))
+    assert Client().get(path).status_code == 302
+    assert consul.get(path).status_code == 403
+    assert adjudicator.post(path, {"action": "read"}).status_code == 403
+    assert officer.get(path).status_code == 200
+
+
+def test_reading_the_zones_shows_the_bonds_conditions_and_records_nothing(
+    traveller: Bonded, officer: Client
+) -> None:
+    page = read(officer, zones(traveller))
+    text = page.content.decode()
+    assert page.status_code == 200
+    bond = traveller.bond
+    assert f'id="bond-number">{bond.number}<' in text
+    assert "10,000.00 USD" in text or "10000.00 USD" in text or "10 000" in text
+    assert 'id="designated-ports">BOS JFK IAD<' in text
+    assert "2025-09-01 – 2025-11-29" in text
+    assert 'id="longest-stay"' in text
+    assert 'id="port-warning"' not in text
+    assert not Admission.objects.exists()
+
+
+def test_a_port_the_visa_does_not_designate_is_warned_of_and_must_be_acknowledged(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, port="LAX")
+    shown = read(officer, data)
+    assert 'id="port-warning"' in shown.content.decode()
+    assert "LAX is not a port this visa designates (BOS, JFK, IAD)" in shown.content.decode()
+    refused = confirm(officer, data)
+    assert refused.status_code == 422
+    assert refused.context["form"].has_error("port_acknowledged", "port_not_designated")
+    assert not Admission.objects.exists()
+    admitted = confirm(officer, {**data, "port_acknowledged": "on"})
+    assert admitted.status_code == 302
+    admission = Admission.objects.get()
+    assert (admission.port, admission.entry_port_designated) == ("LAX", False)
+
+
+def test_the_admission_confirmed_is_recorded_with_its_bond(
+    traveller: Bonded, officer: Client
+) -> None:
+    answer = confirm(officer, zones(traveller))
+    assert answer.status_code == 302
+    admission = Admission.objects.get()
+    assert admission.bond_id == traveller.bond.pk
+    assert (admission.port, admission.admit_until) == ("JFK", dt.date(2025, 10, 30))
+    assert admission.admitted_at == AT_THE_PORT  # the moment the zones were read
+    assert admission.sender == "officer:border-jfk"
+    followed = officer.get(answer["Location"])
+    assert f"bond {traveller.bond.number}" in followed.content.decode()
+
+
+def test_a_confirmation_sent_twice_records_the_admission_once(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller)
+    shown = read(officer, data)
+    confirmation = {**data, "shown": shown_token(shown.content.decode()), "action": "admit"}
+    for minutes in (1, 2):
+        with clock.frozen(AT_THE_PORT + dt.timedelta(minutes=minutes)):
+            assert officer.post(ADMIT, confirmation).status_code == 302
+    assert Admission.objects.count() == 1
+    again = officer.get(ADMIT).content.decode()
+    assert "stored already" in again
+
+
+def test_a_confirmation_of_zones_or_a_port_not_shown_shows_them_first(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller)
+    shown = read(officer, data)
+    token = shown_token(shown.content.decode())
+    with clock.frozen(AT_THE_PORT):
+        other_port = officer.post(ADMIT, {**data, "port": "LAX", "shown": token, "action": "admit"})
+    assert other_port.status_code == 200
+    assert 'id="port-warning"' in other_port.content.decode()
+    assert not Admission.objects.exists()
+
+
+def test_a_passport_zone_with_a_wrong_check_digit_is_refused_beside_its_field(
+    traveller: Bonded, officer: Client
+) -> None:
+    line1, line2 = td3().splitlines()
+    broken = line1 + "\n" + line2[:9] + ("0" if line2[9] != "0" else "1") + line2[10:]
+    answer = read(officer, zones(traveller, passport_mrz=broken))
+    assert answer.status_code == 422
+    form = answer.context["form"]
+    assert form.has_error("passport_mrz", "mrz_check_failed")
+    assert not form.has_error("visa_mrz")
+    assert not Admission.objects.exists()
+
+
+def test_a_zone_refusal_is_said_in_the_pages_language(traveller: Bonded, officer: Client) -> None:
+    with clock.frozen(AT_THE_PORT):
+        answer = officer.post("/fr" + ADMIT, {**zones(traveller, visa_mrz=td3()), "action": "read"})
+    assert answer.status_code == 422
+    assert answer.context["form"].has_error("visa_mrz", "mrz_not_visa")
+    assert "ce n'est pas celle d'un visa" in html.unescape(answer.content.decode())
+
+
+def test_a_visa_of_someone_else_is_refused_beside_the_visa(
+    traveller: Bonded, officer: Client
+) -> None:
+    other = td3(number="MA7654321", birth=dt.date(1985, 1, 1))
+    answer = read(officer, zones(traveller, passport_mrz=other))
+    assert answer.context["form"].has_error("visa_mrz", "visa_not_holders")
+
+
+def test_a_refused_admission_is_recorded_with_its_reason(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller)
+    without = confirm(officer, data, action="refuse")
+    assert without.context["form"].has_error("refusal_reason", "reason_missing")
+    answer = confirm(officer, {**data, "refusal_reason": "212(a)(7)"}, action="refuse")
+    assert answer.status_code == 302
+    refused = RefusedAdmission.objects.get()
+    assert (refused.reason, refused.bond_id) == ("212(a)(7)", traveller.bond.pk)
+
+
+def test_a_departure_at_the_port_is_an_exit_record_matched_to_the_admission(
+    traveller: Bonded, officer: Client
+) -> None:
+    admission = admit(grace(), port="JFK", on="2025-09-20", until="2025-10-19").record
+    data = zones(traveller, record_id="exit-1")
+    answer = confirm(officer, data, action="depart", path="/border/departures/")
+    assert answer.status_code == 302
+    departure = Departure.objects.get()
+    assert (departure.evidence, departure.admission_id) == ("exit_record", admission.pk)
+    assert "matched" in officer.get(answer["Location"]).content.decode()
+
+
+def test_a_review_item_is_dismissed_with_a_note_and_refused_without_one(
+    traveller: Bonded, officer: Client
+) -> None:
+    depart(grace(), port="IAD", on="2025-10-30")  # no admission recorded: waits for review
+    item = ReviewItem.objects.get()
+    page = officer.get("/border/review/").content.decode()
+    assert f'id="review-{item.pk}"' in page
+    prefix = f"item-{item.pk}"
+    no_note = officer.post(
+        "/border/review/", {"item": item.pk, f"{prefix}-admission": "none", f"{prefix}-note": ""}
+    )
+    assert no_note.status_code == 422
+    assert no_note.context["rows"][0]["form"].has_error("note", "note_missing")
+    done = officer.post(
+        "/border/review/",
+        {"item": item.pk, f"{prefix}-admission": "none", f"{prefix}-note": "not our traveller"},
+    )
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert (item.state, item.note) == ("dismissed", "not our traveller")
+
+
+def test_a_quarantined_manifest_is_listed_with_its_error_and_read_again_once_accepted(
+    traveller: Bonded, officer: Client
+) -> None:
+    admit(grace())
+    raw = with_unt_count(paxlst(manifest_passenger()), 40)
+    row = manifest_ingest(raw=raw, source="ET501.edi", actor="test carrier").manifest
+    page = officer.get("/border/manifests/").content.decode()
+    assert f'id="manifest-{row.pk}"' in page
+    assert "paxlst.unt-count-mismatch" in page
+    prefix = f"manifest-{row.pk}"
+    no_reason = officer.post(
+        "/border/manifests/", {"manifest": row.pk, f"{prefix}-accept": "unt-count-mismatch"}
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.context["rows"][0]["form"].has_error("reason", "reason_missing")
+    accepted = officer.post(
+        "/border/manifests/",
+        {
+            "manifest": row.pk,
+            f"{prefix}-accept": "unt-count-mismatch",
+            f"{prefix}-reason": "counted by hand",
+        },
+    )
+    assert accepted.status_code == 302
+    row.refresh_from_db()
+    assert row.state == PaxlstManifest.State.PROCESSED
+    assert "No manifest is quarantined." in officer.get("/border/manifests/").content.decode()
