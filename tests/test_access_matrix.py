@@ -286,7 +286,6 @@ def test_every_role_against_the_departure_check_and_the_uploads(
     assert wrong == []
 
 
-
 # The border and adjudication consoles, with the border officer as one more role.
 CONSOLE_ROLES = (*ROLES, "border_officer")
 BORDER_PAGE = (302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)
