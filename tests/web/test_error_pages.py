@@ -56,7 +56,7 @@ def test_a_form_without_its_csrf_token_gets_our_403_page(db: None) -> None:
 @pytest.mark.usefixtures("people")
 @pytest.mark.parametrize(
     ("prefix", "text"),
-    [("", "There is no rule 999999"), ("/fr", "Il n&#x27;existe pas de règle 999999")],
+    [("", "there is no rule 999999"), ("/fr", "il n&#x27;existe pas de règle 999999")],
 )
 def test_a_refusal_of_a_service_is_shown_in_the_pages_language(prefix: str, text: str) -> None:
     client = Client()

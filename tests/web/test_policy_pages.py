@@ -310,7 +310,7 @@ def test_a_malformed_review_id_in_the_console_form_is_a_422(review_id: str) -> N
 def test_a_rule_that_does_not_exist_is_a_404_page_naming_it() -> None:
     response = signed_in("auditor").get("/console/rules/999999/")
     assert response.status_code == 404
-    assert "There is no rule 999999" in response.content.decode()
+    assert "there is no rule 999999" in response.content.decode()
 
 
 def test_a_program_cannot_be_changed_in_the_admin() -> None:
