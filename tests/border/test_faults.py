@@ -116,6 +116,8 @@ def test_a_sweep_killed_at_random_points_decides_each_bond_once_after_a_restart(
             command=command,
             progress=chunks_committed,
             target=chunks_committed() + rng.randint(0, 1),
+            # About a chunk's time: the kills land in it, and 25 leave work for the restart.
+            jitter=0.02,
         )
         for _ in range(KILLS)
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from visabond.border.evidence import EvidenceKind
 from visabond.border.records import StatusKind
@@ -246,6 +246,4 @@ def _story(
 
 
 def _with(story: Story, **changes: object) -> Story:
-    from dataclasses import replace
-
     return replace(story, **changes)  # type: ignore[arg-type]
