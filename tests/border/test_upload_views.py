@@ -128,6 +128,8 @@ def test_an_html_file_named_pdf_is_refused_beside_the_file_field(traveller: Bond
     page = response.content.decode()  # type: ignore[attr-defined]
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert re.search(r"id_file_error.*not a PDF, PNG or JPEG", page, re.S)
+    # The form sent again still says the limit.
+    assert "of at most 5 MB" in page
     assert not Departure.objects.exists()
 
 

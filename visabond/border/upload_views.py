@@ -84,7 +84,11 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
     if not allowed:
         return throttled(request, wait)
     form = EvidenceUploadForm(request.POST, request.FILES)
-    context: dict[str, Any] = {"upload_form": form, "form": None}
+    context: dict[str, Any] = {
+        "upload_form": form,
+        "form": None,
+        "limit": megabytes(settings.UPLOAD_MAX_BYTES),
+    }
     if not form.is_valid():
         return render(request, "border/uploads/check.html", context, status=422)
     sent = form.cleaned_data["file"]

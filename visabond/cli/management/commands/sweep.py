@@ -17,6 +17,7 @@ from visabond.border.sweep_services import sweep_run
 from visabond.cli.base import VisabondCommand
 from visabond.core import clock
 from visabond.core.dates import parse_optional_date
+from visabond.core.errors import InvalidInput
 
 LABELS = {
     "cancel": "cancelled (refund follows)",
@@ -36,6 +37,14 @@ class Command(VisabondCommand):
 
     def run(self, **options: Any) -> int:
         as_of = parse_optional_date(options["as_of"], field="--as-of") or clock.today()
+        if as_of > clock.today():
+            # Judged on a day to come, a stay not yet over would read as an overstay.
+            raise InvalidInput(
+                f"{as_of} is after today ({clock.today()}): the sweep judges the evidence as "
+                "of today or an earlier day",
+                code="as_of_in_future",
+                field="--as-of",
+            )
         terminal = self.stdout.isatty()
         run = sweep_run(
             as_of=as_of,
