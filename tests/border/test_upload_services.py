@@ -254,3 +254,21 @@ def test_only_a_border_officer_decides_and_a_reason_is_required(traveller: Bonde
         upload_decide(upload_id=kept.pk, accept=True, reason="  ", actor=officer)
     assert (no_reason.value.code, no_reason.value.field) == ("reason_missing", "reason")
     assert DepartureUpload.objects.get(pk=kept.pk).state == "pending"
+
+
+def test_an_upload_for_a_bond_already_forfeited_or_cancelled_cannot_be_accepted(
+    traveller: Bonded,
+) -> None:
+    admit(grace(), until="2025-10-30")
+    kept = upload(token_of(traveller), on="2025-10-29")
+    Bond.objects.filter(pk=traveller.bond.pk).update(state="forfeited")
+    officer = person("officer-border", Role.BORDER_OFFICER)
+    with pytest.raises(Conflict) as refused:
+        upload_decide(upload_id=kept.pk, accept=True, reason="IAD stamp legible", actor=officer)
+    assert refused.value.code == "bond_decided"
+    assert not Departure.objects.get(pk=kept.departure_id).accepted
+    assert not AuditEvent.objects.filter(action="border.upload_decided").exists()
+    # A rejection still closes it.
+    assert upload_decide(upload_id=kept.pk, accept=False, reason="late", actor=officer).state == (
+        "rejected"
+    )

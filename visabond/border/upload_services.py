@@ -65,6 +65,9 @@ TOKEN_SALT = "visabond.border.departure-upload"  # noqa: S105 - a namespace, not
 # a shoulder or left in a browser's history is soon worth nothing.
 TOKEN_MAX_AGE = dt.timedelta(minutes=30)
 NOT_FOUND = "we could not find a bond with these details"
+DECIDED_BONDS = frozenset(
+    {BondState.BREACHED, BondState.FORFEITED, BondState.CANCELLED, BondState.REFUNDED}
+)
 # Compared against when no bond has the number asked, so both refusals take the same path.
 _NO_BIRTH_DATE = "0000-00-00"
 
@@ -207,7 +210,8 @@ def upload_decide(*, upload_id: int, accept: bool, reason: str, actor: Actor) ->
 
     An entry point for a border officer (`PermissionDenied` otherwise). Raises
     `InvalidInput` (`reason_missing`), `NotFound` (`upload_not_found`), `Conflict`
-    (`upload_decided`) for an upload decided already.
+    (`upload_decided`) for an upload decided already, (`bond_decided`) to accept one for a
+    bond breached, forfeited, cancelled or refunded.
     """
     require_role_of_actor(actor, Role.BORDER_OFFICER)
     why = reason.strip()
@@ -226,6 +230,15 @@ def upload_decide(*, upload_id: int, accept: bool, reason: str, actor: Actor) ->
             raise Conflict(
                 f"upload {upload_id} was {upload.state} already",
                 code="upload_decided",
+                field="id",
+            )
+        if accept and upload.bond.state in DECIDED_BONDS:
+            # The bond's fate is settled: new evidence goes to the obligor's contest, which
+            # reopens the adjudication, not silently under a decided bond.
+            raise Conflict(
+                f"bond {upload.bond.number} is {upload.bond.state} already: evidence now "
+                "counts only through the obligor's contest",
+                code="bond_decided",
                 field="id",
             )
         upload.state = DepartureUpload.State.ACCEPTED if accept else DepartureUpload.State.REJECTED
