@@ -26,7 +26,7 @@ from django.test import override_settings
 
 from tests.border.faults import REPO, command_line, killed_at, postgres_restart, visabond
 from tests.border_world import manifest_passenger, paxlst
-from tests.casework_world import ledger_holds
+from tests.casework_world import ledger_holds, today_is
 from tests.concurrency import on_postgresql
 from visabond.adjudication.models import Adjudication
 from visabond.audit.models import AuditEvent
@@ -110,17 +110,20 @@ def test_a_sweep_killed_at_random_points_decides_each_bond_once_after_a_restart(
     assert len(owed) > 100
     rng = random.Random(SEED)
     command = ["sweep", "--as-of", AS_OF.isoformat(), "--chunk", "5"]
-    kills = sum(
-        killed_at(
-            rng,
-            command=command,
-            progress=chunks_committed,
-            target=chunks_committed() + rng.randint(0, 1),
-            # About a chunk's time: the kills land in it, and 25 leave work for the restart.
-            jitter=0.02,
+    # The forked sweeps read the test's clock: the day after AS_OF (a sweep judges no day to
+    # come).
+    with today_is(dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(12), dt.UTC)):
+        kills = sum(
+            killed_at(
+                rng,
+                command=command,
+                progress=chunks_committed,
+                target=chunks_committed() + rng.randint(0, 1),
+                # About a chunk's time: the kills land in it, and 25 leave work for the restart.
+                jitter=0.02,
+            )
+            for _ in range(KILLS)
         )
-        for _ in range(KILLS)
-    )
     assert kills >= KILLS * 0.8, kills
     visabond(*command)
     assert_each_bond_decided_once(owed)
