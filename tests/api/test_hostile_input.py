@@ -269,3 +269,23 @@ def test_the_same_amendment_sent_twice_is_recorded_once(server: str) -> None:
     assert_error_shape(again, 409, "amendment_repeated", "effective_from")
     assert RuleVersion.objects.filter(rule_id=rule_id).count() == 2
     assert json.loads(first.text)["rule"]["versions"][-1]["action"] == "amend"
+
+
+@pytest.mark.parametrize("body", [None, b""], ids=["no-content-length", "empty"])
+def test_a_multipart_body_without_its_boundary_is_400_naming_the_body(
+    server: str, body: bytes | None
+) -> None:
+    # An operation without a body of its own: only the CSRF check reads the form.
+    session = as_role(server, "consular_officer")
+    before = _counts()
+    headers = {
+        "Content-Type": "multipart/form-data",
+        "X-CSRFToken": session.csrf_token(),
+        "Referer": server + "/",
+    }
+    api = session.request("POST", "/api/v1/cases/X-1/visa", data=body, headers=headers)
+    assert_error_shape(api, 400, "body_unparsable", "body")
+    # A page gets the 400 page in the visitor's language, not the 500 one.
+    page = session.request("POST", "/accounts/login/", data=body, headers=headers)
+    assert page.status == 400
+    assert _counts() == before

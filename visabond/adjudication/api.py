@@ -33,6 +33,7 @@ ADJUDICATORS = RoleSession(Role.BOND_ADJUDICATOR)
 OBLIGORS = RoleSession(Role.APPLICANT)
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,

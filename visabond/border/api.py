@@ -49,6 +49,7 @@ from visabond.policy.schemas import ErrorOut
 router = Router(tags=["border"])
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
@@ -182,7 +183,17 @@ def _batch_route(kind: RecordKind, path: str, summary: str) -> None:
                                 "items": {
                                     "type": "array",
                                     "maxItems": MAX_ITEMS,
-                                    "items": ITEM_SCHEMAS[kind].model_json_schema(),
+                                    # Each item is answered on its own (docs/border.md): one
+                                    # that is not of this shape gets its error in `results`
+                                    # and the others are recorded, so the request accepts it.
+                                    "items": {
+                                        "description": (
+                                            "A record of this shape. An item of another "
+                                            "shape is answered with its own error in "
+                                            "`results`; the other items are still recorded."
+                                        ),
+                                        "anyOf": [ITEM_SCHEMAS[kind].model_json_schema(), {}],
+                                    },
                                 }
                             },
                         }
@@ -223,7 +234,13 @@ _batch_route(
 @router.post(
     "/manifests",
     auth=[ClientKey(RecordKind.PAXLST), OFFICERS],
-    response={200: ManifestOut, 422: QuarantinedOut, 401: ErrorOut, 403: ErrorOut},
+    response={
+        200: ManifestOut,
+        422: QuarantinedOut | ErrorOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+    },
     openapi_extra={
         "requestBody": {
             "required": True,

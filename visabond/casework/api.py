@@ -40,6 +40,7 @@ APPLICANTS = RoleSession(Role.APPLICANT)
 OFFICERS = RoleSession(Role.CONSULAR_OFFICER)
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,

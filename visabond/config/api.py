@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -233,6 +234,19 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     )
     return error_response(
         request, status=error.status_code, code=code, field=field, message=message
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def body_unreadable(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+    # Django reads a form body when the CSRF check looks for its token: a multipart
+    # Content-Type without a boundary fails there, before any operation runs.
+    return error_response(
+        request,
+        status=400,
+        code="body_unparsable",
+        field="body",
+        message=f"the request body cannot be read as its Content-Type says: {error}",
     )
 
 
