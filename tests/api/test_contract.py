@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.http_client import Session
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.contract]
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "schemathesis"
