@@ -35,6 +35,7 @@ from visabond.bonds.lifecycle import BondEvent, BondState, BreachGround, CancelR
 from visabond.bonds.models import Bond, BondTerms
 from visabond.bonds.services import bond_event_apply, bond_locked
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
@@ -99,16 +100,18 @@ def adjudications_open_many(openings: Sequence[Opening], *, actor: Actor) -> lis
             )
         by = actor_name(actor)
         references = _fresh_references(len(openings))
-        adjudications = Adjudication.objects.bulk_create(
-            Adjudication(
-                reference=reference,
-                bond=o.bond,
-                ground=o.ground.value,
-                state=AdjudicationState.OPEN,
-                evidence=[_evidence_entry(o.evidence, by=by, round=1)],
-                opened_by=by,
-            )
-            for o, reference in zip(openings, references, strict=True)
+        adjudications = rows_insert(
+            [
+                Adjudication(
+                    reference=reference,
+                    bond=o.bond,
+                    ground=o.ground.value,
+                    state=AdjudicationState.OPEN,
+                    evidence=[_evidence_entry(o.evidence, by=by, round=1)],
+                    opened_by=by,
+                )
+                for o, reference in zip(openings, references, strict=True)
+            ]
         )
         _steps_many(
             [(a, o.ground.value, o.evidence) for a, o in zip(adjudications, openings, strict=True)],
@@ -142,17 +145,19 @@ def _steps_many(
     steps: Sequence[tuple[Adjudication, str, dict[str, Any]]], action: str, *, actor: Actor
 ) -> None:
     """`_step` for many adjudications: one insert of steps, an audit entry each."""
-    AdjudicationStep.objects.bulk_create(
-        AdjudicationStep(
-            adjudication=adjudication,
-            action=action,
-            round=adjudication.round,
-            actor_id=actor_user_id(actor),
-            actor_name=actor_name(actor),
-            note=note,
-            evidence=evidence,
-        )
-        for adjudication, note, evidence in steps
+    rows_insert(
+        [
+            AdjudicationStep(
+                adjudication=adjudication,
+                action=action,
+                round=adjudication.round,
+                actor_id=actor_user_id(actor),
+                actor_name=actor_name(actor),
+                note=note,
+                evidence=evidence,
+            )
+            for adjudication, note, evidence in steps
+        ]
     )
     for adjudication, note, _ in steps:
         audit_record(

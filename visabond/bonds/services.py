@@ -35,6 +35,7 @@ from visabond.bonds.lifecycle import (
 )
 from visabond.bonds.models import Bond, BondEventRecord
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import InvalidInput, NotFound
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
@@ -191,11 +192,9 @@ def bond_event_apply(
 
 @dataclass(frozen=True, slots=True)
 class Moved:
-    """A bond a set-based writer moved by an event in its own guarded statement."""
+    """A bond a set-based writer moved by an event in its own guarded statement, and why."""
 
-    bond_id: int
-    number: str
-    money: Money
+    bond: Bond
     reason: str = ""
 
 
@@ -218,7 +217,7 @@ def bond_events_record_many(
         if step.movement is not None and moved:
             rounds = dict(
                 BondEventRecord.objects.filter(
-                    event=event.value, bond_id__in=[m.bond_id for m in moved]
+                    event=event.value, bond_id__in=[m.bond.pk for m in moved]
                 )
                 .values_list("bond_id")
                 .annotate(n=Count("pk"))
@@ -230,38 +229,42 @@ def bond_events_record_many(
                         Posting(
                             transfer(
                                 kind,
-                                key=movement_key(m.number, event, rounds.get(m.bond_id, 0) + 1),
-                                amount=m.money,
+                                key=movement_key(
+                                    m.bond.number, event, rounds.get(m.bond.pk, 0) + 1
+                                ),
+                                amount=m.bond.money,
                             ),
-                            bond_id=m.bond_id,
-                            subject=m.number,
-                            memo=f"{event} of bond {m.number}: {m.reason}"[:300],
+                            bond_id=m.bond.pk,
+                            subject=m.bond.number,
+                            memo=f"{event} of bond {m.bond.number}: {m.reason}"[:300],
                         )
                         for m in moved
                     ],
                     actor=actor,
                 )
             )
-        records = BondEventRecord.objects.bulk_create(
-            BondEventRecord(
-                bond_id=m.bond_id,
-                event=event.value,
-                before=step.before,
-                after=step.after,
-                actor_id=_user_id(actor),
-                actor_name=actor_name(actor),
-                reason=m.reason,
-                transaction=row,
-            )
-            for m, row in zip(moved, posted, strict=True)
+        records = rows_insert(
+            [
+                BondEventRecord(
+                    bond=m.bond,
+                    event=event.value,
+                    before=step.before,
+                    after=step.after,
+                    actor_id=_user_id(actor),
+                    actor_name=actor_name(actor),
+                    reason=m.reason,
+                    transaction=row,
+                )
+                for m, row in zip(moved, posted, strict=True)
+            ]
         )
         for m, row in zip(moved, posted, strict=True):
             audit_record(
                 AuditAction.BOND_EVENT,
-                subject=Bond(pk=m.bond_id),
+                subject=m.bond,
                 actor=actor,
                 details={
-                    "bond": m.number,
+                    "bond": m.bond.number,
                     "event": event.value,
                     "before": step.before,
                     "after": step.after,

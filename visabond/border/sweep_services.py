@@ -175,7 +175,7 @@ def _chunk(run_id: int, *, actor: Actor, act: Act) -> SweepRun:
 def _decisions(run: SweepRun, chunk: int, *related: str) -> list[SweepDecision]:
     return list(
         SweepDecision.objects.filter(run=run, chunk=chunk)
-        .select_related(*related, "admission__deciding_departure")
+        .select_related(*related)
         .order_by("bond_id")
     )
 
@@ -237,7 +237,7 @@ def _cancels_record(
         )
     bond_events_record_many(
         BondEvent.CANCEL,
-        [Moved(d.bond_id, d.bond.number, d.bond.money, _why(d, run)) for d in decisions],
+        [Moved(d.bond, _why(d, run)) for d in decisions],
         before=BondState.ACTIVE,
         actor=actor,
     )
@@ -260,14 +260,19 @@ def _suspicions_record(
         decision.bond.state, decision.bond.state_changed_at = BondState.BREACH_SUSPECTED, at
     bond_events_record_many(
         BondEvent.SUSPECT_BREACH,
-        [Moved(d.bond_id, d.bond.number, d.bond.money, _why(d, run)) for d in decisions],
+        [Moved(d.bond, _why(d, run)) for d in decisions],
         before=BondState.ACTIVE,
         actor=actor,
     )
+    admitted = [d.admission_id for d in decisions if d.admission_id is not None]
+    admissions = Admission.objects.select_related("deciding_departure").in_bulk(admitted)
+    for decision in decisions:
+        if decision.admission_id is not None:
+            decision.admission = admissions[decision.admission_id]
     statuses: dict[int, list[StatusDecision]] = defaultdict(list)
-    for status in StatusDecision.objects.filter(
-        admission_id__in=[d.admission_id for d in decisions if d.admission_id is not None]
-    ).order_by("decided_on", "pk"):
+    for status in StatusDecision.objects.filter(admission_id__in=admitted).order_by(
+        "decided_on", "pk"
+    ):
         statuses[status.admission_id or 0].append(status)
     adjudications_open_many(
         [
@@ -295,7 +300,7 @@ def _outcomes_save(decisions: Sequence[SweepDecision], run: SweepRun, chunk: int
 
 def _act_per_bond(run: SweepRun, chunk: int, actor: Actor) -> list[SweepDecision]:
     """Act on a chunk's decisions one bond at a time, through the bond's own steps."""
-    decisions = _decisions(run, chunk, "bond")
+    decisions = _decisions(run, chunk, "bond", "admission__deciding_departure")
     for decision in decisions:
         decision.outcome = _apply(decision, run, actor=actor)
     SweepDecision.objects.bulk_update(decisions, ["outcome"])

@@ -13,6 +13,7 @@ from django.db import transaction
 from visabond.accounts.roles import Role, require_role_of_actor
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import Conflict, InvalidInput, NotFound
 from visabond.core.writes import within_caller_transaction
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
@@ -121,26 +122,30 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
             else:
                 asked[key] = posting.transaction
                 fresh.append(posting)
-        rows = LedgerTransaction.objects.bulk_create(
-            LedgerTransaction(
-                key=p.transaction.key,
-                kind=p.transaction.kind.value,
-                bond_id=p.bond_id,
-                memo=p.memo[:300],
-                actor_name=actor_name(actor),
-            )
-            for p in fresh
+        rows = rows_insert(
+            [
+                LedgerTransaction(
+                    key=p.transaction.key,
+                    kind=p.transaction.kind.value,
+                    bond_id=p.bond_id,
+                    memo=p.memo[:300],
+                    actor_name=actor_name(actor),
+                )
+                for p in fresh
+            ]
         )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                transaction=row,
-                account=line.account.value,
-                side=line.side.value,
-                amount=line.amount.amount,
-                currency=line.amount.currency,
-            )
-            for row, p in zip(rows, fresh, strict=True)
-            for line in p.transaction.lines
+        rows_insert(
+            [
+                LedgerEntry(
+                    transaction=row,
+                    account=line.account.value,
+                    side=line.side.value,
+                    amount=line.amount.amount,
+                    currency=line.amount.currency,
+                )
+                for row, p in zip(rows, fresh, strict=True)
+                for line in p.transaction.lines
+            ]
         )
         for row, p in zip(rows, fresh, strict=True):
             found[row.key] = row

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.writes import within_caller_transaction
 from visabond.notices.models import SentNotice
 
@@ -88,7 +89,7 @@ def notices_deliver_many(
     if messages:
         get_connection().send_messages(messages)
     with transaction.atomic(durable=True):
-        return SentNotice.objects.bulk_create(r.record for r in rendered)
+        return rows_insert([r.record for r in rendered])
 
 
 @dataclass(frozen=True, slots=True)
