@@ -397,21 +397,7 @@ def _step(
     note: str = "",
     evidence: dict[str, Any] | None = None,
 ) -> None:
-    AdjudicationStep.objects.create(
-        adjudication=adjudication,
-        action=action,
-        round=adjudication.round,
-        actor_id=actor_user_id(actor),
-        actor_name=actor_name(actor),
-        note=note,
-        evidence=evidence or {},
-    )
-    audit_record(
-        AuditAction.ADJUDICATION_STEP,
-        subject=adjudication,
-        actor=actor,
-        details=_step_details(adjudication, action, note),
-    )
+    _steps_many([(adjudication, note, evidence or {})], action, actor=actor)
 
 
 def _step_details(adjudication: Adjudication, action: str, note: str) -> dict[str, Any]:

@@ -65,16 +65,7 @@ def ledger_post(
             memo=memo[:300],
             actor_name=actor_name(actor),
         )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                transaction=row,
-                account=line.account.value,
-                side=line.side.value,
-                amount=line.amount.amount,
-                currency=line.amount.currency,
-            )
-            for line in transaction.lines
-        )
+        LedgerEntry.objects.bulk_create(_entries(row, transaction))
         audit_record(
             AuditAction.LEDGER_POSTED,
             subject=row,
@@ -136,15 +127,9 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
         )
         rows_insert(
             [
-                LedgerEntry(
-                    transaction=row,
-                    account=line.account.value,
-                    side=line.side.value,
-                    amount=line.amount.amount,
-                    currency=line.amount.currency,
-                )
+                entry
                 for row, p in zip(rows, fresh, strict=True)
-                for line in p.transaction.lines
+                for entry in _entries(row, p.transaction)
             ]
         )
         for row, p in zip(rows, fresh, strict=True):
@@ -156,6 +141,20 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
                 details=_details(p.transaction, subject=p.subject, memo=p.memo),
             )
     return [found[key] for key in keys]
+
+
+def _entries(row: LedgerTransaction, transaction: Transaction) -> list[LedgerEntry]:
+    """The lines of `transaction` as rows of the posted `row`."""
+    return [
+        LedgerEntry(
+            transaction=row,
+            account=line.account.value,
+            side=line.side.value,
+            amount=line.amount.amount,
+            currency=line.amount.currency,
+        )
+        for line in transaction.lines
+    ]
 
 
 def _refuse_other_lines(first: Transaction, again: Transaction) -> None:
