@@ -19,7 +19,7 @@ same run:
   the synthesised database for each chunk span in VISABOND_BENCH_SWEEP_SPANS (default
   10000), time-boxed at VISABOND_BENCH_SWEEP_SET_SECONDS (default 600);
 - its peer on another copy: the same sweep acting through the per-bond steps the consoles
-  use (`_sweep_per_bond`), stopped after VISABOND_BENCH_SWEEP_SECONDS (default 60) seconds,
+  use (`sweep_run(per_bond=True)`), stopped after VISABOND_BENCH_SWEEP_SECONDS (default 60) seconds,
   its rate taken over the bonds it got through.
 
 The synthesised database is kept on the server (`visabond_bench_sweep_<bonds>`, a template
@@ -289,9 +289,7 @@ def _end_to_end(seconds: float, *, span: int, per_bond: bool) -> tuple[int, floa
     """`sweep_run` as the command runs it (or acting per bond), chunks of `span` bond ids,
     stopped after `seconds`: (bonds swept, seconds, decisions acted on)."""
     from visabond.border.models import SweepDecision, SweepRun
-    from visabond.border.sweep_services import _sweep_per_bond, sweep_run
-
-    sweep = _sweep_per_bond if per_bond else sweep_run
+    from visabond.border.sweep_services import sweep_run
 
     started = time.perf_counter()
     reached = [0]
@@ -302,7 +300,13 @@ def _end_to_end(seconds: float, *, span: int, per_bond: bool) -> tuple[int, floa
             raise _Stop
 
     with contextlib.suppress(_Stop):
-        sweep(as_of=AS_OF, actor="visabond sweep", chunk_span=span, progress=progress)
+        sweep_run(
+            as_of=AS_OF,
+            actor="visabond sweep",
+            chunk_span=span,
+            progress=progress,
+            per_bond=per_bond,
+        )
     elapsed = time.perf_counter() - started
     return reached[0], elapsed, SweepDecision.objects.count()
 

@@ -4,7 +4,7 @@ evidence, flags, notices and audit entries, and `ledger verify` clean.
 
 Two copies of one world are built in the same database, the second after the first was
 swept, so each copy is swept by a run of its own on the same day: `sweep_run` (set-based)
-and `_sweep_per_bond` (the consoles' steps, one bond at a time). Every rule's outcome is in
+and `sweep_run(per_bond=True)` (the consoles' steps, one bond at a time). Every rule's outcome is in
 it, a bond another decision moves between the decision query and the acting (`stale`), and
 a bond flagged before (`flagged_before`).
 """
@@ -42,7 +42,7 @@ from visabond.border.models import (
     SweepRun,
 )
 from visabond.border.records import StatusKind
-from visabond.border.sweep_services import _sweep_per_bond, sweep_run
+from visabond.border.sweep_services import sweep_run
 from visabond.ledger.models import LedgerTransaction
 from visabond.notices.models import SentNotice
 
@@ -186,7 +186,7 @@ def moving_meanwhile(monkeypatch: pytest.MonkeyPatch, bond: Bond) -> None:
 
 
 def swept(
-    sweep: Callable[..., SweepRun],
+    per_bond: bool,
     base: Bonded,
     name: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -196,7 +196,7 @@ def swept(
     with monkeypatch.context() as patch:
         moving_meanwhile(patch, bonds["moved-meanwhile"])
         with capture(execute=True):
-            run = sweep(as_of=AS_OF, actor="visabond sweep", chunk_span=5)
+            run = sweep_run(as_of=AS_OF, actor="visabond sweep", chunk_span=5, per_bond=per_bond)
     return run, bonds
 
 
@@ -313,11 +313,9 @@ def test_the_set_based_sweep_writes_what_the_per_bond_steps_write(
 ) -> None:
     base = bonded()
     per_bond_run, per_bond = swept(
-        _sweep_per_bond, base, "WP", monkeypatch, django_capture_on_commit_callbacks
+        True, base, "WP", monkeypatch, django_capture_on_commit_callbacks
     )
-    set_run, set_based = swept(
-        sweep_run, base, "WS", monkeypatch, django_capture_on_commit_callbacks
-    )
+    set_run, set_based = swept(False, base, "WS", monkeypatch, django_capture_on_commit_callbacks)
     expected = picture("WP", per_bond, per_bond_run)
     found = picture("WS", set_based, set_run)
     for story in expected:

@@ -21,8 +21,9 @@ continues from its cursor when the sweep is started again; a bond decided alread
 longer active, so nothing is decided twice. Two sweeps never run at once (`sweep_lock`).
 
 The same acting through the per-bond steps the consoles use (`bond_event_apply`,
-`ledger_post`, `adjudication_open`, `notice_send`) is `_act_per_bond`; a test sweeps the
-same world both ways and requires the same rows, and the benchmark runs it beside.
+`ledger_post`, `adjudication_open`, `notice_send`) is `_act_per_bond` (`per_bond=True`); a
+test sweeps the same world both ways and requires the same rows, and the benchmark runs it
+beside.
 """
 
 from __future__ import annotations
@@ -66,38 +67,23 @@ def sweep_run(
     actor: Actor,
     chunk_span: int = 10_000,
     progress: Progress | None = None,
+    per_bond: bool = False,
 ) -> SweepRun:
     """Sweep every active bond as of `as_of`, `chunk_span` bond ids per transaction.
 
     An entry point. Continues the unfinished run of the same day if there is one. Returns
     the finished run; its `counts` give the bonds by outcome (`cancel:departed_on_time`,
     `suspect:overstay`, `flag:port_not_designated`, `wait`, and `stale` / `flagged_before`
-    for decisions found already taken). `progress` is called after each chunk. Raises
-    `Conflict` (`sweep_running`) while another sweep runs, (`sweep_unfinished`) while a run
-    of another day is unfinished; `InvalidInput` for a chunk span below 1.
+    for decisions found already taken). `progress` is called after each chunk. `per_bond`
+    acts on each decided bond through the per-bond steps the consoles use instead of as
+    sets: the peer of the set-based acting, for the test of their equivalence and the
+    benchmark only. Raises `Conflict` (`sweep_running`) while another sweep runs,
+    (`sweep_unfinished`) while a run of another day is unfinished; `InvalidInput` for a
+    chunk span below 1.
     """
-    return _sweep(as_of=as_of, actor=actor, chunk_span=chunk_span, progress=progress, act=_act)
-
-
-def _sweep_per_bond(
-    *,
-    as_of: dt.date,
-    actor: Actor,
-    chunk_span: int = 10_000,
-    progress: Progress | None = None,
-) -> SweepRun:
-    """`sweep_run` acting on each decided bond through the per-bond steps the consoles use:
-    the peer of the set-based acting, for the test of their equivalence and the benchmark."""
-    return _sweep(
-        as_of=as_of, actor=actor, chunk_span=chunk_span, progress=progress, act=_act_per_bond
-    )
-
-
-def _sweep(
-    *, as_of: dt.date, actor: Actor, chunk_span: int, progress: Progress | None, act: Act
-) -> SweepRun:
     if chunk_span < 1:
         raise InvalidInput("a chunk spans at least one bond", code="too_small", field="chunk")
+    act = _act_per_bond if per_bond else _act
     with sweep_lock():
         with transaction.atomic(durable=True):
             run = _run_for(as_of, actor=actor, chunk_span=chunk_span)
