@@ -14,9 +14,18 @@ same run:
   sweep runs it, rolled back;
 - a per-bond Python loop over a sample (each bond's facts read by the ORM, then
   `outcomes.sweep_outcome`): the peer the set-based query replaces;
-- `visabond sweep` end to end (`sweep_run`, every decision acted on: bond event, ledger
-  posting, adjudication, audit), stopped after VISABOND_BENCH_SWEEP_SECONDS (default 60)
-  seconds, its rate taken over the bonds it got through.
+- `visabond sweep` end to end (`sweep_run`: every decision acted on as sets, a chunk's bond
+  events, ledger postings, adjudications, notices and audit entries in bulk), on a copy of
+  the synthesised database for each chunk span in VISABOND_BENCH_SWEEP_SPANS (default
+  10000), time-boxed at VISABOND_BENCH_SWEEP_SET_SECONDS (default 600);
+- its peer on another copy: the same sweep acting through the per-bond steps the consoles
+  use (`sweep_run(per_bond=True)`), stopped after VISABOND_BENCH_SWEEP_SECONDS (default 60) seconds,
+  its rate taken over the bonds it got through.
+
+The synthesised database is kept on the server (`visabond_bench_sweep_<bonds>`, a template
+the copies are made from) and reused by the next run against the same server: synth is the
+slow part. VISABOND_BENCH_SWEEP_REUSE=0 builds it again. Drop it by hand when done (`./dev
+bench` starts a throwaway server, so there it goes with the server).
 
 Floor: 200,000 bonds a second. The load average is printed beside the figures.
 """
@@ -29,11 +38,12 @@ import io
 import os
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.throwaway import throwaway_database
 
 FLOOR_BONDS_PER_SECOND = 200_000
 START = dt.date(2025, 11, 1)
@@ -53,8 +63,49 @@ def main() -> None:
         return
     bonds = int(os.environ.get("VISABOND_BENCH_SWEEP_BONDS", "1000000"))
     seconds = float(os.environ.get("VISABOND_BENCH_SWEEP_SECONDS", "60"))
-    with throwaway_database(server) as url:
-        run(url, bonds=bonds, seconds=seconds)
+    set_seconds = float(os.environ.get("VISABOND_BENCH_SWEEP_SET_SECONDS", "600"))
+    spans = [int(x) for x in os.environ.get("VISABOND_BENCH_SWEEP_SPANS", "10000").split(",")]
+    reuse = os.environ.get("VISABOND_BENCH_SWEEP_REUSE", "1") != "0"
+    run(server, bonds=bonds, seconds=seconds, set_seconds=set_seconds, spans=spans, reuse=reuse)
+
+
+def _url(server: str, name: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def _admin(server: str, sql: str) -> bool:
+    """Run `sql` on the server's own database; whether it returned a row."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        cursor = admin.execute(sql)
+        return cursor.description is not None and cursor.fetchone() is not None
+
+
+def _use(url: str) -> None:
+    """Point Django's connection at the database `url` names (closing the open one)."""
+    from django.db import connection, connections
+
+    connections.close_all()
+    connection.settings_dict["NAME"] = urlsplit(url).path.lstrip("/")
+
+
+@contextlib.contextmanager
+def _copy(server: str, template: str) -> Iterator[str]:
+    """A throwaway copy of the database `template` (CREATE DATABASE ... TEMPLATE), dropped
+    after: each sweep starts from the same rows."""
+    from django.db import connections
+
+    connections.close_all()
+    name = f"visabond_bench_{uuid.uuid4().hex[:8]}"
+    _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        url = _url(server, name)
+        _use(url)
+        yield url
+    finally:
+        connections.close_all()
+        _admin(server, f'DROP DATABASE "{name}"')
 
 
 def _load() -> str:
@@ -70,50 +121,92 @@ def _line(label: str, bonds: int, elapsed: float) -> float:
     return rate
 
 
-def run(url: str, *, bonds: int, seconds: float) -> None:
-    os.environ["DATABASE_URL"] = url
+def run(
+    server: str,
+    *,
+    bonds: int,
+    seconds: float,
+    set_seconds: float,
+    spans: list[int],
+    reuse: bool,
+) -> None:
+    template = f"visabond_bench_sweep_{bonds}"
+    os.environ["DATABASE_URL"] = _url(server, template)
     os.environ["DJANGO_SETTINGS_MODULE"] = "visabond.config.settings.base"
+    # Notices go nowhere: the mail backend is outside what is measured.
+    os.environ.setdefault("VISABOND_EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Max
-    from django.test.utils import override_settings
 
-    from visabond.demo.synth import synth_generate
-
-    call_command("migrate", verbosity=0)
-    call_command("seed", stdout=io.StringIO())
-    started = time.perf_counter()
-    with override_settings(DEBUG=True):
-        generated = synth_generate(travellers=bonds, start=START, days=DAYS, seed=17)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    elapsed = time.perf_counter() - started
-    print(
-        f"sweep on PostgreSQL {connection.pg_version // 10000}: {bonds:,} bonds, "
-        f"{sum(generated.rows.values()):,} rows by `visabond synth` in {elapsed:.1f} s "
-        f"({bonds / elapsed:,.0f} bonds/s; load average {_load()})"
-    )
+    kept = _admin(server, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
+    if kept and not reuse:
+        _admin(server, f'DROP DATABASE "{template}"')
+    if not (kept and reuse):
+        _synthesise(server, template, bonds)
+    else:
+        print(f"sweep: reusing {template} (VISABOND_BENCH_SWEEP_REUSE=0 builds it again)")
     from visabond.bonds.models import Bond
 
-    upto = int(Bond.objects.aggregate(top=Max("pk"))["top"])
     rates = {}
-    rates["query"] = _line("decision query, one statement", bonds, _query(upto))
-    rates["phase"] = _line("sweep decision phase (decisions_insert)", bonds, _phase(upto))
-    sample, loop = _loop(upto)
-    rates["loop"] = _line(f"per-bond Python loop (sample of {sample:,})", sample, loop)
-    swept, taken, decided = _end_to_end(seconds)
-    rates["sweep"] = _line("visabond sweep end to end (time-boxed)", swept, taken)
-    print(f"  of which {decided:,} decisions acted on ({decided / taken:,.0f}/s)")
+    with _copy(server, template):
+        upto = int(Bond.objects.aggregate(top=Max("pk"))["top"])
+        print(f"sweep on PostgreSQL {connection.pg_version // 10000}: {bonds:,} bonds")
+        rates["query"] = _line("decision query, one statement", bonds, _query(upto))
+        rates["phase"] = _line("sweep decision phase (decisions_insert)", bonds, _phase(upto))
+        sample, loop = _loop(upto)
+        rates["loop"] = _line(f"per-bond Python loop (sample of {sample:,})", sample, loop)
+    for span in spans:
+        with _copy(server, template):
+            swept, taken, decided = _end_to_end(set_seconds, span=span, per_bond=False)
+            rate = _line(f"visabond sweep end to end, set-based, chunks of {span:,}", swept, taken)
+            print(f"  of which {decided:,} decisions acted on ({decided / taken:,.0f}/s)")
+            rates["sweep"] = max(rates.get("sweep", 0.0), rate)
+    with _copy(server, template):
+        swept, taken, decided = _end_to_end(seconds, span=1_000, per_bond=True)
+        rates["per_bond"] = _line("the same, acting per bond (time-boxed)", swept, taken)
+        print(f"  of which {decided:,} decisions acted on ({decided / taken:,.0f}/s)")
     print(
         f"set-based query / per-bond loop: {rates['query'] / rates['loop']:,.0f}x; "
+        f"end to end set-based / per bond: {rates['sweep'] / rates['per_bond']:,.0f}x; "
         f"end to end / decision phase: {rates['sweep'] / rates['phase']:.3f}"
     )
     for key, label in (("phase", "decision phase"), ("sweep", "end to end")):
         verdict = "meets" if rates[key] >= FLOOR_BONDS_PER_SECOND else "BELOW"
         print(f"floor {FLOOR_BONDS_PER_SECOND:,} bonds/s, {label}: {verdict}")
+
+
+def _synthesise(server: str, template: str, bonds: int) -> None:
+    """Build the database the copies are made from: migrated, seeded, `synth`, analysed."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test.utils import override_settings
+
+    from visabond.demo.synth import synth_generate
+
+    connections.close_all()
+    _admin(server, f'CREATE DATABASE "{template}"')
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("seed", stdout=io.StringIO())
+        started = time.perf_counter()
+        with override_settings(DEBUG=True):
+            generated = synth_generate(travellers=bonds, start=START, days=DAYS, seed=17)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        elapsed = time.perf_counter() - started
+    except BaseException:
+        connections.close_all()
+        _admin(server, f'DROP DATABASE "{template}"')
+        raise
+    connections.close_all()
+    print(
+        f"sweep: {bonds:,} bonds, {sum(generated.rows.values()):,} rows by `visabond synth` "
+        f"in {elapsed:.1f} s ({bonds / elapsed:,.0f} bonds/s; load average {_load()}), "
+        f"kept as {template}"
+    )
 
 
 def _query(upto: int) -> float:
@@ -192,9 +285,9 @@ def _loop(upto: int) -> tuple[int, float]:
     return len(ids), time.perf_counter() - started
 
 
-def _end_to_end(seconds: float) -> tuple[int, float, int]:
-    """`sweep_run` as the command runs it, stopped after `seconds`: (bonds swept, seconds,
-    decisions acted on)."""
+def _end_to_end(seconds: float, *, span: int, per_bond: bool) -> tuple[int, float, int]:
+    """`sweep_run` as the command runs it (or acting per bond), chunks of `span` bond ids,
+    stopped after `seconds`: (bonds swept, seconds, decisions acted on)."""
     from visabond.border.models import SweepDecision, SweepRun
     from visabond.border.sweep_services import sweep_run
 
@@ -207,8 +300,13 @@ def _end_to_end(seconds: float) -> tuple[int, float, int]:
             raise _Stop
 
     with contextlib.suppress(_Stop):
-        # Chunks of 1,000 bond ids, so the time box ends near its time.
-        sweep_run(as_of=AS_OF, actor="visabond sweep", chunk_span=1_000, progress=progress)
+        sweep_run(
+            as_of=AS_OF,
+            actor="visabond sweep",
+            chunk_span=span,
+            progress=progress,
+            per_bond=per_bond,
+        )
     elapsed = time.perf_counter() - started
     return reached[0], elapsed, SweepDecision.objects.count()
 

@@ -13,16 +13,23 @@ from django.db.transaction import TransactionManagementError
 from tests.conftest import usd
 from visabond.accounts.roles import Role
 from visabond.accounts.services import applicant_sign_up, user_create
+from visabond.adjudication.services import adjudications_open_many
 from visabond.audit.models import AuditEvent
 from visabond.audit.services import AuditAction, audit_record
+from visabond.bonds.lifecycle import BondEvent, BondState
+from visabond.bonds.services import bond_events_record_many
 from visabond.border import records
 from visabond.border import services as border_services
 from visabond.border.client_services import border_client_add
 from visabond.border.intake import report_store
 from visabond.border.manifest_services import manifest_ingest
+from visabond.border.outcomes import Decision
 from visabond.border.records import RecordKind
-from visabond.border.sweep import decisions_insert
+from visabond.border.sweep import decided_bonds_move, decided_flags_insert, decisions_insert
 from visabond.border.sweep_services import sweep_run
+from visabond.core import clock
+from visabond.ledger.services import ledger_post_many
+from visabond.notices.services import notices_send_many
 from visabond.policy import mirroring, reciprocity_services, rule_versions, services
 from visabond.policy.decisions import Author, Source
 from visabond.policy.models import Program, RuleVersion
@@ -159,6 +166,16 @@ STEPS: dict[str, Callable[[], object]] = {
     "decisions_insert": lambda: decisions_insert(
         run_id=1, chunk=1, as_of=D(2030, 1, 1), after=0, upto=1
     ),
+    "decided_bonds_move": lambda: decided_bonds_move(
+        run_id=1, chunk=1, decision=Decision.CANCEL, state="cancelled", at=clock.now()
+    ),
+    "decided_flags_insert": lambda: decided_flags_insert(run_id=1, chunk=1, at=clock.now()),
+    "bond_events_record_many": lambda: bond_events_record_many(
+        BondEvent.CANCEL, [], before=BondState.ACTIVE, actor="t"
+    ),
+    "ledger_post_many": lambda: ledger_post_many([], actor="t"),
+    "adjudications_open_many": lambda: adjudications_open_many([], actor="t"),
+    "notices_send_many": lambda: notices_send_many([]),
 }
 
 

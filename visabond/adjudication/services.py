@@ -20,6 +20,8 @@ after it and judged on the state it left.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,10 +35,11 @@ from visabond.bonds.lifecycle import BondEvent, BondState, BreachGround, CancelR
 from visabond.bonds.models import Bond, BondTerms
 from visabond.bonds.services import bond_event_apply, bond_locked
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
-from visabond.notices.services import Notice, notice_send
+from visabond.notices.services import Notice, notice_send, notices_send_many
 
 
 def adjudication_open(
@@ -66,6 +69,103 @@ def adjudication_open(
         _step(adjudication, "opened", actor=actor, note=ground.value, evidence=evidence)
         _notify(adjudication, Notice.BREACH_SUSPECTED)
     return adjudication
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """One adjudication for `adjudications_open_many`: the bond, its ground, its evidence."""
+
+    bond: Bond
+    ground: BreachGround
+    evidence: dict[str, Any]
+
+
+def adjudications_open_many(openings: Sequence[Opening], *, actor: Actor) -> list[Adjudication]:
+    """Open many adjudications at once, each as `adjudication_open` opens one: a fresh
+    reference, the evidence as round 1, an `opened` step and its audit entry, the obligor
+    told (`breach_suspected`, on commit), in one insert of adjudications and one of steps.
+
+    A step for set-based writers (the sweep): runs inside the caller's transaction, which
+    has moved every bond to `breach_suspected` in one statement guarded by its state.
+    Raises `Conflict` (`adjudication_exists`) before writing anything when a bond has one
+    already. Returns the adjudications in the order of `openings`.
+    """
+    with within_caller_transaction("adjudications_open_many"):
+        taken = Adjudication.objects.filter(bond__in=[o.bond.pk for o in openings]).first()
+        if taken is not None:
+            raise Conflict(
+                f"bond {taken.bond.number} has an adjudication already",
+                code="adjudication_exists",
+                field="bond_number",
+            )
+        by = actor_name(actor)
+        references = _fresh_references(len(openings))
+        adjudications = rows_insert(
+            [
+                Adjudication(
+                    reference=reference,
+                    bond=o.bond,
+                    ground=o.ground.value,
+                    state=AdjudicationState.OPEN,
+                    evidence=[_evidence_entry(o.evidence, by=by, round=1)],
+                    opened_by=by,
+                )
+                for o, reference in zip(openings, references, strict=True)
+            ]
+        )
+        _steps_many(
+            [(a, o.ground.value, o.evidence) for a, o in zip(adjudications, openings, strict=True)],
+            "opened",
+            actor=actor,
+        )
+        notices_send_many(
+            [
+                (Notice.BREACH_SUSPECTED, a.bond.obligor, _notice_context(a))
+                for a in adjudications
+                if a.bond.obligor is not None
+            ]
+        )
+    return adjudications
+
+
+def _fresh_references(count: int) -> list[str]:
+    """`count` references none of which is taken: the rare collision drawn again before
+    the insert, since one insert cannot retry a row alone."""
+    drawn: set[str] = set()
+    while len(drawn) < count:
+        wanted = {new_reference("A") for _ in range(count - len(drawn))} - drawn
+        taken = set(
+            Adjudication.objects.filter(reference__in=wanted).values_list("reference", flat=True)
+        )
+        drawn |= wanted - taken
+    return sorted(drawn)
+
+
+def _steps_many(
+    steps: Sequence[tuple[Adjudication, str, dict[str, Any]]], action: str, *, actor: Actor
+) -> None:
+    """`_step` for many adjudications: one insert of steps, an audit entry each."""
+    rows_insert(
+        [
+            AdjudicationStep(
+                adjudication=adjudication,
+                action=action,
+                round=adjudication.round,
+                actor_id=actor_user_id(actor),
+                actor_name=actor_name(actor),
+                note=note,
+                evidence=evidence,
+            )
+            for adjudication, note, evidence in steps
+        ]
+    )
+    for adjudication, note, _ in steps:
+        audit_record(
+            AuditAction.ADJUDICATION_STEP,
+            subject=adjudication,
+            actor=actor,
+            details=_step_details(adjudication, action, note),
+        )
 
 
 def adjudication_decide(
@@ -297,48 +397,38 @@ def _step(
     note: str = "",
     evidence: dict[str, Any] | None = None,
 ) -> None:
-    AdjudicationStep.objects.create(
-        adjudication=adjudication,
-        action=action,
-        round=adjudication.round,
-        actor_id=actor_user_id(actor),
-        actor_name=actor_name(actor),
-        note=note,
-        evidence=evidence or {},
-    )
-    audit_record(
-        AuditAction.ADJUDICATION_STEP,
-        subject=adjudication,
-        actor=actor,
-        details={
-            "adjudication": adjudication.reference,
-            "bond": adjudication.bond.number,
-            "action": action,
-            "round": adjudication.round,
-            "state": adjudication.state,
-            "note": note,
-        },
-    )
+    _steps_many([(adjudication, note, evidence or {})], action, actor=actor)
+
+
+def _step_details(adjudication: Adjudication, action: str, note: str) -> dict[str, Any]:
+    return {
+        "adjudication": adjudication.reference,
+        "bond": adjudication.bond.number,
+        "action": action,
+        "round": adjudication.round,
+        "state": adjudication.state,
+        "note": note,
+    }
 
 
 def _notify(adjudication: Adjudication, notice: Notice) -> None:
     bond = adjudication.bond
     if bond.obligor is None:
         return
-    notice_send(
-        notice,
-        recipient=bond.obligor,
-        context={
-            "bond_number": bond.number,
-            "adjudication_reference": adjudication.reference,
-            "ground": adjudication.ground,
-            "contest_deadline": (
-                ""
-                if adjudication.contest_deadline is None
-                else adjudication.contest_deadline.isoformat()
-            ),
-        },
-    )
+    notice_send(notice, recipient=bond.obligor, context=_notice_context(adjudication))
+
+
+def _notice_context(adjudication: Adjudication) -> dict[str, Any]:
+    return {
+        "bond_number": adjudication.bond.number,
+        "adjudication_reference": adjudication.reference,
+        "ground": adjudication.ground,
+        "contest_deadline": (
+            ""
+            if adjudication.contest_deadline is None
+            else adjudication.contest_deadline.isoformat()
+        ),
+    }
 
 
 # The bond's states an adjudication's own states stand on (checked by the tests).

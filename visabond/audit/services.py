@@ -13,6 +13,7 @@ from visabond.audit.actors import Actor, actor_name
 from visabond.audit.chain import GENESIS, entry_hash
 from visabond.audit.models import AuditEvent, AuditHead
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.writes import before_commit, within_caller_transaction
 
 
@@ -132,6 +133,6 @@ def _chained(events: Sequence[AuditEvent]) -> None:
             previous_hash=previous_hash, sequence=sequence, content=event.content()
         )
         previous_hash = event.hash
-    AuditEvent.objects.bulk_create(events)
+    rows_insert(events)
     head.last_sequence, head.last_hash = sequence, previous_hash
     head.save(update_fields=["last_sequence", "last_hash"])

@@ -16,9 +16,12 @@ write lock at once, so two writers are serialised the same way.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 
 from visabond.audit.actors import Actor, actor_name, actor_user
 from visabond.audit.services import AuditAction, audit_record
@@ -32,12 +35,14 @@ from visabond.bonds.lifecycle import (
 )
 from visabond.bonds.models import Bond, BondEventRecord
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import InvalidInput, NotFound
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
+from visabond.ledger.models import LedgerTransaction
 from visabond.ledger.postings import TransactionKind, transfer
-from visabond.ledger.services import ledger_post
+from visabond.ledger.services import Posting, ledger_post, ledger_post_many
 from visabond.notices.services import Notice, notice_send
 
 
@@ -183,6 +188,92 @@ def bond_event_apply(
             },
         )
     return record
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A bond a set-based writer moved by an event in its own guarded statement, and why."""
+
+    bond: Bond
+    reason: str = ""
+
+
+def bond_events_record_many(
+    event: BondEvent, moved: Sequence[Moved], *, before: BondState, actor: Actor
+) -> list[BondEventRecord]:
+    """Record `event` for many bonds at once, as `bond_event_apply` records it for one: the
+    ledger movement the event names (under the same `movement_key`), the bond's event row
+    and an audit entry each, in bulk inserts (`ledger_post_many`, one insert of events).
+
+    A step for set-based writers (the sweep): runs inside the caller's transaction, which
+    has already moved every bond in `moved` from `before` to the event's state in one
+    statement guarded by `before` (so it holds their row locks, and a bond another decision
+    moved first is not among them). Raises `Conflict` (`bond_state`) when the event does not
+    apply to `before`. Returns the event rows in the order of `moved`.
+    """
+    with within_caller_transaction("bond_events_record_many"):
+        step = transition(before, event)
+        posted: list[LedgerTransaction | None] = [None] * len(moved)
+        if step.movement is not None and moved:
+            rounds = dict(
+                BondEventRecord.objects.filter(
+                    event=event.value, bond_id__in=[m.bond.pk for m in moved]
+                )
+                .values_list("bond_id")
+                .annotate(n=Count("pk"))
+            )
+            kind = step.movement
+            posted = list(
+                ledger_post_many(
+                    [
+                        Posting(
+                            transfer(
+                                kind,
+                                key=movement_key(
+                                    m.bond.number, event, rounds.get(m.bond.pk, 0) + 1
+                                ),
+                                amount=m.bond.money,
+                            ),
+                            bond_id=m.bond.pk,
+                            subject=m.bond.number,
+                            memo=f"{event} of bond {m.bond.number}: {m.reason}"[:300],
+                        )
+                        for m in moved
+                    ],
+                    actor=actor,
+                )
+            )
+        records = rows_insert(
+            [
+                BondEventRecord(
+                    bond=m.bond,
+                    event=event.value,
+                    before=step.before,
+                    after=step.after,
+                    actor_id=_user_id(actor),
+                    actor_name=actor_name(actor),
+                    reason=m.reason,
+                    transaction=row,
+                )
+                for m, row in zip(moved, posted, strict=True)
+            ]
+        )
+        for m, row in zip(moved, posted, strict=True):
+            audit_record(
+                AuditAction.BOND_EVENT,
+                subject=m.bond,
+                actor=actor,
+                details={
+                    "bond": m.bond.number,
+                    "event": event.value,
+                    "before": step.before,
+                    "after": step.after,
+                    "reason": m.reason,
+                    "reference": "",
+                    "ledger_key": None if row is None else row.key,
+                },
+            )
+    return records
 
 
 def bond_cancel(*, bond_number: str, reason: CancelReason, note: str, actor: Actor) -> Bond:

@@ -141,3 +141,73 @@ def active_in(*, after: int, upto: int) -> int:
         )
         row = cursor.fetchone()
         return int(row[0]) if row else 0
+
+
+# The acting phase of a chunk, one statement per outcome. The guard `b.state = 'active'` is
+# the per-bond step's check under its row lock: a bond another decision moved since the
+# chunk's decision query is left alone (PostgreSQL re-reads a row an UPDATE waited for and
+# applies the guard to its newest version), and the sweep counts its decision `stale`.
+_MOVE = """
+UPDATE bonds_bond SET state = %s, state_changed_at = %s{cancel_reason}
+FROM border_sweepdecision d
+WHERE d.run_id = %s AND d.chunk = %s AND d.decision = %s
+  AND d.bond_id = bonds_bond.id AND bonds_bond.state = 'active'
+RETURNING bonds_bond.id
+"""
+
+_FLAGGED_ACTIVE = """
+SELECT b.id FROM bonds_bond b JOIN border_sweepdecision d ON d.bond_id = b.id
+WHERE d.run_id = %s AND d.chunk = %s AND d.decision = %s AND b.state = 'active'
+"""
+
+_FLAGS_INSERT = """
+INSERT INTO border_bondflag (bond_id, reason, run_id, opened_at, resolved_by, note)
+SELECT d.bond_id, d.reason, d.run_id, %s, '', ''
+FROM border_sweepdecision d JOIN bonds_bond b ON b.id = d.bond_id
+WHERE d.run_id = %s AND d.chunk = %s AND d.decision = %s AND b.state = 'active'
+ON CONFLICT (bond_id) DO NOTHING
+RETURNING bond_id
+"""
+
+
+def decided_bonds_move(
+    *, run_id: int, chunk: int, decision: Decision, state: str, at: dt.datetime
+) -> set[int]:
+    """Move the bonds that chunk `chunk` of run `run_id` decided `decision` (cancel or
+    suspect) and that are still active to `state`, in one statement; the ids of the bonds
+    moved. A cancel also records its reason (`cancel_reason`, as `bond_event_apply` does).
+
+    A step: runs inside the caller's transaction (the chunk's), which keeps the row locks.
+    """
+    cancel_reason = ", cancel_reason = d.reason" if decision is Decision.CANCEL else ""
+    with within_caller_transaction("decided_bonds_move"), connection.cursor() as cursor:
+        cursor.execute(
+            _MOVE.format(cancel_reason=cancel_reason),
+            [str(state), _moment(at), run_id, chunk, decision.value],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+def decided_flags_insert(*, run_id: int, chunk: int, at: dt.datetime) -> tuple[set[int], set[int]]:
+    """Flag the still active bonds that chunk `chunk` of run `run_id` decided to flag, a bond
+    flagged already keeping its flag (ON CONFLICT DO NOTHING); (the ids of the flagged
+    bonds still active, the ids of those flagged now).
+
+    A step: runs inside the caller's transaction. On PostgreSQL the bonds' rows are locked
+    first (`FOR UPDATE`), as the per-bond step locks a bond before reading its state.
+    """
+    lock = " FOR UPDATE OF b" if connection.vendor == "postgresql" else ""
+    flag = Decision.FLAG.value
+    with within_caller_transaction("decided_flags_insert"), connection.cursor() as cursor:
+        cursor.execute(_FLAGGED_ACTIVE + lock, [run_id, chunk, flag])
+        active = {int(row[0]) for row in cursor.fetchall()}
+        if not active:
+            return active, set()
+        cursor.execute(_FLAGS_INSERT, [_moment(at), run_id, chunk, flag])
+        return active, {int(row[0]) for row in cursor.fetchall()}
+
+
+def _moment(at: dt.datetime) -> str | dt.datetime | None:
+    """A moment as the connection stores it (SQLite keeps UTC text)."""
+    stored: str | dt.datetime | None = connection.ops.adapt_datetimefield_value(at)
+    return stored

@@ -3,6 +3,8 @@ and a finance officer's correction, a reversal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.db import transaction
 from visabond.accounts.roles import Role, require_role_of_actor
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.errors import Conflict, InvalidInput, NotFound
 from visabond.core.writes import within_caller_transaction
 from visabond.ledger.models import LedgerEntry, LedgerTransaction
@@ -62,16 +65,7 @@ def ledger_post(
             memo=memo[:300],
             actor_name=actor_name(actor),
         )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                transaction=row,
-                account=line.account.value,
-                side=line.side.value,
-                amount=line.amount.amount,
-                currency=line.amount.currency,
-            )
-            for line in transaction.lines
-        )
+        LedgerEntry.objects.bulk_create(_entries(row, transaction))
         audit_record(
             AuditAction.LEDGER_POSTED,
             subject=row,
@@ -81,14 +75,109 @@ def ledger_post(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One movement for `ledger_post_many`, with what `ledger_post` takes beside it."""
+
+    transaction: Transaction
+    bond_id: int | None = None
+    subject: str = ""
+    memo: str = ""
+
+
+def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[LedgerTransaction]:
+    """Post many balanced transactions at once, each under its idempotency key, once:
+    what `ledger_post` does for each, in one insert of transactions and one of their lines.
+
+    A step: runs inside the caller's transaction, which holds the locks on what the money
+    belongs to (a set-based writer's guarded update of the bonds). Returns the rows in the
+    order of `postings`. A key posted already (or twice in `postings`) with the same lines
+    gives its first row and writes nothing; with other lines it raises `Conflict`
+    (`ledger_key_reused`) before anything is written. Every new posting is an audit entry.
+    On PostgreSQL the deferred balance triggers check each transaction at commit.
+    """
+    with within_caller_transaction("ledger_post_many"):
+        keys = [p.transaction.key for p in postings]
+        found = {
+            row.key: row
+            for row in LedgerTransaction.objects.filter(key__in=keys).prefetch_related("entries")
+        }
+        asked: dict[str, Transaction] = {}
+        fresh: list[Posting] = []
+        for posting in postings:
+            key = posting.transaction.key
+            if key in found:
+                _refuse_different(found[key], posting.transaction)
+            elif key in asked:
+                _refuse_other_lines(asked[key], posting.transaction)
+            else:
+                asked[key] = posting.transaction
+                fresh.append(posting)
+        rows = rows_insert(
+            [
+                LedgerTransaction(
+                    key=p.transaction.key,
+                    kind=p.transaction.kind.value,
+                    bond_id=p.bond_id,
+                    memo=p.memo[:300],
+                    actor_name=actor_name(actor),
+                )
+                for p in fresh
+            ]
+        )
+        rows_insert(
+            [
+                entry
+                for row, p in zip(rows, fresh, strict=True)
+                for entry in _entries(row, p.transaction)
+            ]
+        )
+        for row, p in zip(rows, fresh, strict=True):
+            found[row.key] = row
+            audit_record(
+                AuditAction.LEDGER_POSTED,
+                subject=row,
+                actor=actor,
+                details=_details(p.transaction, subject=p.subject, memo=p.memo),
+            )
+    return [found[key] for key in keys]
+
+
+def _entries(row: LedgerTransaction, transaction: Transaction) -> list[LedgerEntry]:
+    """The lines of `transaction` as rows of the posted `row`."""
+    return [
+        LedgerEntry(
+            transaction=row,
+            account=line.account.value,
+            side=line.side.value,
+            amount=line.amount.amount,
+            currency=line.amount.currency,
+        )
+        for line in transaction.lines
+    ]
+
+
+def _refuse_other_lines(first: Transaction, again: Transaction) -> None:
+    if first.kind != again.kind or sorted(_lines(first)) != sorted(_lines(again)):
+        raise Conflict(
+            f"ledger key {first.key!r} was asked twice with other lines",
+            code="ledger_key_reused",
+            field="key",
+        )
+
+
+def _lines(transaction: Transaction) -> list[tuple[str, str, str, str]]:
+    return [
+        (line.account.value, line.side.value, line.amount.as_string(), line.amount.currency)
+        for line in transaction.lines
+    ]
+
+
 def _refuse_different(existing: LedgerTransaction, transaction: Transaction) -> None:
     posted = sorted(
         (e.account, e.side, e.money.as_string(), e.currency) for e in existing.entries.all()
     )
-    asked = sorted(
-        (line.account.value, line.side.value, line.amount.as_string(), line.amount.currency)
-        for line in transaction.lines
-    )
+    asked = sorted(_lines(transaction))
     if existing.kind != transaction.kind.value or posted != asked:
         raise Conflict(
             f"ledger key {transaction.key!r} was already posted with other lines",

@@ -8,16 +8,19 @@ Templates: `notices/<language>/<kind>.txt`, the first line being the subject.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.writes import within_caller_transaction
 from visabond.notices.models import SentNotice
 
@@ -53,6 +56,72 @@ def notice_send(notice: Notice, *, recipient: AbstractBaseUser, context: dict[st
         transaction.on_commit(lambda: notice_deliver(notice, recipient=recipient, context=frozen))
 
 
+def notices_send_many(
+    notices: Sequence[tuple[Notice, AbstractBaseUser, dict[str, Any]]],
+) -> None:
+    """Send many notices, each (notice, recipient, context) as `notice_send` sends one, once
+    the caller's transaction commits: one callback for them all (`notices_deliver_many`).
+
+    A step: runs inside the caller's transaction, and only registers the notices with it.
+    """
+    with within_caller_transaction("notices_send_many"):
+        if not notices:
+            return
+        frozen = [(notice, recipient, dict(context)) for notice, recipient, context in notices]
+        transaction.on_commit(lambda: notices_deliver_many(frozen))
+
+
+def notices_deliver_many(
+    notices: Sequence[tuple[Notice, AbstractBaseUser, dict[str, Any]]],
+) -> list[SentNotice]:
+    """Render and send many notices now, over one mail connection, and keep what was sent
+    in one insert: what `notice_deliver` does for each.
+
+    An entry point, called once the decision's transaction has committed; the records are
+    written in a durable transaction of their own, after the mail left.
+    """
+    rendered = [_rendered(notice, recipient, context) for notice, recipient, context in notices]
+    messages = [
+        EmailMessage(r.subject, r.body + "\n", settings.DEFAULT_FROM_EMAIL, [r.address])
+        for r in rendered
+        if r.address
+    ]
+    if messages:
+        get_connection().send_messages(messages)
+    with transaction.atomic(durable=True):
+        return rows_insert([r.record for r in rendered])
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """One notice as rendered for its recipient: the mail's parts and the record kept."""
+
+    subject: str
+    body: str
+    address: str
+    record: SentNotice
+
+
+def _rendered(notice: Notice, recipient: AbstractBaseUser, context: dict[str, Any]) -> _Rendered:
+    language = getattr(recipient, "preferred_language", "en")
+    language = language if language in LANGUAGES else "en"
+    with translation.override(language):
+        text = render_to_string(
+            f"notices/{language}/{notice.value}.txt", {**context, "recipient": recipient}
+        )
+    subject, _, body = text.strip().partition("\n")
+    address = getattr(recipient, recipient.get_email_field_name(), "")
+    record = SentNotice(
+        recipient_id=recipient.pk,
+        kind=notice.value,
+        language=language,
+        subject=subject.strip()[:200],
+        body=body.strip(),
+        subject_ref=str(context.get("bond_number") or context.get("case_reference") or "")[:40],
+    )
+    return _Rendered(subject.strip(), body.strip(), address, record)
+
+
 def notice_deliver(
     notice: Notice, *, recipient: AbstractBaseUser, context: dict[str, Any]
 ) -> SentNotice:
@@ -62,26 +131,13 @@ def notice_deliver(
     what was sent is written in a durable transaction of its own, after the mail left.
     `recipient` is the user as the decision read them (address and language), not read again.
     """
-    language = getattr(recipient, "preferred_language", "en")
-    language = language if language in LANGUAGES else "en"
-    with translation.override(language):
-        text = render_to_string(
-            f"notices/{language}/{notice.value}.txt", {**context, "recipient": recipient}
-        )
-    subject, _, body = text.strip().partition("\n")
-    address = getattr(recipient, recipient.get_email_field_name(), "")
+    rendered = _rendered(notice, recipient, context)
     send_mail(
-        subject.strip(),
-        body.strip() + "\n",
+        rendered.subject,
+        rendered.body + "\n",
         settings.DEFAULT_FROM_EMAIL,
-        [address] if address else [],
+        [rendered.address] if rendered.address else [],
     )
     with transaction.atomic(durable=True):
-        return SentNotice.objects.create(
-            recipient_id=recipient.pk,
-            kind=notice.value,
-            language=language,
-            subject=subject.strip()[:200],
-            body=body.strip(),
-            subject_ref=str(context.get("bond_number") or context.get("case_reference") or "")[:40],
-        )
+        rendered.record.save()
+        return rendered.record
