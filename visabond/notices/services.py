@@ -11,15 +11,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from visabond.core.writes import within_caller_transaction
 from visabond.notices.models import SentNotice
+from visabond.notices.rendering import notice_render
 
 
 class Notice(StrEnum):
@@ -36,9 +33,6 @@ class Notice(StrEnum):
     CONTEST_RECEIVED = "contest_received"
     REMINDER_PORTS = "reminder_ports"
     REMINDER_LAST_DAY = "reminder_last_day"
-
-
-LANGUAGES = {code for code, _ in settings.LANGUAGES}
 
 
 def notice_send(notice: Notice, *, recipient: AbstractBaseUser, context: dict[str, Any]) -> None:
@@ -62,26 +56,9 @@ def notice_deliver(
     what was sent is written in a durable transaction of its own, after the mail left.
     `recipient` is the user as the decision read them (address and language), not read again.
     """
-    language = getattr(recipient, "preferred_language", "en")
-    language = language if language in LANGUAGES else "en"
-    with translation.override(language):
-        text = render_to_string(
-            f"notices/{language}/{notice.value}.txt", {**context, "recipient": recipient}
-        )
-    subject, _, body = text.strip().partition("\n")
-    address = getattr(recipient, recipient.get_email_field_name(), "")
-    send_mail(
-        subject.strip(),
-        body.strip() + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [address] if address else [],
-    )
+    rendered = notice_render(notice.value, recipient=recipient, context=context)
+    rendered.message().send()
     with transaction.atomic(durable=True):
-        return SentNotice.objects.create(
-            recipient_id=recipient.pk,
-            kind=notice.value,
-            language=language,
-            subject=subject.strip()[:200],
-            body=body.strip(),
-            subject_ref=str(context.get("bond_number") or context.get("case_reference") or "")[:40],
-        )
+        record = rendered.record()
+        record.save(force_insert=True)
+        return record
