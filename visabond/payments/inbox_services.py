@@ -179,7 +179,10 @@ class _Batch:
     by_case: dict[str, Bond] = field(default_factory=dict)
     new: list[Payment] = field(default_factory=list)
     posted: dict[int, _Posted] = field(default_factory=dict)  # by payment number's position
-    outcomes: list[tuple[WebhookDelivery, Payment | VisabondError]] = field(default_factory=list)
+    # Each message's outcome, in order, with the index in `new` of the payment it created.
+    outcomes: list[tuple[WebhookDelivery, Payment | VisabondError, int | None]] = field(
+        default_factory=list
+    )
     quarantined: list[tuple[WebhookDelivery, InvalidInput]] = field(default_factory=list)
 
     def load(self, received: Sequence[Received]) -> None:
@@ -218,9 +221,9 @@ class _Batch:
             try:
                 refuse_other_facts(earlier, received)
             except VisabondError as refused:
-                self.outcomes.append((delivery, refused))
+                self.outcomes.append((delivery, refused, None))
                 return
-            self.outcomes.append((delivery, earlier))
+            self.outcomes.append((delivery, earlier, None))
             return
         named = normalise_reference(received.reference)
         bond = (self.by_number.get(named) or self.by_case.get(named)) if named else None
@@ -237,7 +240,7 @@ class _Batch:
                 transition(BondState(bond.state), BondEvent.POST)
                 case_transition(CaseState(bond.case.state), CaseState.BOND_POSTED)
             except VisabondError as refused:
-                self.outcomes.append((delivery, refused))
+                self.outcomes.append((delivery, refused, None))
                 return
         payment = payment_drawn(received, bond=bond, matched=matched, actor=self.actor)
         self.recorded[received.external_id] = payment
@@ -250,7 +253,7 @@ class _Batch:
             # What the next message naming this bond is matched against.
             bond.state = BondState.POSTED
             bond.case.state = CaseState.BOND_POSTED
-        self.outcomes.append((delivery, payment))
+        self.outcomes.append((delivery, payment, len(self.new) - 1))
 
     def write(self) -> dict[int, Answer]:
         """Every row the batch decided, by one statement per table; its answers by row id."""
@@ -343,7 +346,7 @@ class _Batch:
     def _deliveries(self) -> dict[int, Answer]:
         """Each message's state and answer, in one statement; refusals kept and audited."""
         answers: dict[int, Answer] = {}
-        for delivery, outcome in self.outcomes:
+        for delivery, outcome, _ in self.outcomes:
             if isinstance(outcome, Payment):
                 answer = answer_applied(outcome)
                 delivery.state, delivery.payment = DeliveryState.PROCESSED, outcome
@@ -355,7 +358,7 @@ class _Batch:
             answer = Answer(unreadable.http_status, {**unreadable.as_dict(), "kept": True})
             delivery.state = DeliveryState.QUARANTINED
             answers[delivery.pk] = answer
-        done = [delivery for delivery, _ in [*self.outcomes, *self.quarantined]]
+        done = [d for d, _, _ in self.outcomes] + [d for d, _ in self.quarantined]
         for delivery in done:
             answer = answers[delivery.pk]
             delivery.answer_status, delivery.answer = answer.status, answer.body
@@ -372,17 +375,6 @@ class _Batch:
                 "apply_failed_at",
             ],
         )
-        for delivery, outcome in self.outcomes:
-            if isinstance(outcome, VisabondError):
-                attempt_keep(
-                    channel=Channel.PROVIDER,
-                    error=outcome,
-                    actor=PROVIDER,
-                    webhook_id=delivery.webhook_id,
-                    body_sha256=delivery.body_sha256,
-                    body_size=len(delivery.body),
-                    remote_addr=delivery.remote_addr,
-                )
         for delivery, unreadable in self.quarantined:
             audit_record(
                 AuditAction.WEBHOOK_QUARANTINED,
@@ -397,39 +389,59 @@ class _Batch:
         return answers
 
     def _audit(self, movements: list[tuple[LedgerTransaction, Any, str]]) -> None:
-        """Per payment, the entries one confirmation alone makes, in its order: the posting,
-        the bond's event, the payment. Chained at commit, in one insert."""
-        for index, payment in enumerate(self.new):
-            row, planned, memo = movements[index]
-            posted = self.posted.get(index)
-            subject = payment.number if posted is None else posted.bond.number
-            audit_record(
-                AuditAction.LEDGER_POSTED,
-                subject=row,
-                actor=self.actor,
-                details=posting_details(planned, subject=subject, memo=memo),
-            )
-            if posted is not None:
-                audit_record(
-                    AuditAction.BOND_EVENT,
-                    subject=posted.bond,
-                    actor=self.actor,
-                    details={
-                        "bond": posted.bond.number,
-                        "event": BondEvent.POST.value,
-                        "before": posted.bond_before,
-                        "after": BondState.POSTED.value,
-                        "reason": f"payment {payment.number}",
-                        "reference": "",
-                        "ledger_key": row.key,
-                    },
+        """The entries each message alone makes, in the order of the messages: for a payment
+        the posting, the bond's event, the payment; for a refusal the attempt kept. Chained
+        at commit, in one insert."""
+        for delivery, outcome, index in self.outcomes:
+            if isinstance(outcome, VisabondError):
+                attempt_keep(
+                    channel=Channel.PROVIDER,
+                    error=outcome,
+                    actor=PROVIDER,
+                    webhook_id=delivery.webhook_id,
+                    body_sha256=delivery.body_sha256,
+                    body_size=len(delivery.body),
+                    remote_addr=delivery.remote_addr,
                 )
+            elif index is not None:
+                self._audit_payment(outcome, *movements[index], self.posted.get(index))
+
+    def _audit_payment(
+        self,
+        payment: Payment,
+        row: LedgerTransaction,
+        planned: Any,
+        memo: str,
+        posted: _Posted | None,
+    ) -> None:
+        subject = payment.number if posted is None else posted.bond.number
+        audit_record(
+            AuditAction.LEDGER_POSTED,
+            subject=row,
+            actor=self.actor,
+            details=posting_details(planned, subject=subject, memo=memo),
+        )
+        if posted is not None:
             audit_record(
-                AuditAction.PAYMENT_RECEIVED,
-                subject=payment,
+                AuditAction.BOND_EVENT,
+                subject=posted.bond,
                 actor=self.actor,
-                details=payment_details(payment),
+                details={
+                    "bond": posted.bond.number,
+                    "event": BondEvent.POST.value,
+                    "before": posted.bond_before,
+                    "after": BondState.POSTED.value,
+                    "reason": f"payment {payment.number}",
+                    "reference": "",
+                    "ledger_key": row.key,
+                },
             )
+        audit_record(
+            AuditAction.PAYMENT_RECEIVED,
+            subject=payment,
+            actor=self.actor,
+            details=payment_details(payment),
+        )
 
     def _notices(self) -> None:
         """The payment notices to the applicants whose bonds were posted, once committed."""
