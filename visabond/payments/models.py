@@ -61,7 +61,8 @@ class WebhookDelivery(models.Model):
     webhook_id = models.CharField(max_length=200, unique=True)
     signed_at = models.DateTimeField(help_text="The webhook-timestamp header.")
     received_at = models.DateTimeField(default=clock.now)
-    remote_addr = models.CharField(max_length=64, blank=True)
+    # Defaults in the database too: code that predates the inbox still inserts rows.
+    remote_addr = models.CharField(max_length=64, blank=True, db_default="")
     body = models.BinaryField()
     body_sha256 = models.CharField(max_length=64)
     secret = models.ForeignKey(WebhookSecret, on_delete=models.PROTECT, related_name="deliveries")
@@ -71,7 +72,9 @@ class WebhookDelivery(models.Model):
     reprocessed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     apply_error = models.TextField(
-        blank=True, help_text="Why applying this pending message failed last (kept for finance)."
+        blank=True,
+        db_default="",
+        help_text="Why applying this pending message failed last (kept for finance).",
     )
     apply_failed_at = models.DateTimeField(null=True, blank=True)
     payment = models.ForeignKey(
@@ -195,7 +198,8 @@ class RefusedAttempt(models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     body_sha256 = models.CharField(max_length=64, blank=True)
     body_size = models.PositiveIntegerField(default=0)
-    remote_addr = models.CharField(max_length=64, blank=True)
+    # Defaults in the database too: code that predates the inbox still inserts rows.
+    remote_addr = models.CharField(max_length=64, blank=True, db_default="")
     claimed = models.JSONField(default=dict, blank=True)
     actor_name = models.CharField(max_length=150, blank=True)
 
