@@ -34,8 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Subquery
@@ -177,24 +176,13 @@ def _kept(
 def _applied(delivery: WebhookDelivery) -> Answer:
     """Apply the inbox, this message included, and answer what the message became.
 
-    One request applies at a time (`_applier_turn`): the others wait for its batch, and the
-    first of them then applies, in one batch, every message kept meanwhile, so batches grow
-    with the load. A message another applier claimed (the catch-up command) is waited for
-    too (at most `WAIT_FOR_BATCH`); one still pending after that, or whose application
-    failed, is answered 202: it is kept, and applied by the next batch or `visabond
-    payments apply`.
+    A message another request's batch claimed first is waited for (that batch's commit, at
+    most `WAIT_FOR_BATCH`); one still pending after that, or whose application failed, is
+    answered 202: it is kept, and applied by the next batch or `visabond payments apply`.
     """
     for _ in range(APPLY_ROUNDS):
         try:
-            with _applier_turn() as turn:
-                if not turn:
-                    break
-                now = WebhookDelivery.objects.only(*ANSWERED).get(pk=delivery.pk)
-                if now.state != DeliveryState.PENDING:
-                    return Answer(now.answer_status, now.answer)  # the batch waited for
-                if now.apply_error:
-                    break
-                run = webhook_inbox_apply()
+            run = webhook_inbox_apply()
         except DatabaseError:
             # Kept and committed: the next batch applies it. The provider is told so.
             logger.exception("applying the inbox failed after keeping %s", delivery.webhook_id)
@@ -210,33 +198,6 @@ def _applied(delivery: WebhookDelivery) -> Answer:
 
 
 ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")
-# The PostgreSQL advisory lock of the requests' turn to apply the inbox ("VBIN").
-APPLIER_LOCK = 0x5642494E
-
-
-@contextmanager
-def _applier_turn() -> Iterator[bool]:
-    """This request's turn to apply (True), once the request applying before it is done;
-    False when that took longer than `WAIT_FOR_BATCH`. A session lock on PostgreSQL, held
-    outside the batch's transaction and released after it; SQLite's single writer lock
-    already makes appliers take turns."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute(f"SET lock_timeout = '{WAIT_FOR_BATCH}'")
-            cursor.execute("SELECT pg_advisory_lock(%s)", [APPLIER_LOCK])
-        except DatabaseError:
-            cursor.execute("RESET lock_timeout")
-            yield False
-            return
-        cursor.execute("RESET lock_timeout")
-    try:
-        yield True
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [APPLIER_LOCK])
 
 
 def _after_batch(pk: int) -> WebhookDelivery | None:
