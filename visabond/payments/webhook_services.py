@@ -98,13 +98,14 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                     if not active:
                         # Revoked since this process read the secrets: another may have signed.
                         secret_id = _signer(signed, body, fresh=True)
+                    delivered_before = known is not None
                     if known is not None:
                         _same_body(known, digest)
                     else:
                         known = _kept(signed, body, digest, secret_id, remote_addr)
                 if known.state != DeliveryState.PENDING:
                     return Answer(known.answer_status, known.answer)
-                return _applied(known)
+                return _applied(known, redelivered=delivered_before)
             except SignatureRefused as refused:
                 return _unproven(refused, headers, digest, len(body), remote_addr)
             except VisabondError as refused:
@@ -173,13 +174,18 @@ def _kept(
     )
 
 
-def _applied(delivery: WebhookDelivery) -> Answer:
+def _applied(delivery: WebhookDelivery, *, redelivered: bool = False) -> Answer:
     """Apply the inbox, this message included, and answer what the message became.
 
     A message another request's batch claimed first is waited for (that batch's commit, at
     most `WAIT_FOR_BATCH`); one still pending after that, or whose application failed, is
     answered 202: it is kept, and applied by the next batch or `visabond payments apply`.
+    A redelivery of a pending message waits first: its first delivery is applying it.
     """
+    if redelivered:
+        after = _after_batch(delivery.pk)
+        if after is not None and after.state != DeliveryState.PENDING:
+            return Answer(after.answer_status, after.answer)
     for _ in range(APPLY_ROUNDS):
         try:
             run = webhook_inbox_apply()
