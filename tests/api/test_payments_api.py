@@ -103,6 +103,13 @@ def test_the_openapi_document_describes_the_webhooks_payload(server: str) -> Non
         "webhook-signature",
     }
     assert "ReceiptIn" in document["components"]["schemas"]
+    answers = operation["responses"]
+    assert {"200", "202"} <= set(answers)
+    schemas = document["components"]["schemas"]
+    accepted = answers["202"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    applied = answers["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert schemas[accepted]["properties"]["outcome"]["const"] == "accepted"
+    assert schemas[applied]["properties"]["outcome"]["const"] == "applied"
 
 
 # The payer's account a return is paid to: the ISO 13616 registry's example IBAN.

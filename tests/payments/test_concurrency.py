@@ -22,6 +22,7 @@ from tests.casework_world import directed_case, ledger_holds, world
 from tests.http_client import Response, Session
 from tests.payments.provider import Signed, confirmation, signed
 from visabond.bonds.lifecycle import BondState
+from visabond.bonds.models import Bond
 from visabond.ledger.models import LedgerTransaction
 from visabond.payments.models import Payment, WebhookDelivery
 from visabond.payments.secret_services import webhook_secret_add
@@ -93,4 +94,23 @@ def test_two_messages_paying_one_bond_at_once_apply_one_and_quarantine_the_other
     assert outcomes == {"applied": 1, "quarantined": 1}
     assert LedgerTransaction.objects.filter(kind="receipt_applied").count() == 1
     assert LedgerTransaction.objects.filter(kind="receipt_unapplied").count() == 1
+    assert ledger_holds()
+
+
+def test_fifty_messages_for_fifty_bonds_at_once_are_each_applied_once_whoever_applies_them(
+    server: str,
+) -> None:
+    _, secret = webhook_secret_add(label="provider", actor="test")
+    people = world()
+    cases = [directed_case(people) for _ in range(50)]
+    messages = [signed(confirmation(reference=c.bond.number), secrets=[secret]) for c in cases]
+    answers = all_at_once(server, messages)
+    assert len(answers) == 50
+    # Each request applied its message, or waited for the batch that claimed it.
+    assert {(a.status, a.json()["outcome"], a.json()["disposition"]) for a in answers} == {
+        (200, "applied", "applied")
+    }
+    assert not WebhookDelivery.objects.filter(state="pending").exists()
+    assert LedgerTransaction.objects.filter(kind="receipt_applied").count() == 50
+    assert Bond.objects.filter(state=BondState.POSTED).count() == 50
     assert ledger_holds()

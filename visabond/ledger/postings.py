@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from visabond.core.errors import InvalidInput
 from visabond.core.money import Money
@@ -165,3 +166,22 @@ def balances(lines: Iterable[Line]) -> dict[tuple[Account, str], Decimal]:
     for line in lines:
         totals[(line.account, line.amount.currency)] += line.signed()
     return dict(totals)
+
+
+def posting_details(transaction: Transaction, *, subject: str, memo: str) -> dict[str, Any]:
+    """What the audit trail keeps of a posting (`ledger.posted`): its key, kind, subject
+    (the bond or payment it concerns), memo, and lines as JSON."""
+    return {
+        "key": transaction.key,
+        "kind": transaction.kind.value,
+        "subject": subject,
+        "memo": memo,
+        "lines": [
+            {
+                "account": line.account.value,
+                "side": line.side.value,
+                **line.amount.to_json(),
+            }
+            for line in transaction.lines
+        ],
+    }

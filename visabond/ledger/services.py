@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
@@ -24,6 +23,7 @@ from visabond.ledger.postings import (
     Transaction,
     TransactionKind,
     balances,
+    posting_details,
     reversal,
 )
 from visabond.ledger.selectors import account_balances
@@ -70,7 +70,7 @@ def ledger_post(
             AuditAction.LEDGER_POSTED,
             subject=row,
             actor=actor,
-            details=_details(transaction, subject=subject, memo=memo),
+            details=posting_details(transaction, subject=subject, memo=memo),
         )
     return row
 
@@ -184,23 +184,6 @@ def _refuse_different(existing: LedgerTransaction, transaction: Transaction) -> 
             code="ledger_key_reused",
             field="key",
         )
-
-
-def _details(transaction: Transaction, *, subject: str, memo: str) -> dict[str, Any]:
-    return {
-        "key": transaction.key,
-        "kind": transaction.kind.value,
-        "subject": subject,
-        "memo": memo,
-        "lines": [
-            {
-                "account": line.account.value,
-                "side": line.side.value,
-                **line.amount.to_json(),
-            }
-            for line in transaction.lines
-        ],
-    }
 
 
 def ledger_reverse(*, key: str, reason: str, actor: Actor) -> LedgerTransaction:

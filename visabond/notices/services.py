@@ -9,20 +9,17 @@ Templates: `notices/<language>/<kind>.txt`, the first line being the subject.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from visabond.core.bulk_insert import rows_insert
 from visabond.core.writes import within_caller_transaction
 from visabond.notices.models import SentNotice
+from visabond.notices.rendering import notice_render
 
 
 class Notice(StrEnum):
@@ -39,9 +36,6 @@ class Notice(StrEnum):
     CONTEST_RECEIVED = "contest_received"
     REMINDER_PORTS = "reminder_ports"
     REMINDER_LAST_DAY = "reminder_last_day"
-
-
-LANGUAGES = {code for code, _ in settings.LANGUAGES}
 
 
 def notice_send(notice: Notice, *, recipient: AbstractBaseUser, context: dict[str, Any]) -> None:
@@ -80,46 +74,15 @@ def notices_deliver_many(
     An entry point, called once the decision's transaction has committed; the records are
     written in a durable transaction of their own, after the mail left.
     """
-    rendered = [_rendered(notice, recipient, context) for notice, recipient, context in notices]
-    messages = [
-        EmailMessage(r.subject, r.body + "\n", settings.DEFAULT_FROM_EMAIL, [r.address])
-        for r in rendered
-        if r.address
+    rendered = [
+        notice_render(notice.value, recipient=recipient, context=context)
+        for notice, recipient, context in notices
     ]
+    messages = [r.message() for r in rendered if r.address]
     if messages:
         get_connection().send_messages(messages)
     with transaction.atomic(durable=True):
-        return rows_insert([r.record for r in rendered])
-
-
-@dataclass(frozen=True, slots=True)
-class _Rendered:
-    """One notice as rendered for its recipient: the mail's parts and the record kept."""
-
-    subject: str
-    body: str
-    address: str
-    record: SentNotice
-
-
-def _rendered(notice: Notice, recipient: AbstractBaseUser, context: dict[str, Any]) -> _Rendered:
-    language = getattr(recipient, "preferred_language", "en")
-    language = language if language in LANGUAGES else "en"
-    with translation.override(language):
-        text = render_to_string(
-            f"notices/{language}/{notice.value}.txt", {**context, "recipient": recipient}
-        )
-    subject, _, body = text.strip().partition("\n")
-    address = getattr(recipient, recipient.get_email_field_name(), "")
-    record = SentNotice(
-        recipient_id=recipient.pk,
-        kind=notice.value,
-        language=language,
-        subject=subject.strip()[:200],
-        body=body.strip(),
-        subject_ref=str(context.get("bond_number") or context.get("case_reference") or "")[:40],
-    )
-    return _Rendered(subject.strip(), body.strip(), address, record)
+        return rows_insert([r.record() for r in rendered])
 
 
 def notice_deliver(
@@ -131,13 +94,9 @@ def notice_deliver(
     what was sent is written in a durable transaction of its own, after the mail left.
     `recipient` is the user as the decision read them (address and language), not read again.
     """
-    rendered = _rendered(notice, recipient, context)
-    send_mail(
-        rendered.subject,
-        rendered.body + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [rendered.address] if rendered.address else [],
-    )
+    rendered = notice_render(notice.value, recipient=recipient, context=context)
+    rendered.message().send()
     with transaction.atomic(durable=True):
-        rendered.record.save()
-        return rendered.record
+        record = rendered.record()
+        record.save(force_insert=True)
+        return record

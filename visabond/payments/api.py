@@ -26,6 +26,7 @@ from visabond.payments.schemas import (
     ReceiptIn,
     ReceiptOut,
     ReturnIn,
+    WebhookAccepted,
     WebhookAnswer,
     inline_json_schema,
 )
@@ -53,7 +54,7 @@ router = Router(tags=["payments"])
 @router.post(
     "/webhook",
     auth=None,
-    response={200: WebhookAnswer, **ERRORS},
+    response={200: WebhookAnswer, 202: WebhookAccepted, **ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -70,9 +71,12 @@ def webhook(request: HttpRequest) -> HttpResponse:
 
     `webhook-signature` is `v1,` + base64 of HMAC-SHA256(secret, `{id}.{timestamp}.{body}`);
     a message more than five minutes off, unsigned, or signed by no active secret is
-    answered 401. A redelivered `webhook-id` gets its first answer again; the same id with
-    another body is refused (409). A body that cannot be read is kept for reprocessing and
-    answered 422 naming the field.
+    answered 401. A signed, readable message is kept in the inbox and committed, then
+    applied with every pending message this request can claim: 200 (`outcome` "applied")
+    with the payment it became once applied, 202 (`outcome` "accepted") when it is kept but
+    not applied yet (it will be). A redelivered `webhook-id` gets the answer of what it
+    became; the same id with another body is refused (409). A body that cannot be read is
+    kept for reprocessing and answered 422 naming the field.
     """
     answer = webhook_services.webhook_receive(
         headers=dict(request.headers),

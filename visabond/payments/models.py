@@ -41,6 +41,7 @@ class WebhookSecret(models.Model):
 
 
 class DeliveryState(models.TextChoices):
+    PENDING = "pending"  # signed, readable and kept in the inbox: to be applied (`inbox_services`)
     PROCESSED = "processed"  # read and turned into a payment
     QUARANTINED = "quarantined"  # signed but unreadable: kept for reprocessing
     REFUSED = "refused"  # signed, readable, refused (its id or payment id reused otherwise)
@@ -49,13 +50,19 @@ class DeliveryState(models.TextChoices):
 class WebhookDelivery(models.Model):
     """A signed message from the provider, kept whole under its webhook id, with our answer.
 
-    A redelivery of the same id is answered with `answer_status` and `answer` and changes
-    nothing; the body is kept byte for byte, so an unreadable message can be read again.
+    The provider's inbox: a readable message is kept `pending` when it arrives and applied
+    in a batch (`inbox_services.webhook_inbox_apply`), after which `answer_status` and
+    `answer` say what it became. A redelivery of the same id is answered with them and
+    changes nothing; the body is kept byte for byte, so an unreadable message can be read
+    again. A pending message whose application failed keeps the error (`apply_error`) for
+    `visabond payments apply`, never dropped.
     """
 
     webhook_id = models.CharField(max_length=200, unique=True)
     signed_at = models.DateTimeField(help_text="The webhook-timestamp header.")
     received_at = models.DateTimeField(default=clock.now)
+    # Defaults in the database too: code that predates the inbox still inserts rows.
+    remote_addr = models.CharField(max_length=64, blank=True, db_default="")
     body = models.BinaryField()
     body_sha256 = models.CharField(max_length=64)
     secret = models.ForeignKey(WebhookSecret, on_delete=models.PROTECT, related_name="deliveries")
@@ -63,6 +70,13 @@ class WebhookDelivery(models.Model):
     answer_status = models.PositiveSmallIntegerField()
     answer = models.JSONField()
     reprocessed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    apply_error = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Why applying this pending message failed last (kept for finance).",
+    )
+    apply_failed_at = models.DateTimeField(null=True, blank=True)
     payment = models.ForeignKey(
         "Payment",
         null=True,
@@ -76,6 +90,12 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["secret", "received_at"]),
             models.Index(fields=["state"]),
+            # The inbox's queue: the pending messages, oldest first, claimed in batches.
+            models.Index(
+                fields=["id"],
+                condition=Q(state="pending"),
+                name="payments_delivery_pending",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,7 +198,8 @@ class RefusedAttempt(models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     body_sha256 = models.CharField(max_length=64, blank=True)
     body_size = models.PositiveIntegerField(default=0)
-    remote_addr = models.CharField(max_length=64, blank=True)
+    # Defaults in the database too: code that predates the inbox still inserts rows.
+    remote_addr = models.CharField(max_length=64, blank=True, db_default="")
     claimed = models.JSONField(default=dict, blank=True)
     actor_name = models.CharField(max_length=150, blank=True)
 

@@ -110,37 +110,19 @@ def payment_receive(
     with within_caller_transaction("payment_receive"):
         existing = _existing(received)
         if existing is not None:
-            _refuse_other_facts(existing, received)
+            refuse_other_facts(existing, received)
             return Recorded(existing, created=False)
-        named_case = normalise_reference(received.case_reference)
         awaiting = None if bond is None else bond_awaiting(bond)
-        matched = match_payment(received.paid, awaiting, named_case=named_case)
+        matched = match_payment(
+            received.paid, awaiting, named_case=normalise_reference(received.case_reference)
+        )
         if refuse_mismatch and matched.disposition is not Disposition.APPLIED:
             raise _refusal(matched, reference_field)
-        payment = Payment(
-            number=number or new_reference("P"),
-            channel=received.channel,
-            external_id=received.external_id,
-            post=received.post,
-            amount=received.paid.amount,
-            currency=received.paid.currency,
-            payer_name=received.payer_name,
-            payer_email=received.payer_email,
-            reference=normalise_reference(received.reference),
-            case_reference=named_case,
-            received_at=received.received_at,
-            recorded_by_id=actor_user_id(actor),
-            recorded_by_name=actor_name(actor),
-            bond=bond,
-            disposition=matched.disposition.value,
-            reason=matched.reason,
-        )
+        payment = payment_drawn(received, bond=bond, matched=matched, actor=actor, number=number)
         if matched.disposition is Disposition.APPLIED and bond is not None:
-            payment.ledger_key = movement_key(bond.number, BondEvent.POST)
             payment.save(force_insert=True)
             case_bond_paid(bond=bond, actor=actor, from_unapplied=False, payment=payment.number)
         else:
-            payment.ledger_key = f"payment:{payment.number}:receipt"
             payment.save(force_insert=True)
             ledger_post(
                 transfer(
@@ -157,6 +139,37 @@ def payment_receive(
             details=payment_details(payment),
         )
     return Recorded(payment, created=True)
+
+
+def payment_drawn(
+    received: Received, *, bond: Bond | None, matched: Matched, actor: Actor, number: str = ""
+) -> Payment:
+    """The payment row (not saved) recording `received` as `matched` decided, with its
+    number (`number`, or a fresh one) and the key of the receipt's ledger posting: the bond's
+    `post` movement when applied, the payment's own receipt otherwise."""
+    payment = Payment(
+        number=number or new_reference("P"),
+        channel=received.channel,
+        external_id=received.external_id,
+        post=received.post,
+        amount=received.paid.amount,
+        currency=received.paid.currency,
+        payer_name=received.payer_name,
+        payer_email=received.payer_email,
+        reference=normalise_reference(received.reference),
+        case_reference=normalise_reference(received.case_reference),
+        received_at=received.received_at,
+        recorded_by_id=actor_user_id(actor),
+        recorded_by_name=actor_name(actor),
+        bond=bond,
+        disposition=matched.disposition.value,
+        reason=matched.reason,
+    )
+    if matched.disposition is Disposition.APPLIED and bond is not None:
+        payment.ledger_key = movement_key(bond.number, BondEvent.POST)
+    else:
+        payment.ledger_key = f"payment:{payment.number}:receipt"
+    return payment
 
 
 def payment_details(payment: Payment) -> dict[str, object]:
@@ -184,7 +197,9 @@ def _existing(received: Received) -> Payment | None:
     return payments.first()
 
 
-def _refuse_other_facts(existing: Payment, received: Received) -> None:
+def refuse_other_facts(existing: Payment, received: Received) -> None:
+    """Nothing when `received` has the facts of the payment recorded under its id;
+    `Conflict` (`payment_id_reused` or `receipt_number_reused`) naming those that differ."""
     asked = {
         "amount": received.paid.amount,
         "currency": received.paid.currency,

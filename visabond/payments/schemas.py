@@ -114,10 +114,26 @@ def inline_json_schema(model: type[Schema]) -> dict[str, Any]:
 
 
 class WebhookAnswer(Schema):
+    """200: the message was applied (by this request's batch, or by the batch it waited for)."""
+
+    outcome: Literal["applied"] = Field(
+        ..., description="applied: the message became the payment below"
+    )
     payment: str = Field(..., description="our number of the payment recorded")
     disposition: str = Field(..., description="applied, unapplied or quarantined")
     reason: str
     bond: str | None = Field(None, description="the bond the payment named or posted")
+
+
+class WebhookAccepted(Schema):
+    """202: the message is kept in the inbox (committed) and will be applied by the next
+    batch: a backlog larger than one batch, or its application failed and awaits
+    `visabond payments apply`. Success for the provider: nothing to send again; a
+    redelivery of the same webhook-id is answered with what it became."""
+
+    outcome: Literal["accepted"] = Field(..., description="accepted for application")
+    webhook_id: str
+    message: str
 
 
 class ReceiptIn(Schema):

@@ -157,6 +157,16 @@ def webhook_messages_quarantined() -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(state=DeliveryState.QUARANTINED).order_by("received_at")
 
 
+def webhook_messages_failed() -> QuerySet[WebhookDelivery]:
+    """Pending messages whose application failed, with their error, oldest first: applied
+    again by `visabond payments apply`, never dropped."""
+    return (
+        WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+        .exclude(apply_error="")
+        .order_by("pk")
+    )
+
+
 def attempts_refused(*, limit: int = 100) -> QuerySet[RefusedAttempt]:
     """The newest refused requests (cashier and provider), for finance and auditors."""
     return RefusedAttempt.objects.order_by("-occurred_at", "-pk")[:limit]

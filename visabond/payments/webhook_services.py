@@ -1,37 +1,42 @@
-"""The payment provider's signed confirmations: checked, remembered by id, turned into payments.
+"""The payment provider's signed confirmations: checked, kept in the inbox by id, applied.
 
 Entry points open their own durable transactions (docs/writes.md), `entry_point_transaction`,
 so their audit entries are chained at commit and confirmations do not wait on one another
 for the audit trail's head. The provider follows the
 Standard Webhooks specification (`signatures.py`), so a provider library implementing it can
-call `POST /api/v1/payments/webhook`:
+call `POST /api/v1/payments/webhook`, and, as the specification recommends, it is answered
+fast and the message processed after it is stored:
 
 - unsigned, badly signed or stale (more than five minutes off) messages are answered 401
   and kept as a `RefusedAttempt` by their digest, never by their content;
-- a signed message is remembered under its `webhook-id` with our answer: a redelivery gets
-  the same answer and changes nothing; the same id with another body is refused (409) and
-  recorded;
+- a signed message is kept under its `webhook-id` (one insert) and committed: a
+  redelivery gets the answer of what it became and changes nothing; the same id with
+  another body is refused (409) and recorded;
 - a signed message that cannot be read is kept whole (quarantined) for
   `webhook_reprocess`, never dropped, and answered 422 naming the field;
-- a readable one becomes a payment (`receipts.payment_receive`): applied, unapplied or
-  quarantined for finance, posted to the ledger in the same transaction.
+- a readable one waits in the inbox (`pending`) and is applied by the same request, in a
+  batch with every other pending message it can claim (`inbox_services`): it becomes a
+  payment (`receipts.py`: applied, unapplied or quarantined for finance, posted to the
+  ledger). The answer is 200 with the payment when the message was applied by the time it
+  is sent (by this request, or by another whose batch claimed it first: this one waits for
+  that batch's commit), 202 "accepted" when it is kept but not applied yet (a backlog
+  larger than a batch, or its application failed and awaits `visabond payments apply`).
 
-Concurrency: a bond named by a payment is row-locked before it is matched, so two payments
-for one bond are matched one after the other (the second finds it posted, and is
-quarantined). The same message delivered at once by many clients: the first to commit is
-remembered; the others meet the unique `webhook_id` (PostgreSQL makes them wait for the
-first), run again, and answer what the first answered. SQLite serialises writers at
-`BEGIN IMMEDIATE`.
+Concurrency: the same message delivered at once by many clients: the first to commit its
+inbox row keeps it; the others meet the unique `webhook_id` (PostgreSQL makes them wait for
+the first), run again, find it, and answer what it became once applied. Two appliers never
+claim one message (`FOR UPDATE SKIP LOCKED`); the bonds a batch names are row-locked before
+they are matched, so two payments for one bond are matched one after the other (the second
+finds it posted, and is quarantined). SQLite serialises writers at `BEGIN IMMEDIATE`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
-from django.db import IntegrityError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Subquery
 
 from visabond.audit.actors import Actor
@@ -39,6 +44,8 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.core.writes import entry_point_transaction
+from visabond.payments.answers import Answer, answer_accepted, answer_applied
+from visabond.payments.inbox_services import PROVIDER, webhook_inbox_apply
 from visabond.payments.models import (
     Channel,
     DeliveryState,
@@ -46,7 +53,7 @@ from visabond.payments.models import (
     WebhookDelivery,
     WebhookSecret,
 )
-from visabond.payments.receipts import Recorded, bond_named_locked, payment_receive
+from visabond.payments.receipts import bond_named_locked, payment_receive
 from visabond.payments.refusals import attempt_keep
 from visabond.payments.schemas import confirmation_read
 from visabond.payments.selectors import active_signing_keys
@@ -57,25 +64,25 @@ from visabond.payments.signatures import (
     signature_verify,
 )
 
-PROVIDER: Actor = "payment provider"
+# How long a request waits for the batch of another that claimed its message (PostgreSQL).
+WAIT_FOR_BATCH = "10s"
+APPLY_ROUNDS = 2
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class Answer:
-    """What the webhook endpoint answers: an HTTP status and a JSON body."""
-
-    status: int
-    body: dict[str, Any]
+__all__ = ["PROVIDER", "Answer", "webhook_receive", "webhook_reprocess"]
 
 
 def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str = "") -> Answer:
-    """Check, remember and process one message from the payment provider.
+    """Check and keep one message from the payment provider, then apply the inbox.
 
     An entry point. `headers` are the request's (names case-insensitive), `body` the exact
-    bytes signed. Returns the answer to send: 200 with the payment recorded; 401 for an
-    unsigned, badly signed or stale message; 409 for a webhook id seen with another body, or
-    a payment id seen with other facts; 422 for a signed body that cannot be read (kept for
-    `webhook_reprocess`). A redelivered id gets its first answer again, changing nothing.
+    bytes signed. Returns the answer to send: 200 with the payment the message reported,
+    once applied (`outcome` "applied"); 202 when it is kept but not applied yet (`outcome`
+    "accepted"); 401 for an unsigned, badly signed or stale message; 409 for a webhook id
+    seen with another body, or a payment id seen with other facts; 422 for a signed body
+    that cannot be read (kept for `webhook_reprocess`). A redelivered id gets the answer of
+    what its first delivery became, changing nothing.
     """
     digest = hashlib.sha256(body).hexdigest()
     try:
@@ -91,9 +98,14 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                     if not active:
                         # Revoked since this process read the secrets: another may have signed.
                         secret_id = _signer(signed, body, fresh=True)
+                    delivered_before = known is not None
                     if known is not None:
-                        return _redelivered(known, digest)
-                    return _process(signed, body, digest, secret_id)
+                        _same_body(known, digest)
+                    else:
+                        known = _kept(signed, body, digest, secret_id, remote_addr)
+                if known.state != DeliveryState.PENDING:
+                    return Answer(known.answer_status, known.answer)
+                return _applied(known, redelivered=delivered_before)
             except SignatureRefused as refused:
                 return _unproven(refused, headers, digest, len(body), remote_addr)
             except VisabondError as refused:
@@ -108,6 +120,7 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                             secret_id,
                             state=DeliveryState.REFUSED,
                             answer=Answer(refused.http_status, refused.as_dict()),
+                            remote_addr=remote_addr,
                         )
                     attempt_keep(
                         channel=Channel.PROVIDER,
@@ -120,10 +133,91 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                     )
                 return Answer(refused.http_status, refused.as_dict())
         except IntegrityError:
-            # Another delivery of this id (or this payment id) committed first: read it now.
+            # Another delivery of this id committed first: read it now.
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _kept(
+    signed: SignedHeaders, body: bytes, digest: str, secret_id: int, remote_addr: str
+) -> WebhookDelivery:
+    """The message kept in the inbox: pending when it reads, quarantined (audited) when not."""
+    try:
+        confirmation_read(body)
+    except InvalidInput as unreadable:
+        answer = Answer(unreadable.http_status, {**unreadable.as_dict(), "kept": True})
+        delivery = _remember(
+            signed,
+            body,
+            digest,
+            secret_id,
+            state=DeliveryState.QUARANTINED,
+            answer=answer,
+            remote_addr=remote_addr,
+        )
+        audit_record(
+            AuditAction.WEBHOOK_QUARANTINED,
+            subject=delivery,
+            actor=PROVIDER,
+            details={"webhook_id": signed.webhook_id, "sha256": digest, **unreadable.as_dict()},
+        )
+        return delivery
+    return _remember(
+        signed,
+        body,
+        digest,
+        secret_id,
+        state=DeliveryState.PENDING,
+        answer=answer_accepted(signed.webhook_id),
+        remote_addr=remote_addr,
+    )
+
+
+def _applied(delivery: WebhookDelivery, *, redelivered: bool = False) -> Answer:
+    """Apply the inbox, this message included, and answer what the message became.
+
+    A message another request's batch claimed first is waited for (that batch's commit, at
+    most `WAIT_FOR_BATCH`); one still pending after that, or whose application failed, is
+    answered 202: it is kept, and applied by the next batch or `visabond payments apply`.
+    A redelivery of a pending message waits first: its first delivery is applying it.
+    """
+    if redelivered:
+        after = _after_batch(delivery.pk)
+        if after is not None and after.state != DeliveryState.PENDING:
+            return Answer(after.answer_status, after.answer)
+    for _ in range(APPLY_ROUNDS):
+        try:
+            run = webhook_inbox_apply()
+        except DatabaseError:
+            # Kept and committed: the next batch applies it. The provider is told so.
+            logger.exception("applying the inbox failed after keeping %s", delivery.webhook_id)
+            break
+        if delivery.pk in run.answers:
+            return run.answers[delivery.pk]
+        after = _after_batch(delivery.pk)
+        if after is None or after.apply_error:
+            break
+        if after.state != DeliveryState.PENDING:
+            return Answer(after.answer_status, after.answer)
+    return answer_accepted(delivery.webhook_id)
+
+
+ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")
+
+
+def _after_batch(pk: int) -> WebhookDelivery | None:
+    """The message once no batch holds it (None when the wait ran out)."""
+    try:
+        with transaction.atomic(durable=True):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{WAIT_FOR_BATCH}'")
+            return (
+                WebhookDelivery.objects.select_for_update(of=("self",)).only(*ANSWERED).get(pk=pk)
+            )
+    except DatabaseError:
+        return None
 
 
 def _signer(signed: SignedHeaders, body: bytes, *, fresh: bool = False) -> int:
@@ -219,7 +313,7 @@ def webhook_reprocess(*, webhook_id: str, actor: Actor) -> Answer:
         delivery.state = DeliveryState.PROCESSED
         delivery.payment = recorded.payment
         delivery.save(update_fields=["state", "reprocessed_at", "payment"])
-        answer = _answer(recorded)
+        answer = answer_applied(recorded.payment)
         audit_record(
             AuditAction.WEBHOOK_REPROCESSED,
             subject=delivery,
@@ -229,36 +323,7 @@ def webhook_reprocess(*, webhook_id: str, actor: Actor) -> Answer:
     return answer
 
 
-def _process(signed: SignedHeaders, body: bytes, digest: str, secret_id: int) -> Answer:
-    try:
-        received = confirmation_read(body)
-    except InvalidInput as unreadable:
-        answer = Answer(unreadable.http_status, {**unreadable.as_dict(), "kept": True})
-        delivery = _remember(
-            signed, body, digest, secret_id, state=DeliveryState.QUARANTINED, answer=answer
-        )
-        audit_record(
-            AuditAction.WEBHOOK_QUARANTINED,
-            subject=delivery,
-            actor=PROVIDER,
-            details={"webhook_id": signed.webhook_id, "sha256": digest, **unreadable.as_dict()},
-        )
-        return answer
-    recorded = payment_receive(received, bond=bond_named_locked(received.reference), actor=PROVIDER)
-    answer = _answer(recorded)
-    _remember(
-        signed,
-        body,
-        digest,
-        secret_id,
-        state=DeliveryState.PROCESSED,
-        answer=answer,
-        payment=recorded.payment,
-    )
-    return answer
-
-
-def _redelivered(known: WebhookDelivery, digest: str) -> Answer:
+def _same_body(known: WebhookDelivery, digest: str) -> None:
     if known.body_sha256 != digest:
         raise Conflict(
             f"webhook id {known.webhook_id} was delivered before with another body: "
@@ -266,7 +331,6 @@ def _redelivered(known: WebhookDelivery, digest: str) -> Answer:
             code="webhook_id_reused",
             field="webhook-id",
         )
-    return Answer(known.answer_status, known.answer)
 
 
 def _remember(
@@ -277,10 +341,12 @@ def _remember(
     *,
     state: DeliveryState,
     answer: Answer,
+    remote_addr: str = "",
     payment: Payment | None = None,
 ) -> WebhookDelivery:
     return WebhookDelivery.objects.create(
         webhook_id=signed.webhook_id,
+        remote_addr=remote_addr[:64],
         signed_at=signed.moment,
         body=body,
         body_sha256=digest,
@@ -289,17 +355,4 @@ def _remember(
         answer_status=answer.status,
         answer=answer.body,
         payment=payment,
-    )
-
-
-def _answer(recorded: Recorded) -> Answer:
-    payment = recorded.payment
-    return Answer(
-        200,
-        {
-            "payment": payment.number,
-            "disposition": payment.disposition,
-            "reason": payment.reason,
-            "bond": None if payment.bond is None else payment.bond.number,
-        },
     )

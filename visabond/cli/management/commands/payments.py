@@ -1,6 +1,7 @@
-"""`visabond payments secret add|list|revoke` and `visabond payments reprocess`.
+"""`visabond payments secret add|list|revoke`, `visabond payments reprocess` and `apply`.
 
-The provider's signing secrets (shown once, stored encrypted), and kept messages read again.
+The provider's signing secrets (shown once, stored encrypted), kept messages read again, and
+the inbox's pending messages applied (catch-up: what the requests left, failures retried).
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from visabond.cli.base import VisabondCommand
+from visabond.payments.inbox_services import webhook_inbox_apply
 from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
-from visabond.payments.selectors import webhook_messages_quarantined, webhook_secrets_listed
+from visabond.payments.selectors import (
+    webhook_messages_failed,
+    webhook_messages_quarantined,
+    webhook_secrets_listed,
+)
 from visabond.payments.webhook_services import webhook_reprocess
 
 EXIT_UNREAD = 1
+EXIT_FAILED = 1
 
 
 class Command(VisabondCommand):
@@ -34,10 +41,16 @@ class Command(VisabondCommand):
             "reprocess", help="read kept (quarantined) messages again: all, or one by id"
         )
         reprocess.add_argument("webhook_id", nargs="?", help="one message's webhook-id")
+        actions.add_parser(
+            "apply",
+            help="apply the inbox's pending messages, failed ones again; list what still fails",
+        )
 
     def run(self, **options: Any) -> int:
         if options["action"] == "reprocess":
             return self._reprocess(options["webhook_id"])
+        if options["action"] == "apply":
+            return self._apply()
         actor = f"visabond payments secret {options['verb']}"
         if options["verb"] == "add":
             row, secret = webhook_secret_add(label=options["label"], actor=actor)
@@ -77,6 +90,20 @@ class Command(VisabondCommand):
                 self.stdout.write(f"{each}: still unreadable: {answer.body.get('message', '')}")
         self.stdout.write(f"payments reprocess: {len(ids) - unread} read, {unread} still kept")
         return EXIT_UNREAD if unread else 0
+
+    def _apply(self) -> int:
+        applied = 0
+        while True:
+            # Each round applies a batch; messages failing again are left once nothing else is.
+            run = webhook_inbox_apply(retry_failed=True)
+            applied += len(run.answers)
+            if not run.answers:
+                break
+        for delivery in webhook_messages_failed():
+            self.stdout.write(f"{delivery.webhook_id}: not applied: {delivery.apply_error}")
+        still = webhook_messages_failed().count()
+        self.stdout.write(f"payments apply: {applied} applied, {still} failed (kept, pending)")
+        return EXIT_FAILED if still else 0
 
 
 def _moment(value: datetime | None) -> str:
