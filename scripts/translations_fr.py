@@ -716,6 +716,25 @@ FRENCH = {
     "the zone does not read: line %(line)s, column %(column)s (%(rule)s)": "la zone est illisible : ligne %(line)s, colonne %(column)s (%(rule)s)",
     "the zone fails its checks: %(checks)s": "la zone échoue à ses contrôles : %(checks)s",
     # The overstay statistics' pages (their messages reached the catalogue with these pages).
+    # Admissions checked against the visa's conditions; hidden fields and uploads said.
+    "visa %(visa)s was issued under %(issuer)s's program: it admits into %(issuer)s only, not at a port of %(state)s": "le visa %(visa)s a été délivré au titre du programme de l'État %(issuer)s : il ne permet l'entrée que dans cet État, pas à un point d'entrée de l'État %(state)s",
+    "visa %(visa)s is valid for entry from %(start)s to %(end)s, not on %(day)s": "le visa %(visa)s permet l'entrée du %(start)s au %(end)s, pas le %(day)s",
+    "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s at %(port)s on %(day)s": "le visa %(visa)s permet %(entries)s entrée(s) et a déjà servi : admission %(id)s à %(port)s le %(day)s",
+    "admission %(id)s at %(port)s on %(day)s on visa %(visa)s has no departure recorded: record the departure first": "l'admission %(id)s à %(port)s le %(day)s sur le visa %(visa)s n'a aucun départ enregistré : enregistrez d'abord le départ",
+    "the admit-until date %(until)s is beyond the longest stay of visa %(visa)s: %(days)s days from %(day)s, so %(limit)s at the latest": "la date limite de séjour %(until)s dépasse le séjour maximal du visa %(visa)s : %(days)s jours à partir du %(day)s, soit le %(limit)s au plus tard",
+    "the admit-until date %(until)s is more than %(days)s days after %(since)s: no stay is that long": "la date limite de séjour %(until)s est à plus de %(days)s jours du %(since)s : aucun séjour n'est aussi long",
+    "The record id this form carries (a code of at most 100 characters) is missing or too long: open the page again and read the zones.": "L'identifiant d'enregistrement que porte ce formulaire (un code d'au plus 100 caractères) manque ou est trop long : rouvrez la page et relisez les zones.",
+    "What this form showed (a signed code) was altered: read the zones again.": "Ce que ce formulaire a affiché (un code signé) a été modifié : relisez les zones.",
+    "This form's code (given by your lookup, valid 30 minutes) is missing or altered: look your bond up again to send evidence.": "Le code de ce formulaire (donné par votre recherche, valable 30 minutes) manque ou a été modifié : recherchez à nouveau votre caution pour envoyer un justificatif.",
+    "accepted": "acceptée",
+    "rejected": "rejetée",
+    "say why: a verdict on an upload gives its reason": "indiquez pourquoi : une décision sur un document déposé donne son motif",
+    "there is no upload %(id)s": "il n'existe aucun document déposé n° %(id)s",
+    "upload %(id)s was given its verdict already (%(verdict)s, by %(by)s): a verdict is given once": "la pièce déposée %(id)s a déjà reçu son verdict (%(verdict)s, par %(by)s) : un verdict n'est rendu qu'une fois",
+    "bond %(bond)s is %(state)s already: evidence now counts only through the obligor's contest": "la caution %(bond)s est déjà dans l'état « %(state)s » : un justificatif ne compte plus que par la contestation du garant",
+    "this form took its %(count)s files already: look your bond up again to send more": "ce formulaire a déjà reçu ses %(count)s fichiers : recherchez à nouveau votre caution pour en envoyer d'autres",
+    "The review this decision is for is missing: open the review again.": "La révision que vise cette décision manque : rouvrez la révision.",
+    "The hidden field %(field)s of this form was refused: %(rule)s": "Le champ caché %(field)s de ce formulaire a été refusé : %(rule)s",
 }
 # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
 IN_CONTEXT = {
@@ -780,6 +799,10 @@ PLURALS = {
     "%(count)s file is waiting for an officer's review.": {
         0: "%(count)s fichier attend l'examen d'un agent.",
         1: "%(count)s fichiers attendent l'examen d'un agent.",
+    },
+    "This form takes %(count)s file; to send another, look your bond up again.": {
+        0: "Ce formulaire accepte %(count)s fichier ; pour en envoyer un autre, recherchez à nouveau votre caution.",
+        1: "Ce formulaire accepte jusqu'à %(count)s fichiers (un ensemble de justificatifs) ; pour en envoyer d'autres, recherchez à nouveau votre caution.",
     },
     "Valid for %(entries)s entry": {
         0: "Valable pour %(entries)s entrée",

@@ -5,6 +5,7 @@ checked by content, served only to a border officer."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -158,3 +159,39 @@ def test_an_officer_sees_the_file_and_accepts_it(traveller: Bonded) -> None:
     )
     assert decided.status_code == 302
     assert Departure.objects.get(pk=kept.departure_id).accepted
+
+
+def test_the_page_says_how_many_files_one_lookup_takes(traveller: Bonded) -> None:
+    page = ask(Client(), traveller.bond.number, BORN.isoformat())
+    assert "This form takes up to 3 files (one set of evidence)" in page
+
+
+def test_a_missing_or_altered_token_is_said_in_a_sentence_in_the_pages_language(
+    traveller: Bonded,
+) -> None:
+    for token, language in (("", ""), ("x" * 501, "/fr")):
+        with today_is(NOON):
+            response = Client().post(
+                f"{language}/departure-check/evidence/",
+                {"token": token, "document": "boarding_pass", "port": "IAD"},
+            )
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 422
+        assert "[" not in re.sub(r"<[^>]*>|\[\d+\]", "", page.split("<main", 1)[-1])
+        said = "Le code de ce formulaire" if language else "This form's code (given by your lookup"
+        assert said in page
+
+
+def test_an_upload_given_its_verdict_twice_is_refused_in_a_sentence_in_french(
+    traveller: Bonded,
+) -> None:
+    client = Client()
+    send(client, token_from(ask(client, traveller.bond.number, BORN.isoformat())), png())
+    (kept,) = DepartureUpload.objects.all()
+    officer = signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+    path = f"/fr/console/border/uploads/{kept.pk}/"
+    officer.post(path, {"decision": "accept", "reason": "lisible"})
+    again = officer.post(path, {"decision": "reject", "reason": "illisible"})
+    assert again.status_code == 409
+    said = html.unescape(again.content.decode())
+    assert "a déjà reçu son verdict (acceptée, par officer-border)" in said

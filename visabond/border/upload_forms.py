@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visabond.border.models import DepartureUpload
+from visabond.web.forms import HiddenFieldsSaid
 from visabond.web.widgets import DateInput
 
 
@@ -20,8 +21,14 @@ class DepartureCheckForm(forms.Form):
     birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(HiddenFieldsSaid):
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    hidden_refusals = {
+        "token": _(
+            "This form's code (given by your lookup, valid 30 minutes) is missing or "
+            "altered: look your bond up again to send evidence."
+        )
+    }
     document = forms.ChoiceField(
         label=_("Evidence"),
         choices=[

@@ -27,6 +27,7 @@ from visabond.border.evidence_files import FileKind, megabytes
 from visabond.border.upload_forms import DepartureCheckForm, EvidenceUploadForm, UploadDecisionForm
 from visabond.core.errors import NotFound, VisabondError
 from visabond.web.forms import add_service_error
+from visabond.web.localized import error_text
 from visabond.web.throttle import client_address, lookup_allowed
 from visabond.web.views import throttled
 
@@ -88,6 +89,7 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
         "upload_form": form,
         "form": None,
         "limit": megabytes(settings.UPLOAD_MAX_BYTES),
+        "per_token": upload_services.UPLOADS_PER_TOKEN,
     }
     if not form.is_valid():
         return render(request, "border/uploads/check.html", context, status=422)
@@ -112,7 +114,7 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
             form,
             error,
             aliases={"token": ""},
-            messages={**UPLOAD_ERRORS, "file_too_large": too_large},
+            messages={error.code: error_text(error), **UPLOAD_ERRORS, "file_too_large": too_large},
         )
         return render(request, "border/uploads/check.html", context, status=error.http_status)
     return render(request, "border/uploads/received.html", status=201)
@@ -133,6 +135,7 @@ def _answer(
         "evidence": evidence.get(status.evidence, ""),
         "upload_form": upload,
         "limit": megabytes(settings.UPLOAD_MAX_BYTES),
+        "per_token": upload_services.UPLOADS_PER_TOKEN,
     }
 
 
@@ -169,7 +172,7 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                 )
             except VisabondError as error:
-                add_service_error(form, error)
+                add_service_error(form, error, messages={error.code: error_text(error)})
                 status = error.http_status
             else:
                 messages.success(request, _("Verdict recorded."))

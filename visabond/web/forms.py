@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django import forms
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from visabond.core.errors import VisabondError
 
@@ -31,3 +32,30 @@ def add_service_error(
     # The code goes with the message: a page may ask `form.has_error(field, code)`.
     refusal = forms.ValidationError(str(shown), code=error.code)
     form.add_error(field if field in form.fields else None, refusal)
+
+
+class HiddenFieldsSaid(forms.Form):
+    """A form whose hidden fields' refusals are said above it, as a sentence naming the
+    field and its rule in the page's language: a page draws no hidden field's errors (Django
+    leaves them beside the invisible input), so a missing or tampered token said nothing.
+
+    `hidden_refusals` gives, by field name, the sentence to say; a field without one is
+    said by its label and Django's own (translated) message."""
+
+    hidden_refusals: Mapping[str, str | Promise] = {}
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not self.errors:
+            return
+        for field in self.hidden_fields():
+            errors = self.errors.pop(field.name, None)
+            if not errors:
+                continue
+            said = self.hidden_refusals.get(field.name)
+            if said is None:
+                said = _("The hidden field %(field)s of this form was refused: %(rule)s") % {
+                    "field": field.name,
+                    "rule": " ".join(str(e) for e in errors),
+                }
+            self.add_error(None, forms.ValidationError(str(said), code=f"{field.name}_invalid"))
