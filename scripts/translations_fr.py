@@ -734,6 +734,9 @@ FRENCH = {
     "bond %(bond)s is %(state)s already: evidence now counts only through the obligor's contest": "la caution %(bond)s est déjà dans l'état « %(state)s » : un justificatif ne compte plus que par la contestation du garant",
     "this form took its %(count)s files already: look your bond up again to send more": "ce formulaire a déjà reçu ses %(count)s fichiers : recherchez à nouveau votre caution pour en envoyer d'autres",
     "The review this decision is for is missing: open the review again.": "La révision que vise cette décision manque : rouvrez la révision.",
+    "say why the decision is wrong": "dites pourquoi la décision est erronée",
+    "say why": "indiquez pourquoi",
+    "this text has %(length)s characters: at most %(limit)s are kept": "ce texte compte %(length)s caractères : %(limit)s au plus sont conservés",
     "The hidden field %(field)s of this form was refused: %(rule)s": "Le champ caché %(field)s de ce formulaire a été refusé : %(rule)s",
 }
 # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from visabond.accounts.roles import Role
 from visabond.adjudication import selectors, services
@@ -95,6 +96,7 @@ def evidence_shown(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def adjudications_list(request: HttpRequest) -> HttpResponse:
     """The adjudications waiting for an adjudicator, oldest first."""
     _adjudicator(request)
@@ -103,6 +105,7 @@ def adjudications_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def adjudication_page(request: HttpRequest, reference: str) -> HttpResponse:
     """An adjudication: the bond, the ground, the evidence (which departure evidence
     decided), every step; the decision when open, the second approval when awaited."""
@@ -158,6 +161,7 @@ def _write(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def adjudication_contest(request: HttpRequest, reference: str) -> HttpResponse:
     """The obligor contests a forfeiture of their own bond within the program's period."""
     user = page_user(request, Role.APPLICANT)
