@@ -734,6 +734,8 @@ FRENCH = {
     "bond %(bond)s is %(state)s already: evidence now counts only through the obligor's contest": "la caution %(bond)s est déjà dans l'état « %(state)s » : un justificatif ne compte plus que par la contestation du garant",
     "this form took its %(count)s files already: look your bond up again to send more": "ce formulaire a déjà reçu ses %(count)s fichiers : recherchez à nouveau votre caution pour en envoyer d'autres",
     "The review this decision is for is missing: open the review again.": "La révision que vise cette décision manque : rouvrez la révision.",
+    "As on your bond notice, e.g. B-7K3M-Q9TX (with or without the dashes).": "Comme sur votre avis de caution, p. ex. B-7K3M-Q9TX (avec ou sans les tirets).",
+    "Write the date as %(format)s (e.g. %(example)s) or as YYYY-MM-DD.": "Écrivez la date sous la forme %(format)s (p. ex. %(example)s) ou AAAA-MM-JJ.",
     "say why the decision is wrong": "dites pourquoi la décision est erronée",
     "say why": "indiquez pourquoi",
     "this text has %(length)s characters: at most %(limit)s are kept": "ce texte compte %(length)s caractères : %(limit)s au plus sont conservés",

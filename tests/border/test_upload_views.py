@@ -195,3 +195,26 @@ def test_an_upload_given_its_verdict_twice_is_refused_in_a_sentence_in_french(
     assert again.status_code == 409
     said = html.unescape(again.content.decode())
     assert "a déjà reçu son verdict (acceptée, par officer-border)" in said
+
+
+def test_a_bond_number_typed_without_dashes_is_found(traveller: Bonded) -> None:
+    typed = traveller.bond.number.replace("-", "").lower()
+    page = ask(Client(), typed, BORN.isoformat())
+    assert page.startswith("200")
+    assert 'id="admit-until">2025-10-30<' in page
+
+
+def test_the_date_is_written_as_the_pages_language_writes_it_or_in_iso(
+    traveller: Bonded,
+) -> None:
+    french = Client().get("/fr/departure-check/").content.decode()
+    assert 'placeholder="JJ/MM/AAAA"' in french
+    assert 'placeholder="YYYY-MM-DD"' in Client().get("/departure-check/").content.decode()
+    for born in (BORN.strftime("%d/%m/%Y"), BORN.isoformat()):
+        page = ask(Client(), traveller.bond.number, born, path="/fr/departure-check/")
+        assert page.startswith("200"), born
+    refused = ask(Client(), traveller.bond.number, "04/02/1990/x", path="/fr/departure-check/")
+    assert refused.startswith("422")
+    assert "Écrivez la date sous la forme JJ/MM/AAAA (p. ex. 31/10/2025)" in html.unescape(refused)
+    # English pages read ISO only: 02/04/1990 is read two ways.
+    assert ask(Client(), traveller.bond.number, "02/04/1990").startswith("422")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from visabond.core.errors import VisabondError
+from visabond.web.widgets import ISO_DAY, DayInput, day_format
 
 
 def add_service_error(
@@ -59,3 +63,32 @@ class HiddenFieldsSaid(forms.Form):
                     "rule": " ".join(str(e) for e in errors),
                 }
             self.add_error(None, forms.ValidationError(str(said), code=f"{field.name}_invalid"))
+
+
+class DayField(forms.DateField):
+    """A day typed as the page's language writes it (`widgets.DAY_FORMATS`: 31/10/2025 in
+    French) or in the ISO form, read in every language; refused with a sentence naming the
+    form expected."""
+
+    widget = DayInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = gettext_lazy(
+            "Write the date as %(format)s (e.g. %(example)s) or as YYYY-MM-DD."
+        )
+
+    def to_python(self, value: Any) -> Any:
+        # Read in the language of the request being answered (a form's field is its own
+        # copy, so setting the formats here touches no other request).
+        written = day_format()[0]
+        self.input_formats = [written] if written == ISO_DAY else [written, ISO_DAY]
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            hint = day_format()[1]
+            example = dt.date(2025, 10, 31).strftime(day_format()[0])
+            raise forms.ValidationError(
+                self.error_messages["invalid"] % {"format": hint, "example": example},
+                code="invalid",
+            ) from None
