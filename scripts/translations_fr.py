@@ -736,6 +736,7 @@ FRENCH = {
     "The review this decision is for is missing: open the review again.": "La révision que vise cette décision manque : rouvrez la révision.",
     "As on your bond notice, e.g. B-7K3M-Q9TX (with or without the dashes).": "Comme sur votre avis de caution, p. ex. B-7K3M-Q9TX (avec ou sans les tirets).",
     "Write the date as %(format)s (e.g. %(example)s) or as YYYY-MM-DD.": "Écrivez la date sous la forme %(format)s (p. ex. %(example)s) ou AAAA-MM-JJ.",
+    "Back to the departure check": "Retour à la vérification du départ",
     "say why the decision is wrong": "dites pourquoi la décision est erronée",
     "say why": "indiquez pourquoi",
     "this text has %(length)s characters: at most %(limit)s are kept": "ce texte compte %(length)s caractères : %(limit)s au plus sont conservés",

@@ -102,6 +102,13 @@ def test_an_address_past_the_ceiling_gets_a_page_that_says_so(
     assert int(refused["Retry-After"]) >= 1
     assert "Too many questions from your address" in refused.content.decode()
     assert "2025-10-30" not in refused.content.decode()
+    # The way back is the page asked on, in its language.
+    assert '<a href="/departure-check/" id="back">Back to the departure check</a>' in (
+        refused.content.decode()
+    )
+    with today_is(NOON):
+        french = client.post("/fr/departure-check/", {"bond_number": "x", "birth_date": "x"})
+    assert 'href="/fr/departure-check/" id="back"' in french.content.decode()
 
 
 def test_the_page_in_french(traveller: Bonded) -> None:

@@ -60,7 +60,9 @@ def departure_check_page(request: HttpRequest) -> HttpResponse:
         return render(request, "border/uploads/check.html", {"form": DepartureCheckForm()})
     allowed, wait = lookup_allowed(request, **THROTTLE)
     if not allowed:
-        return throttled(request, wait)
+        return throttled(
+            request, wait, back="departure-check", label=_("Back to the departure check")
+        )
     form = DepartureCheckForm(request.POST)
     if not form.is_valid():
         return render(request, "border/uploads/check.html", {"form": form}, status=422)
@@ -83,7 +85,9 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
     entry stamp, kept for a border officer (`upload_services.departure_upload`)."""
     allowed, wait = lookup_allowed(request, **THROTTLE)
     if not allowed:
-        return throttled(request, wait)
+        return throttled(
+            request, wait, back="departure-check", label=_("Back to the departure check")
+        )
     form = EvidenceUploadForm(request.POST, request.FILES)
     context: dict[str, Any] = {
         "upload_form": form,
