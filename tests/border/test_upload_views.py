@@ -225,3 +225,17 @@ def test_the_date_is_written_as_the_pages_language_writes_it_or_in_iso(
     assert "Écrivez la date sous la forme JJ/MM/AAAA (p. ex. 31/10/2025)" in html.unescape(refused)
     # English pages read ISO only: 02/04/1990 is read two ways.
     assert ask(Client(), traveller.bond.number, "02/04/1990").startswith("422")
+
+
+def test_the_officers_pages_name_the_document_and_verdict_in_words_in_french(
+    traveller: Bonded,
+) -> None:
+    client = Client()
+    send(client, token_from(ask(client, traveller.bond.number, BORN.isoformat())), png())
+    (kept,) = DepartureUpload.objects.all()
+    officer = signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+    listing = html.unescape(officer.get("/fr/console/border/uploads/").content.decode())
+    assert "<td>Carte d'embarquement</td>" in listing
+    assert "Boarding Pass" not in listing
+    detail = html.unescape(officer.get(f"/fr/console/border/uploads/{kept.pk}/").content.decode())
+    assert 'id="upload-state">en attente d\'un verdict<' in detail

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from visabond.accounts.roles import Role, has_role
 from visabond.border import upload_selectors, upload_services
 from visabond.border.evidence_files import FileKind, megabytes
+from visabond.border.models import DepartureUpload
 from visabond.border.upload_forms import DepartureCheckForm, EvidenceUploadForm, UploadDecisionForm
 from visabond.core.errors import NotFound, VisabondError
 from visabond.web.forms import add_service_error
@@ -49,6 +50,18 @@ UPLOAD_ERRORS = {
     "bond_not_active": gettext_lazy(
         "Your bond has been decided already: evidence no longer changes it."
     ),
+}
+
+
+# What an upload is and where its verdict stands, as the officer's pages say them.
+DOCUMENTS = {
+    DepartureUpload.Document.BOARDING_PASS.value: gettext_lazy("Boarding pass"),
+    DepartureUpload.Document.ENTRY_STAMP.value: gettext_lazy("Entry stamp of another country"),
+}
+VERDICTS = {
+    DepartureUpload.State.PENDING.value: gettext_lazy("waiting for a verdict"),
+    DepartureUpload.State.ACCEPTED.value: gettext_lazy("accepted: the departure counts"),
+    DepartureUpload.State.REJECTED.value: gettext_lazy("rejected"),
 }
 
 
@@ -131,7 +144,7 @@ def _answer(
         "exit_record": _("an exit record at the port"),
         "outbound_manifest": _("the airline's passenger list"),
         "other_state_entry": _("another country's record of your entry"),
-        "traveller_upload": _("your evidence, accepted by an officer"),
+        "traveller_upload": _("the document you sent, accepted by a border officer"),
     }
     return {
         "form": None,
@@ -154,7 +167,7 @@ def uploads_page(request: HttpRequest) -> HttpResponse:
     """A border officer's travellers' uploads waiting for a verdict, oldest first."""
     _require_officer(request)
     uploads = list(upload_selectors.uploads_pending()[:500])
-    return render(request, "border/uploads/list.html", {"uploads": uploads})
+    return render(request, "border/uploads/list.html", {"uploads": uploads, "documents": DOCUMENTS})
 
 
 @login_required
@@ -187,6 +200,8 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
         {
             "upload": upload,
             "form": form,
+            "documents": DOCUMENTS,
+            "verdicts": VERDICTS,
             "is_image": upload.content_type != FileKind.PDF.value,
         },
         status=status,
