@@ -751,6 +751,8 @@ FRENCH = {
     "waiting for a verdict": "en attente d'un verdict",
     "accepted: the departure counts": "accepté : le départ compte",
     "the document you sent, accepted by a border officer": "le document que vous avez envoyé, accepté par un agent des frontières",
+    "n/a": "s.o.",
+    "not computed (no expected departures)": "non calculé (aucun départ attendu)",
     "say why the decision is wrong": "dites pourquoi la décision est erronée",
     "say why": "indiquez pourquoi",
     "this text has %(length)s characters: at most %(limit)s are kept": "ce texte compte %(length)s caractères : %(limit)s au plus sont conservés",
