@@ -132,6 +132,25 @@ def test_a_refused_application_names_the_field_and_creates_nothing(
     assert Case.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"surname": "Bandah"}, "surname", "mais le passeport indique 'BANDA'"),
+        ({"intended_departure": "2025-09-20"}, "intended_departure", "antérieur à l'arrivée"),
+        ({"intended_arrival": "2025-08-01"}, "intended_arrival", "dans le passé"),
+    ],
+)
+def test_a_refused_application_is_said_in_french_on_a_french_page(
+    changes: dict[str, str], field: str, message: str
+) -> None:
+    people = world()
+    client = signed_in(people.applicant)
+    response = client.post("/fr/portal/apply/", {**APPLICATION, **changes})
+    assert response.status_code == 422
+    assert message in html.unescape(field_block(response.content.decode(), field))
+    assert Case.objects.count() == 0
+
+
 def journey_of(text: str) -> dict[str, str]:
     start = text.index('id="journey"')
     section = text[start : text.index("</section>", start)]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from visabond.core.errors import VisabondError
+from visabond.web.localized import error_text
 from visabond.web.widgets import ISO_DAY, DayInput, day_format
 
 
@@ -32,7 +33,8 @@ def add_service_error(
     # "amounts[1]" is shown beside "amounts", "terms.standard_amount" beside "standard_amount".
     name = re.sub(r"\[\d+\]$", "", error.field or "").rsplit(".", 1)[-1]
     field = (aliases or {}).get(name, name)
-    shown = (messages or {}).get(error.code, error.message)
+    # Without words of the page's own, the service's refusal in the page's language.
+    shown = (messages or {}).get(error.code) or error_text(error)
     # The code goes with the message: a page may ask `form.has_error(field, code)`.
     refusal = forms.ValidationError(str(shown), code=error.code)
     form.add_error(field if field in form.fields else None, refusal)
