@@ -189,13 +189,18 @@ def test_a_missing_or_altered_token_is_said_in_a_sentence_in_the_pages_language(
         assert said in page
 
 
-def test_an_upload_given_its_verdict_twice_is_refused_in_a_sentence_in_french(
-    traveller: Bonded,
-) -> None:
+def uploaded_for_a_french_officer(traveller: Bonded) -> tuple[DepartureUpload, Client]:
+    """A boarding pass the traveller sent, and a border officer reading French."""
     client = Client()
     send(client, token_from(ask(client, traveller.bond.number, BORN.isoformat())), png())
     (kept,) = DepartureUpload.objects.all()
-    officer = signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+    return kept, signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+
+
+def test_an_upload_given_its_verdict_twice_is_refused_in_a_sentence_in_french(
+    traveller: Bonded,
+) -> None:
+    kept, officer = uploaded_for_a_french_officer(traveller)
     path = f"/fr/console/border/uploads/{kept.pk}/"
     officer.post(path, {"decision": "accept", "reason": "lisible"})
     again = officer.post(path, {"decision": "reject", "reason": "illisible"})
@@ -230,10 +235,7 @@ def test_the_date_is_written_as_the_pages_language_writes_it_or_in_iso(
 def test_the_officers_pages_name_the_document_and_verdict_in_words_in_french(
     traveller: Bonded,
 ) -> None:
-    client = Client()
-    send(client, token_from(ask(client, traveller.bond.number, BORN.isoformat())), png())
-    (kept,) = DepartureUpload.objects.all()
-    officer = signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+    kept, officer = uploaded_for_a_french_officer(traveller)
     listing = html.unescape(officer.get("/fr/console/border/uploads/").content.decode())
     assert "<td>Carte d'embarquement</td>" in listing
     assert "Boarding Pass" not in listing

@@ -110,13 +110,7 @@ def admission_refusal(
             ),
             code="visa_entries_used",
             field="visa_number",
-            params={
-                "visa": visa.number,
-                "entries": visa.entries,
-                "id": last.admission_id,
-                "port": last.port,
-                "day": last.admitted_on,
-            },
+            params={**_naming(visa, last), "entries": visa.entries},
         )
     # A record of a later stay may have arrived first (feeds are not ordered): only a stay
     # begun on or before this one is open before it.
@@ -129,12 +123,7 @@ def admission_refusal(
             ),
             code="admission_open",
             field="visa_number",
-            params={
-                "visa": visa.number,
-                "id": open_stay.admission_id,
-                "port": open_stay.port,
-                "day": open_stay.admitted_on,
-            },
+            params=_naming(visa, open_stay),
         )
     limit = stay_limit(visa, admitted_on=admitted_on)
     if limit is not None and admit_until > limit:
@@ -154,3 +143,13 @@ def admission_refusal(
             },
         )
     return None
+
+
+def _naming(visa: VisaTerms, admission: EarlierAdmission) -> dict[str, object]:
+    """The values a refusal names an earlier admission on `visa` by."""
+    return {
+        "visa": visa.number,
+        "id": admission.admission_id,
+        "port": admission.port,
+        "day": admission.admitted_on,
+    }
