@@ -86,9 +86,12 @@ def test_an_admit_until_date_beyond_the_visas_longest_stay_is_refused(
     traveller: Bonded,
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        admit(grace(visa=traveller.visa.number), until="9999-12-31")
+        admit(grace(visa=traveller.visa.number), until="2025-12-31")
     assert (caught.value.code, caught.value.field) == ("admit_until_beyond_stay", "admit_until")
     assert "2025-10-31 at the latest" in caught.value.message
+    with pytest.raises(InvalidInput) as absurd:
+        admit(grace(visa=traveller.visa.number), until="9999-12-31")
+    assert (absurd.value.code, absurd.value.field) == ("admit_until_too_late", "admit_until")
     assert not Admission.objects.exists()
     assert not AuditEvent.objects.filter(action="border.recorded").exists()
 
