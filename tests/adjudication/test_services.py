@@ -17,6 +17,7 @@ from visabond.accounts.roles import Role
 from visabond.adjudication.models import Adjudication, AdjudicationState
 from visabond.adjudication.services import (
     BOND_STATE_OF,
+    MAX_TEXT,
     adjudication_approve,
     adjudication_contest,
     adjudication_decide,
@@ -25,7 +26,7 @@ from visabond.audit.models import AuditEvent
 from visabond.bonds.models import Bond
 from visabond.border.sweep_services import sweep_run
 from visabond.core import clock
-from visabond.core.errors import Conflict, NotFound, PermissionDenied
+from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from visabond.ledger.models import LedgerTransaction
 from visabond.notices.models import SentNotice
 
@@ -219,3 +220,20 @@ def test_every_step_is_an_audit_entry() -> None:
         for e in AuditEvent.objects.filter(action="adjudication.step").order_by("sequence")
     ]
     assert actions == ["opened", "breach_confirmed", "forfeited"]
+
+
+def test_a_reason_or_statement_beyond_the_limit_is_refused_and_changes_nothing() -> None:
+    _, adjudication = suspected()
+    with pytest.raises(InvalidInput) as refused:
+        adjudication_decide(
+            reference=adjudication.reference,
+            breach=True,
+            reason="x" * (MAX_TEXT + 1),
+            actor=adjudicator(),
+        )
+    assert (refused.value.code, refused.value.field) == ("too_long", "reason")
+    assert f"at most {MAX_TEXT} are kept" in refused.value.message
+    assert Adjudication.objects.get(pk=adjudication.pk).state == AdjudicationState.OPEN
+    adjudication_decide(
+        reference=adjudication.reference, breach=True, reason="x" * MAX_TEXT, actor=adjudicator()
+    )

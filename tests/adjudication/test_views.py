@@ -6,6 +6,7 @@ contests their own forfeiture."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.test import Client
@@ -148,3 +149,40 @@ def test_the_obligor_contests_their_forfeiture_and_nobody_elses() -> None:
     reopened = Adjudication.objects.get(pk=adjudication.pk)
     assert (reopened.state, reopened.round) == (AdjudicationState.OPEN, 2)
     assert reopened.evidence[-1]["documents"][0]["description"] == "boarding pass ET501"
+
+
+def test_the_adjudication_pages_answer_other_methods_with_405() -> None:
+    _, adjudication = suspected()
+    client = signed_in(adjudicator())
+    for path in ("/adjudications/", page_of(adjudication), page_of(adjudication) + "contest/"):
+        assert client.put(path).status_code == 405
+        assert client.delete(path).status_code == 405
+    assert client.post("/adjudications/").status_code == 405
+    assert state_of(adjudication) == AdjudicationState.OPEN
+
+
+def test_a_reason_beyond_the_limit_is_refused_beside_it_in_the_pages_language() -> None:
+    _, adjudication = suspected()
+    client = signed_in(adjudicator())
+    with clock.frozen(DECIDING_DAY):
+        answer = client.post(
+            "/fr" + page_of(adjudication),
+            {"action": "decide", "decide-breach": "breach", "decide-reason": "x" * 2001},
+        )
+    assert answer.status_code == 422
+    assert answer.context["decision_form"].has_error("reason", "max_length")
+    assert "au plus 2000 caractères" in answer.content.decode()
+    assert state_of(adjudication) == AdjudicationState.OPEN
+
+
+def test_the_french_page_says_amounts_states_and_steps_in_french() -> None:
+    _, adjudication = suspected()
+    client = signed_in(adjudicator())
+    text = html.unescape(client.get("/fr" + page_of(adjudication)).content.decode())
+    assert "10\xa0000,00 USD" in text
+    assert "10,000.00" not in text
+    assert 'id="bond-state">manquement présumé<' in text
+    step = text[text.index('data-step="opened"') :]
+    assert "<strong>ouverte</strong> · visabond sweep · aucun départ à la fin du" in step
+    listing = html.unescape(client.get("/fr/adjudications/").content.decode())
+    assert "10\xa0000,00 USD" in listing

@@ -20,6 +20,14 @@ def jpeg() -> bytes:
     return buffer.getvalue()
 
 
+def mpo() -> bytes:
+    """A multi-picture JPEG as phones write them: a JPEG, then a second image."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (40, 20), "white"), Image.new("RGB", (40, 20), "black")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
 def pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.border.evidence_samples import HTML, jpeg, pdf, png
+from tests.border.evidence_samples import HTML, jpeg, mpo, pdf, png
 from visabond.border.evidence_files import FileKind, evidence_file_read, megabytes
 from visabond.core.errors import InvalidInput
 
@@ -18,6 +18,14 @@ def test_a_pdf_png_or_jpeg_is_read_by_its_content(make: object, kind: FileKind) 
     assert evidence_file_read(content) == evidence_file_read(content, field="x")
     assert evidence_file_read(content).kind is kind
     assert evidence_file_read(content).size == len(content)
+
+
+def test_a_phones_multi_picture_jpeg_is_read_as_the_jpeg_it_is() -> None:
+    content = mpo()
+    assert evidence_file_read(content).kind is FileKind.JPEG
+    with pytest.raises(InvalidInput) as truncated:
+        evidence_file_read(content[: len(content) // 3])
+    assert truncated.value.code == "file_unreadable"
 
 
 def test_an_html_page_is_refused_naming_the_field_and_the_rule() -> None:

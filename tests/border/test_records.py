@@ -85,6 +85,19 @@ def test_admit_until_cannot_precede_the_admission() -> None:
     assert (error.code, error.field) == ("admit_until_before_admission", "admit_until")
 
 
+def test_admit_until_cannot_lie_beyond_any_stay() -> None:
+    error = refused(admission, admit_until=dt.date(9999, 12, 31))
+    assert (error.code, error.field) == ("admit_until_too_late", "admit_until")
+    extension = refused(
+        records.status_report,
+        traveller=grace(),
+        kind="extension",
+        decided_on=dt.date(2025, 10, 20),
+        admit_until=dt.date(9999, 12, 31),
+    )
+    assert (extension.code, extension.field) == ("admit_until_too_late", "admit_until")
+
+
 def test_an_extension_names_its_new_date_and_nothing_else_does() -> None:
     on = dt.date(2025, 10, 20)
     assert refused(

@@ -32,7 +32,9 @@ from visabond.border.models import (
 )
 from visabond.border.records import StatusKind
 from visabond.border.review_services import review_resolve
-from visabond.core.errors import Conflict, PermissionDenied
+from visabond.casework.models import Case, Visa
+from visabond.core.errors import Conflict, InvalidInput, PermissionDenied
+from visabond.policy.models import Program
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -44,6 +46,16 @@ def traveller() -> Bonded:
 
 def admission_of(stored: object) -> Admission:
     return Admission.objects.get(pk=stored.record.pk)  # type: ignore[attr-defined]
+
+
+def copy_of(admission: Admission, *, sender: str) -> Admission:
+    """A second feed's row of the same stay, as kept before a second admission on an open
+    stay was refused (`admissions.py`): matching must still hand such pairs to a person."""
+    copy = Admission.objects.get(pk=admission.pk)
+    copy.pk = None
+    copy.sender, copy.sender_record_id = sender, "copy"
+    copy.save()
+    return copy
 
 
 def test_an_admission_on_our_visa_is_linked_to_its_bond_and_audited(traveller: Bonded) -> None:
@@ -70,6 +82,44 @@ def test_an_entry_at_a_port_the_visa_does_not_name_is_marked(traveller: Bonded) 
     assert not admission.entry_port_designated
 
 
+def test_an_admit_until_date_beyond_the_visas_longest_stay_is_refused(
+    traveller: Bonded,
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        admit(grace(visa=traveller.visa.number), until="2025-12-31")
+    assert (caught.value.code, caught.value.field) == ("admit_until_beyond_stay", "admit_until")
+    assert "2025-10-31 at the latest" in caught.value.message
+    with pytest.raises(InvalidInput) as absurd:
+        admit(grace(visa=traveller.visa.number), until="9999-12-31")
+    assert (absurd.value.code, absurd.value.field) == ("admit_until_too_late", "admit_until")
+    assert not Admission.objects.exists()
+    assert not AuditEvent.objects.filter(action="border.recorded").exists()
+
+
+def test_a_visa_of_malis_program_does_not_admit_at_a_us_port(traveller: Bonded) -> None:
+    malis = Program.objects.get(issuer="MLI")
+    Case.objects.filter(pk=traveller.case.pk).update(program=malis)
+    with pytest.raises(InvalidInput) as caught:
+        admit(grace(visa=traveller.visa.number), port="JFK")
+    assert (caught.value.code, caught.value.field) == ("visa_not_for_state", "visa_number")
+    assert not Admission.objects.exists()
+
+
+def test_a_second_admission_with_no_departure_between_is_refused_naming_the_first(
+    traveller: Bonded,
+) -> None:
+    first = admission_of(admit(grace(), port="JFK"))
+    with pytest.raises(Conflict) as caught:
+        admit(grace(visa=traveller.visa.number), on="2025-10-05", until="2025-11-03")
+    assert caught.value.field == "visa_number"
+    assert f"admission {first.pk} at JFK on 2025-10-01" in caught.value.message
+    Visa.objects.filter(pk=traveller.visa.pk).update(entries=2)  # two entries, still no exit
+    with pytest.raises(Conflict) as still_in:
+        admit(grace(), on="2025-10-05", until="2025-11-03")
+    assert still_in.value.code == "admission_open"
+    assert Admission.objects.count() == 1
+
+
 def test_the_same_record_again_changes_nothing(traveller: Bonded) -> None:
     first = admit(grace(), record="I94-1")
     audited = AuditEvent.objects.count()
@@ -93,7 +143,7 @@ def test_the_same_record_id_with_other_facts_is_a_conflict_naming_the_field(
 def test_another_sender_may_use_the_same_record_id(traveller: Bonded) -> None:
     admit(grace(), record="1")
     depart(grace(), record="1")
-    admit(grace(), record="1", sender="other-system", on="2025-10-02")
+    admit(grace(passport="ZZ0000001"), record="1", sender="other-system", on="2025-10-02")
     assert Admission.objects.count() == 2
 
 
@@ -133,6 +183,7 @@ def test_a_departure_on_a_renewed_passport_closes_the_stay_begun_on_the_old_one(
 
 
 def test_a_later_stay_is_closed_not_an_earlier_one(traveller: Bonded) -> None:
+    Visa.objects.filter(pk=traveller.visa.pk).update(entries=2)  # a visa for two entries
     earlier = admission_of(admit(grace(), on="2025-09-02", until="2025-09-10"))
     depart(grace(), on="2025-09-09")
     later = admission_of(admit(grace(), on="2025-10-01"))
@@ -166,7 +217,7 @@ def test_two_admissions_a_departure_could_close_go_to_a_person_who_decides(
     traveller: Bonded,
 ) -> None:
     one = admission_of(admit(grace(), sender="ades"))
-    two = admission_of(admit(grace(), sender="i94-feed"))
+    two = copy_of(one, sender="i94-feed")
     stored = depart(grace())
     assert stored.match == MatchState.AMBIGUOUS
     review = ReviewItem.objects.get()
@@ -285,12 +336,19 @@ def test_a_batch_stores_good_items_and_answers_each_bad_one(traveller: Bonded) -
         admit_until=dt.date(2025, 10, 31),
         visa_class="B2",
     )
+    stranger = records.admission_report(
+        traveller=grace(passport="ZZ0000001"),
+        port="JFK",
+        admitted_at=at_port("2025-10-01"),
+        admit_until=dt.date(2025, 10, 30),
+        visa_class="B2",
+    )
     results = services.border_batch_record(
         kind=records.RecordKind.ADMISSION,
         items=[
             services.BatchItem("A", good),
             services.BatchItem("A", other),
-            services.BatchItem("B", good),
+            services.BatchItem("B", stranger),
         ],
         sender=SENDER,
         actor="test border",
@@ -307,7 +365,7 @@ def test_a_departure_on_a_new_passport_waits_until_its_renewal_is_placed(
     """The renewal itself needed an officer (two admissions it could concern): once placed,
     the departure on the new passport that was waiting is placed too."""
     one = admission_of(admit(grace(), sender="ades"))
-    admission_of(admit(grace(), sender="i94-feed"))
+    copy_of(one, sender="i94-feed")
     renewal = renew(grace(), new_passport="MB7654321")
     assert renewal.match == MatchState.AMBIGUOUS
     departure = depart(grace(passport="MB7654321"))

@@ -22,6 +22,7 @@ from visabond.border.models import Departure, DepartureUpload, ReviewItem
 from visabond.border.sweep_services import sweep_run
 from visabond.border.upload_selectors import upload_dir
 from visabond.border.upload_services import (
+    UPLOADS_PER_TOKEN,
     DepartureStatus,
     departure_check,
     departure_upload,
@@ -199,6 +200,23 @@ def test_a_forged_or_expired_token_is_refused(traveller: Bonded) -> None:
         upload(token, at=NOON + dt.timedelta(seconds=1))
     assert expired.value.code == "token_invalid"
     assert Departure.objects.count() == 1
+
+
+def test_one_token_takes_one_set_of_evidence_and_a_new_lookup_gives_another(
+    traveller: Bonded,
+) -> None:
+    admit(grace())
+    token = token_of(traveller)
+    for _ in range(UPLOADS_PER_TOKEN):
+        upload(token)
+    with pytest.raises(Conflict) as used:
+        upload(token)
+    assert (used.value.code, used.value.field) == ("token_used", "token")
+    assert f"its {UPLOADS_PER_TOKEN} files already" in used.value.message
+    assert DepartureUpload.objects.count() == UPLOADS_PER_TOKEN
+    later = token_of(traveller, at=NOON + dt.timedelta(minutes=1))
+    upload(later, at=NOON + dt.timedelta(minutes=2))
+    assert DepartureUpload.objects.count() == UPLOADS_PER_TOKEN + 1
 
 
 def test_an_accepted_upload_before_the_last_day_cancels_the_bond_at_the_sweep(

@@ -5,6 +5,7 @@ checked by content, served only to a border officer."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -101,6 +102,13 @@ def test_an_address_past_the_ceiling_gets_a_page_that_says_so(
     assert int(refused["Retry-After"]) >= 1
     assert "Too many questions from your address" in refused.content.decode()
     assert "2025-10-30" not in refused.content.decode()
+    # The way back is the page asked on, in its language.
+    assert '<a href="/departure-check/" id="back">Back to the departure check</a>' in (
+        refused.content.decode()
+    )
+    with today_is(NOON):
+        french = client.post("/fr/departure-check/", {"bond_number": "x", "birth_date": "x"})
+    assert 'href="/fr/departure-check/" id="back"' in french.content.decode()
 
 
 def test_the_page_in_french(traveller: Bonded) -> None:
@@ -158,3 +166,78 @@ def test_an_officer_sees_the_file_and_accepts_it(traveller: Bonded) -> None:
     )
     assert decided.status_code == 302
     assert Departure.objects.get(pk=kept.departure_id).accepted
+
+
+def test_the_page_says_how_many_files_one_lookup_takes(traveller: Bonded) -> None:
+    page = ask(Client(), traveller.bond.number, BORN.isoformat())
+    assert "This form takes up to 3 files (one set of evidence)" in page
+
+
+def test_a_missing_or_altered_token_is_said_in_a_sentence_in_the_pages_language(
+    traveller: Bonded,
+) -> None:
+    for token, language in (("", ""), ("x" * 501, "/fr")):
+        with today_is(NOON):
+            response = Client().post(
+                f"{language}/departure-check/evidence/",
+                {"token": token, "document": "boarding_pass", "port": "IAD"},
+            )
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 422
+        assert "[" not in re.sub(r"<[^>]*>|\[\d+\]", "", page.split("<main", 1)[-1])
+        said = "Le code de ce formulaire" if language else "This form's code (given by your lookup"
+        assert said in page
+
+
+def uploaded_for_a_french_officer(traveller: Bonded) -> tuple[DepartureUpload, Client]:
+    """A boarding pass the traveller sent, and a border officer reading French."""
+    client = Client()
+    send(client, token_from(ask(client, traveller.bond.number, BORN.isoformat())), png())
+    (kept,) = DepartureUpload.objects.all()
+    return kept, signed_in(person("officer-border", Role.BORDER_OFFICER, language="fr"))
+
+
+def test_an_upload_given_its_verdict_twice_is_refused_in_a_sentence_in_french(
+    traveller: Bonded,
+) -> None:
+    kept, officer = uploaded_for_a_french_officer(traveller)
+    path = f"/fr/console/border/uploads/{kept.pk}/"
+    officer.post(path, {"decision": "accept", "reason": "lisible"})
+    again = officer.post(path, {"decision": "reject", "reason": "illisible"})
+    assert again.status_code == 409
+    said = html.unescape(again.content.decode())
+    assert "a déjà reçu son verdict (acceptée, par officer-border)" in said
+
+
+def test_a_bond_number_typed_without_dashes_is_found(traveller: Bonded) -> None:
+    typed = traveller.bond.number.replace("-", "").lower()
+    page = ask(Client(), typed, BORN.isoformat())
+    assert page.startswith("200")
+    assert 'id="admit-until">2025-10-30<' in page
+
+
+def test_the_date_is_written_as_the_pages_language_writes_it_or_in_iso(
+    traveller: Bonded,
+) -> None:
+    french = Client().get("/fr/departure-check/").content.decode()
+    assert 'placeholder="JJ/MM/AAAA"' in french
+    assert 'placeholder="YYYY-MM-DD"' in Client().get("/departure-check/").content.decode()
+    for born in (BORN.strftime("%d/%m/%Y"), BORN.isoformat()):
+        page = ask(Client(), traveller.bond.number, born, path="/fr/departure-check/")
+        assert page.startswith("200"), born
+    refused = ask(Client(), traveller.bond.number, "04/02/1990/x", path="/fr/departure-check/")
+    assert refused.startswith("422")
+    assert "Écrivez la date sous la forme JJ/MM/AAAA (p. ex. 31/10/2025)" in html.unescape(refused)
+    # English pages read ISO only: 02/04/1990 is read two ways.
+    assert ask(Client(), traveller.bond.number, "02/04/1990").startswith("422")
+
+
+def test_the_officers_pages_name_the_document_and_verdict_in_words_in_french(
+    traveller: Bonded,
+) -> None:
+    kept, officer = uploaded_for_a_french_officer(traveller)
+    listing = html.unescape(officer.get("/fr/console/border/uploads/").content.decode())
+    assert "<td>Carte d'embarquement</td>" in listing
+    assert "Boarding Pass" not in listing
+    detail = html.unescape(officer.get(f"/fr/console/border/uploads/{kept.pk}/").content.decode())
+    assert 'id="upload-state">en attente d\'un verdict<' in detail

@@ -268,3 +268,31 @@ def test_a_quarantined_manifest_is_listed_with_its_error_and_read_again_once_acc
     row.refresh_from_db()
     assert row.state == PaxlstManifest.State.PROCESSED
     assert "No manifest is quarantined." in officer.get("/border/manifests/").content.decode()
+
+
+def test_an_admit_until_beyond_the_longest_stay_is_refused_beside_it_in_french(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, admit_until="9999-12-31")
+    shown = read(officer, data, "/fr" + ADMIT)
+    with clock.frozen(AT_THE_PORT + dt.timedelta(minutes=1)):
+        answer = officer.post(
+            "/fr" + ADMIT,
+            {**data, "shown": shown_token(shown.content.decode()), "action": "admit"},
+        )
+    assert answer.status_code == 422
+    assert answer.context["form"].has_error("admit_until", "admit_until_too_late")
+    assert "aucun séjour n'est aussi long" in html.unescape(answer.content.decode())
+    data = zones(traveller, admit_until="2025-12-31")
+    refused = confirm(officer, data)
+    assert refused.context["form"].has_error("admit_until", "admit_until_beyond_stay")
+    assert not Admission.objects.exists()
+
+
+def test_a_console_form_without_its_record_id_says_so_in_a_sentence(
+    traveller: Bonded, officer: Client
+) -> None:
+    answer = read(officer, zones(traveller, record_id=""))
+    page = html.unescape(answer.content.decode())
+    assert answer.status_code == 422
+    assert "The record id this form carries" in page

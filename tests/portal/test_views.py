@@ -9,6 +9,7 @@ import html
 import pytest
 from django.test import Client
 
+from tests.border_world import admit, bonded, depart, grace
 from tests.casework_world import (
     PASSWORD,
     directed_case,
@@ -131,6 +132,25 @@ def test_a_refused_application_names_the_field_and_creates_nothing(
     assert Case.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"surname": "Bandah"}, "surname", "mais le passeport indique 'BANDA'"),
+        ({"intended_departure": "2025-09-20"}, "intended_departure", "antérieur à l'arrivée"),
+        ({"intended_arrival": "2025-08-01"}, "intended_arrival", "dans le passé"),
+    ],
+)
+def test_a_refused_application_is_said_in_french_on_a_french_page(
+    changes: dict[str, str], field: str, message: str
+) -> None:
+    people = world()
+    client = signed_in(people.applicant)
+    response = client.post("/fr/portal/apply/", {**APPLICATION, **changes})
+    assert response.status_code == 422
+    assert message in html.unescape(field_block(response.content.decode(), field))
+    assert Case.objects.count() == 0
+
+
 def journey_of(text: str) -> dict[str, str]:
     start = text.index('id="journey"')
     section = text[start : text.index("</section>", start)]
@@ -227,3 +247,19 @@ def test_signing_in_lands_each_role_on_its_own_page() -> None:
         )
         assert response.status_code == 302
         assert client.get(response["Location"])["Location"] == page
+
+
+def test_the_timeline_shows_the_admission_and_the_departure_recorded_at_the_border() -> None:
+    traveller = bonded()
+    path = f"/portal/cases/{traveller.case.reference}/"
+    client = signed_in(traveller.people.applicant)
+    before = journey_of(client.get(path).content.decode())
+    assert (before["admitted"], before["departed"]) == ("to come", "to come")
+    admit(grace(), on="2025-10-01")
+    depart(grace(), on="2025-10-20")
+    text = client.get(path).content.decode()
+    marks = journey_of(text)
+    assert (marks["visa_issued"], marks["admitted"], marks["departed"]) == ("done",) * 3
+    assert 'data-milestone="admitted">' in text
+    admitted = text[text.index('data-milestone="admitted"') :]
+    assert "2025-10-01" in admitted[: admitted.index("</li>")]

@@ -153,3 +153,13 @@ def test_the_statistics_pages_speak_french(data: Path) -> None:
     assert "Expected departures" not in page
     assistant = client.get(f"/fr/console/stats/snapshots/{snapshot.pk}/designation/").content
     assert "Aide à la désignation" in assistant.decode()
+
+
+def test_an_empty_snapshot_says_no_rate_was_computed_not_none(tmp_path: Path) -> None:
+    write_case(tmp_path, admissions=[], departures=[])
+    snapshot = take(tmp_path, "2025-02-01")
+    page = signed_in("analyst").get(f"/console/stats/snapshots/{snapshot.pk}/").content.decode()
+    totals = page[page.index('id="totals"') : page.index("</p>", page.index('id="totals"'))]
+    assert "0 expected departures" in totals
+    assert "not computed (no expected departures)" in totals
+    assert "None" not in page.split("<main", 1)[-1]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visabond.adjudication.services import MAX_TEXT
+
 
 class DecisionForm(forms.Form):
     """An adjudicator's decision on an open adjudication (22 CFR 41.11(c), Form I-352)."""
@@ -23,6 +25,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (on the evidence)"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -40,7 +43,10 @@ class ApprovalForm(forms.Form):
         ],
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -50,6 +56,7 @@ class ContestForm(forms.Form):
     statement = forms.CharField(
         label=_("Why the decision is wrong"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     evidence = forms.CharField(

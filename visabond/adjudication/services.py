@@ -36,7 +36,7 @@ from visabond.bonds.models import Bond, BondTerms
 from visabond.bonds.services import bond_event_apply, bond_locked
 from visabond.core import clock
 from visabond.core.bulk_insert import rows_insert
-from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, gettext_noop
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
 from visabond.notices.services import Notice, notice_send, notices_send_many
@@ -176,7 +176,7 @@ def adjudication_decide(
     An entry point. No breach cancels the bond (`breach_not_confirmed`: its money is
     returned). A breach confirms it and forfeits the bond, unless its amount is above the
     program's second-approval amount: then it waits for another adjudicator. Raises
-    `PermissionDenied` for another role, `InvalidInput` (`reason_missing`), `NotFound`, and
+    `PermissionDenied` for another role, `InvalidInput` (`reason_missing`, `too_long` beyond `MAX_TEXT`), `NotFound`, and
     `Conflict` (`adjudication_state`) unless the adjudication is open.
     """
     require_role(actor, Role.BOND_ADJUDICATOR)
@@ -266,15 +266,16 @@ def adjudication_contest(
     the adjudication reopens (a new round) and the forfeiture is reversed until decided again.
 
     An entry point for the bond's obligor: any other person gets `NotFound`, the answer for
-    an adjudication that does not exist. Raises `InvalidInput` (`statement_missing`) and
+    an adjudication that does not exist. Raises `InvalidInput` (`statement_missing`, `too_long`) and
     `Conflict` (`adjudication_state` unless forfeited, `contest_period_over` after the
     deadline).
     """
-    said = statement.strip()
-    if not said:
-        raise InvalidInput(
-            "say why the decision is wrong", code="statement_missing", field="statement"
-        )
+    said = _said(
+        statement,
+        field="statement",
+        missing=gettext_noop("say why the decision is wrong"),
+        code="statement_missing",
+    )
     with transaction.atomic(durable=True):
         adjudication, bond = _locked(reference, obligor=actor)
         _require_state(adjudication, AdjudicationState.FORFEITED, "contested")
@@ -369,10 +370,23 @@ def _require_state(adjudication: Adjudication, state: AdjudicationState, verb: s
 
 
 def _reason(reason: str) -> str:
-    why = reason.strip()
-    if not why:
-        raise InvalidInput("say why", code="reason_missing", field="reason")
-    return why
+    return _said(reason, field="reason", missing=gettext_noop("say why"), code="reason_missing")
+
+
+def _said(text: str, *, field: str, missing: str, code: str) -> str:
+    """`text` stripped: present, and at most `MAX_TEXT` characters (a reason is read by
+    people, kept in the audit trail and printed on the obligor's notice)."""
+    said = text.strip()
+    if not said:
+        raise InvalidInput(missing, code=code, field=field)
+    if len(said) > MAX_TEXT:
+        raise InvalidInput(
+            gettext_noop("this text has %(length)s characters: at most %(limit)s are kept"),
+            code="too_long",
+            field=field,
+            params={"length": len(said), "limit": MAX_TEXT},
+        )
+    return said
 
 
 def _created(**fields: Any) -> Adjudication:
@@ -432,6 +446,10 @@ def _notice_context(adjudication: Adjudication) -> dict[str, Any]:
 
 
 # The bond's states an adjudication's own states stand on (checked by the tests).
+# The longest reason or statement kept, in characters: a page of text, which the audit
+# trail and the obligor's notice carry whole.
+MAX_TEXT = 2000
+
 BOND_STATE_OF = {
     AdjudicationState.OPEN: BondState.BREACH_SUSPECTED,
     AdjudicationState.AWAITING_APPROVAL: BondState.BREACHED,

@@ -23,11 +23,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from visabond.accounts.roles import Role
 from visabond.adjudication import selectors, services
 from visabond.adjudication.forms import ApprovalForm, ContestForm, DecisionForm
 from visabond.adjudication.models import Adjudication, AdjudicationState
+from visabond.casework.presenters import state_label
 from visabond.core.errors import VisabondError
 from visabond.web.access import page_user
 from visabond.web.forms import add_service_error
@@ -53,6 +55,25 @@ STATES = {
     AdjudicationState.AWAITING_APPROVAL: gettext_lazy("awaiting a second adjudicator"),
     AdjudicationState.FORFEITED: gettext_lazy("forfeited"),
     AdjudicationState.CANCELLED: gettext_lazy("cancelled: no breach"),
+}
+
+
+# The steps of an adjudication (`services._step`) and the status decisions the border
+# reports (`border.records.StatusKind`), as the pages say them.
+STEPS = {
+    "opened": gettext_lazy("opened"),
+    "no_breach": gettext_lazy("no breach: bond cancelled"),
+    "breach_confirmed": gettext_lazy("breach confirmed"),
+    "approved": gettext_lazy("forfeiture approved"),
+    "approval_refused": gettext_lazy("forfeiture not approved: reopened"),
+    "contested": gettext_lazy("contested by the obligor"),
+    "forfeited": gettext_lazy("forfeited"),
+}
+STATUS_KINDS = {
+    "extension": gettext_lazy("extension of stay"),
+    "change_of_status": gettext_lazy("application to change status"),
+    "asylum": gettext_lazy("asylum application"),
+    "unauthorized_work": gettext_lazy("unauthorized work reported"),
 }
 
 
@@ -91,10 +112,28 @@ def evidence_shown(entry: dict[str, Any]) -> dict[str, Any]:
             else {**departure, "label": EVIDENCE.get(departure["evidence"], departure["evidence"])}
         ),
         "ground_label": GROUNDS.get(entry.get("ground", ""), entry.get("ground", "")),
+        "status_decisions": [
+            {**s, "label": STATUS_KINDS.get(s.get("kind", ""), s.get("kind", ""))}
+            for s in entry.get("status_decisions", [])
+        ],
     }
 
 
+def steps_shown(adjudication: Adjudication) -> list[dict[str, Any]]:
+    """An adjudication's steps as the page shows them: the step and, for the opening, its
+    ground in words."""
+    return [
+        {
+            "step": step,
+            "label": STEPS.get(step.action, step.action),
+            "note": GROUNDS.get(step.note, step.note) if step.action == "opened" else step.note,
+        }
+        for step in adjudication.steps.all()
+    ]
+
+
 @login_required
+@require_safe
 def adjudications_list(request: HttpRequest) -> HttpResponse:
     """The adjudications waiting for an adjudicator, oldest first."""
     _adjudicator(request)
@@ -103,6 +142,7 @@ def adjudications_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def adjudication_page(request: HttpRequest, reference: str) -> HttpResponse:
     """An adjudication: the bond, the ground, the evidence (which departure evidence
     decided), every step; the decision when open, the second approval when awaited."""
@@ -134,7 +174,8 @@ def adjudication_page(request: HttpRequest, reference: str) -> HttpResponse:
             **_labelled(adjudication),
             "bond": adjudication.bond,
             "evidence": [evidence_shown(e) for e in adjudication.evidence],
-            "steps": list(adjudication.steps.all()),
+            "steps": steps_shown(adjudication),
+            "bond_state": state_label("bond", adjudication.bond.state),
             "decision_form": decision,
             "approval_form": approval,
             "can_decide": adjudication.state == AdjudicationState.OPEN,
@@ -158,6 +199,7 @@ def _write(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def adjudication_contest(request: HttpRequest, reference: str) -> HttpResponse:
     """The obligor contests a forfeiture of their own bond within the program's period."""
     user = page_user(request, Role.APPLICANT)

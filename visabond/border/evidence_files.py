@@ -36,6 +36,14 @@ class FileKind(StrEnum):
         return {FileKind.PDF: ".pdf", FileKind.PNG: ".png", FileKind.JPEG: ".jpg"}[self]
 
 
+# The formats Pillow reads each kind as. A phone's photograph is often a multi-picture JPEG
+# (CIPA DC-007: a JPEG whose first image is a plain baseline JPEG followed by others, e.g. a
+# depth map), which Pillow names "MPO": it is the JPEG it starts with.
+FORMATS: dict[FileKind, frozenset[str]] = {
+    FileKind.PNG: frozenset({"PNG"}),
+    FileKind.JPEG: frozenset({"JPEG", "MPO"}),
+}
+
 SIGNATURES: tuple[tuple[bytes, FileKind], ...] = (
     (b"%PDF-", FileKind.PDF),
     (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
@@ -93,7 +101,7 @@ def _opens(content: bytes, kind: FileKind) -> bool:
             return False
     try:
         with Image.open(io.BytesIO(content)) as image:
-            if image.format != kind.name or image.width * image.height > MAX_PIXELS:
+            if image.format not in FORMATS[kind] or image.width * image.height > MAX_PIXELS:
                 return False
             image.verify()  # reads the whole stream: a truncated or corrupt file fails here
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

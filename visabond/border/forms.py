@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visabond.border.passengers import DECISIVE
+from visabond.web.forms import HiddenFieldsSaid
 from visabond.web.widgets import DateInput
 
 ZONE = {"rows": 2, "cols": 46, "class": "mrz", "spellcheck": "false", "autocomplete": "off"}
@@ -22,8 +23,16 @@ def new_record_id() -> str:
     return uuid.uuid4().hex
 
 
-class ScanForm(forms.Form):
+class ScanForm(HiddenFieldsSaid):
     """The two zones and the port, which every record at the port starts from."""
+
+    hidden_refusals = {
+        "record_id": _(
+            "The record id this form carries (a code of at most 100 characters) is missing "
+            "or too long: open the page again and read the zones."
+        ),
+        "shown": _("What this form showed (a signed code) was altered: read the zones again."),
+    }
 
     passport_mrz = forms.CharField(
         label=_("Passport: the two lines of the machine readable zone"),

@@ -26,11 +26,15 @@ from visabond.border.evidence import EvidenceKind
 from visabond.border.matching import DocumentKey, visa_key
 from visabond.border.outcomes import StatusChange
 from visabond.core.airports import airport_country, airport_time_zone
-from visabond.core.errors import InvalidInput
+from visabond.core.errors import InvalidInput, gettext_noop
 from visabond.documents.codes import KNOWN_CODES
 
 _DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9]{1,20}$")
 _VISA_CLASS = re.compile(r"^[A-Z0-9/-]{1,20}$")
+# The longest admission any record may state, whatever its visa: ten years, the longest
+# stay a rule may set (`policy.rules.VISA_CONDITION_LIMITS`). A visa of these programs bounds
+# it much closer (`admissions.py`); this bound keeps a mistyped year (9999) out of the rest.
+LONGEST_ADMISSION_DAYS = 3653
 
 
 class RecordKind(StrEnum):
@@ -246,7 +250,8 @@ def admission_report(
     admit_until: dt.date,
     visa_class: str,
 ) -> AdmissionReport:
-    """An admission; the admit-until date is a day at the port, not before the admission."""
+    """An admission; the admit-until date is a day at the port, not before the admission
+    nor more than `LONGEST_ADMISSION_DAYS` after it. Raises `InvalidInput` naming the field."""
     report = AdmissionReport(
         traveller=traveller,
         port=port_code(port),
@@ -261,6 +266,7 @@ def admission_report(
             code="admit_until_before_admission",
             field="admit_until",
         )
+    _admit_until_bounded(admit_until, since=report.admitted_on)
     return report
 
 
@@ -324,6 +330,8 @@ def status_report(
             code="admit_until_unexpected",
             field="admit_until",
         )
+    if admit_until is not None:
+        _admit_until_bounded(admit_until, since=decided_on)
     return StatusReport(
         traveller=traveller, kind=status, decided_on=decided_on, admit_until=admit_until
     )
@@ -389,6 +397,19 @@ def port_day(moment: dt.datetime, port: str) -> dt.date:
     zone = airport_time_zone(port)
     assert zone is not None, port
     return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def _admit_until_bounded(admit_until: dt.date, *, since: dt.date) -> None:
+    if (admit_until - since).days > LONGEST_ADMISSION_DAYS:
+        raise InvalidInput(
+            gettext_noop(
+                "the admit-until date %(until)s is more than %(days)s days after %(since)s: "
+                "no stay is that long"
+            ),
+            code="admit_until_too_late",
+            field="admit_until",
+            params={"until": admit_until, "days": LONGEST_ADMISSION_DAYS, "since": since},
+        )
 
 
 def _aware(moment: dt.datetime, *, field: str) -> dt.datetime:

@@ -6,12 +6,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from visabond.bonds.models import Bond
 from visabond.border import placement
+from visabond.border.admissions import EarlierAdmission, VisaTerms
 from visabond.border.keys import key_matches, key_prefix
-from visabond.border.models import Admission, BorderClient, PaxlstManifest, ReviewItem
+from visabond.border.models import (
+    Admission,
+    BorderClient,
+    Departure,
+    PaxlstManifest,
+    ReviewItem,
+)
 from visabond.border.records import Traveller
 from visabond.casework.models import Visa
 
@@ -57,6 +64,30 @@ def admission_conditions(traveller: Traveller, *, port: str, on: dt.date) -> Adm
     visa = placement.visa_of(traveller, on=on)
     bond = None if visa is None else Bond.objects.filter(case_id=visa.case_id).first()
     return AdmissionConditions(port=port, on=on, visa=visa, bond=bond)
+
+
+def visa_terms(visa: Visa) -> VisaTerms:
+    """The conditions of `visa` an admission is checked against (`admissions.py`): the
+    issuing state is its case's program's, the rest as issued from the captured rule."""
+    return VisaTerms(
+        number=visa.number,
+        issuer=visa.case.program.issuer,
+        valid_from=visa.valid_from,
+        valid_until=visa.valid_until,
+        entries=visa.entries,
+        max_stay_days=visa.max_stay_days,
+    )
+
+
+def admissions_on_visa(visa_id: int) -> list[EarlierAdmission]:
+    """Every admission recorded on the visa, with whether a departure was placed on it."""
+    departed = Exists(Departure.objects.filter(admission_id=OuterRef("pk")))
+    rows = (
+        Admission.objects.filter(visa_id=visa_id)
+        .annotate(departed=departed)
+        .values_list("pk", "port", "admitted_on", "departed")
+    )
+    return [EarlierAdmission(pk, port, day, bool(gone)) for pk, port, day, gone in rows]
 
 
 def admissions_by_id(ids: Iterable[int]) -> dict[int, Admission]:

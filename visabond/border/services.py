@@ -15,9 +15,11 @@ from django.db import transaction
 
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
+from visabond.border import placement, selectors
+from visabond.border.admissions import admission_refusal
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import Stored, report_store
-from visabond.border.models import BorderClient
+from visabond.border.models import Admission, BorderClient
 from visabond.border.records import (
     AdmissionReport,
     DepartureReport,
@@ -26,7 +28,9 @@ from visabond.border.records import (
     RenewalReport,
     Report,
     StatusReport,
+    port_state,
 )
+from visabond.casework.models import Visa
 from visabond.core.errors import VisabondError
 
 
@@ -37,7 +41,11 @@ def admission_record(
     visa and bond when they are ours; records that arrived before it are placed again.
 
     An entry point. Idempotent on (`sender`, `record_id`); raises `Conflict`
-    (`record_differs`, naming the field) for the same id with other facts.
+    (`record_differs`, naming the field) for the same id with other facts. A new admission
+    on a visa this system issued is checked against its conditions (`admissions.py`):
+    `InvalidInput` for a visa of another state's program, outside its validity or a stay
+    beyond the longest; `Conflict` for a visa whose entries are used or a stay still open,
+    naming that admission. Nothing is written then.
     """
     with transaction.atomic(durable=True):
         return _recorded(RecordKind.ADMISSION, report, sender, record_id, actor)
@@ -148,6 +156,8 @@ def border_batch_record(
 def _recorded(
     kind: RecordKind, report: Report, sender: str, record_id: str, actor: Actor
 ) -> Stored:
+    if isinstance(report, AdmissionReport):
+        _admission_check(report, sender=sender, record_id=record_id)
     stored = report_store(kind, report, sender=sender, record_id=record_id, actor=actor_name(actor))
     if stored.created:
         audit_record(
@@ -157,3 +167,25 @@ def _recorded(
             details=stored.to_json(),
         )
     return stored
+
+
+def _admission_check(report: AdmissionReport, *, sender: str, record_id: str) -> None:
+    """Refuse a new admission its visa's conditions do not allow (`admissions.py`); the
+    same record sent again is judged by `report_store` alone (unchanged, or a conflict)."""
+    if Admission.objects.filter(sender=sender.strip(), sender_record_id=record_id.strip()).exists():
+        return
+    visa = placement.visa_of(report.traveller, on=report.admitted_on)
+    if visa is None:
+        return  # not a visa of these programs: no bond, no conditions of ours
+    # The visa's row is locked so that two admissions on it at once are judged one after
+    # the other (PostgreSQL); SQLite runs one writing transaction at a time.
+    list(Visa.objects.select_for_update().filter(pk=visa.pk).values_list("pk", flat=True))
+    error = admission_refusal(
+        selectors.visa_terms(visa),
+        state=port_state(report.port),
+        admitted_on=report.admitted_on,
+        admit_until=report.admit_until,
+        earlier=selectors.admissions_on_visa(visa.pk),
+    )
+    if error is not None:
+        raise error

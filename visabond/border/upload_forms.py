@@ -7,21 +7,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visabond.border.models import DepartureUpload
-from visabond.web.widgets import DateInput
+from visabond.web.forms import DayField, HiddenFieldsSaid
 
 
 class DepartureCheckForm(forms.Form):
     bond_number = forms.CharField(
         label=_("Bond number"),
         max_length=40,
-        help_text=_("As on your bond notice, e.g. B-7K3M-Q9TX."),
+        help_text=_("As on your bond notice, e.g. B-7K3M-Q9TX (with or without the dashes)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    birth_date = DayField(label=_("Date of birth"))
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(HiddenFieldsSaid):
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    hidden_refusals = {
+        "token": _(
+            "This form's code (given by your lookup, valid 30 minutes) is missing or "
+            "altered: look your bond up again to send evidence."
+        )
+    }
     document = forms.ChoiceField(
         label=_("Evidence"),
         choices=[
@@ -39,7 +45,7 @@ class EvidenceUploadForm(forms.Form):
             "For a boarding pass the airport you left from (e.g. IAD); for a stamp the airport where you arrived."
         ),
     )
-    departed_on = forms.DateField(label=_("Date on the document"), widget=DateInput())
+    departed_on = DayField(label=_("Date on the document"))
     file = forms.FileField(
         label=_("File (PDF, PNG or JPEG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),

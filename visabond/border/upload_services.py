@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from visabond.accounts.roles import Role, require_role_of_actor
 from visabond.audit.actors import Actor, actor_name, actor_user_id
@@ -53,7 +54,7 @@ from visabond.border.records import RecordKind
 from visabond.border.upload_selectors import upload_dir
 from visabond.core import clock
 from visabond.core.airports import airport_time_zone
-from visabond.core.errors import Conflict, InvalidInput, NotFound
+from visabond.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 from visabond.core.references import normalise_reference
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,18 @@ TOKEN_SALT = "visabond.border.departure-upload"  # noqa: S105 - a namespace, not
 # Long enough to find the file on a phone and send it; short enough that a token seen over
 # a shoulder or left in a browser's history is soon worth nothing.
 TOKEN_MAX_AGE = dt.timedelta(minutes=30)
+# One set of evidence per token: a boarding pass, a stamp, a second page. More files for the
+# stay need a new lookup, so a token seen over a shoulder cannot flood the officers' queue.
+UPLOADS_PER_TOKEN = 3
 NOT_FOUND = "we could not find a bond with these details"
 DECIDED_BONDS = frozenset(
     {BondState.BREACHED, BondState.FORFEITED, BondState.CANCELLED, BondState.REFUNDED}
 )
+# A verdict as a refusal names it, in the reader's language (evaluated when said).
+VERDICTS = {
+    DepartureUpload.State.ACCEPTED.value: gettext_lazy("accepted"),
+    DepartureUpload.State.REJECTED.value: gettext_lazy("rejected"),
+}
 # Compared against when no bond has the number asked, so both refusals take the same path.
 _NO_BIRTH_DATE = "0000-00-00"
 
@@ -158,9 +167,10 @@ def departure_upload(
     (expired or forged: look the bond up again), `document_unknown`, `port_unknown`,
     `departed_on_future` / `departed_on_before_entry`, and the file's refusals
     (`evidence_files.evidence_file_read`: type, size, unreadable); `Conflict`
-    (`bond_not_active`) once the bond was decided.
+    (`bond_not_active`) once the bond was decided, (`token_used`) once the token took
+    `UPLOADS_PER_TOKEN` files (counted as the stay's uploads since the token was given).
     """
-    bond_id, admission_id = _token_read(token)
+    bond_id, admission_id, issued = _token_read(token)
     try:
         kind = DepartureUpload.Document(document)
     except ValueError:
@@ -183,6 +193,7 @@ def departure_upload(
             upload = _upload_store(
                 bond_id=bond_id,
                 admission_id=admission_id,
+                issued=issued,
                 kind=kind,
                 port=port,
                 departed_on=departed_on,
@@ -216,7 +227,11 @@ def upload_decide(*, upload_id: int, accept: bool, reason: str, actor: Actor) ->
     require_role_of_actor(actor, Role.BORDER_OFFICER)
     why = reason.strip()
     if not why:
-        raise InvalidInput("say why", code="reason_missing", field="reason")
+        raise InvalidInput(
+            gettext_noop("say why: a verdict on an upload gives its reason"),
+            code="reason_missing",
+            field="reason",
+        )
     with transaction.atomic(durable=True):
         upload = (
             DepartureUpload.objects.select_for_update()
@@ -225,21 +240,37 @@ def upload_decide(*, upload_id: int, accept: bool, reason: str, actor: Actor) ->
             .first()
         )
         if upload is None:
-            raise NotFound(f"there is no upload {upload_id}", code="upload_not_found", field="id")
+            raise NotFound(
+                gettext_noop("there is no upload %(id)s"),
+                code="upload_not_found",
+                field="id",
+                params={"id": upload_id},
+            )
         if upload.state != DepartureUpload.State.PENDING:
             raise Conflict(
-                f"upload {upload_id} was {upload.state} already",
+                gettext_noop(
+                    "upload %(id)s was given its verdict already (%(verdict)s, by %(by)s): "
+                    "a verdict is given once"
+                ),
                 code="upload_decided",
                 field="id",
+                params={
+                    "id": upload_id,
+                    "verdict": VERDICTS.get(upload.state, upload.state),
+                    "by": upload.decided_by_name,
+                },
             )
         if accept and upload.bond.state in DECIDED_BONDS:
             # The bond's fate is settled: new evidence goes to the obligor's contest, which
             # reopens the adjudication, not silently under a decided bond.
             raise Conflict(
-                f"bond {upload.bond.number} is {upload.bond.state} already: evidence now "
-                "counts only through the obligor's contest",
+                gettext_noop(
+                    "bond %(bond)s is %(state)s already: evidence now counts only through "
+                    "the obligor's contest"
+                ),
                 code="bond_decided",
                 field="id",
+                params={"bond": upload.bond.number, "state": upload.bond.state},
             )
         upload.state = DepartureUpload.State.ACCEPTED if accept else DepartureUpload.State.REJECTED
         upload.decided_at = clock.now()
@@ -276,7 +307,7 @@ def _latest_admission(bond: Bond) -> Admission | None:
     )
 
 
-def _token_read(token: str) -> tuple[int, int]:
+def _token_read(token: str) -> tuple[int, int, dt.datetime]:
     refused = InvalidInput(
         "this form has expired: look your bond up again to send evidence",
         code="token_invalid",
@@ -285,18 +316,19 @@ def _token_read(token: str) -> tuple[int, int]:
     try:
         data: Any = signing.loads(token, salt=TOKEN_SALT)
         bond_id, admission_id, issued = int(data["bond"]), int(data["admission"]), data["issued"]
-        age = clock.now() - dt.datetime.fromtimestamp(int(issued), tz=dt.UTC)
+        given = dt.datetime.fromtimestamp(int(issued), tz=dt.UTC)
     except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
         raise refused from None
-    if not dt.timedelta(0) <= age <= TOKEN_MAX_AGE:
+    if not dt.timedelta(0) <= clock.now() - given <= TOKEN_MAX_AGE:
         raise refused
-    return bond_id, admission_id
+    return bond_id, admission_id, given
 
 
 def _upload_store(
     *,
     bond_id: int,
     admission_id: int,
+    issued: dt.datetime,
     kind: DepartureUpload.Document,
     port: str,
     departed_on: dt.date,
@@ -313,6 +345,17 @@ def _upload_store(
             f"bond {bond.number} is {bond.state}: evidence of departure no longer decides it",
             code="bond_not_active",
             field="token",
+        )
+    # The bond's row is locked above: uploads with one token are counted one at a time.
+    sent = DepartureUpload.objects.filter(admission_id=admission_id, uploaded_at__gte=issued)
+    if sent.count() >= UPLOADS_PER_TOKEN:
+        raise Conflict(
+            gettext_noop(
+                "this form took its %(count)s files already: look your bond up again to send more"
+            ),
+            code="token_used",
+            field="token",
+            params={"count": UPLOADS_PER_TOKEN},
         )
     admission = Admission.objects.select_related("visa").get(pk=admission_id)
     if departed_on < admission.admitted_on:

@@ -24,9 +24,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from visabond.accounts.roles import Role, has_role
 from visabond.border import upload_selectors, upload_services
 from visabond.border.evidence_files import FileKind, megabytes
+from visabond.border.models import DepartureUpload
 from visabond.border.upload_forms import DepartureCheckForm, EvidenceUploadForm, UploadDecisionForm
 from visabond.core.errors import NotFound, VisabondError
 from visabond.web.forms import add_service_error
+from visabond.web.localized import error_text
 from visabond.web.throttle import client_address, lookup_allowed
 from visabond.web.views import throttled
 
@@ -51,6 +53,18 @@ UPLOAD_ERRORS = {
 }
 
 
+# What an upload is and where its verdict stands, as the officer's pages say them.
+DOCUMENTS = {
+    DepartureUpload.Document.BOARDING_PASS.value: gettext_lazy("Boarding pass"),
+    DepartureUpload.Document.ENTRY_STAMP.value: gettext_lazy("Entry stamp of another country"),
+}
+VERDICTS = {
+    DepartureUpload.State.PENDING.value: gettext_lazy("waiting for a verdict"),
+    DepartureUpload.State.ACCEPTED.value: gettext_lazy("accepted: the departure counts"),
+    DepartureUpload.State.REJECTED.value: gettext_lazy("rejected"),
+}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def departure_check_page(request: HttpRequest) -> HttpResponse:
     """Public: a bond number and a date of birth give whether a departure is registered for
@@ -59,7 +73,9 @@ def departure_check_page(request: HttpRequest) -> HttpResponse:
         return render(request, "border/uploads/check.html", {"form": DepartureCheckForm()})
     allowed, wait = lookup_allowed(request, **THROTTLE)
     if not allowed:
-        return throttled(request, wait)
+        return throttled(
+            request, wait, back="departure-check", label=_("Back to the departure check")
+        )
     form = DepartureCheckForm(request.POST)
     if not form.is_valid():
         return render(request, "border/uploads/check.html", {"form": form}, status=422)
@@ -82,12 +98,15 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
     entry stamp, kept for a border officer (`upload_services.departure_upload`)."""
     allowed, wait = lookup_allowed(request, **THROTTLE)
     if not allowed:
-        return throttled(request, wait)
+        return throttled(
+            request, wait, back="departure-check", label=_("Back to the departure check")
+        )
     form = EvidenceUploadForm(request.POST, request.FILES)
     context: dict[str, Any] = {
         "upload_form": form,
         "form": None,
         "limit": megabytes(settings.UPLOAD_MAX_BYTES),
+        "per_token": upload_services.UPLOADS_PER_TOKEN,
     }
     if not form.is_valid():
         return render(request, "border/uploads/check.html", context, status=422)
@@ -112,7 +131,7 @@ def departure_evidence_upload(request: HttpRequest) -> HttpResponse:
             form,
             error,
             aliases={"token": ""},
-            messages={**UPLOAD_ERRORS, "file_too_large": too_large},
+            messages={error.code: error_text(error), **UPLOAD_ERRORS, "file_too_large": too_large},
         )
         return render(request, "border/uploads/check.html", context, status=error.http_status)
     return render(request, "border/uploads/received.html", status=201)
@@ -125,7 +144,7 @@ def _answer(
         "exit_record": _("an exit record at the port"),
         "outbound_manifest": _("the airline's passenger list"),
         "other_state_entry": _("another country's record of your entry"),
-        "traveller_upload": _("your evidence, accepted by an officer"),
+        "traveller_upload": _("the document you sent, accepted by a border officer"),
     }
     return {
         "form": None,
@@ -133,6 +152,7 @@ def _answer(
         "evidence": evidence.get(status.evidence, ""),
         "upload_form": upload,
         "limit": megabytes(settings.UPLOAD_MAX_BYTES),
+        "per_token": upload_services.UPLOADS_PER_TOKEN,
     }
 
 
@@ -147,7 +167,7 @@ def uploads_page(request: HttpRequest) -> HttpResponse:
     """A border officer's travellers' uploads waiting for a verdict, oldest first."""
     _require_officer(request)
     uploads = list(upload_selectors.uploads_pending()[:500])
-    return render(request, "border/uploads/list.html", {"uploads": uploads})
+    return render(request, "border/uploads/list.html", {"uploads": uploads, "documents": DOCUMENTS})
 
 
 @login_required
@@ -169,7 +189,7 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                 )
             except VisabondError as error:
-                add_service_error(form, error)
+                add_service_error(form, error, messages={error.code: error_text(error)})
                 status = error.http_status
             else:
                 messages.success(request, _("Verdict recorded."))
@@ -180,6 +200,8 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
         {
             "upload": upload,
             "form": form,
+            "documents": DOCUMENTS,
+            "verdicts": VERDICTS,
             "is_image": upload.content_type != FileKind.PDF.value,
         },
         status=status,

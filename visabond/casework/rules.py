@@ -23,7 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from visabond.core.errors import Conflict, InvalidInput
+from visabond.core.errors import Conflict, InvalidInput, gettext_noop
 from visabond.core.money import Money
 from visabond.documents.mrz import MrzError
 from visabond.documents.mrz.writer import mrz_name_part
@@ -63,9 +63,12 @@ def case_transition(current: CaseState, target: CaseState) -> CaseState:
     if target not in CASE_TRANSITIONS[current]:
         allowed = ", ".join(sorted(CASE_TRANSITIONS[current])) or "nothing: the case is closed"
         raise Conflict(
-            f"the case is {current}; from there it can become {allowed}, not {target}",
+            gettext_noop(
+                "the case is %(current)s; from there it can become %(allowed)s, not %(target)s"
+            ),
             code="case_state",
             field="state",
+            params={"current": current.value, "allowed": allowed, "target": target.value},
         )
     return target
 
@@ -217,13 +220,17 @@ def interview_decision(rule: CapturedRule, outcome: Outcome, choice: BondChoice)
     explanation = choice.explanation.strip()
     if not explanation:
         raise InvalidInput(
-            "say why: the decision needs an explanation", code="reason_missing", field="explanation"
+            gettext_noop("say why: the decision needs an explanation"),
+            code="reason_missing",
+            field="explanation",
         )
     if outcome is Outcome.REFUSE:
         return Decision(Outcome.REFUSE, explanation=explanation)
     if rule.issuance_suspended:
         raise Conflict(
-            "visa issuance is suspended for this nationality: only a refusal can be recorded",
+            gettext_noop(
+                "visa issuance is suspended for this nationality: only a refusal can be recorded"
+            ),
             code="issuance_suspended",
             field="outcome",
         )
@@ -235,12 +242,14 @@ def interview_decision(rule: CapturedRule, outcome: Outcome, choice: BondChoice)
 def _approval(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decision:
     if choice.amount is not None:
         raise InvalidInput(
-            "an approval without a bond names no amount", code="amount_unexpected", field="amount"
+            gettext_noop("an approval without a bond names no amount"),
+            code="amount_unexpected",
+            field="amount",
         )
     if not rule.bond_required:
         if choice.waiver_ground:
             raise InvalidInput(
-                "no bond is required: there is nothing to waive",
+                gettext_noop("no bond is required: there is nothing to waive"),
                 code="waiver_unexpected",
                 field="waiver_ground",
             )
@@ -248,7 +257,9 @@ def _approval(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decis
     grounds = {g.code: g for g in rule.waiver_grounds}
     if not choice.waiver_ground:
         raise InvalidInput(
-            "the rule requires a bond: direct one, or waive it on a ground the program allows",
+            gettext_noop(
+                "the rule requires a bond: direct one, or waive it on a ground the program allows"
+            ),
             code="bond_required",
             field="waiver_ground",
         )
@@ -256,10 +267,12 @@ def _approval(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decis
     if ground is None:
         allowed = ", ".join(grounds) or "none"
         raise InvalidInput(
-            f"{choice.waiver_ground!r} is not a ground the program allows for a waiver "
-            f"(allowed: {allowed})",
+            gettext_noop(
+                "%(ground)s is not a ground the program allows for a waiver (allowed: %(allowed)s)"
+            ),
             code="waiver_ground_not_allowed",
             field="waiver_ground",
+            params={"ground": repr(choice.waiver_ground), "allowed": allowed},
         )
     return Decision(Outcome.APPROVE, waiver=ground, explanation=explanation)
 
@@ -267,29 +280,34 @@ def _approval(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decis
 def _bond_direction(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decision:
     if not rule.bond_required or rule.standard_amount is None:
         raise InvalidInput(
-            "the rule in force requires no bond of this applicant",
+            gettext_noop("the rule in force requires no bond of this applicant"),
             code="bond_not_required",
             field="outcome",
         )
     amount = choice.amount
     if amount is None:
-        raise InvalidInput("name the bond's amount", code="amount_missing", field="amount")
+        raise InvalidInput(
+            gettext_noop("name the bond's amount"), code="amount_missing", field="amount"
+        )
     if amount.currency != rule.standard_amount.currency:
         raise InvalidInput(
-            f"the rule's amounts are in {rule.standard_amount.currency}, not {amount.currency}",
+            gettext_noop("the rule's amounts are in %(allowed)s, not %(currency)s"),
             code="currency_not_allowed",
             field="currency",
+            params={"allowed": rule.standard_amount.currency, "currency": amount.currency},
         )
     if amount not in rule.amounts:
-        allowed = ", ".join(str(a) for a in rule.amounts)
         raise InvalidInput(
-            f"{amount} is not an amount the rule allows ({allowed})",
+            gettext_noop("%(amount)s is not an amount the rule allows (%(allowed)s)"),
             code="amount_not_allowed",
             field="amount",
+            params={"amount": amount, "allowed": list(rule.amounts)},
         )
     if choice.reason is None:
         raise InvalidInput(
-            "give the reason for the amount", code="amount_reason_missing", field="reason"
+            gettext_noop("give the reason for the amount"),
+            code="amount_reason_missing",
+            field="reason",
         )
     _check_reason_fits(choice.reason, amount.amount, rule.standard_amount.amount)
     return Decision(
@@ -304,15 +322,19 @@ def _check_reason_fits(reason: AmountReason, amount: Decimal, standard: Decimal)
         AmountReason.EXTENT_OF_CONTACTS: amount > standard,
     }[reason]
     if not fits:
-        expected = {
-            AmountReason.STANDARD: "the standard amount",
-            AmountReason.UNABLE_TO_PAY_STANDARD: "an amount below the standard",
-            AmountReason.EXTENT_OF_CONTACTS: "an amount above the standard",
+        said = {
+            AmountReason.STANDARD: gettext_noop(
+                "the reason %(reason)s goes with the standard amount"
+            ),
+            AmountReason.UNABLE_TO_PAY_STANDARD: gettext_noop(
+                "the reason %(reason)s goes with an amount below the standard"
+            ),
+            AmountReason.EXTENT_OF_CONTACTS: gettext_noop(
+                "the reason %(reason)s goes with an amount above the standard"
+            ),
         }[reason]
         raise InvalidInput(
-            f"the reason {reason} goes with {expected}",
-            code="amount_reason_mismatch",
-            field="reason",
+            said, code="amount_reason_mismatch", field="reason", params={"reason": reason.value}
         )
 
 

@@ -16,7 +16,7 @@ from visabond.bonds.models import Bond, BondEventRecord, BondTerms
 from visabond.casework.models import Case, CaseEvent, ConsularPost, PostAssignment, Visa
 from visabond.casework.rules import CapturedRule, CaseState, WaiverGround
 from visabond.core import clock
-from visabond.core.errors import NotFound
+from visabond.core.errors import NotFound, gettext_noop
 from visabond.core.references import normalise_reference
 from visabond.documents.mrz import MrzError
 from visabond.documents.mrz.writer import mrz_name_part
@@ -72,7 +72,12 @@ def case_for(user: AbstractBaseUser | AnonymousUser, reference: str) -> Case:
     for a case that does not exist, so nobody learns that another's case exists."""
     case = cases_visible_to(user).filter(reference=normalise_reference(reference)).first()
     if case is None:
-        raise NotFound(f"there is no case {reference}", code="case_not_found", field="reference")
+        raise NotFound(
+            gettext_noop("there is no case %(reference)s"),
+            code="case_not_found",
+            field="reference",
+            params={"reference": reference},
+        )
     return case
 
 

@@ -38,7 +38,7 @@ from visabond.casework.rules import (
 from visabond.casework.selectors import case_rule_in_force, post_today
 from visabond.core import clock
 from visabond.core.countries import country
-from visabond.core.errors import InvalidInput, NotFound
+from visabond.core.errors import InvalidInput, NotFound, gettext_noop
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
@@ -85,9 +85,10 @@ def case_submit(
     nationality = zone.nationality
     if nationality == program.issuer:
         raise InvalidInput(
-            f"a national of {program.issuer} needs no visa of {program.issuer}",
+            gettext_noop("a national of %(issuer)s needs no visa of %(issuer)s"),
             code="nationality_is_issuer",
             field="passport_mrz",
+            params={"issuer": program.issuer},
         )
     _check_trip(application, zone.expiry_date, today=post_today(post))
     visa_class = normalise_visa_class(program.issuer, application.visa_class)
@@ -338,7 +339,10 @@ def _post(code: str) -> ConsularPost:
         return ConsularPost.objects.get(code=code.strip().lower())
     except ConsularPost.DoesNotExist:
         raise NotFound(
-            f"there is no consular post {code!r}", code="post_not_found", field="post"
+            gettext_noop("there is no consular post %(code)s"),
+            code="post_not_found",
+            field="post",
+            params={"code": repr(code)},
         ) from None
 
 
@@ -348,16 +352,18 @@ def _program_of(post: ConsularPost, code: str) -> Program:
         chosen = [p for p in programs if p.code == code]
         if not chosen:
             raise InvalidInput(
-                f"{post.name} takes no applications under {code!r}",
+                gettext_noop("%(post)s takes no applications under %(code)s"),
                 code="program_not_at_post",
                 field="program",
+                params={"post": post.name, "code": repr(code)},
             )
         return chosen[0]
     if len(programs) != 1:
         raise InvalidInput(
-            f"{post.name} serves several programs: name one",
+            gettext_noop("%(post)s serves several programs: name one"),
             code="program_missing",
             field="program",
+            params={"post": post.name},
         )
     return programs[0]
 
@@ -374,20 +380,24 @@ def _passport_zone(text: str) -> Any:
     if not zone.valid:
         failed = ", ".join(zone.failed_checks())
         raise InvalidInput(
-            f"the passport's zone fails its checks ({failed})",
+            gettext_noop("the passport's zone fails its checks (%(failed)s)"),
             code="mrz_check_failed",
             field="passport_mrz",
+            params={"failed": failed},
         )
     if not zone.document_code.startswith("P"):
         raise InvalidInput(
-            f"a visa is applied for with a passport; this zone is a {zone.format} document "
-            f"of type {zone.document_code!r}",
+            gettext_noop(
+                "a visa is applied for with a passport; this zone is a %(format)s document "
+                "of type %(type)s"
+            ),
             code="not_a_passport",
             field="passport_mrz",
+            params={"format": zone.format, "type": repr(zone.document_code)},
         )
     if zone.birth_date is None or zone.expiry_date is None:
         raise InvalidInput(
-            "the passport's zone leaves the birth or expiry date unknown",
+            gettext_noop("the passport's zone leaves the birth or expiry date unknown"),
             code="mrz_dates_unknown",
             field="passport_mrz",
         )
@@ -411,41 +421,66 @@ def _check_identity(application: Application, zone: Any) -> None:
     if mismatches:
         first = mismatches[0]
         also = ", ".join(m.field for m in mismatches[1:])
+        template = (
+            gettext_noop(
+                "%(field)s was typed as %(typed)s but the passport says %(read)s "
+                "(also differs: %(also)s)"
+            )
+            if also
+            else gettext_noop("%(field)s was typed as %(typed)s but the passport says %(read)s")
+        )
         raise InvalidInput(
-            f"{first.field} was typed as {first.typed!r} but the passport says {first.read!r}"
-            + (f" (also differs: {also})" if also else ""),
+            template,
             code="identity_mismatch",
             field=first.field,
+            params={
+                "field": first.field,
+                "typed": repr(first.typed),
+                "read": repr(first.read),
+                "also": also,
+            },
         )
 
 
 def _check_trip(application: Application, passport_expiry: dt.date, *, today: dt.date) -> None:
     if application.intended_departure < application.intended_arrival:
         raise InvalidInput(
-            "the departure is before the arrival",
+            gettext_noop("the departure is before the arrival"),
             code="dates_unordered",
             field="intended_departure",
         )
     if application.intended_arrival < today:
         raise InvalidInput(
-            f"the arrival ({application.intended_arrival}) is in the past",
+            gettext_noop("the arrival (%(day)s) is in the past"),
             code="date_in_past",
             field="intended_arrival",
+            params={"day": application.intended_arrival},
         )
     if passport_expiry < application.intended_departure:
         raise InvalidInput(
-            f"the passport expires on {passport_expiry}, before the intended departure",
+            gettext_noop("the passport expires on %(day)s, before the intended departure"),
             code="passport_expires",
             field="passport_mrz",
+            params={"day": passport_expiry},
         )
 
 
 def _text(value: str, *, field: str, limit: int = LONGEST_TEXT) -> str:
     text = value.strip()
     if not text:
-        raise InvalidInput(f"{field} is required", code="required", field=field)
+        raise InvalidInput(
+            gettext_noop("%(field)s is required"),
+            code="required",
+            field=field,
+            params={"field": field},
+        )
     if len(text) > limit:
-        raise InvalidInput(f"{field} has at most {limit} characters", code="too_long", field=field)
+        raise InvalidInput(
+            gettext_noop("%(field)s has at most %(limit)s characters"),
+            code="too_long",
+            field=field,
+            params={"field": field, "limit": limit},
+        )
     return text
 
 
@@ -469,7 +504,12 @@ def _case_locked(reference: str, actor: Actor) -> Case:
     except Case.DoesNotExist:
         case = None
     if case is None or not _may_act_on(actor, case):
-        raise NotFound(f"there is no case {reference}", code="case_not_found", field="reference")
+        raise NotFound(
+            gettext_noop("there is no case %(reference)s"),
+            code="case_not_found",
+            field="reference",
+            params={"reference": reference},
+        )
     return case
 
 
@@ -517,9 +557,10 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
     terms = BondTerms.objects.filter(program=case.program).first()
     if terms is None:
         raise InvalidInput(
-            f"{case.program.name} has no bond terms (payment period): record them first",
+            gettext_noop("%(program)s has no bond terms (payment period): record them first"),
             code="bond_terms_missing",
             field="program",
+            params={"program": case.program.name},
         )
     deadline = rules.payment_deadline(post_today(case.post), payment_days=terms.payment_days)
     bond = bond_direct(

@@ -21,6 +21,14 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def _plain(value: object) -> object:
+    """A value as the English message writes it: a list or tuple as its items joined by
+    commas ("BOS, JFK, IAD"), never Python's notation for it."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_plain(v)) for v in value)
+    return value
+
+
 class VisabondError(Exception):
     """A request the system refuses, naming the field and the rule it breaks."""
 
@@ -36,7 +44,11 @@ class VisabondError(Exception):
     ) -> None:
         self.template = message
         self.params: dict[str, object] = dict(params or {})
-        self.message = message % self.params if self.params else message
+        self.message = (
+            message % {name: _plain(v) for name, v in self.params.items()}
+            if self.params
+            else message
+        )
         super().__init__(self.message)
         self.code = code
         self.field = field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 # Crockford's base 32: no I, L, O or U, so a number read over the phone is not misheard.
@@ -20,11 +21,25 @@ def new_reference(prefix: str, *, groups: int = 2, size: int = 4) -> str:
 
 
 def normalise_reference(text: str) -> str:
-    """A typed reference as stored: upper case, Crockford's look-alikes mapped (O->0, I/L->1)."""
+    """A typed reference as stored: upper case, Crockford's look-alikes mapped (O->0, I/L->1),
+    and grouped as `new_reference` writes it whatever dashes or spaces were typed:
+    "b7k3m q9tx" and "B-7K3MQ9TX" are "B-7K3M-Q9TX".
+
+    The letters of the prefix are those before the groups of four (one or two: "B", "RB").
+    Text that is no such reference keeps its own dashes, its look-alikes mapped after the
+    first."""
+    compact = _SEPARATORS.sub("", text.upper())
+    cut = len(compact) % _GROUP
+    if cut and compact[:cut].isalpha() and compact[:cut].isascii():
+        body = compact[cut:].translate(_LOOK_ALIKES)
+        groups = [body[i : i + _GROUP] for i in range(0, len(body), _GROUP)]
+        return "-".join([compact[:cut], *groups])
     prefix, _, rest = text.strip().upper().replace(" ", "").partition("-")
     if not rest:
         return prefix
     return f"{prefix}-{rest.translate(_LOOK_ALIKES)}"
 
 
+_GROUP = 4  # the size of `new_reference`'s groups
+_SEPARATORS = re.compile(r"[\s\-.]")
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})

@@ -313,13 +313,16 @@ class WithdrawForm(DecisionForm):
     pass
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(web_forms.HiddenFieldsSaid):
     """A decision on a reciprocity review: always with a reason; a past date only if confirmed.
 
     "preview" recomputes the public answer for the date chosen and needs no reason.
     """
 
     review_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    hidden_refusals = {
+        "review_id": _("The review this decision is for is missing: open the review again.")
+    }
     decision = forms.ChoiceField(
         choices=[
             ("preview", _("Preview")),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from visabond.bonds.models import Bond, BondEventRecord, BondTerms
+from visabond.border.models import Admission
 from visabond.casework.models import Case, CaseEvent, Visa
 from visabond.core import clock
 from visabond.core.errors import NotFound
@@ -97,6 +98,7 @@ def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CasePr
         if sent is not None:
             happened[Milestone.REFUND_SENT] = sent
         clock_ = refund_clock_of_bond(bond)
+    happened.update(border_milestones(bond=bond, visa=visa))
     today = clock.today()
     bond_state = None if bond is None else bond.state
     return CaseProgress(
@@ -116,6 +118,26 @@ def case_progress(case: Case, *, bond: Bond | None, visa: Visa | None) -> CasePr
         terms=terms,
         refusal=refusal,
     )
+
+
+def border_milestones(*, bond: Bond | None, visa: Visa | None) -> dict[Milestone, dt.datetime]:
+    """When the traveller was admitted on the case's visa (or under its bond), and when the
+    departure that counts for that stay happened (`Admission.deciding_departure`: a
+    traveller's upload only once an officer accepted it); the latest stay's."""
+    if visa is None and bond is None:
+        return {}
+    stays = (
+        Admission.objects.filter(visa=visa)
+        if visa is not None
+        else Admission.objects.filter(bond=bond)
+    )
+    stay = stays.select_related("deciding_departure").order_by("-admitted_at", "-pk").first()
+    if stay is None:
+        return {}
+    found = {Milestone.ADMITTED: stay.admitted_at}
+    if stay.deciding_departure is not None:
+        found[Milestone.DEPARTED] = stay.deciding_departure.departed_at
+    return found
 
 
 def refund_sent_at(refund: RefundView | None) -> dt.datetime | None:

@@ -185,7 +185,9 @@ def bar_chart(
         colors = [ACCENT if name in highlight else MUTED for name in names]
         axes.barh(range(len(bars)), [value for _, value in bars], color=colors, height=0.7)
         axes.set_yticks(range(len(bars)), names)
-        axes.set_ylim(len(bars) - 0.5, -0.5)
+        # Without a bar (an empty snapshot), one empty row's height: limits that are equal
+        # make no axis.
+        axes.set_ylim(max(len(bars), 1) - 0.5, -0.5)
         if threshold is not None:
             axes.axvline(threshold, color=INK, linestyle="--", linewidth=1)
         axes.set_xlabel(label)

@@ -27,6 +27,15 @@ def money_text(amount: str | Decimal, currency: str) -> str:
     return f"{number_format(Decimal(amount), decimal_pos=0, force_grouping=True)} {currency}"
 
 
+def money_shown(value: Money) -> str:
+    """An amount as a page shows it: with its decimals as recorded, grouped and with the
+    decimal mark of the active language ("10,000.00 USD"; "10 000,00 USD" in French)."""
+    exponent = value.amount.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    grouped = number_format(value.amount, decimal_pos=places, force_grouping=True)
+    return f"{grouped} {value.currency}"
+
+
 # Refusals of the money reader (`visabond.core.money`), said by their code: the value typed
 # is beside the field that shows them.
 BY_CODE: dict[str, Promise] = {

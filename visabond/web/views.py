@@ -89,9 +89,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403.html", {"reason": message}, status=403)
 
 
-def throttled(request: HttpRequest, wait: int) -> HttpResponse:
-    """The page for an address that asked more often than a person does."""
-    response = render(request, "web/throttled.html", {"wait": wait}, status=429)
+def throttled(
+    request: HttpRequest, wait: int, *, back: str = "requirements-page", label: str = ""
+) -> HttpResponse:
+    """The page for an address that asked more often than a person does, linking back to
+    the page it asked on (`back`, a URL name, in the page's language; `label` its words)."""
+    context = {
+        "wait": wait,
+        "back": reverse(back),
+        "back_label": label or _("Back to the requirements page"),
+    }
+    response = render(request, "web/throttled.html", context, status=429)
     response.headers["Retry-After"] = str(wait)
     return response
 

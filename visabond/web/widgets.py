@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 Option = tuple[str, str]
 Group = tuple[str, Sequence[Option]]
@@ -39,6 +40,41 @@ class DateInput(forms.DateInput):
         return mark_safe(  # noqa: S308 - name, value and attributes are escaped
             f'<input type="{self.input_type}" name="{escape(name)}"{shown}{flatatt(widget["attrs"])}>'
         )
+
+
+# The day as each page's language writes it, and the hint beside it (the ISO form is read in
+# every language, ISO 8601). English pages write ISO: 03/04/2025 is read two ways.
+DAY_FORMATS: dict[str, tuple[str, str]] = {
+    "fr": ("%d/%m/%Y", "JJ/MM/AAAA"),
+    "en": ("%Y-%m-%d", "YYYY-MM-DD"),
+}
+ISO_DAY = "%Y-%m-%d"
+
+
+def day_format() -> tuple[str, str]:
+    """The active language's day format (strftime) and its hint ("JJ/MM/AAAA")."""
+    language = (get_language() or "en").split("-")[0]
+    return DAY_FORMATS.get(language, DAY_FORMATS["en"])
+
+
+class DayInput(forms.DateInput):
+    """A day typed as the page's language writes it, with the form named as its placeholder.
+
+    For public pages: a browser's own date picker follows the browser's locale, not the
+    page's (a French page in an American browser asked for mm/dd/yyyy)."""
+
+    input_type = "text"
+
+    def format_value(self, value: Any) -> str | None:
+        if hasattr(value, "strftime"):
+            return str(value.strftime(day_format()[0]))
+        return None if value in (None, "") else str(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", day_format()[1])
+        context["widget"]["attrs"].setdefault("inputmode", "numeric")
+        return context
 
 
 def options_markup(choices: Iterable[tuple[Any, Any]]) -> str:

@@ -194,7 +194,9 @@ CONTENT_SECURITY_POLICY = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A role's refusal is one line, without a traceback (`visabond.web.logs`).
+    "filters": {"forbidden_one_line": {"()": "visabond.web.logs.ForbiddenOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("VISABOND_LOG_LEVEL", "WARNING")},
 }
 

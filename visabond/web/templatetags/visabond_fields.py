@@ -4,12 +4,16 @@ of the public page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from visabond.core.money import Money
 from visabond.core.web_addresses import is_web_address
+from visabond.web.localized import money_shown
 
 register = template.Library()
 
@@ -45,3 +49,17 @@ def web_address(value: object) -> bool:
     """True for an http(s) address a page may link to (`core.web_addresses`): a source's
     address recorded before addresses were checked, or in another scheme, stays text."""
     return isinstance(value, str) and is_web_address(value)
+
+
+@register.filter
+def label_of(value: object, labels: Mapping[str, object]) -> object:
+    """`value`'s words in `labels` (a code to its translated label), else the value itself:
+    a page shows a state or kind as words, never its stored code."""
+    return labels.get(str(value), value)
+
+
+@register.filter
+def money(value: object) -> object:
+    """A `Money` written as the page's language writes amounts (`localized.money_shown`);
+    anything else as it is."""
+    return money_shown(value) if isinstance(value, Money) else value

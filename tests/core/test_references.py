@@ -1,0 +1,26 @@
+"""A reference typed by a person is found however they grouped it."""
+
+from __future__ import annotations
+
+import pytest
+
+from visabond.core.references import new_reference, normalise_reference
+
+
+@pytest.mark.parametrize(
+    "typed", ["B-7K3M-Q9TX", "b7k3mq9tx", "B 7K3M Q9TX", "B-7K3MQ9TX", " b.7k3m.q9tx "]
+)
+def test_a_bond_number_typed_with_or_without_dashes_is_the_stored_one(typed: str) -> None:
+    assert normalise_reference(typed) == "B-7K3M-Q9TX"
+
+
+def test_look_alikes_are_read_as_the_digits_they_stand_for_but_not_in_the_prefix() -> None:
+    assert normalise_reference("b-7k3m-oilq") == "B-7K3M-011Q"
+    assert normalise_reference("RBAAAABBBBCCCC") == "RB-AAAA-BBBB-CCCC"
+
+
+def test_every_fresh_reference_reads_back_unchanged_and_without_its_dashes() -> None:
+    for prefix, groups in (("B", 2), ("C", 2), ("RB", 3), ("A", 2)):
+        reference = new_reference(prefix, groups=groups)
+        assert normalise_reference(reference) == reference
+        assert normalise_reference(reference.replace("-", "").lower()) == reference
