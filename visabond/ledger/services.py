@@ -138,7 +138,7 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
                 AuditAction.LEDGER_POSTED,
                 subject=row,
                 actor=actor,
-                details=_details(p.transaction, subject=p.subject, memo=p.memo),
+                details=posting_details(p.transaction, subject=p.subject, memo=p.memo),
             )
     return [found[key] for key in keys]
 
