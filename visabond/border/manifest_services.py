@@ -26,6 +26,7 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
+from visabond.border.manifest_store import arrivals_store, departures_store
 from visabond.border.models import BorderClient, ExpectedArrival, PaxlstManifest
 from visabond.border.passengers import (
     DECISIVE,
@@ -34,7 +35,8 @@ from visabond.border.passengers import (
     flight_label,
     passenger_records,
 )
-from visabond.border.records import RecordKind
+from visabond.border.passengers import ExpectedArrival as ExpectedArrivalReport
+from visabond.border.records import DepartureReport, RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.documents.paxlst import Manifest, assemble_series, parse_paxlst
@@ -82,13 +84,20 @@ class Ingested:
 
 
 def manifest_ingest(
-    *, raw: bytes, source: str, actor: Actor, client: BorderClient | None = None
+    *,
+    raw: bytes,
+    source: str,
+    actor: Actor,
+    client: BorderClient | None = None,
+    per_passenger: bool = False,
 ) -> Ingested:
     """Keep and process one PAXLST interchange (a file's bytes, or an API request's body).
 
     An entry point. Returns the manifest kept (processed or quarantined) and whether it was
     a duplicate. Raises `InvalidInput` only for no bytes at all or more than 20 MB (nothing
-    to keep). A machine client's use is audited.
+    to keep). A machine client's use is audited. The passengers are stored together
+    (`manifest_store`); `per_passenger` stores them one by one through `intake.report_store`
+    instead, the reference the set store is tested against and benchmarked beside.
     """
     if not raw:
         raise InvalidInput("the manifest is empty", code="required", field="manifest")
@@ -108,7 +117,7 @@ def manifest_ingest(
                     received_by=actor_name(actor),
                     state=PaxlstManifest.State.QUARANTINED,
                 )
-                _process(row, actor=actor)
+                _process(row, actor=actor, per_passenger=per_passenger)
             ingested = Ingested(existing or row, duplicate=existing is not None)
             if client is not None:
                 border_client_use_record(
@@ -172,17 +181,17 @@ def manifest_reprocess(
     return Ingested(row, duplicate=False)
 
 
-def _process(row: PaxlstManifest, *, actor: Actor) -> None:
+def _process(row: PaxlstManifest, *, actor: Actor, per_passenger: bool = False) -> None:
     try:
         with transaction.atomic():
-            _read_and_record(row, actor=actor)
+            _read_and_record(row, actor=actor, per_passenger=per_passenger)
     except Exception as error:
         # Whatever stops a manifest (bad data, or a fault of ours fixed later) keeps it
         # whole for reprocessing; nothing it would have recorded remains.
         _quarantine(row, error, actor=actor)
 
 
-def _read_and_record(row: PaxlstManifest, *, actor: Actor) -> None:
+def _read_and_record(row: PaxlstManifest, *, actor: Actor, per_passenger: bool) -> None:
     data = bytes(row.raw)
     manifests = assemble_series(parse_paxlst(data, source=row.source).manifests)
     interchange = next((m.interchange for m in manifests if m.interchange), None)
@@ -210,7 +219,7 @@ def _read_and_record(row: PaxlstManifest, *, actor: Actor) -> None:
         for manifest in manifests
         for index, person in enumerate(manifest.passengers)
     ]
-    _record(row, read, actor=actor)
+    _record(row, read, actor=actor, per_passenger=per_passenger)
 
 
 def _refuse_reused_reference(row: PaxlstManifest) -> None:
@@ -239,11 +248,13 @@ def _record(
     read: list[tuple[Manifest, int, PassengerRecords]],
     *,
     actor: Actor,
+    per_passenger: bool,
 ) -> None:
     sender = f"paxlst:{row.sender or '-'}"
-    matched: list[dict[str, object]] = []
+    departures: list[tuple[str, DepartureReport]] = []
+    arrivals: list[tuple[str, ExpectedArrivalReport]] = []
     row.passengers = len(read)
-    row.recorded = row.others = row.unidentified = row.departures = row.arrivals = 0
+    row.recorded = row.others = row.unidentified = 0
     for manifest, index, found in read:
         if not found.identified:
             row.unidentified += 1
@@ -253,36 +264,11 @@ def _record(
             continue
         row.recorded += 1
         key = f"{row.digest[:16]}/{manifest.message_reference}/{index}"
-        for report in found.departures:
-            stored = report_store(
-                RecordKind.DEPARTURE,
-                report,
-                sender=sender,
-                record_id=f"{key}/{report.port}",
-                actor=actor_name(actor),
-                manifest=row,
-            )
-            row.departures += 1
-            if stored.record.admission_id is not None:  # type: ignore[attr-defined]
-                matched.append(stored.to_json())
-        for arrival in found.arrivals:
-            visa = placement.visa_of(
-                arrival.traveller,
-                on=(arrival.expected_at or clock.now()).date(),
-            )
-            ExpectedArrival.objects.create(
-                sender=sender,
-                sender_record_id=f"{key}/{arrival.port}",
-                received_by=actor_name(actor),
-                manifest=row,
-                **arrival.traveller.fields(),
-                port=arrival.port,
-                state=arrival.state,
-                expected_at=arrival.expected_at,
-                flight=arrival.flight,
-                bond_id=placement.bond_id_of(visa),
-            )
-            row.arrivals += 1
+        departures.extend((f"{key}/{report.port}", report) for report in found.departures)
+        arrivals.extend((f"{key}/{arrival.port}", arrival) for arrival in found.arrivals)
+    row.departures, row.arrivals = len(departures), len(arrivals)
+    store = _store_each if per_passenger else _store_together
+    matched = store(row, departures, arrivals, sender=sender, actor=actor_name(actor))
     row.state = PaxlstManifest.State.PROCESSED
     row.processed_at = clock.now()
     row.error_code = row.error_field = row.error_message = ""
@@ -297,6 +283,61 @@ def _record(
             "matched": matched,
         },
     )
+
+
+def _store_together(
+    row: PaxlstManifest,
+    departures: list[tuple[str, DepartureReport]],
+    arrivals: list[tuple[str, ExpectedArrivalReport]],
+    *,
+    sender: str,
+    actor: str,
+) -> list[dict[str, object]]:
+    matched = departures_store(manifest=row, departures=departures, sender=sender, actor=actor)
+    arrivals_store(manifest=row, arrivals=arrivals, sender=sender, actor=actor)
+    return matched
+
+
+def _store_each(
+    row: PaxlstManifest,
+    departures: list[tuple[str, DepartureReport]],
+    arrivals: list[tuple[str, ExpectedArrivalReport]],
+    *,
+    sender: str,
+    actor: str,
+) -> list[dict[str, object]]:
+    """Passenger by passenger through `intake.report_store` and `placement`: the path the set
+    store replaced, kept as the reference it is proven against and measured beside."""
+    matched: list[dict[str, object]] = []
+    for record_id, report in departures:
+        stored = report_store(
+            RecordKind.DEPARTURE,
+            report,
+            sender=sender,
+            record_id=record_id,
+            actor=actor,
+            manifest=row,
+        )
+        if stored.record.admission_id is not None:  # type: ignore[attr-defined]
+            matched.append(stored.to_json())
+    for record_id, arrival in arrivals:
+        visa = placement.visa_of(
+            arrival.traveller,
+            on=(arrival.expected_at or clock.now()).date(),
+        )
+        ExpectedArrival.objects.create(
+            sender=sender,
+            sender_record_id=record_id,
+            received_by=actor,
+            manifest=row,
+            **arrival.traveller.fields(),
+            port=arrival.port,
+            state=arrival.state,
+            expected_at=arrival.expected_at,
+            flight=arrival.flight,
+            bond_id=placement.bond_id_of(visa),
+        )
+    return matched
 
 
 def _quarantine(row: PaxlstManifest, error: Exception, *, actor: Actor) -> None:
