@@ -2,8 +2,9 @@
 
 Run: VISABOND_BENCH_POSTGRES_URL=postgres://... python benchmarks/bench_ingest.py
 (`./dev bench` starts a throwaway PostgreSQL and sets it). Sizes: VISABOND_BENCH_INGEST_TRAVELLERS
-(bonded travellers synthesised first, default 50,000) and VISABOND_BENCH_INGEST_PASSENGERS
-(passengers ingested, default 20,000, in manifests of 250).
+(bonded travellers synthesised first, default 50,000), VISABOND_BENCH_INGEST_PASSENGERS
+(passengers ingested by the set store, default 20,000, in manifests of 250) and
+VISABOND_BENCH_INGEST_PEER_PASSENGERS (more, ingested passenger by passenger, default 1,000).
 
 End to end is `manifest_ingest` as `visabond ingest paxlst` calls it: keep the bytes, parse,
 read each passenger, match each departure to its admission, store it, audit. Every
@@ -12,7 +13,9 @@ passenger is an admitted traveller leaving Washington Dulles, so each one is mat
 Printed side by side, same passengers, same run:
 - parse and read only (`parse_paxlst`, `passenger_records`): what no database can avoid;
 - COPY of as many departure rows (no matching): the floor a set-based store would pay;
-- ingestion end to end, with the queries it makes per passenger.
+- ingestion end to end, passenger by passenger (`per_passenger=True`, the peer: the path
+  the set store replaced) and through the set store, with the queries each makes per
+  passenger; each on manifests of its own.
 
 Floor: 50,000 passengers a second. The load average is printed beside the figures.
 """
@@ -25,6 +28,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -43,8 +47,9 @@ def main() -> None:
         return
     travellers = int(os.environ.get("VISABOND_BENCH_INGEST_TRAVELLERS", "50000"))
     passengers = int(os.environ.get("VISABOND_BENCH_INGEST_PASSENGERS", "20000"))
+    peer = int(os.environ.get("VISABOND_BENCH_INGEST_PEER_PASSENGERS", "1000"))
     with throwaway_database(server) as url:
-        run(url, travellers=travellers, passengers=passengers)
+        run(url, travellers=travellers, passengers=passengers, peer=peer)
 
 
 def _load() -> str:
@@ -60,7 +65,7 @@ def _line(label: str, passengers: int, elapsed: float) -> float:
     return rate
 
 
-def run(url: str, *, travellers: int, passengers: int) -> None:
+def run(url: str, *, travellers: int, passengers: int, peer: int) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "visabond.config.settings.base"
     import django
@@ -68,9 +73,8 @@ def run(url: str, *, travellers: int, passengers: int) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
-    from visabond.border.manifest_services import manifest_ingest
     from visabond.demo.synth import synth_generate
 
     call_command("migrate", verbosity=0)
@@ -79,7 +83,7 @@ def run(url: str, *, travellers: int, passengers: int) -> None:
         synth_generate(travellers=travellers, start=START, days=DAYS, seed=23)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    files = _manifests(passengers)
+    files = _manifests(passengers + peer)
     sent = sum(count for _, count in files)
     print(
         f"ingest on PostgreSQL {connection.pg_version // 10000}: {sent:,} passengers in "
@@ -87,19 +91,15 @@ def run(url: str, *, travellers: int, passengers: int) -> None:
     )
     rates = {"parse": _line("parse and read only", sent, _parse(files))}
     rates["copy"] = _line("COPY of as many departure rows", sent, _copy(sent))
-    first, rest = files[0], files[1:]
-    with CaptureQueriesContext(connection) as queries:
-        manifest_ingest(raw=first[0], source="bench-0", actor="bench")
-    started = time.perf_counter()
-    for index, (raw, _) in enumerate(rest, start=1):
-        ingested = manifest_ingest(raw=raw, source=f"bench-{index}", actor="bench")
-        assert ingested.manifest.state == "processed", ingested.to_json()
-    elapsed = time.perf_counter() - started
-    done = sum(count for _, count in rest)
-    rates["ingest"] = _line("ingestion end to end", done, elapsed)
-    print(
-        f"  {len(queries.captured_queries) / first[1]:.1f} queries per passenger (first manifest)"
+    peer_files = max(2, peer // SEATS)
+    each, together = files[:peer_files], files[peer_files:]
+    rates["each"] = _ingest(
+        "end to end, passenger by passenger", each, per_passenger=True, queries=connection
     )
+    rates["ingest"] = _ingest(
+        "end to end, set store", together, per_passenger=False, queries=connection
+    )
+    print(f"set store / passenger by passenger: {rates['ingest'] / rates['each']:,.0f}x")
     print(
         f"end to end / COPY: {rates['ingest'] / rates['copy']:.3f}; "
         f"end to end / parse only: {rates['ingest'] / rates['parse']:.3f}"
@@ -109,6 +109,33 @@ def run(url: str, *, travellers: int, passengers: int) -> None:
         f"floor {FLOOR_PASSENGERS_PER_SECOND:,} passengers/s: {verdict} "
         f"({rates['ingest'] / FLOOR_PASSENGERS_PER_SECOND:.1%} of it)"
     )
+
+
+def _ingest(
+    label: str, files: list[tuple[bytes, int]], *, per_passenger: bool, queries: Any
+) -> float:
+    """Ingest `files` (the first one alone, counting its queries) the way named."""
+    from django.test.utils import CaptureQueriesContext
+
+    from visabond.border.manifest_services import manifest_ingest
+
+    first, rest = files[0], files[1:]
+    with CaptureQueriesContext(queries) as captured:
+        manifest_ingest(
+            raw=first[0], source=f"{label}-0", actor="bench", per_passenger=per_passenger
+        )
+    started = time.perf_counter()
+    for index, (raw, _) in enumerate(rest, start=1):
+        ingested = manifest_ingest(
+            raw=raw, source=f"{label}-{index}", actor="bench", per_passenger=per_passenger
+        )
+        assert ingested.manifest.state == "processed", ingested.to_json()
+    elapsed = time.perf_counter() - started
+    rate = _line(label, sum(count for _, count in rest), elapsed)
+    print(
+        f"  {len(captured.captured_queries) / first[1]:.2f} queries per passenger (first manifest)"
+    )
+    return rate
 
 
 def _manifests(passengers: int) -> list[tuple[bytes, int]]:

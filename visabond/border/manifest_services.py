@@ -26,8 +26,8 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
-from visabond.border.manifest_store import arrivals_store, departures_store
-from visabond.border.models import BorderClient, ExpectedArrival, PaxlstManifest
+from visabond.border.manifest_store import arrivals_store, departures_store, expected_arrival
+from visabond.border.models import BorderClient, PaxlstManifest
 from visabond.border.passengers import (
     DECISIVE,
     PassengerRecords,
@@ -325,18 +325,15 @@ def _store_each(
             arrival.traveller,
             on=(arrival.expected_at or clock.now()).date(),
         )
-        ExpectedArrival.objects.create(
+        expected_arrival(
+            arrival,
             sender=sender,
-            sender_record_id=record_id,
-            received_by=actor,
+            record_id=record_id,
+            actor=actor,
             manifest=row,
-            **arrival.traveller.fields(),
-            port=arrival.port,
-            state=arrival.state,
-            expected_at=arrival.expected_at,
-            flight=arrival.flight,
             bond_id=placement.bond_id_of(visa),
-        )
+            received_at=clock.now(),
+        ).save()
     return matched
 
 

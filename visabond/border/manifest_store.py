@@ -258,21 +258,43 @@ def arrivals_store(
                 ]
                 bond_id = valid[0] if len(valid) == 1 else None
             rows.append(
-                ExpectedArrival(
+                expected_arrival(
+                    arrival,
                     sender=sender,
-                    sender_record_id=rid,
-                    received_at=now,
-                    received_by=actor,
+                    record_id=rid,
+                    actor=actor,
                     manifest=manifest,
-                    **traveller.fields(),
-                    port=arrival.port,
-                    state=arrival.state,
-                    expected_at=arrival.expected_at,
-                    flight=arrival.flight,
                     bond_id=bond_id,
+                    received_at=now,
                 )
             )
         ExpectedArrival.objects.bulk_create(rows)
+
+
+def expected_arrival(
+    arrival: ArrivalReport,
+    *,
+    sender: str,
+    record_id: str,
+    actor: str,
+    manifest: PaxlstManifest,
+    bond_id: int | None,
+    received_at: dt.datetime,
+) -> ExpectedArrival:
+    """The row (unsaved) an inbound manifest's passenger is kept in."""
+    return ExpectedArrival(
+        sender=sender,
+        sender_record_id=record_id,
+        received_at=received_at,
+        received_by=actor,
+        manifest=manifest,
+        **arrival.traveller.fields(),
+        port=arrival.port,
+        state=arrival.state,
+        expected_at=arrival.expected_at,
+        flight=arrival.flight,
+        bond_id=bond_id,
+    )
 
 
 def _placed(staged: list[tuple[str, DepartureReport]]) -> dict[int, Placed]:
