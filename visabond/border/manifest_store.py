@@ -301,6 +301,10 @@ def _placed(staged: list[tuple[str, DepartureReport]]) -> dict[int, Placed]:
     """Each staged departure's place, by its position in `staged`."""
     with connection.cursor() as cursor:
         _stage(cursor, staged)
+        if connection.vendor == "postgresql":
+            # The bond subqueries, costed for every admission though run for few rows, push
+            # the plan past `jit_above_cost`: compiling it took 14 s for a 50 ms query.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(_MATCHING_SQL)
         rows = cursor.fetchall()
     found: dict[int, list[tuple[Any, ...]]] = {}
