@@ -31,6 +31,7 @@ from visabond.documents.codes import KNOWN_CODES
 
 _DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9]{1,20}$")
 _VISA_CLASS = re.compile(r"^[A-Z0-9/-]{1,20}$")
+_BLANKS_AND_FILLERS = re.compile(r"[\s<]")
 
 
 class RecordKind(StrEnum):
@@ -424,4 +425,4 @@ def _code(text: str, *, field: str) -> str:
 
 
 def _cleaned(number: str) -> str:
-    return re.sub(r"[\s<]", "", number.upper())
+    return _BLANKS_AND_FILLERS.sub("", number.upper())

@@ -181,17 +181,24 @@ def _segments_from(
         else:
             piece_offset = offset
         offset += length + terminator_length
-        if release and release in piece:
-            elements = _split_released_segment(piece, separators)
+        tag = piece[:3]
+        released = release and release in piece
+        if tag in KNOWN_TAGS and piece[3:4] == element and not released:
+            # The common case: a known tag and its data elements, split past the tag
+            # (map() splits the values in C, no Python frame per value).
+            values = list(map(split, piece[4:].split(element), repeat(component)))
         else:
-            # map() splits the values in C: no Python frame per segment.
-            elements = list(map(split, piece.split(element), repeat(component)))
-        tag = elements[0][0]
-        if tag not in KNOWN_TAGS:
-            tag = _normalised_tag(tag, number, piece_offset, tokens)
+            if released:
+                elements = _split_released_segment(piece, separators)
+            else:
+                elements = list(map(split, piece.split(element), repeat(component)))
+            tag = elements[0][0]
+            if tag not in KNOWN_TAGS:
+                tag = _normalised_tag(tag, number, piece_offset, tokens)
+            values = elements[1:]
         if strip_values:
-            elements = [[part.strip() for part in value] for value in elements]
-        append(new_segment(Segment, (tag, elements[1:], number, piece_offset)))
+            values = [[part.strip() for part in value] for value in values]
+        append(new_segment(Segment, (tag, values, number, piece_offset)))
         number += 1
     if stray:
         _report_stray_whitespace(stray, tokens)
