@@ -247,3 +247,43 @@ def test_the_set_store_records_what_storing_passenger_by_passenger_records() -> 
     assert [a["bond_id"] for a in together["arrivals"]] == [traveller.bond.pk]
     assert [m["state"] for m in together["manifests"]].count("quarantined") == 1
     assert len(together["audit"]) == 5  # four processed, one quarantined; the copy: nothing
+
+
+def twice_in_one_interchange(first: bytes, second: bytes) -> bytes:
+    """One interchange holding the message of `first` and then that of `second`, both under
+    the UNH reference MSG1: their first passengers share one record id."""
+    start, end = first.index(b"UNH+"), first.index(b"UNE+")
+    message = second[second.index(b"UNH+") : second.index(b"UNE+")]
+    closing = first[end:].replace(b"UNE+1+", b"UNE+2+")  # UNZ counts the one group
+    return first[:start] + first[start:end] + message + closing
+
+
+def test_the_same_record_id_twice_in_one_interchange_is_stored_once_when_it_says_the_same() -> None:
+    traveller = bonded()
+    admission = admit(grace(visa=traveller.visa.number)).record.pk
+    once = paxlst(manifest_passenger(visa=traveller.visa.number))
+    raw = twice_in_one_interchange(once, once)
+    each, together = both_ways([raw])
+    assert together == each
+    [row] = together["manifests"]
+    assert (row["state"], row["passengers"], row["departures"]) == ("processed", 2, 2)
+    [departure] = together["departures"]
+    assert departure["sender_record_id"].endswith("/MSG1/0/IAD")
+    assert Admission.objects.get(pk=admission).deciding_departure_id is not None
+
+
+def test_the_same_record_id_twice_in_one_interchange_with_other_facts_quarantines_it_whole() -> (
+    None
+):
+    traveller = bonded()
+    admit(grace(visa=traveller.visa.number))
+    raw = twice_in_one_interchange(
+        paxlst(manifest_passenger(visa=traveller.visa.number)),
+        paxlst(manifest_passenger(surname="MWALE", passport="MA7777777")),
+    )
+    each, together = both_ways([raw])
+    assert together == each
+    [row] = together["manifests"]
+    assert (row["state"], row["error_code"]) == ("quarantined", "record_differs")
+    assert together["departures"] == []
+    assert together["reviews"] == []
