@@ -16,6 +16,8 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -100,11 +102,21 @@ _COLLECT_EVERY = 20
 _read_since_collected = 0
 
 
-def _reader_started() -> None:
+def _reader_started(parent: int) -> None:
     """A reader process does nothing but read: the parse frees what it builds by reference
     counting (a test checks it leaves no cyclic garbage), so the cyclic collector, which
-    would scan every list the parse builds several times over, runs only between files."""
+    would scan every list the parse builds several times over, runs only between files.
+
+    A parent killed outright (kill -9) cannot stop its readers: each one ends itself once
+    its parent is gone rather than wait for work forever."""
     gc.disable()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _read_in_worker(
@@ -142,7 +154,10 @@ def read_ahead(
     # Spawned, not forked: a forked child would share the parent's database connection.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=_reader_started
+        max_workers=count,
+        mp_context=context,
+        initializer=_reader_started,
+        initargs=(os.getpid(),),
     ) as pool:
         pending: deque[tuple[str, bytes | None, Future[ManifestRead | None] | None]] = deque()
         for source, raw in files:
