@@ -45,6 +45,24 @@ def test_a_directory_is_ingested_file_by_file_and_again_changes_nothing(
     assert Departure.objects.count() == 1
 
 
+def test_a_file_the_readers_cannot_read_is_quarantined_in_its_turn_with_the_parse_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a.edi").write_bytes(b"UNA:+.? '")
+    (tmp_path / "b.edi").write_bytes(paxlst(manifest_passenger()))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path))
+    assert status == 1
+    lines = out.strip().splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'a.edi'}: quarantined as manifest")
+    assert lines[1].startswith(f"{tmp_path / 'b.edi'}: manifest")
+    assert lines[2] == "ingest paxlst: 2 files, 1 processed, 0 already received, 1 quarantined"
+    kept = PaxlstManifest.objects.get(source=str(tmp_path / "a.edi"))
+    assert (kept.state, kept.error_code) == ("quarantined", "paxlst.empty")
+    assert Departure.objects.count() == 1
+
+
 def test_a_quarantined_file_is_exit_1_and_reprocessed_once_accepted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

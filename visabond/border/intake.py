@@ -113,7 +113,7 @@ def report_store(
     facts, naming the field.
     """
     with within_caller_transaction("report_store"):
-        sender, record_id = _identity(sender, record_id)
+        sender, record_id = record_identity(sender, record_id)
         model = MODELS[kind]
         existing = _existing(model, report, sender=sender, record_id=record_id)
         if existing is not None:
@@ -252,7 +252,9 @@ def _review_field(kind: RecordKind) -> str:
     return REVIEWED[kind]
 
 
-def _identity(sender: str, record_id: str) -> tuple[str, str]:
+def record_identity(sender: str, record_id: str) -> tuple[str, str]:
+    """The sender and record id a report is kept under, stripped. Raises `InvalidInput`
+    for an empty one or one over 100 characters, naming it."""
     sender, record_id = sender.strip(), record_id.strip()
     for name, value in (("sender", sender), ("sender_record_id", record_id)):
         if not value:
@@ -268,6 +270,16 @@ def _existing(
     row = model._default_manager.filter(sender=sender, sender_record_id=record_id).first()
     if row is None:
         return None
+    record_unchanged(row, report, sender=sender, record_id=record_id)
+    return row
+
+
+def record_unchanged(row: TravellerRecord, report: Report, *, sender: str, record_id: str) -> None:
+    """Check that `report`, sent again under `record_id`, states what `row` keeps.
+
+    Raises `Conflict` (`record_differs`) naming the first field that differs: a record is
+    never changed.
+    """
     stored = {name: getattr(row, name) for name in report.fields()}
     field = differing_field(stored, report)
     if field is not None:
@@ -278,7 +290,6 @@ def _existing(
             code="record_differs",
             field=field,
         )
-    return row
 
 
 def _create(

@@ -26,18 +26,17 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
-from visabond.border.models import BorderClient, ExpectedArrival, PaxlstManifest
+from visabond.border.manifest_reading import ManifestRead, manifest_read
+from visabond.border.manifest_store import arrivals_store, departures_store, expected_arrival
+from visabond.border.models import BorderClient, PaxlstManifest
 from visabond.border.passengers import (
     DECISIVE,
     PassengerRecords,
-    decisive_defects,
-    flight_label,
-    passenger_records,
 )
-from visabond.border.records import RecordKind
+from visabond.border.passengers import ExpectedArrival as ExpectedArrivalReport
+from visabond.border.records import DepartureReport, RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
-from visabond.documents.paxlst import Manifest, assemble_series, parse_paxlst
 from visabond.policy.models import Program
 
 MAX_BYTES = 20_000_000
@@ -82,13 +81,23 @@ class Ingested:
 
 
 def manifest_ingest(
-    *, raw: bytes, source: str, actor: Actor, client: BorderClient | None = None
+    *,
+    raw: bytes,
+    source: str,
+    actor: Actor,
+    client: BorderClient | None = None,
+    per_passenger: bool = False,
+    read: ManifestRead | None = None,
 ) -> Ingested:
     """Keep and process one PAXLST interchange (a file's bytes, or an API request's body).
 
     An entry point. Returns the manifest kept (processed or quarantined) and whether it was
     a duplicate. Raises `InvalidInput` only for no bytes at all or more than 20 MB (nothing
-    to keep). A machine client's use is audited.
+    to keep). A machine client's use is audited. The passengers are stored together
+    (`manifest_store`); `per_passenger` stores them one by one through `intake.report_store`
+    instead, the reference the set store is tested against and benchmarked beside. `read`
+    is these bytes read already (`manifest_reading.read_ahead`, in another process); it is
+    read again here when it was read for other program states or another day.
     """
     if not raw:
         raise InvalidInput("the manifest is empty", code="required", field="manifest")
@@ -108,7 +117,7 @@ def manifest_ingest(
                     received_by=actor_name(actor),
                     state=PaxlstManifest.State.QUARANTINED,
                 )
-                _process(row, actor=actor)
+                _process(row, actor=actor, per_passenger=per_passenger, read=read)
             ingested = Ingested(existing or row, duplicate=existing is not None)
             if client is not None:
                 border_client_use_record(
@@ -172,45 +181,52 @@ def manifest_reprocess(
     return Ingested(row, duplicate=False)
 
 
-def _process(row: PaxlstManifest, *, actor: Actor) -> None:
+def _process(
+    row: PaxlstManifest,
+    *,
+    actor: Actor,
+    per_passenger: bool = False,
+    read: ManifestRead | None = None,
+) -> None:
     try:
         with transaction.atomic():
-            _read_and_record(row, actor=actor)
+            _read_and_record(row, actor=actor, per_passenger=per_passenger, read=read)
     except Exception as error:
         # Whatever stops a manifest (bad data, or a fault of ours fixed later) keeps it
         # whole for reprocessing; nothing it would have recorded remains.
         _quarantine(row, error, actor=actor)
 
 
-def _read_and_record(row: PaxlstManifest, *, actor: Actor) -> None:
-    data = bytes(row.raw)
-    manifests = assemble_series(parse_paxlst(data, source=row.source).manifests)
-    interchange = next((m.interchange for m in manifests if m.interchange), None)
-    row.sender = interchange.sender[:35] if interchange else ""
-    row.control_reference = interchange.control_reference[:14] if interchange else ""
-    row.flights = ", ".join(flight_label(m) for m in manifests)[:300]
+def _read_and_record(
+    row: PaxlstManifest, *, actor: Actor, per_passenger: bool, read: ManifestRead | None
+) -> None:
+    states = program_states()
+    today = clock.today()
+    if read is None or read.states != states or read.today != today:
+        read = manifest_read(bytes(row.raw), source=row.source, states=states, today=today)
+    row.sender = read.sender[:35]
+    row.control_reference = read.control_reference[:14]
+    row.flights = read.flights[:300]
     _refuse_reused_reference(row)
-    if not manifests:
+    if not read.messages:
         raise InvalidInput(
             "the interchange holds no PAXLST message", code="paxlst.no-message", field=None
         )
     accepted = frozenset(row.accepted_defects)
-    for manifest in manifests:
-        for warning in decisive_defects(manifest, accepted=accepted):
-            raise InvalidInput(
-                str(warning),
-                code=f"paxlst.{warning.code.value}",
-                field=f"segment {warning.segment_number}",
-            )
-    states = frozenset(Program.objects.values_list("issuer", flat=True).distinct())
+    for code, text, segment_number in read.decisive:
+        if code not in accepted:
+            raise InvalidInput(text, code=f"paxlst.{code}", field=f"segment {segment_number}")
     # Every passenger is read before anything is written: one unreadable passenger keeps
     # the whole manifest out.
-    read = [
-        (manifest, index, passenger_records(person, manifest, states=states))
-        for manifest in manifests
-        for index, person in enumerate(manifest.passengers)
-    ]
-    _record(row, read, actor=actor)
+    unreadable = read.unreadable_error()
+    if unreadable is not None:
+        raise unreadable
+    _record(row, read.passengers, actor=actor, per_passenger=per_passenger)
+
+
+def program_states() -> frozenset[str]:
+    """The states (alpha-3) that run a bond program: the ones whose borders manifests count."""
+    return frozenset(Program.objects.values_list("issuer", flat=True).distinct())
 
 
 def _refuse_reused_reference(row: PaxlstManifest) -> None:
@@ -236,15 +252,17 @@ def _refuse_reused_reference(row: PaxlstManifest) -> None:
 
 def _record(
     row: PaxlstManifest,
-    read: list[tuple[Manifest, int, PassengerRecords]],
+    read: tuple[tuple[str, int, PassengerRecords], ...],
     *,
     actor: Actor,
+    per_passenger: bool,
 ) -> None:
     sender = f"paxlst:{row.sender or '-'}"
-    matched: list[dict[str, object]] = []
+    departures: list[tuple[str, DepartureReport]] = []
+    arrivals: list[tuple[str, ExpectedArrivalReport]] = []
     row.passengers = len(read)
-    row.recorded = row.others = row.unidentified = row.departures = row.arrivals = 0
-    for manifest, index, found in read:
+    row.recorded = row.others = row.unidentified = 0
+    for message_reference, index, found in read:
         if not found.identified:
             row.unidentified += 1
             continue
@@ -252,37 +270,12 @@ def _record(
             row.others += 1
             continue
         row.recorded += 1
-        key = f"{row.digest[:16]}/{manifest.message_reference}/{index}"
-        for report in found.departures:
-            stored = report_store(
-                RecordKind.DEPARTURE,
-                report,
-                sender=sender,
-                record_id=f"{key}/{report.port}",
-                actor=actor_name(actor),
-                manifest=row,
-            )
-            row.departures += 1
-            if stored.record.admission_id is not None:  # type: ignore[attr-defined]
-                matched.append(stored.to_json())
-        for arrival in found.arrivals:
-            visa = placement.visa_of(
-                arrival.traveller,
-                on=(arrival.expected_at or clock.now()).date(),
-            )
-            ExpectedArrival.objects.create(
-                sender=sender,
-                sender_record_id=f"{key}/{arrival.port}",
-                received_by=actor_name(actor),
-                manifest=row,
-                **arrival.traveller.fields(),
-                port=arrival.port,
-                state=arrival.state,
-                expected_at=arrival.expected_at,
-                flight=arrival.flight,
-                bond_id=placement.bond_id_of(visa),
-            )
-            row.arrivals += 1
+        key = f"{row.digest[:16]}/{message_reference}/{index}"
+        departures.extend((f"{key}/{report.port}", report) for report in found.departures)
+        arrivals.extend((f"{key}/{arrival.port}", arrival) for arrival in found.arrivals)
+    row.departures, row.arrivals = len(departures), len(arrivals)
+    store = _store_each if per_passenger else _store_together
+    matched = store(row, departures, arrivals, sender=sender, actor=actor_name(actor))
     row.state = PaxlstManifest.State.PROCESSED
     row.processed_at = clock.now()
     row.error_code = row.error_field = row.error_message = ""
@@ -297,6 +290,58 @@ def _record(
             "matched": matched,
         },
     )
+
+
+def _store_together(
+    row: PaxlstManifest,
+    departures: list[tuple[str, DepartureReport]],
+    arrivals: list[tuple[str, ExpectedArrivalReport]],
+    *,
+    sender: str,
+    actor: str,
+) -> list[dict[str, object]]:
+    matched = departures_store(manifest=row, departures=departures, sender=sender, actor=actor)
+    arrivals_store(manifest=row, arrivals=arrivals, sender=sender, actor=actor)
+    return matched
+
+
+def _store_each(
+    row: PaxlstManifest,
+    departures: list[tuple[str, DepartureReport]],
+    arrivals: list[tuple[str, ExpectedArrivalReport]],
+    *,
+    sender: str,
+    actor: str,
+) -> list[dict[str, object]]:
+    """Passenger by passenger through `intake.report_store` and `placement`: the path the set
+    store replaced, kept as the reference it is proven against and measured beside."""
+    matched: list[dict[str, object]] = []
+    for record_id, report in departures:
+        stored = report_store(
+            RecordKind.DEPARTURE,
+            report,
+            sender=sender,
+            record_id=record_id,
+            actor=actor,
+            manifest=row,
+        )
+        if stored.record.admission_id is not None:  # type: ignore[attr-defined]
+            matched.append(stored.to_json())
+    for record_id, arrival in arrivals:
+        visa = placement.visa_of(
+            arrival.traveller,
+            on=(arrival.expected_at or clock.now()).date(),
+        )
+        expected_arrival(
+            arrival,
+            sender=sender,
+            record_id=record_id,
+            actor=actor,
+            manifest=row,
+            bond_id=placement.bond_id_of(visa),
+            received_at=clock.now(),
+        ).save()
+    return matched
 
 
 def _quarantine(row: PaxlstManifest, error: Exception, *, actor: Actor) -> None:

@@ -17,7 +17,7 @@ DTM+329; the visa is DOC+V. Times in a manifest are local to their airport.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from visabond.border import records
@@ -26,8 +26,15 @@ from visabond.border.records import DepartureReport, Traveller
 from visabond.core.airports import airport_country, airport_time_zone
 from visabond.core.errors import InvalidInput
 from visabond.documents.codes import KNOWN_CODES
-from visabond.documents.paxlst import Direction, Manifest, ParseWarning, Person, person_direction
+from visabond.documents.paxlst import (
+    Direction,
+    Manifest,
+    ParseWarning,
+    Person,
+    person_direction_on,
+)
 from visabond.documents.paxlst.defects import Defect
+from visabond.documents.paxlst.direction import manifest_airports
 from visabond.documents.paxlst.model import Leg
 
 DECISIVE = frozenset(
@@ -87,18 +94,83 @@ def passenger_records(
     Raises `InvalidInput` naming the passenger's segment when a document is there but
     cannot be read, or a departure has no time: such a manifest cannot be processed.
     """
-    traveller = passenger_traveller(person)
-    if traveller is None:
-        return PassengerRecords(identified=False)
-    departures: list[DepartureReport] = []
-    arrivals: list[ExpectedArrival] = []
-    for state in sorted(states):
-        direction = person_direction(person, manifest, state=state)
-        if direction is Direction.OUTBOUND:
-            departures.append(_departure(person, manifest, traveller, state))
-        elif direction is Direction.INBOUND:
-            arrivals.append(_arrival(person, manifest, traveller, state))
-    return PassengerRecords(departures=tuple(departures), arrivals=tuple(arrivals))
+    return _Route(manifest).records(person, states=states)
+
+
+def manifest_passenger_records(
+    manifest: Manifest, *, states: frozenset[str]
+) -> list[PassengerRecords]:
+    """`passenger_records` of each of the manifest's passengers, in their order; the route
+    they share (legs, airports, flight label) is read once. Raises as `passenger_records`."""
+    route = _Route(manifest)
+    return [route.records(person, states=states) for person in manifest.passengers]
+
+
+@dataclass(slots=True)
+class _Route:
+    """What a manifest's passengers have in common, found once: its airports, its legs
+    leaving or arriving in a state, its flight label."""
+
+    manifest: Manifest
+    airports: list[str] = field(init=False)
+    _legs: dict[tuple[str, bool, str], Leg | None] = field(init=False, default_factory=dict)
+    _label: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.airports = manifest_airports(self.manifest)
+
+    def records(self, person: Person, *, states: frozenset[str]) -> PassengerRecords:
+        traveller = passenger_traveller(person)
+        if traveller is None:
+            return PassengerRecords(identified=False)
+        departures: list[DepartureReport] = []
+        arrivals: list[ExpectedArrival] = []
+        for state in sorted(states):
+            direction = person_direction_on(person, self.airports, state=state)
+            if direction is Direction.OUTBOUND:
+                departures.append(self._departure(person, traveller, state))
+            elif direction is Direction.INBOUND:
+                arrivals.append(self._arrival(person, traveller, state))
+        return PassengerRecords(departures=tuple(departures), arrivals=tuple(arrivals))
+
+    def leg(self, state: str, *, leaving: bool, airport: str) -> Leg | None:
+        key = (state, leaving, airport)
+        if key not in self._legs:
+            self._legs[key] = _leg(self.manifest, state, leaving=leaving, airport=airport)
+        return self._legs[key]
+
+    def label(self) -> str:
+        if self._label is None:
+            self._label = flight_label(self.manifest)
+        return self._label
+
+    def _departure(self, person: Person, traveller: Traveller, state: str) -> DepartureReport:
+        leg = self.leg(state, leaving=True, airport=person.embarkation)
+        if leg is None or leg.departs is None:
+            raise InvalidInput(
+                f"passenger {person.surname} (segment {person.segment_number}) leaves {state} "
+                "on no flight with a departure time",
+                code="paxlst.departure-time-missing",
+                field=f"segment {person.segment_number}",
+            )
+        return records.departure_report(
+            traveller=traveller,
+            port=leg.departure,
+            departed_at=_local(leg.departs, leg.departure),
+            evidence=EvidenceKind.OUTBOUND_MANIFEST,
+        )
+
+    def _arrival(self, person: Person, traveller: Traveller, state: str) -> ExpectedArrival:
+        leg = self.leg(state, leaving=False, airport=person.debarkation)
+        assert leg is not None  # inbound: some leg arrives in `state`
+        port = records.port_code(leg.arrival)
+        return ExpectedArrival(
+            traveller=traveller,
+            port=port,
+            state=state,
+            expected_at=None if leg.arrives is None else _local(leg.arrives, port),
+            flight=self.label()[:20],
+        )
 
 
 def passenger_traveller(person: Person) -> Traveller | None:
@@ -126,40 +198,6 @@ def passenger_traveller(person: Person) -> Traveller | None:
             code="paxlst.passenger-unreadable",
             field=f"segment {person.segment_number}",
         ) from None
-
-
-def _departure(
-    person: Person, manifest: Manifest, traveller: Traveller, state: str
-) -> DepartureReport:
-    leg = _leg(manifest, state, leaving=True, airport=person.embarkation)
-    if leg is None or leg.departs is None:
-        raise InvalidInput(
-            f"passenger {person.surname} (segment {person.segment_number}) leaves {state} "
-            "on no flight with a departure time",
-            code="paxlst.departure-time-missing",
-            field=f"segment {person.segment_number}",
-        )
-    return records.departure_report(
-        traveller=traveller,
-        port=leg.departure,
-        departed_at=_local(leg.departs, leg.departure),
-        evidence=EvidenceKind.OUTBOUND_MANIFEST,
-    )
-
-
-def _arrival(
-    person: Person, manifest: Manifest, traveller: Traveller, state: str
-) -> ExpectedArrival:
-    leg = _leg(manifest, state, leaving=False, airport=person.debarkation)
-    assert leg is not None  # inbound: some leg arrives in `state`
-    port = records.port_code(leg.arrival)
-    return ExpectedArrival(
-        traveller=traveller,
-        port=port,
-        state=state,
-        expected_at=None if leg.arrives is None else _local(leg.arrives, port),
-        flight=flight_label(manifest)[:20],
-    )
 
 
 def _leg(manifest: Manifest, state: str, *, leaving: bool, airport: str) -> Leg | None:

@@ -35,6 +35,7 @@ _VISA_CLASS = re.compile(r"^[A-Z0-9/-]{1,20}$")
 # stay a rule may set (`policy.rules.VISA_CONDITION_LIMITS`). A visa of these programs bounds
 # it much closer (`admissions.py`); this bound keeps a mistyped year (9999) out of the rest.
 LONGEST_ADMISSION_DAYS = 3653
+_BLANKS_AND_FILLERS = re.compile(r"[\s<]")
 
 
 class RecordKind(StrEnum):
@@ -445,4 +446,4 @@ def _code(text: str, *, field: str) -> str:
 
 
 def _cleaned(number: str) -> str:
-    return re.sub(r"[\s<]", "", number.upper())
+    return _BLANKS_AND_FILLERS.sub("", number.upper())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import airportsdata
 
@@ -16,6 +16,8 @@ def _airports() -> Mapping[str, Mapping[str, object]]:
 
 
 @cache
+# Manifests name the same few airports for every passenger.
+@lru_cache(maxsize=4096)
 def airport_country(iata: str) -> str | None:
     """Alpha-3 code of the country of airport `iata`, or None for an unknown code."""
     record = _airports().get(iata.strip().upper())

@@ -14,6 +14,7 @@ from visabond.documents.paxlst.direction import (
     itinerary_direction,
     manifest_direction,
     person_direction,
+    person_direction_on,
 )
 from visabond.documents.paxlst.errors import PaxlstError
 from visabond.documents.paxlst.model import (
@@ -59,5 +60,6 @@ __all__ = [
     "manifest_direction",
     "parse_paxlst",
     "person_direction",
+    "person_direction_on",
     "write_paxlst",
 ]

@@ -37,6 +37,12 @@ def _alpha3(code: str) -> str | None:
 def itinerary_direction(airports: Sequence[str], *, state: str) -> Direction:
     """Inbound when it ends in `state`, outbound when it starts there, transit when it only
     stops there; an unknown airport makes the answer UNKNOWN rather than a guess."""
+    return _itinerary_direction(tuple(airports), state)
+
+
+# A manifest asks the same question for each of its hundreds of passengers.
+@functools.lru_cache(maxsize=4096)
+def _itinerary_direction(airports: tuple[str, ...], state: str) -> Direction:
     home = _alpha3(state.strip().upper())
     countries = [airport_country(code) for code in airports]
     if home is None or not countries or None in countries:
@@ -69,11 +75,17 @@ def person_direction(person: Person, manifest: Manifest, *, state: str) -> Direc
     Someone who boards and leaves outside `state` while the flight stops there is in
     transit; without those places the flight's direction applies.
     """
+    return person_direction_on(person, manifest_airports(manifest), state=state)
+
+
+def person_direction_on(person: Person, airports: Sequence[str], *, state: str) -> Direction:
+    """`person_direction` given the manifest's airports (`manifest_airports`), which a
+    caller reading every passenger of a manifest finds once."""
     if not (person.embarkation and person.debarkation):
-        return manifest_direction(manifest, state=state)
+        return itinerary_direction(airports, state=state)
     own = itinerary_direction([person.embarkation, person.debarkation], state=state)
     if own is not Direction.UNRELATED:
         return own
     home = _alpha3(state.strip().upper())
-    flown = {airport_country(code) for code in manifest_airports(manifest)}
+    flown = {airport_country(code) for code in airports}
     return Direction.TRANSIT if home in flown else Direction.UNRELATED

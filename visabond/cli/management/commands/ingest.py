@@ -14,9 +14,16 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from visabond.border.manifest_services import Ingested, manifest_ingest, manifest_reprocess
+from visabond.border.manifest_reading import read_ahead
+from visabond.border.manifest_services import (
+    Ingested,
+    manifest_ingest,
+    manifest_reprocess,
+    program_states,
+)
 from visabond.border.selectors import manifests_listed
 from visabond.cli.base import VisabondCommand
+from visabond.core import clock
 from visabond.core.errors import InvalidInput
 
 EXIT_QUARANTINED = 1
@@ -56,14 +63,20 @@ class Command(VisabondCommand):
             return EXIT_QUARANTINED if ingested.quarantined else 0
         files = _files(options["paths"])
         quarantined = duplicates = 0
-        for path in files:
-            try:
-                raw = path.read_bytes()
-            except OSError as error:
-                raise InvalidInput(
-                    error.strerror or str(error), code="file", field=str(path)
-                ) from error
-            ingested = manifest_ingest(raw=raw, source=str(path), actor="visabond ingest paxlst")
+        # Worker processes read the next files while this one stores each in its own
+        # transaction, in the files' order.
+        contents = read_ahead(
+            ((str(path), _contents(path)) for path in files),
+            states=program_states(),
+            today=clock.today(),
+            workers=None if len(files) > 1 else 1,
+        )
+        for (source, raw, read), path in zip(contents, files, strict=True):
+            if raw is None:
+                raw = _raw(path)  # raises the error that kept the file unread
+            ingested = manifest_ingest(
+                raw=raw, source=source, actor="visabond ingest paxlst", read=read
+            )
             quarantined += ingested.quarantined and not ingested.duplicate
             duplicates += ingested.duplicate
             self.stdout.write(_said(str(path), ingested))
@@ -86,6 +99,20 @@ class Command(VisabondCommand):
                 f"{row.sender or '-'}/{row.control_reference or '-'}  {row.flights or '-'}  {what}"
             )
         return 0
+
+
+def _contents(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # raised when its turn comes, after the files before it are stored
+
+
+def _raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(error.strerror or str(error), code="file", field=str(path)) from error
 
 
 def _files(paths: list[Path]) -> list[Path]:
