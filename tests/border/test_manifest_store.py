@@ -15,6 +15,7 @@ from tests.border.test_manifest_services import with_unt_count
 from tests.border_world import (
     Bonded,
     admit,
+    at_port,
     bonded,
     depart,
     grace,
@@ -48,6 +49,19 @@ def zambian(passport: str, *, visa: str = "") -> records.Traveller:
     )
 
 
+def second_stay(admission_id: int, *, on: str, until: str) -> int:
+    """A second stay on the same single-entry visa with no departure between, written as a
+    feed kept it before such an admission was refused (`admissions.py`): matching must
+    still take the later stay."""
+    stay = Admission.objects.get(pk=admission_id)
+    stay.pk, stay.sender_record_id = None, f"{stay.sender_record_id}-again"
+    stay.admitted_at = at_port(on, "15:00")
+    stay.admitted_on = dt.date.fromisoformat(on)
+    stay.admit_until = stay.authorized_until = dt.date.fromisoformat(until)
+    stay.save()
+    return int(stay.pk)
+
+
 def world(grace_: Bonded) -> dict[str, int]:
     """Admissions every rule of matching meets: Grace admitted twice (the later stay is the
     open one), her passport renewed during it and an exit record already closing it; two
@@ -55,7 +69,7 @@ def world(grace_: Bonded) -> dict[str, int]:
     Tanzanian admitted with nothing recorded of her leaving yet."""
     visa = grace_.visa.number
     earlier = admit(grace(visa=visa), on="2025-09-05", until="2025-09-20").record.pk
-    later = admit(grace(visa=visa)).record.pk
+    later = second_stay(earlier, on="2025-10-01", until="2025-10-30")
     renew(grace(), new_passport="MB7654321")
     depart(grace(), on="2025-10-29", time="10:00")
     by_document = admit(zambian("ZN1111111"), on="2025-10-02").record.pk

@@ -24,3 +24,14 @@ def test_every_fresh_reference_reads_back_unchanged_and_without_its_dashes() -> 
         reference = new_reference(prefix, groups=groups)
         assert normalise_reference(reference) == reference
         assert normalise_reference(reference.replace("-", "").lower()) == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["B-WP000", "b-wp000", "B-AB"],
+)
+def test_a_typed_dash_marks_the_prefix_and_text_of_another_shape_keeps_its_dashes(
+    typed: str,
+) -> None:
+    # "B-WP000" is no grouping of a prefix and fours: read whole, it would become "BW-P000".
+    assert normalise_reference(typed) == typed.upper()

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
-from visabond.border import placement
+from visabond.border import placement, selectors
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
 from visabond.border.manifest_reading import ManifestRead, manifest_read
@@ -37,7 +37,6 @@ from visabond.border.passengers import ExpectedArrival as ExpectedArrivalReport
 from visabond.border.records import DepartureReport, RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
-from visabond.policy.models import Program
 
 MAX_BYTES = 20_000_000
 
@@ -200,7 +199,7 @@ def _process(
 def _read_and_record(
     row: PaxlstManifest, *, actor: Actor, per_passenger: bool, read: ManifestRead | None
 ) -> None:
-    states = program_states()
+    states = selectors.program_states()
     today = clock.today()
     if read is None or read.states != states or read.today != today:
         read = manifest_read(bytes(row.raw), source=row.source, states=states, today=today)
@@ -222,11 +221,6 @@ def _read_and_record(
     if unreadable is not None:
         raise unreadable
     _record(row, read.passengers, actor=actor, per_passenger=per_passenger)
-
-
-def program_states() -> frozenset[str]:
-    """The states (alpha-3) that run a bond program: the ones whose borders manifests count."""
-    return frozenset(Program.objects.values_list("issuer", flat=True).distinct())
 
 
 def _refuse_reused_reference(row: PaxlstManifest) -> None:

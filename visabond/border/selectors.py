@@ -21,6 +21,7 @@ from visabond.border.models import (
 )
 from visabond.border.records import Traveller
 from visabond.casework.models import Visa
+from visabond.policy.models import Program
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,8 @@ def manifests_listed(*, quarantined: bool = False) -> QuerySet[PaxlstManifest]:
     """Manifests received, newest first (the raw bytes left unread)."""
     rows = PaxlstManifest.objects.defer("raw").order_by("-received_at", "-pk")
     return rows.filter(state=PaxlstManifest.State.QUARANTINED) if quarantined else rows
+
+
+def program_states() -> frozenset[str]:
+    """The states (alpha-3) that run a bond program: the ones whose borders manifests count."""
+    return frozenset(Program.objects.values_list("issuer", flat=True).distinct())

@@ -25,19 +25,25 @@ def normalise_reference(text: str) -> str:
     and grouped as `new_reference` writes it whatever dashes or spaces were typed:
     "b7k3m q9tx" and "B-7K3MQ9TX" are "B-7K3M-Q9TX".
 
-    The letters of the prefix are those before the groups of four (one or two: "B", "RB").
-    Text that is no such reference keeps its own dashes, its look-alikes mapped after the
-    first."""
+    The prefix is the letters before the first dash when one was typed, else the letters
+    before the groups of four (one or two: "B", "RB"). Text that is no such reference (its
+    characters after the prefix not a whole number of groups) keeps its own dashes, its
+    look-alikes mapped after the first."""
     compact = _SEPARATORS.sub("", text.upper())
-    cut = len(compact) % _GROUP
-    if cut and compact[:cut].isalpha() and compact[:cut].isascii():
-        body = compact[cut:].translate(_LOOK_ALIKES)
-        groups = [body[i : i + _GROUP] for i in range(0, len(body), _GROUP)]
-        return "-".join([compact[:cut], *groups])
+    typed_prefix, dash, _ = text.strip().upper().partition("-")
+    cut = len(typed_prefix) if dash else len(compact) % _GROUP
+    prefix, body = compact[:cut], compact[cut:]
+    if _is_prefix(prefix) and body and len(body) % _GROUP == 0:
+        body = body.translate(_LOOK_ALIKES)
+        return "-".join([prefix, *(body[i : i + _GROUP] for i in range(0, len(body), _GROUP))])
     prefix, _, rest = text.strip().upper().replace(" ", "").partition("-")
     if not rest:
         return prefix
     return f"{prefix}-{rest.translate(_LOOK_ALIKES)}"
+
+
+def _is_prefix(text: str) -> bool:
+    return 1 <= len(text) <= 2 and text.isascii() and text.isalpha()
 
 
 _GROUP = 4  # the size of `new_reference`'s groups

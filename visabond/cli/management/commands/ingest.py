@@ -15,13 +15,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from visabond.border.manifest_reading import read_ahead
-from visabond.border.manifest_services import (
-    Ingested,
-    manifest_ingest,
-    manifest_reprocess,
-    program_states,
-)
-from visabond.border.selectors import manifests_listed
+from visabond.border.manifest_services import Ingested, manifest_ingest, manifest_reprocess
+from visabond.border.selectors import manifests_listed, program_states
 from visabond.cli.base import VisabondCommand
 from visabond.core import clock
 from visabond.core.errors import InvalidInput
