@@ -826,6 +826,7 @@ FRENCH = {
     "Payment %(payment)s returned: refund %(refund)s goes with the next batch.": "Paiement %(payment)s remboursé : le remboursement %(refund)s part avec le prochain lot.",
     "write the date as YYYY-MM-DD": "écrivez la date sous la forme AAAA-MM-JJ",
     "Finance": "Finances",
+    "cancelled %(cancelled)s: day %(days)s of %(promise)s": "annulée le %(cancelled)s : jour %(days)s sur %(promise)s",
 }
 # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
 IN_CONTEXT = {

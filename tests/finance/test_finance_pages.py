@@ -159,6 +159,9 @@ def test_a_refund_batch_is_made_downloaded_and_confirmed_by_the_banks_report(
     people = world()
     bond = cancelled_bond(people)
     escrow_usd()
+    before = finance_client.get("/finance/refunds/").content.decode()
+    payable = before.split('id="refunds-payable"')[1].split("</table>")[0]
+    assert f'data-bond="{bond.number}"' in payable
     made = finance_client.post("/finance/refunds/", {"action": "batch"}, follow=True)
     batch = RefundBatch.objects.get()
     assert f"Batch {batch.message_id} made with 1 transfers" in made.content.decode()

@@ -4,7 +4,7 @@ and the refunds grouped as finance works through them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy
 from visabond.payments.receipts import Recorded
 from visabond.refunds.models import Refund
 from visabond.refunds.rules import RefundState, TransferState
-from visabond.refunds.selectors import TransferView, refund_state_shown, transfer_view
+from visabond.refunds.selectors import (
+    ClockRow,
+    TransferView,
+    refund_state_shown,
+    transfer_view,
+)
 from visabond.refunds.services import BatchOutcome
 
 
@@ -71,10 +76,18 @@ class RefundRow:
 
 @dataclass(frozen=True)
 class Section:
+    """Refunds in one state; payable ones also list the cancelled bonds whose refund row the
+    next batch opens (`ClockRow`, with its refund clock)."""
+
     key: str
     title: Promise
     help: Promise
     rows: list[RefundRow]
+    cancelled: list[ClockRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + len(self.cancelled)
 
 
 SECTIONS = (
@@ -97,16 +110,20 @@ SECTIONS = (
 )
 
 
-def refund_sections(refunds: Iterable[Refund]) -> list[Section]:
-    """Rows of `refunds_listed`, grouped: payable (due, never rejected), failed (due again
-    after the bank rejected a transfer), sent, confirmed (paid)."""
+def refund_sections(refunds: Iterable[Refund], clocks: Iterable[ClockRow]) -> list[Section]:
+    """Rows of `refunds_listed`, grouped: payable (due, never rejected, and the cancelled
+    bonds of `clocks` that have no refund row yet), failed (due again after the bank
+    rejected a transfer), sent, confirmed (paid)."""
     grouped: dict[str, list[RefundRow]] = {key: [] for key, _title, _help in SECTIONS}
+    with_row = set()
     for refund in refunds:
         row = RefundRow(
             refund=refund,
             state=refund_state_shown(refund),
             transfers=tuple(transfer_view(t) for t in refund.transfers.all()),
         )
+        if refund.bond is not None:
+            with_row.add(refund.bond.number)
         if refund.state == RefundState.PAID:
             grouped["confirmed"].append(row)
         elif refund.state == RefundState.SENT:
@@ -115,4 +132,8 @@ def refund_sections(refunds: Iterable[Refund]) -> list[Section]:
             grouped["failed"].append(row)
         else:
             grouped["payable"].append(row)
-    return [Section(key, title, help_, grouped[key]) for key, title, help_ in SECTIONS]
+    waiting = [c for c in clocks if c.bond_number not in with_row]
+    return [
+        Section(key, title, help_, grouped[key], waiting if key == "payable" else [])
+        for key, title, help_ in SECTIONS
+    ]

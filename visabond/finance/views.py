@@ -229,7 +229,7 @@ def finance_refunds(request: HttpRequest) -> HttpResponse:
                 upload = ConfirmationUploadForm()
     refunds = list(refund_selectors.refunds_listed()[:500])
     context = {
-        "sections": presenters.refund_sections(refunds),
+        "sections": presenters.refund_sections(refunds, refund_selectors.refund_clocks()),
         "batches": list(selectors.refund_batches_recent()),
         "held": list(selectors.confirmation_files_held()),
         "upload": upload,
