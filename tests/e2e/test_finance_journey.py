@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.casework_world import td3
 from tests.e2e.conftest import ARTIFACTS, screenshot, serve
@@ -128,7 +128,7 @@ def sign_in(page: Page, base: str) -> None:
 
 
 def test_a_finance_officer_applies_a_quarantined_confirmation_and_a_refund_batch_is_confirmed(
-    browser: object, installation: tuple[Path, dict[str, str]]
+    browser: Browser, installation: tuple[Path, dict[str, str]]
 ) -> None:
     data_dir, env = installation
     prepared = f"GRACE = {td3()!r}\nAMINA = {td3(number='MA7654321', surname='PHIRI', given_names='AMINA')!r}\n"
@@ -138,7 +138,7 @@ def test_a_finance_officer_applies_a_quarantined_confirmation_and_a_refund_batch
     found: dict[str, list[str]] = {}
     with closing(serve(env, data_dir)) as server:
         base = next(server)
-        officer = tab(browser)  # type: ignore[arg-type]
+        officer = tab(browser)
         sign_in(officer, base)
         expect(officer).to_have_url(re.compile(r"/finance/$"))
         row = officer.locator(f"#quarantined tr[data-payment='{story['payment']}']")
