@@ -73,12 +73,12 @@ def receipt_record(*, receipt: Receipt, actor: Actor) -> Recorded:
     bond's number (the bond notice the payer holds); the payment records the case's
     reference either way. The cashier (`Role.CASHIER`, assigned to a post) acts on their
     post's cases only: any other case is `NotFound` (`case_not_found`), as if it did not
-    exist. The
-    sum must be exactly the directed bond's amount in its currency (`amount_mismatch`,
-    `currency_mismatch`); a case with no bond awaiting payment is a `Conflict`. Idempotent
-    on the receipt number at the post: the same receipt again returns the first payment
-    (`created` False); the same number with another amount or case is a `Conflict`
-    (`receipt_number_reused`). Every refusal changes nothing and is recorded.
+    exist. The sum must be exactly the directed bond's amount in its currency
+    (`amount_mismatch`, `currency_mismatch`); a case with no bond awaiting payment is a
+    `Conflict`. Idempotent on the receipt number at the post: the same receipt again
+    returns the first payment (`created` False); the same number with another amount or
+    case is a `Conflict` (`receipt_number_reused`). Every refusal changes nothing and is
+    recorded.
     """
     try:
         post = _cashier_post(actor)
