@@ -351,3 +351,62 @@ def test_every_role_against_every_page_of_the_border_and_adjudication_consoles()
         ),
     }
     assert_matrix(signed, matrix, CONSOLE_ROLES)
+
+
+# The cashier's counter and the finance console, with the border officer and the analyst.
+MONEY_ROLES = (*CONSOLE_ROLES, "analyst")
+CASHIER_PAGE = (302, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403)
+# An empty receipt reaches the form's validation (422) for the cashier only.
+CASHIER_FORM = (302, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403, 403)
+# Finance decides; an auditor reads what finance sees.
+FINANCE_PAGE = (302, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403)
+FINANCE_LOOKUP = (302, 403, 403, 403, 403, 404, 403, 404, 403, 403, 403, 403)
+# An empty decision reaches the form's validation (422) for the finance officer only.
+FINANCE_FORM = (302, 403, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403)
+
+
+def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> None:
+    from tests.finance.conftest import provider_payment
+
+    signed, _ = clients()
+    signed["border_officer"] = signed_in(person("border", Role.BORDER_OFFICER))
+    signed["analyst"] = signed_in(person("analyst", Role.ANALYST))
+    payment = provider_payment(reference="").number
+
+    def get(path: str) -> Call:
+        return lambda client, ref: client.get(path.format(ref=ref))
+
+    def form(path: str, body: dict[str, str]) -> Call:
+        return lambda client, ref: client.post(path.format(ref=ref), body)
+
+    matrix: dict[str, tuple[Call, str, tuple[int, ...]]] = {
+        "cashier: counter": (get("/cashier/"), "", CASHIER_PAGE),
+        "cashier: record": (form("/cashier/", {}), "", CASHIER_FORM),
+        "finance: awaiting": (get("/finance/"), "", FINANCE_PAGE),
+        "finance: payment": (get("/finance/payments/{ref}/"), payment, FINANCE_PAGE),
+        "finance: no payment": (get("/finance/payments/{ref}/"), "P-0000-0000", FINANCE_LOOKUP),
+        "finance: apply": (
+            form("/finance/payments/{ref}/", {"action": "apply"}),
+            payment,
+            FINANCE_FORM,
+        ),
+        "finance: return": (
+            form("/finance/payments/{ref}/", {"action": "return"}),
+            payment,
+            FINANCE_FORM,
+        ),
+        "finance: refunds": (get("/finance/refunds/"), "", FINANCE_PAGE),
+        "finance: import report": (
+            form("/finance/refunds/", {"action": "confirm"}),
+            "",
+            FINANCE_FORM,
+        ),
+        "finance: batch file": (
+            get("/finance/refunds/batches/{ref}.xml"),
+            "RB-0000-0000-0000",
+            FINANCE_LOOKUP,
+        ),
+        "finance: ledger": (get("/finance/ledger/"), "", FINANCE_PAGE),
+        "finance: ledger CSV": (get("/finance/ledger/report.csv"), "", FINANCE_PAGE),
+    }
+    assert_matrix(signed, matrix, MONEY_ROLES)

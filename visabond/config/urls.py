@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("visabond.border.upload_urls")),
     path("", include("visabond.border.urls")),
     path("", include("visabond.adjudication.urls")),
+    path("", include("visabond.finance.urls")),
     prefix_default_language=False,
 )
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Q, QuerySet
 
-from visabond.casework.models import Case
+from visabond.casework.models import Case, ConsularPost
 from visabond.casework.selectors import post_of
 from visabond.core.errors import InvalidInput, NotFound
 from visabond.core.references import normalise_reference
 from visabond.payments import vault
 from visabond.payments.matching import Disposition
 from visabond.payments.models import (
+    Channel,
     DeliveryState,
     Payment,
     RefusedAttempt,
@@ -150,6 +152,29 @@ def receipts_at_post(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Payment
         .select_related("bond", "post", "refund")
         .order_by("-recorded_at")
     )
+
+
+def receipts_of_day_at_post(
+    user: AbstractBaseUser | AnonymousUser, *, at: datetime
+) -> tuple[ConsularPost | None, date | None, QuerySet[Payment]]:
+    """The post of `user`, the post's day at the moment `at` (its own time zone: the day its
+    counter keeps its book of), and the receipts its cashiers recorded that day, newest
+    first; no post, no day and no receipts."""
+    post = post_of(user)
+    if post is None:
+        return None, None, Payment.objects.none()
+    zone = ZoneInfo(post.time_zone)
+    day = at.astimezone(zone).date()
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    receipts = (
+        Payment.objects.filter(
+            post=post, channel=Channel.CASHIER, recorded_at__gte=start, recorded_at__lt=end
+        )
+        .select_related("bond", "post", "refund")
+        .order_by("-recorded_at")
+    )
+    return post, day, receipts
 
 
 def webhook_messages_quarantined() -> QuerySet[WebhookDelivery]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from visabond.accounts.roles import Role, has_role
 from visabond.audit.actors import Actor, actor_user, actor_user_id
@@ -68,13 +69,16 @@ class Receipt:
 def receipt_record(*, receipt: Receipt, actor: Actor) -> Recorded:
     """Record the money a cashier took at their post for one of its cases.
 
-    An entry point. The cashier (`Role.CASHIER`, assigned to a post) acts on their post's
-    cases only: any other case is `NotFound` (`case_not_found`), as if it did not exist. The
-    sum must be exactly the directed bond's amount in its currency (`amount_mismatch`,
-    `currency_mismatch`); a case with no bond awaiting payment is a `Conflict`. Idempotent
-    on the receipt number at the post: the same receipt again returns the first payment
-    (`created` False); the same number with another amount or case is a `Conflict`
-    (`receipt_number_reused`). Every refusal changes nothing and is recorded.
+    An entry point. `receipt.case_reference` names the case by its reference or by its
+    bond's number (the bond notice the payer holds); the payment records the case's
+    reference either way. The cashier (`Role.CASHIER`, assigned to a post) acts on their
+    post's cases only: any other case is `NotFound` (`case_not_found`), as if it did not
+    exist. The sum must be exactly the directed bond's amount in its currency
+    (`amount_mismatch`, `currency_mismatch`); a case with no bond awaiting payment is a
+    `Conflict`. Idempotent on the receipt number at the post: the same receipt again
+    returns the first payment (`created` False); the same number with another amount or
+    case is a `Conflict` (`receipt_number_reused`). Every refusal changes nothing and is
+    recorded.
     """
     try:
         post = _cashier_post(actor)
@@ -265,10 +269,12 @@ def _require_finance(actor: Actor) -> None:
 
 
 def _case_at(post: ConsularPost, reference: str) -> Case:
-    case = Case.objects.filter(post=post, reference=normalise_reference(reference)).first()
+    # A payer at the counter holds the bond notice, which names the bond number first.
+    named = normalise_reference(reference)
+    case = Case.objects.filter(Q(reference=named) | Q(bond__number=named), post=post).first()
     if case is None:
         raise NotFound(
-            f"there is no case {reference} at {post.name}",
+            f"there is no case or bond {reference} at {post.name}",
             code="case_not_found",
             field="case_reference",
         )

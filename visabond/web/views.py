@@ -111,6 +111,9 @@ LANDINGS = (
     (Role.AUDITOR, "console-home"),
     (Role.BORDER_OFFICER, "border-admit"),
     (Role.BOND_ADJUDICATOR, "adjudications"),
+    (Role.FINANCE_OFFICER, "finance-home"),
+    (Role.CASHIER, "cashier-home"),
+    (Role.ANALYST, "stats-home"),
     (Role.APPLICANT, "portal-home"),
 )
 

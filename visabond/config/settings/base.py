@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visabond.notices",
     "visabond.printing",
     "visabond.portal",
+    "visabond.finance",
     "visabond.demo",
     "visabond.web",
     "visabond.stats",

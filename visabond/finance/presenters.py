@@ -1,0 +1,139 @@
+"""What the cashier's and finance's pages say of what a service did, in the page's language,
+and the refunds grouped as finance works through them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from visabond.payments.receipts import Recorded
+from visabond.refunds.models import Refund
+from visabond.refunds.rules import RefundState, TransferState
+from visabond.refunds.selectors import (
+    ClockRow,
+    TransferView,
+    refund_state_shown,
+    transfer_view,
+)
+from visabond.refunds.services import BatchOutcome
+
+
+def receipt_said(recorded: Recorded) -> str:
+    """What the cashier is told once a receipt is recorded (or was already)."""
+    payment = recorded.payment
+    values = {
+        "receipt": payment.external_id,
+        "payment": payment.number,
+        "bond": payment.bond.number if payment.bond else "—",
+    }
+    if not recorded.created:
+        return (
+            _(
+                "Receipt %(receipt)s was recorded before (payment %(payment)s): nothing was recorded twice."
+            )
+            % values
+        )
+    return _("Receipt %(receipt)s recorded as payment %(payment)s: bond %(bond)s posted.") % values
+
+
+def batch_said(outcome: BatchOutcome) -> list[str]:
+    """What the finance officer is told once a batch is asked for: the batch made (or none),
+    and each refund left waiting with why (the services' words: an obligor's account, an
+    escrow account)."""
+    said = []
+    if outcome.batch is None:
+        said.append(_("No refund could be sent: no batch was made."))
+    else:
+        said.append(
+            _(
+                "Batch %(batch)s made with %(count)s transfers: download its pain.001 file for the bank."
+            )
+            % {"batch": outcome.batch.message_id, "count": len(outcome.transfers)}
+        )
+    for number, why in outcome.waiting:
+        said.append(_("Refund %(refund)s waits: %(why)s") % {"refund": number, "why": why})
+    return said
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    """A refund as finance reads it: its state shown (`awaiting_account` included) and its
+    transfers, the last one first."""
+
+    refund: Refund
+    state: str
+    transfers: tuple[TransferView, ...]
+
+    @property
+    def last_failure(self) -> TransferView | None:
+        rejected = [t for t in self.transfers if t.state == TransferState.REJECTED]
+        return rejected[-1] if rejected else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """Refunds in one state; payable ones also list the cancelled bonds whose refund row the
+    next batch opens (`ClockRow`, with its refund clock)."""
+
+    key: str
+    title: Promise
+    help: Promise
+    rows: list[RefundRow]
+    cancelled: list[ClockRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + len(self.cancelled)
+
+
+SECTIONS = (
+    (
+        "payable",
+        gettext_lazy("Payable"),
+        gettext_lazy("In refunds payable, waiting for the next batch."),
+    ),
+    (
+        "failed",
+        gettext_lazy("Failed"),
+        gettext_lazy("The bank rejected the transfer: due again, the next batch retries it."),
+    ),
+    ("sent", gettext_lazy("Sent"), gettext_lazy("In a batch the bank has: awaiting its report.")),
+    (
+        "confirmed",
+        gettext_lazy("Confirmed"),
+        gettext_lazy("The bank confirmed the transfer: the money left the ledger."),
+    ),
+)
+
+
+def refund_sections(refunds: Iterable[Refund], clocks: Iterable[ClockRow]) -> list[Section]:
+    """Rows of `refunds_listed`, grouped: payable (due, never rejected, and the cancelled
+    bonds of `clocks` that have no refund row yet), failed (due again after the bank
+    rejected a transfer), sent, confirmed (paid)."""
+    grouped: dict[str, list[RefundRow]] = {key: [] for key, _title, _help in SECTIONS}
+    with_row = set()
+    for refund in refunds:
+        row = RefundRow(
+            refund=refund,
+            state=refund_state_shown(refund),
+            transfers=tuple(transfer_view(t) for t in refund.transfers.all()),
+        )
+        if refund.bond is not None:
+            with_row.add(refund.bond.number)
+        if refund.state == RefundState.PAID:
+            grouped["confirmed"].append(row)
+        elif refund.state == RefundState.SENT:
+            grouped["sent"].append(row)
+        elif row.last_failure is not None:
+            grouped["failed"].append(row)
+        else:
+            grouped["payable"].append(row)
+    waiting = [c for c in clocks if c.bond_number not in with_row]
+    return [
+        Section(key, title, help_, grouped[key], waiting if key == "payable" else [])
+        for key, title, help_ in SECTIONS
+    ]
