@@ -41,10 +41,17 @@ def server(live_server: Any, seeded: None, people: dict[str, object], settings: 
 
 
 def schemathesis(
-    server: str, name: str, *headers: str, cache: Path, session_id: str = "", paths: str = ""
+    server: str,
+    name: str,
+    *headers: str,
+    cache: Path,
+    session_id: str = "",
+    paths: str = "",
+    seed: int = 14,
 ) -> subprocess.CompletedProcess[str]:
     """Run schemathesis on the live `server`'s document, over the operations whose path
-    matches the regular expression `paths` (every operation when empty)."""
+    matches the regular expression `paths` (every operation when empty), signed in with
+    `session_id` when given and sending `headers` ("Name: value") with every request."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     config = ARTIFACTS / f"{name}.toml"
     # The session cookie is the document's security scheme: schemathesis sends it, and
@@ -70,7 +77,7 @@ def schemathesis(
         "--max-examples",
         "8",
         "--seed",
-        "14",
+        str(seed),
         "--workers",
         "1",
         *(["--include-path-regex", paths] if paths else []),

@@ -12,9 +12,6 @@ purpose is refused.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from tests.api.test_contract import ARTIFACTS, CONFIG, HOOKS, ROOT, SCHEMATHESIS
+from tests.api.test_contract import schemathesis
 from tests.casework_world import today_is
 from tests.http_client import Session
 from visabond.border.client_services import border_client_add
@@ -50,57 +47,6 @@ def demo_server(live_server: Any, settings: Any) -> Iterator[tuple[str, dict[str
         yield str(live_server.url), report.passwords
 
 
-def run_schemathesis(
-    server: str, name: str, paths: str, *headers: str, cache: Path, api_key: str = ""
-) -> subprocess.CompletedProcess[str]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    config = ARTIFACTS / f"{name}.toml"
-    auth = f'\n[auth.openapi.RoleAuth]\napi_key = "{api_key}"\n' if api_key else ""
-    config.write_text(CONFIG + f'\n[cache]\ndirectory = "{cache}"\n' + auth)
-    document = cache / "openapi.json"
-    # Fetched here, with time to spare (see test_contract.py).
-    with urllib.request.urlopen(f"{server}/api/v1/openapi.json", timeout=300) as reply:  # noqa: S310 - loopback test server
-        document.write_bytes(reply.read())
-    command = [
-        SCHEMATHESIS,
-        "--config-file",
-        str(config),
-        "run",
-        str(document),
-        "--url",
-        server,
-        "--checks",
-        "all",
-        "--max-examples",
-        "8",
-        "--seed",
-        "17",
-        "--workers",
-        "1",
-        "--include-path-regex",
-        paths,
-        "--report",
-        "junit",
-        "--report-junit-path",
-        str(ARTIFACTS / f"{name}.xml"),
-        *[part for header in headers for part in ("-H", header)],
-    ]
-    environment = {
-        **os.environ,
-        "SCHEMATHESIS_HOOKS": HOOKS,
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        cwd=cache,
-        env=environment,
-    )
-
-
 def signed_in(server: str, username: str, password: str) -> tuple[list[str], str]:
     """The headers a browser session sends, and its session id (the document's scheme)."""
     session = Session(server)
@@ -126,7 +72,9 @@ def test_schemathesis_finds_no_failure_for_each_role(
 ) -> None:
     server, passwords = demo_server
     headers, session_id = signed_in(server, account, passwords[account])
-    result = run_schemathesis(server, name, paths, *headers, cache=tmp_path, api_key=session_id)
+    result = schemathesis(
+        server, name, *headers, cache=tmp_path, session_id=session_id, paths=paths, seed=17
+    )
     assert result.returncode == 0, result.stdout[-8000:]
     assert (tmp_path / "crashes" / "manifest.json").is_file()
 
@@ -140,11 +88,12 @@ def test_schemathesis_finds_no_failure_for_a_border_system_with_its_key(
         scopes=[kind.value for kind in RecordKind],
         actor="test setup",
     )
-    result = run_schemathesis(
+    result = schemathesis(
         server,
         "border-system",
-        "/border/(admissions|departures|refused-admissions|status-decisions|document-renewals|manifests)",
         f"Authorization: Bearer {key}",
         cache=tmp_path,
+        paths="/border/(admissions|departures|refused-admissions|status-decisions|document-renewals|manifests)",
+        seed=17,
     )
     assert result.returncode == 0, result.stdout[-8000:]
