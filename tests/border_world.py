@@ -38,6 +38,7 @@ from visabond.documents.paxlst import (
     Interchange,
     Manifest,
     Person,
+    Sequence,
     TravelDocument,
     write_paxlst,
 )
@@ -221,8 +222,12 @@ def paxlst(
     reference: str = "000123",
     sender: str = "ETHIOPIAN",
     flight: str = "501",
+    part: tuple[str, int, str] | None = None,
+    counts: tuple[tuple[str, int], ...] = (),
 ) -> bytes:
-    """A PAXLST passenger list for one flight, as a carrier sends it (times local)."""
+    """A PAXLST passenger list for one flight, as a carrier sends it (times local); with
+    `part` (common access reference, part number, marker C/F or ""), one part of a
+    multi-part message, whose `counts` (CNT) are the series' totals."""
     calls = (
         Call("125", route[0], "189", dt.datetime.fromisoformat(departs)),
         Call("87", route[1], "232", dt.datetime.fromisoformat(arrives)),
@@ -233,6 +238,9 @@ def paxlst(
         document_code="745",
         flights=(Flight(number=flight, carrier="ET", calls=calls),),
         persons=passengers,
+        counts=counts,
+        common_access_reference=part[0] if part else "",
+        sequence=Sequence(part[1], part[2]) if part else None,
         interchange=Interchange(
             syntax_identifier="UNOC",
             sender=sender,

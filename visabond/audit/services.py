@@ -71,6 +71,8 @@ class AuditAction(StrEnum):
     BORDER_CLIENT_REFUSED = "border.client_refused"
     MANIFEST_PROCESSED = "border.manifest_processed"
     MANIFEST_QUARANTINED = "border.manifest_quarantined"
+    MANIFEST_PART_HELD = "border.manifest_part_held"
+    MANIFEST_SERIES_ASSEMBLED = "border.manifest_series_assembled"
     SWEEP_STARTED = "border.sweep_started"
     SWEEP_CHUNK = "border.sweep_chunk"
     SWEEP_FINISHED = "border.sweep_finished"

@@ -30,7 +30,18 @@ from visabond.border.passengers import (
     manifest_passenger_records,
 )
 from visabond.core.errors import InvalidInput
-from visabond.documents.paxlst import assemble_series, parse_paxlst
+from visabond.documents.paxlst import Defect, Manifest, assemble_series, parse_paxlst
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPart:
+    """An interchange that carries parts of a multi-part message, not the whole series
+    (ISO 9735-1 §8.3, UNH S010): the series' common access reference, the part numbers it
+    carries and, when it carries the final part (marker F), that part's number."""
+
+    common_access_reference: str
+    numbers: tuple[int, ...]
+    final: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +63,7 @@ class ManifestRead:
     decisive: tuple[tuple[str, str, int], ...]
     passengers: tuple[tuple[str, int, PassengerRecords], ...]
     unreadable: tuple[str, str, str | None] | None
+    part: SeriesPart | None = None
 
     def unreadable_error(self) -> InvalidInput | None:
         if self.unreadable is None:
@@ -67,7 +79,8 @@ def manifest_read(
 
     Raises `PaxlstError` (an `InvalidInput`) when the bytes cannot be parsed.
     """
-    manifests = assemble_series(parse_paxlst(raw, source=source, today=today).manifests)
+    parsed = parse_paxlst(raw, source=source, today=today).manifests
+    manifests = assemble_series(parsed)
     interchange = next((m.interchange for m in manifests if m.interchange), None)
     decisive = tuple(
         (warning.code.value, str(warning), warning.segment_number)
@@ -94,7 +107,40 @@ def manifest_read(
         decisive=decisive,
         passengers=passengers,
         unreadable=unreadable,
+        part=series_part(parsed, manifests),
     )
+
+
+def series_part(parsed: tuple[Manifest, ...], assembled: list[Manifest]) -> SeriesPart | None:
+    """The series an interchange carries a part of, when all it holds is one series short
+    of parts (its other parts come in other interchanges), else None.
+
+    An interchange that also holds whole messages, or parts of two series, is read as it is:
+    its missing parts are reported (`multipart-missing`) and keep it out for review."""
+    if len(assembled) != 1:
+        return None
+    (message,) = assembled
+    incomplete = any(w.code is Defect.MULTIPART_MISSING for w in message.warnings)
+    if not incomplete or not message.common_access_reference or message.sequence is None:
+        return None
+    numbers = tuple(sorted({m.sequence.number for m in parsed if m.sequence is not None}))
+    finals = [m.sequence.number for m in parsed if m.sequence and m.sequence.marker == "F"]
+    return SeriesPart(message.common_access_reference, numbers, max(finals, default=None))
+
+
+def series_missing(parts: Iterable[tuple[Iterable[int], int | None]]) -> list[int] | None:
+    """The part numbers a series still lacks, given each received interchange's (part
+    numbers, final part number or None): [] when complete, None while its final part (and so
+    its length) is unknown (ISO 9735-1 §8.3: the final part is marked F)."""
+    numbers: set[int] = set()
+    final: int | None = None
+    for carried, last in parts:
+        numbers.update(carried)
+        if last is not None:
+            final = last if final is None else min(final, last)
+    if final is None:
+        return None
+    return [n for n in range(1, final + 1) if n not in numbers]
 
 
 # A reader process collects its cyclic garbage itself, every this many files.

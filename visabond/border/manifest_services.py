@@ -8,6 +8,15 @@ recording nothing. Reading happens in a savepoint: a manifest that cannot be pro
 (unreadable, a count that proves it incomplete, a passenger's document unreadable; see
 `passengers.py`) leaves no record behind, only itself, quarantined with the error.
 
+A message sent in parts, each part its own interchange (ISO 9735-1 §8.3), is held: each
+part is kept `pending` in its series (`PaxlstSeries`: keyed by the machine client, the UNB
+sender, the common access reference and the flights) until the final part and every part
+before it are in; then the parts' bytes, joined, are kept and processed once as one
+manifest. A part received again after that changes nothing; a part whose copy differs from
+one received is quarantined (`paxlst.assembly-conflicting-copies`). A series still short of
+parts after its wait (`series_assemble_overdue`, default 24 hours) is assembled as it is:
+its missing parts keep the whole out, quarantined for review (`paxlst.multipart-missing`).
+
 Outbound passengers (leaving a program's state) become departures on the evidence of the
 outbound manifest, stored and matched like any departure (`intake.report_store`); inbound
 ones become expected arrivals. Every passenger is accounted for: recorded, other (transit,
@@ -16,9 +25,11 @@ elsewhere) or unidentified (no document to match), and the database checks the s
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from visabond.audit.actors import Actor, actor_name
@@ -26,9 +37,9 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement, selectors
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import report_store
-from visabond.border.manifest_reading import ManifestRead, manifest_read
+from visabond.border.manifest_reading import ManifestRead, manifest_read, series_missing
 from visabond.border.manifest_store import arrivals_store, departures_store, expected_arrival
-from visabond.border.models import BorderClient, PaxlstManifest
+from visabond.border.models import BorderClient, PaxlstManifest, PaxlstSeries
 from visabond.border.passengers import (
     DECISIVE,
     PassengerRecords,
@@ -37,6 +48,7 @@ from visabond.border.passengers import ExpectedArrival as ExpectedArrivalReport
 from visabond.border.records import DepartureReport, RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
+from visabond.documents.paxlst import Manifest, assemble, parse_paxlst
 
 MAX_BYTES = 20_000_000
 
@@ -54,6 +66,7 @@ class Ingested:
 
     def to_json(self) -> dict[str, object]:
         row = self.manifest
+        series = row.series if row.series_id is not None else _assembled_series(row)
         return {
             "manifest": row.pk,
             "state": row.state,
@@ -67,6 +80,7 @@ class Ingested:
             "unidentified": row.unidentified,
             "departures": row.departures,
             "arrivals": row.arrivals,
+            "series": None if series is None else series_json(series),
             "error": (
                 None
                 if not self.quarantined
@@ -115,6 +129,7 @@ def manifest_ingest(
                     source=source[:300],
                     received_by=actor_name(actor),
                     state=PaxlstManifest.State.QUARANTINED,
+                    client=client,
                 )
                 _process(row, actor=actor, per_passenger=per_passenger, read=read)
             ingested = Ingested(existing or row, duplicate=existing is not None)
@@ -189,16 +204,18 @@ def _process(
 ) -> None:
     try:
         with transaction.atomic():
-            _read_and_record(row, actor=actor, per_passenger=per_passenger, read=read)
+            read = _read(row, read)
+            if read.part is not None and not row.assembled:
+                _hold_part(row, read, actor=actor)
+            else:
+                _read_and_record(row, read, actor=actor, per_passenger=per_passenger)
     except Exception as error:
         # Whatever stops a manifest (bad data, or a fault of ours fixed later) keeps it
         # whole for reprocessing; nothing it would have recorded remains.
         _quarantine(row, error, actor=actor)
 
 
-def _read_and_record(
-    row: PaxlstManifest, *, actor: Actor, per_passenger: bool, read: ManifestRead | None
-) -> None:
+def _read(row: PaxlstManifest, read: ManifestRead | None) -> ManifestRead:
     states = selectors.program_states()
     today = clock.today()
     if read is None or read.states != states or read.today != today:
@@ -206,6 +223,12 @@ def _read_and_record(
     row.sender = read.sender[:35]
     row.control_reference = read.control_reference[:14]
     row.flights = read.flights[:300]
+    return read
+
+
+def _read_and_record(
+    row: PaxlstManifest, read: ManifestRead, *, actor: Actor, per_passenger: bool
+) -> None:
     _refuse_reused_reference(row)
     if not read.messages:
         raise InvalidInput(
@@ -221,6 +244,190 @@ def _read_and_record(
     if unreadable is not None:
         raise unreadable
     _record(row, read.passengers, actor=actor, per_passenger=per_passenger)
+
+
+def series_wait() -> dt.timedelta:
+    """How long a series short of parts waits for them (`PAXLST_SERIES_WAIT_HOURS`, 24)."""
+    return dt.timedelta(hours=float(settings.PAXLST_SERIES_WAIT_HOURS))
+
+
+def series_json(series: PaxlstSeries) -> dict[str, object]:
+    """A series as the API and the console show it: its parts received and still missing
+    (None while the final part, so the series' length, is unknown) and the whole, once
+    assembled."""
+    received = list(
+        series.parts.exclude(state=PaxlstManifest.State.QUARANTINED).values_list(
+            "part_numbers", "final_part"
+        )
+    )
+    return {
+        "common_access_reference": series.common_access_reference,
+        "state": series.state,
+        "parts": sorted({n for numbers, _ in received for n in numbers}),
+        "missing": series_missing(received),
+        "first_received_at": series.first_received_at.isoformat(),
+        "assembled_into": series.manifest_id,
+    }
+
+
+def _assembled_series(row: PaxlstManifest) -> PaxlstSeries | None:
+    if not row.assembled:
+        return None
+    return PaxlstSeries.objects.filter(manifest=row).first()
+
+
+def _series_key(row: PaxlstManifest, common_access_reference: str) -> str:
+    """Who sends a series and which it is: two carriers' (or two border systems') series
+    under one reference never mix."""
+    client = f"client:{row.client_id}" if row.client_id is not None else ""
+    return "|".join((client, row.sender, common_access_reference, row.flights))[:400]
+
+
+def _hold_part(row: PaxlstManifest, read: ManifestRead, *, actor: Actor) -> None:
+    """Keep a part in its series, and assemble the series once it is complete.
+
+    The series row is locked first, so of two parts arriving at once on two connections
+    the second sees the first and only one assembles the series. Raises `PaxlstError` for a
+    part whose copy differs from one received (the part is then quarantined)."""
+    part = read.part
+    assert part is not None
+    key = _series_key(row, part.common_access_reference)
+    PaxlstSeries.objects.bulk_create(
+        [
+            PaxlstSeries(
+                key=key,
+                sender=row.sender,
+                common_access_reference=part.common_access_reference[:35],
+                flights=row.flights,
+                first_received_at=row.received_at,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    series = PaxlstSeries.objects.select_for_update().get(key=key)
+    received = list(
+        series.parts.exclude(pk=row.pk)
+        .exclude(state=PaxlstManifest.State.QUARANTINED)
+        .order_by("received_at", "pk")
+    )
+    # The assembler refuses a part whose copies differ, or that names other flights.
+    assemble([*_messages(received, today=read.today), *_messages([row], today=read.today)])
+    row.series = series
+    row.part_numbers, row.final_part = list(part.numbers), part.final
+    assembled = series.state == PaxlstSeries.State.ASSEMBLED
+    row.state = PaxlstManifest.State.ASSEMBLED if assembled else PaxlstManifest.State.PENDING
+    row.error_code = row.error_field = row.error_message = ""
+    row.save()
+    audit_record(
+        AuditAction.MANIFEST_PART_HELD,
+        subject=row,
+        actor=actor,
+        details={
+            "manifest": row.pk,
+            "series": series.pk,
+            "parts": row.part_numbers,
+            "final": row.final_part,
+            # A part received again after its series was assembled changes nothing.
+            "after_assembly": assembled,
+        },
+    )
+    parts = [*received, row]
+    if not assembled and series_missing((p.part_numbers, p.final_part) for p in parts) == []:
+        _assemble(series, parts, actor=actor, overdue=False)
+
+
+def _messages(rows: list[PaxlstManifest], *, today: dt.date) -> list[Manifest]:
+    return [
+        message
+        for row in rows
+        for message in parse_paxlst(bytes(row.raw), source=row.source, today=today).manifests
+    ]
+
+
+def _assemble(
+    series: PaxlstSeries, parts: list[PaxlstManifest], *, actor: Actor, overdue: bool
+) -> PaxlstManifest:
+    """Join the parts' interchanges (each part once, the first copy received) into one
+    manifest, kept and processed as any manifest, once: the series is locked by the caller.
+
+    The parse reads interchanges back to back and assembles the series among them
+    (`documents.paxlst.assemble_series`), so the whole is read exactly as one interchange
+    carrying every part would be."""
+    chosen: list[PaxlstManifest] = []
+    covered: set[int] = set()
+    for part in sorted(parts, key=lambda p: (min(p.part_numbers or [0]), p.received_at, p.pk)):
+        if set(part.part_numbers) <= covered:
+            continue
+        chosen.append(part)
+        covered.update(part.part_numbers)
+    raw = b"".join(bytes(part.raw) for part in chosen)
+    # Not the bytes' own digest: a series assembled from one part (overdue) joins that part's
+    # bytes alone, and the part is kept already under their digest.
+    digest = hashlib.sha256(b"assembled series\n" + raw).hexdigest()
+    whole = PaxlstManifest.objects.filter(digest=digest).first()
+    fresh = whole is None
+    if whole is None:
+        sources = ", ".join(part.source or f"manifest {part.pk}" for part in chosen)
+        whole = PaxlstManifest.objects.create(
+            digest=digest,
+            raw=raw,
+            source=f"series {series.common_access_reference}: {sources}"[:300],
+            received_by=actor_name(actor),
+            state=PaxlstManifest.State.QUARANTINED,
+            client=chosen[0].client,
+            assembled=True,
+        )
+    series.state = PaxlstSeries.State.ASSEMBLED
+    series.manifest, series.assembled_at, series.overdue = whole, clock.now(), overdue
+    series.save()
+    for part in parts:
+        part.state = PaxlstManifest.State.ASSEMBLED
+    PaxlstManifest.objects.filter(pk__in=[p.pk for p in parts]).update(
+        state=PaxlstManifest.State.ASSEMBLED
+    )
+    audit_record(
+        AuditAction.MANIFEST_SERIES_ASSEMBLED,
+        subject=whole,
+        actor=actor,
+        details={
+            "series": series.pk,
+            "manifest": whole.pk,
+            "parts": [part.pk for part in chosen],
+            "overdue": overdue,
+        },
+    )
+    if fresh:
+        _process(whole, actor=actor)
+    return whole
+
+
+def series_assemble_overdue(*, as_of: dt.datetime, actor: Actor) -> list[Ingested]:
+    """Assemble every series still short of parts whose first part came in more than the
+    wait (`series_wait`) before `as_of` (aware UTC), as it is: the whole is kept and read,
+    and its missing parts (`paxlst.multipart-missing`, a decisive defect) keep it
+    quarantined for an officer's review, never dropped.
+
+    An entry point (`visabond ingest assemble`); each series in its own transaction, so a
+    run stopped halfway is resumed by the next. Returns the wholes, oldest series first."""
+    due = PaxlstSeries.objects.filter(
+        state=PaxlstSeries.State.PENDING, first_received_at__lte=as_of - series_wait()
+    ).order_by("first_received_at", "pk")
+    done: list[Ingested] = []
+    for series_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic(durable=True):
+            series = PaxlstSeries.objects.select_for_update().get(pk=series_id)
+            if series.state != PaxlstSeries.State.PENDING:
+                continue  # another run assembled it meanwhile
+            parts = list(
+                series.parts.filter(state=PaxlstManifest.State.PENDING).order_by(
+                    "received_at", "pk"
+                )
+            )
+            if not parts:
+                continue
+            whole = _assemble(series, parts, actor=actor, overdue=True)
+        done.append(Ingested(whole, duplicate=False))
+    return done
 
 
 def _refuse_reused_reference(row: PaxlstManifest) -> None:

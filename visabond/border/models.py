@@ -274,17 +274,61 @@ class BorderClient(models.Model):
         return f"border client {self.name}"
 
 
+class PaxlstSeries(models.Model):
+    """A multi-part PAXLST message whose parts arrive in separate interchanges (ISO 9735-1
+    §8.3, UNH S010), possibly hours apart, in any order, possibly repeated.
+
+    Keyed by who sends it (the machine client, if any, and the UNB sender), the common access
+    reference and the flights, so that two carriers' series never mix. `pending` until its
+    final part and every part before it are in, or its wait is over; then `assembled` once,
+    into `manifest` (the parts' bytes joined, processed as any manifest).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ASSEMBLED = "assembled"
+
+    key = models.CharField(max_length=400, unique=True)
+    sender = models.CharField(max_length=35, blank=True, help_text="UNB sender identification.")
+    common_access_reference = models.CharField(max_length=35)
+    flights = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    first_received_at = models.DateTimeField(default=clock.now)
+    assembled_at = models.DateTimeField(null=True, blank=True)
+    overdue = models.BooleanField(
+        default=False, help_text="Assembled when its wait was over, with parts missing."
+    )
+    manifest = models.OneToOneField(
+        "PaxlstManifest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assembled_series",
+        help_text="The whole message, assembled from the parts.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "first_received_at"], name="series_waiting")]
+
+    def __str__(self) -> str:
+        return f"series {self.common_access_reference} of {self.sender or '-'} ({self.state})"
+
+
 class PaxlstManifest(models.Model):
     """A PAXLST interchange as received, byte for byte, and what became of it.
 
     Kept once: by its SHA-256 and, when it has an interchange header, by the sender and the
     interchange control reference (ISO 9735-1 §8: unique per sender). One that cannot be
-    processed is `quarantined` whole with the error, and can be read again.
+    processed is `quarantined` whole with the error, and can be read again. One that carries
+    parts of a multi-part message is `pending` in its `series` until the series is assembled
+    (then `assembled`); the assembled whole is a manifest of its own (`assembled` true).
     """
 
     class State(models.TextChoices):
         PROCESSED = "processed"
         QUARANTINED = "quarantined"
+        PENDING = "pending", "parts pending"
+        ASSEMBLED = "assembled"
 
     sender = models.CharField(max_length=35, blank=True, help_text="UNB sender identification.")
     control_reference = models.CharField(max_length=14, blank=True)
@@ -314,6 +358,26 @@ class PaxlstManifest(models.Model):
     attempts = models.PositiveSmallIntegerField(default=1)
     accepted_defects = models.JSONField(default=list, blank=True)
     accepted_reason = models.TextField(blank=True)
+    client = models.ForeignKey(
+        BorderClient,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The border system that sent it, when a machine client did.",
+    )
+    series = models.ForeignKey(
+        PaxlstSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
+    )
+    part_numbers = models.JSONField(
+        default=list, blank=True, help_text="The series' parts this interchange carries."
+    )
+    final_part = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The number of the final part, when it carries it."
+    )
+    assembled = models.BooleanField(
+        default=False, help_text="The parts of a series received separately, joined."
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]

@@ -9,6 +9,8 @@
 - `VISABOND_SECRETS_KEY`: Fernet key(s), comma-separated, that encrypt the payment provider's
   signing secrets (the first encrypts, all decrypt); default: derived from the secret key
   with HKDF (`visabond/payments/vault.py`).
+- `VISABOND_PAXLST_SERIES_WAIT_HOURS`: how long the parts of a multi-part PAXLST message wait
+  for the rest of their series before it is assembled as it is, for review (default 24).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ SECRET_KEY = os.environ.get("VISABOND_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
 CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
+# How long the parts of a multi-part PAXLST message wait for the rest of their series.
+PAXLST_SERIES_WAIT_HOURS = float(os.environ.get("VISABOND_PAXLST_SERIES_WAIT_HOURS") or "24")
 if CLOCK_SHIFT_DAYS:
     clock.shift_days(CLOCK_SHIFT_DAYS)
 ALLOWED_HOSTS = [

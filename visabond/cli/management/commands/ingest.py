@@ -1,21 +1,30 @@
-"""`visabond ingest paxlst FILE...|DIR`, `visabond ingest reprocess ID`, `visabond ingest list`.
+"""`visabond ingest paxlst FILE...|DIR`, `visabond ingest reprocess ID`, `visabond ingest list`,
+`visabond ingest assemble [--as-of MOMENT]`.
 
 Airline PAXLST manifests into the border's records: outbound passengers become departures,
 inbound ones expected arrivals. Each file is kept whole: the same file again changes nothing;
 one that cannot be processed is quarantined with its error (exit 1) and read again by
 `reprocess` after a fix, where an officer may accept a decisive defect they have checked
-(`--accept unt-count-mismatch --reason ...`).
+(`--accept unt-count-mismatch --reason ...`). A file carrying a part of a multi-part message
+waits for the rest of its series (`pending`); `assemble` assembles the series still short of
+parts after their wait, as they are, for review (run it periodically, e.g. hourly).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
 from visabond.border.manifest_reading import read_ahead
-from visabond.border.manifest_services import Ingested, manifest_ingest, manifest_reprocess
+from visabond.border.manifest_services import (
+    Ingested,
+    manifest_ingest,
+    manifest_reprocess,
+    series_assemble_overdue,
+)
 from visabond.border.selectors import manifests_listed, program_states
 from visabond.cli.base import VisabondCommand
 from visabond.core import clock
@@ -41,12 +50,24 @@ class Command(VisabondCommand):
             help="a decisive defect checked by hand and accepted (repeat)",
         )
         again.add_argument("--reason", default="", help="why the defects are accepted")
+        overdue = actions.add_parser(
+            "assemble", help="assemble the multi-part series still short of parts after their wait"
+        )
+        overdue.add_argument(
+            "--as-of",
+            type=_moment,
+            default=None,
+            metavar="MOMENT",
+            help="the moment to judge the wait at (ISO 8601, UTC when no offset; default now)",
+        )
         listing = actions.add_parser("list", help="manifests received, newest first")
         listing.add_argument("--quarantined", action="store_true", help="only quarantined ones")
 
     def run(self, **options: Any) -> int:
         if options["action"] == "list":
             return self._list(quarantined=options["quarantined"])
+        if options["action"] == "assemble":
+            return self._assemble(as_of=options["as_of"] or clock.now())
         if options["action"] == "reprocess":
             ingested = manifest_reprocess(
                 manifest_id=options["id"],
@@ -81,6 +102,13 @@ class Command(VisabondCommand):
         )
         return EXIT_QUARANTINED if quarantined else 0
 
+    def _assemble(self, *, as_of: dt.datetime) -> int:
+        done = series_assemble_overdue(as_of=as_of, actor="visabond ingest assemble")
+        for ingested in done:
+            self.stdout.write(_said("series", ingested))
+        self.stdout.write(f"ingest assemble: {len(done)} series assembled with parts missing")
+        return 0
+
     def _list(self, *, quarantined: bool) -> int:
         for row in manifests_listed(quarantined=quarantined)[:200]:
             what = (
@@ -94,6 +122,12 @@ class Command(VisabondCommand):
                 f"{row.sender or '-'}/{row.control_reference or '-'}  {row.flights or '-'}  {what}"
             )
         return 0
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO 8601 moment, UTC when it names no offset (argparse reports a ValueError)."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _contents(path: Path) -> bytes | None:
@@ -126,6 +160,14 @@ def _said(name: str, ingested: Ingested) -> str:
     row = ingested.manifest
     if ingested.duplicate:
         return f"{name}: already received as manifest {row.pk} ({row.state}); nothing changed"
+    if row.state == "pending":
+        return (
+            f"{name}: manifest {row.pk} holds part(s) {row.part_numbers} of series "
+            f"{row.series.common_access_reference if row.series else '-'}: waiting for the rest"
+        )
+    if row.state == "assembled":
+        whole = row.series.manifest_id if row.series else None
+        return f"{name}: manifest {row.pk} holds part(s) of a series assembled as manifest {whole}"
     if ingested.quarantined:
         return f"{name}: quarantined as manifest {row.pk}: {row.error_code}: {row.error_message}"
     return (
