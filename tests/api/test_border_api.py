@@ -212,3 +212,40 @@ def test_a_carrier_sends_a_manifest_and_a_quarantined_one_is_answered_422(
     assert refused.status == 422
     assert refused.json()["code"] == "paxlst.unt-count-mismatch"
     assert refused.json()["state"] == "quarantined"
+
+
+def test_parts_sent_by_two_border_systems_wait_apart_and_each_series_assembles_once(
+    server: str, traveller: Bonded
+) -> None:
+    from tests.border_world import manifest_passenger, paxlst
+
+    def part(number: int, marker: str) -> bytes:
+        return paxlst(
+            manifest_passenger(surname=f"PHIRI{number}", passport=f"MA700000{number}"),
+            reference=f"00020{number}",
+            part=("SER7", number, marker),
+            counts=(("42", 2),),
+        )
+
+    def send(raw: bytes, key: str) -> Response:
+        headers = {"Content-Type": "application/edifact", "Authorization": f"Bearer {key}"}
+        return Session(server).request(
+            "POST", "/api/v1/border/manifests", data=raw, headers=headers
+        )
+
+    _, key_a = border_client_add(name="system-a", scopes=["paxlst"], actor="t")
+    _, key_b = border_client_add(name="system-b", scopes=["paxlst"], actor="t")
+    first = send(part(1, "C"), key_a)
+    assert first.status == 200, first.text
+    assert first.json()["state"] == "pending"
+    assert first.json()["series"]["parts"] == [1]
+    # Part 2 from another border system belongs to a series of its own.
+    other = send(part(2, "F"), key_b)
+    assert other.json()["state"] == "pending"
+    assert other.json()["series"]["missing"] == [1]
+    done = send(part(2, "F") + b"\n", key_a)
+    assert done.json()["state"] == "assembled"
+    whole = done.json()["series"]["assembled_into"]
+    assert isinstance(whole, int)
+    assert Departure.objects.filter(manifest_id=whole).count() == 2
+    assert Departure.objects.count() == 2

@@ -3,6 +3,7 @@ exit 1 while one is quarantined, and a quarantined manifest read again after a f
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -95,3 +96,51 @@ def test_a_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_pat
     status, _, err = ingest(capsys, "paxlst", str(tmp_path / "nothing.edi"))
     assert status == 2
     assert "nothing.edi: no such file or directory" in err
+
+
+def series_part(number: int, marker: str) -> bytes:
+    return paxlst(
+        manifest_passenger() if number == 1 else manifest_passenger(surname="PHIRI"),
+        reference=f"00030{number}",
+        part=("SER3", number, marker),
+        counts=(("42", 2),),
+    )
+
+
+def test_parts_of_a_series_in_separate_files_are_ingested_once_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a-part2.edi").write_bytes(series_part(2, "F"))
+    (tmp_path / "b-part1.edi").write_bytes(series_part(1, "C"))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path))
+    assert status == 0
+    lines = out.splitlines()
+    assert "holds part(s) [2] of series SER3: waiting for the rest" in lines[0]
+    whole = PaxlstManifest.objects.get(assembled=True)
+    assert f"holds part(s) of a series assembled as manifest {whole.pk}" in lines[1]
+    assert lines[2] == (
+        "ingest paxlst: 2 files, 0 processed, 2 parts of multi-part messages, "
+        "0 already received, 0 quarantined"
+    )
+    assert whole.state == PaxlstManifest.State.PROCESSED
+    assert Departure.objects.count() == 2
+
+
+def test_assemble_holds_a_series_short_of_parts_after_its_wait_for_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    (tmp_path / "part1.edi").write_bytes(series_part(1, "C"))
+    ingest(capsys, "paxlst", str(tmp_path))
+    received = PaxlstManifest.objects.get().received_at
+    early = (received + dt.timedelta(hours=23)).isoformat()
+    status, out, _ = ingest(capsys, "assemble", "--as-of", early)
+    assert (status, out.strip()) == (0, "ingest assemble: 0 series assembled with parts missing")
+    late = (received + dt.timedelta(hours=25)).strftime("%Y-%m-%dT%H:%M:%S")
+    status, out, _ = ingest(capsys, "assemble", "--as-of", late)
+    assert status == 0
+    assert "paxlst.multipart-missing" in out
+    assert out.strip().endswith("1 series assembled with parts missing")
+    assert PaxlstManifest.objects.get(assembled=True).state == PaxlstManifest.State.QUARANTINED

@@ -170,9 +170,27 @@ class ReviewItemOut(Schema):
     record: dict[str, Any]
 
 
+class SeriesOut(Schema):
+    common_access_reference: str = Field(..., description="UNH S010: the series' reference.")
+    state: str = Field(..., description="pending (parts missing) or assembled")
+    parts: list[int] = Field(..., description="The part numbers received.")
+    missing: list[int] | None = Field(
+        ..., description="The part numbers still missing; null while the final part is not in."
+    )
+    first_received_at: dt.datetime
+    assembled_into: int | None = Field(
+        ..., description="The manifest the parts were assembled into, once complete."
+    )
+
+
 class ManifestOut(Schema):
     manifest: int
-    state: str = Field(..., description="processed or quarantined")
+    state: str = Field(
+        ...,
+        description="processed, quarantined, pending (a part of a multi-part message waiting "
+        "for the rest of its series) or assembled (a part whose series was assembled into "
+        "the manifest `series.assembled_into`)",
+    )
     duplicate: bool = Field(..., description="these bytes were received before: nothing changed")
     sender: str
     control_reference: str
@@ -183,6 +201,9 @@ class ManifestOut(Schema):
     unidentified: int
     departures: int
     arrivals: int
+    series: SeriesOut | None = Field(
+        None, description="The multi-part series this manifest is a part of, or was assembled from."
+    )
     error: ErrorIn | None = None
 
 

@@ -78,7 +78,7 @@ class Command(VisabondCommand):
             self.stdout.write(_said(f"manifest {options['id']}", ingested))
             return EXIT_QUARANTINED if ingested.quarantined else 0
         files = _files(options["paths"])
-        quarantined = duplicates = 0
+        quarantined = duplicates = parts = 0
         # Worker processes read the next files while this one stores each in its own
         # transaction, in the files' order.
         contents = read_ahead(
@@ -95,10 +95,13 @@ class Command(VisabondCommand):
             )
             quarantined += ingested.quarantined and not ingested.duplicate
             duplicates += ingested.duplicate
+            parts += ingested.manifest.series_id is not None and not ingested.duplicate
             self.stdout.write(_said(str(path), ingested))
+        processed = len(files) - quarantined - duplicates - parts
+        held = f", {parts} parts of multi-part messages" if parts else ""
         self.stdout.write(
-            f"ingest paxlst: {len(files)} files, {len(files) - quarantined - duplicates} "
-            f"processed, {duplicates} already received, {quarantined} quarantined"
+            f"ingest paxlst: {len(files)} files, {processed} processed{held}, "
+            f"{duplicates} already received, {quarantined} quarantined"
         )
         return EXIT_QUARANTINED if quarantined else 0
 
@@ -127,7 +130,7 @@ class Command(VisabondCommand):
 def _moment(text: str) -> dt.datetime:
     """An ISO 8601 moment, UTC when it names no offset (argparse reports a ValueError)."""
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _contents(path: Path) -> bytes | None:
