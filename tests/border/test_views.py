@@ -24,6 +24,7 @@ from visabond.border.models import (
     Admission,
     Departure,
     PaxlstManifest,
+    PaxlstSeries,
     RefusedAdmission,
     ReviewItem,
 )
@@ -296,3 +297,32 @@ def test_a_console_form_without_its_record_id_says_so_in_a_sentence(
     page = html.unescape(answer.content.decode())
     assert answer.status_code == 422
     assert "The record id this form carries" in page
+
+
+def test_the_parts_pending_of_a_multi_part_manifest_are_listed_until_it_is_assembled(
+    traveller: Bonded, officer: Client
+) -> None:
+    from tests.border.test_manifest_series import part
+
+    assert 'id="parts-pending-empty"' in officer.get("/border/manifests/").content.decode()
+    manifest_ingest(raw=part(1), source="p1.edi", actor="test carrier")
+    manifest_ingest(raw=part(3), source="p3.edi", actor="test carrier")
+    series = PaxlstSeries.objects.get()
+    page = officer.get("/border/manifests/").content.decode()
+    row = page[page.index(f'id="series-{series.pk}"') :]
+    row = row[: row.index("</tr>")]
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in row.split("<td>")[1:]]
+    due = series.first_received_at + dt.timedelta(hours=24)
+    assert cells == [
+        "SER0042",
+        "ETHIOPIAN",
+        "ET 501",
+        "1, 3",
+        "2",
+        f"{series.first_received_at:%Y-%m-%d %H:%M} UTC",
+        f"{due:%Y-%m-%d %H:%M} UTC",
+    ]
+    manifest_ingest(raw=part(2), source="p2.edi", actor="test carrier")
+    page = officer.get("/border/manifests/").content.decode()
+    assert f'id="series-{series.pk}"' not in page
+    assert 'id="parts-pending-empty"' in page

@@ -80,7 +80,7 @@ class Ingested:
             "unidentified": row.unidentified,
             "departures": row.departures,
             "arrivals": row.arrivals,
-            "series": None if series is None else series_json(series),
+            "series": None if series is None else selectors.series_described(series),
             "error": (
                 None
                 if not self.quarantined
@@ -249,25 +249,6 @@ def _read_and_record(
 def series_wait() -> dt.timedelta:
     """How long a series short of parts waits for them (`PAXLST_SERIES_WAIT_HOURS`, 24)."""
     return dt.timedelta(hours=float(settings.PAXLST_SERIES_WAIT_HOURS))
-
-
-def series_json(series: PaxlstSeries) -> dict[str, object]:
-    """A series as the API and the console show it: its parts received and still missing
-    (None while the final part, so the series' length, is unknown) and the whole, once
-    assembled."""
-    received = list(
-        series.parts.exclude(state=PaxlstManifest.State.QUARANTINED).values_list(
-            "part_numbers", "final_part"
-        )
-    )
-    return {
-        "common_access_reference": series.common_access_reference,
-        "state": series.state,
-        "parts": sorted({n for numbers, _ in received for n in numbers}),
-        "missing": series_missing(received),
-        "first_received_at": series.first_received_at.isoformat(),
-        "assembled_into": series.manifest_id,
-    }
 
 
 def _assembled_series(row: PaxlstManifest) -> PaxlstSeries | None:

@@ -12,11 +12,13 @@ from visabond.bonds.models import Bond
 from visabond.border import placement
 from visabond.border.admissions import EarlierAdmission, VisaTerms
 from visabond.border.keys import key_matches, key_prefix
+from visabond.border.manifest_reading import series_missing
 from visabond.border.models import (
     Admission,
     BorderClient,
     Departure,
     PaxlstManifest,
+    PaxlstSeries,
     ReviewItem,
 )
 from visabond.border.records import Traveller
@@ -134,6 +136,34 @@ def manifests_listed(*, quarantined: bool = False) -> QuerySet[PaxlstManifest]:
     """Manifests received, newest first (the raw bytes left unread)."""
     rows = PaxlstManifest.objects.defer("raw").order_by("-received_at", "-pk")
     return rows.filter(state=PaxlstManifest.State.QUARANTINED) if quarantined else rows
+
+
+def series_described(series: PaxlstSeries) -> dict[str, object]:
+    """A series as the API and the console show it: its parts received and still missing
+    (None while the final part, so the series' length, is unknown) and the whole, once
+    assembled."""
+    received = list(
+        series.parts.exclude(state=PaxlstManifest.State.QUARANTINED).values_list(
+            "part_numbers", "final_part"
+        )
+    )
+    return {
+        "common_access_reference": series.common_access_reference,
+        "state": series.state,
+        "parts": sorted({n for numbers, _ in received for n in numbers}),
+        "missing": series_missing(received),
+        "first_received_at": series.first_received_at.isoformat(),
+        "assembled_into": series.manifest_id,
+    }
+
+
+def series_waiting() -> list[dict[str, object]]:
+    """The multi-part series still waiting for parts, oldest first (at most 200): each as
+    `series_described` says, with the series itself (`series`: sender, flights)."""
+    waiting = PaxlstSeries.objects.filter(state=PaxlstSeries.State.PENDING).order_by(
+        "first_received_at", "pk"
+    )
+    return [{**series_described(series), "series": series} for series in waiting[:200]]
 
 
 def program_states() -> frozenset[str]:

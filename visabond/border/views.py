@@ -349,7 +349,8 @@ def _record_of(item: ReviewItem) -> Any:
 @login_required
 def border_manifests(request: HttpRequest) -> HttpResponse:
     """Quarantined manifests with their error; an officer reads one again, accepting the
-    defects they have checked, with a reason."""
+    defects they have checked, with a reason. Above them, the multi-part messages whose
+    parts are pending: received, missing, and when the series is assembled regardless."""
     officer = _officer(request)
     posted = request.POST.get("manifest", "") if request.method == "POST" else ""
     status = 200
@@ -383,4 +384,10 @@ def border_manifests(request: HttpRequest) -> HttpResponse:
                         )
                     return redirect("border-manifests")
         rows.append({"manifest": manifest, "form": form})
-    return render(request, "border/manifests.html", {"rows": rows}, status=status)
+    waiting = selectors.series_waiting()
+    wait = manifest_services.series_wait()
+    for series in waiting:
+        series["due"] = series["series"].first_received_at + wait  # type: ignore[attr-defined]
+    return render(
+        request, "border/manifests.html", {"rows": rows, "waiting": waiting}, status=status
+    )

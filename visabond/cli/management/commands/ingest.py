@@ -130,7 +130,7 @@ class Command(VisabondCommand):
 def _moment(text: str) -> dt.datetime:
     """An ISO 8601 moment, UTC when it names no offset (argparse reports a ValueError)."""
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _contents(path: Path) -> bytes | None:
