@@ -685,6 +685,7 @@ FRENCH = {
     "Attempts": "Tentatives",
     "Read it again": "Le relire",
     "No manifest is quarantined.": "Aucun manifeste n'est en quarantaine.",
+    "the admission would be refused (rule %(rule)s):": "l'admission serait refusée (règle %(rule)s) :",
     "Parts pending": "Parties en attente",
     "Multi-part manifests whose parts came in separate interchanges: each is read once its final part and every part before it are in. One still short of parts after the wait is read as it is and held here for review.": "Manifestes en plusieurs parties arrivées dans des échanges distincts : chacun est lu dès que sa dernière partie et toutes celles qui la précèdent sont arrivées. Celui à qui il manque encore des parties après le délai d'attente est lu tel quel et retenu ici pour vérification.",
     "Series": "Série",

@@ -19,6 +19,7 @@ from tests.border_world import Bonded, admit, bonded, depart, grace, manifest_pa
 from tests.casework_world import person, td3
 from tests.pages import signed_in
 from visabond.accounts.roles import Role
+from visabond.audit.models import AuditEvent
 from visabond.border.manifest_services import manifest_ingest
 from visabond.border.models import (
     Admission,
@@ -28,7 +29,9 @@ from visabond.border.models import (
     RefusedAdmission,
     ReviewItem,
 )
+from visabond.casework.models import Case, Visa
 from visabond.core import clock
+from visabond.policy.models import Program
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -326,3 +329,82 @@ def test_the_parts_pending_of_a_multi_part_manifest_are_listed_until_it_is_assem
     page = officer.get("/border/manifests/").content.decode()
     assert f'id="series-{series.pk}"' not in page
     assert 'id="parts-pending-empty"' in page
+
+
+def warnings_of(page: Any) -> dict[str, str]:
+    """The read step's admission warnings: rule code -> the text shown."""
+    text = html.unescape(page.content.decode())
+    found = re.findall(r'id="admission-warning-([a-z_]+)" role="alert">(.*?)</div>', text, re.S)
+    return {code: re.sub(r"<[^>]+>", "", shown).strip() for code, shown in found}
+
+
+def test_reading_the_zones_of_an_admissible_traveller_warns_of_nothing(
+    traveller: Bonded, officer: Client
+) -> None:
+    assert warnings_of(read(officer, zones(traveller))) == {}
+
+
+def test_the_read_step_warns_of_an_open_stay_naming_its_port_and_day_and_writes_nothing(
+    traveller: Bonded, officer: Client
+) -> None:
+    Visa.objects.filter(pk=traveller.visa.pk).update(entries=2)
+    first = admit(grace(), port="IAD", on="2025-09-20", until="2025-10-19").record
+    audited = AuditEvent.objects.count()
+    shown = warnings_of(read(officer, zones(traveller)))
+    assert list(shown) == ["admission_open"]
+    assert (
+        f"admission {first.pk} at IAD on 2025-09-20 on visa {traveller.visa.number}"
+        in (shown["admission_open"])
+    )
+    assert "(rule admission_open)" in shown["admission_open"]
+    assert (Admission.objects.count(), AuditEvent.objects.count()) == (1, audited)
+
+
+def test_the_read_step_warns_of_a_used_single_entry_visa_naming_the_admission(
+    traveller: Bonded, officer: Client
+) -> None:
+    first = admit(grace(), port="IAD", on="2025-09-20", until="2025-10-19").record
+    depart(grace(), port="IAD", on="2025-09-25")
+    shown = warnings_of(read(officer, zones(traveller)))
+    assert list(shown) == ["visa_entries_used"]
+    assert f"admission {first.pk} at IAD on 2025-09-20" in shown["visa_entries_used"]
+
+
+def test_the_read_step_warns_of_a_visa_of_another_states_program(
+    traveller: Bonded, officer: Client
+) -> None:
+    Case.objects.filter(pk=traveller.case.pk).update(program=Program.objects.get(issuer="MLI"))
+    shown = warnings_of(read(officer, zones(traveller)))
+    assert list(shown) == ["visa_not_for_state"]
+    assert (
+        "issued under MLI's program: it admits into MLI only, not at a port of USA"
+        in (shown["visa_not_for_state"])
+    )
+
+
+def test_the_read_step_warns_of_a_visa_not_valid_on_the_day(
+    traveller: Bonded, officer: Client
+) -> None:
+    with clock.frozen(dt.datetime(2025, 12, 15, 15, 0, tzinfo=dt.UTC)):
+        page = officer.post(ADMIT, {**zones(traveller, admit_until=""), "action": "read"})
+    shown = warnings_of(page)
+    assert list(shown) == ["visa_not_valid"]
+    assert "from 2025-09-01 to 2025-11-29, not on 2025-12-15" in shown["visa_not_valid"]
+
+
+def test_the_read_step_warns_of_an_admit_until_date_beyond_the_longest_stay(
+    traveller: Bonded, officer: Client
+) -> None:
+    shown = warnings_of(read(officer, zones(traveller, admit_until="2026-03-01")))
+    assert list(shown) == ["admit_until_beyond_stay"]
+    assert "the admit-until date 2026-03-01 is beyond" in shown["admit_until_beyond_stay"]
+
+
+def test_the_read_steps_warning_is_said_in_french(traveller: Bonded, officer: Client) -> None:
+    Visa.objects.filter(pk=traveller.visa.pk).update(entries=2)
+    first = admit(grace(), port="IAD", on="2025-09-20", until="2025-10-19").record
+    with clock.frozen(AT_THE_PORT):
+        page = officer.post("/fr" + ADMIT, {**zones(traveller), "action": "read"})
+    shown = warnings_of(page)["admission_open"]
+    assert f"l'admission {first.pk} à IAD le 2025-09-20" in shown
+    assert "(règle admission_open)" in shown

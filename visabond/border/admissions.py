@@ -3,7 +3,8 @@ as the rule captured at decision time states them (issuing state, validity, entr
 stay), and the traveller's earlier stays on it.
 
 Plain Python, no Django. `admission_refusal` gives the first condition an admission breaks,
-as the error that names its field and the rule, or None. The rules:
+as the error that names its field and the rule, or None; `admission_refusals` every one of
+them (the border console's warnings when it reads the documents). The rules:
 
 - a visa admits only into the state whose program issued it (a Malian visa is no entry
   document at a US port; INA 212(a)(7)(B), and Mali's mirror measure alike);
@@ -76,73 +77,120 @@ def admission_refusal(
     the longest (`admit_until_beyond_stay`, `admit_until`); `Conflict` (409) for a visa whose
     entries are used (`visa_entries_used`) or a stay still open (`admission_open`), both
     naming the earlier admission, field `visa_number`."""
-    if visa.issuer != state:
-        return InvalidInput(
-            gettext_noop(
-                "visa %(visa)s was issued under %(issuer)s's program: it admits into "
-                "%(issuer)s only, not at a port of %(state)s"
-            ),
-            code="visa_not_for_state",
-            field="visa_number",
-            params={"visa": visa.number, "issuer": visa.issuer, "state": state},
-        )
-    if not visa.valid_from <= admitted_on <= visa.valid_until:
-        return InvalidInput(
-            gettext_noop(
-                "visa %(visa)s is valid for entry from %(start)s to %(end)s, not on %(day)s"
-            ),
-            code="visa_not_valid",
-            field="visa_number",
-            params={
-                "visa": visa.number,
-                "start": visa.valid_from,
-                "end": visa.valid_until,
-                "day": admitted_on,
-            },
-        )
+    refusals = admission_refusals(
+        visa, state=state, admitted_on=admitted_on, admit_until=admit_until, earlier=earlier
+    )
+    return refusals[0] if refusals else None
+
+
+def admission_refusals(
+    visa: VisaTerms,
+    *,
+    state: str,
+    admitted_on: dt.date,
+    admit_until: dt.date | None,
+    earlier: Sequence[EarlierAdmission],
+) -> list[VisabondError]:
+    """Every rule (see the module) an admission would break, in the module's order, each as
+    `admission_refusal` would raise it: what the border console warns of when it reads the
+    documents, before the officer confirms. `admit_until` None (not chosen yet) skips the
+    longest-stay rule."""
     before = sorted(earlier, key=lambda a: (a.admitted_on, a.admission_id))
-    if len(before) >= visa.entries:
-        last = before[-1]
-        return Conflict(
-            gettext_noop(
-                "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s "
-                "at %(port)s on %(day)s"
-            ),
-            code="visa_entries_used",
-            field="visa_number",
-            params={**_naming(visa, last), "entries": visa.entries},
-        )
+    found = (
+        _for_state(visa, state=state),
+        _valid(visa, admitted_on=admitted_on),
+        _entries_used(visa, before=before),
+        _open_stay(visa, admitted_on=admitted_on, before=before),
+        None if admit_until is None else _beyond_stay(visa, admitted_on, admit_until),
+    )
+    return [error for error in found if error is not None]
+
+
+def _for_state(visa: VisaTerms, *, state: str) -> VisabondError | None:
+    if visa.issuer == state:
+        return None
+    return InvalidInput(
+        gettext_noop(
+            "visa %(visa)s was issued under %(issuer)s's program: it admits into "
+            "%(issuer)s only, not at a port of %(state)s"
+        ),
+        code="visa_not_for_state",
+        field="visa_number",
+        params={"visa": visa.number, "issuer": visa.issuer, "state": state},
+    )
+
+
+def _valid(visa: VisaTerms, *, admitted_on: dt.date) -> VisabondError | None:
+    if visa.valid_from <= admitted_on <= visa.valid_until:
+        return None
+    return InvalidInput(
+        gettext_noop("visa %(visa)s is valid for entry from %(start)s to %(end)s, not on %(day)s"),
+        code="visa_not_valid",
+        field="visa_number",
+        params={
+            "visa": visa.number,
+            "start": visa.valid_from,
+            "end": visa.valid_until,
+            "day": admitted_on,
+        },
+    )
+
+
+def _entries_used(visa: VisaTerms, *, before: list[EarlierAdmission]) -> VisabondError | None:
+    if len(before) < visa.entries:
+        return None
+    last = before[-1]
+    return Conflict(
+        gettext_noop(
+            "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s "
+            "at %(port)s on %(day)s"
+        ),
+        code="visa_entries_used",
+        field="visa_number",
+        params={**_naming(visa, last), "entries": visa.entries},
+    )
+
+
+def _open_stay(
+    visa: VisaTerms, *, admitted_on: dt.date, before: list[EarlierAdmission]
+) -> VisabondError | None:
     # A record of a later stay may have arrived first (feeds are not ordered): only a stay
     # begun on or before this one is open before it.
     open_stay = next((a for a in before if not a.departed and a.admitted_on <= admitted_on), None)
-    if open_stay is not None:
-        return Conflict(
-            gettext_noop(
-                "admission %(id)s at %(port)s on %(day)s on visa %(visa)s has no departure "
-                "recorded: record the departure first"
-            ),
-            code="admission_open",
-            field="visa_number",
-            params=_naming(visa, open_stay),
-        )
+    if open_stay is None:
+        return None
+    return Conflict(
+        gettext_noop(
+            "admission %(id)s at %(port)s on %(day)s on visa %(visa)s has no departure "
+            "recorded: record the departure first"
+        ),
+        code="admission_open",
+        field="visa_number",
+        params=_naming(visa, open_stay),
+    )
+
+
+def _beyond_stay(
+    visa: VisaTerms, admitted_on: dt.date, admit_until: dt.date
+) -> VisabondError | None:
     limit = stay_limit(visa, admitted_on=admitted_on)
-    if limit is not None and admit_until > limit:
-        return InvalidInput(
-            gettext_noop(
-                "the admit-until date %(until)s is beyond the longest stay of visa "
-                "%(visa)s: %(days)s days from %(day)s, so %(limit)s at the latest"
-            ),
-            code="admit_until_beyond_stay",
-            field="admit_until",
-            params={
-                "until": admit_until,
-                "visa": visa.number,
-                "days": visa.max_stay_days,
-                "day": admitted_on,
-                "limit": limit,
-            },
-        )
-    return None
+    if limit is None or admit_until <= limit:
+        return None
+    return InvalidInput(
+        gettext_noop(
+            "the admit-until date %(until)s is beyond the longest stay of visa "
+            "%(visa)s: %(days)s days from %(day)s, so %(limit)s at the latest"
+        ),
+        code="admit_until_beyond_stay",
+        field="admit_until",
+        params={
+            "until": admit_until,
+            "visa": visa.number,
+            "days": visa.max_stay_days,
+            "day": admitted_on,
+            "limit": limit,
+        },
+    )
 
 
 def _naming(visa: VisaTerms, admission: EarlierAdmission) -> dict[str, object]:

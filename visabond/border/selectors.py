@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from visabond.bonds.models import Bond
 from visabond.border import placement
-from visabond.border.admissions import EarlierAdmission, VisaTerms
+from visabond.border.admissions import EarlierAdmission, VisaTerms, admission_refusals
 from visabond.border.keys import key_matches, key_prefix
 from visabond.border.manifest_reading import series_missing
 from visabond.border.models import (
@@ -21,8 +21,9 @@ from visabond.border.models import (
     PaxlstSeries,
     ReviewItem,
 )
-from visabond.border.records import Traveller
+from visabond.border.records import Traveller, port_state
 from visabond.casework.models import Visa
+from visabond.core.errors import VisabondError
 from visabond.policy.models import Program
 
 
@@ -79,6 +80,22 @@ def visa_terms(visa: Visa) -> VisaTerms:
         valid_until=visa.valid_until,
         entries=visa.entries,
         max_stay_days=visa.max_stay_days,
+    )
+
+
+def admission_refusals_on(
+    visa: Visa, *, port: str, admitted_on: dt.date, admit_until: dt.date | None
+) -> list[VisabondError]:
+    """Every rule of `admissions.py` an admission on `visa` at `port` (IATA) on `admitted_on`
+    until `admit_until` (None: not chosen yet) would break, judged on the visa's terms and
+    its admissions recorded so far; writes nothing. The confirm step raises the first
+    (`services.admission_record`); the console's read step shows them all as warnings."""
+    return admission_refusals(
+        visa_terms(visa),
+        state=port_state(port),
+        admitted_on=admitted_on,
+        admit_until=admit_until,
+        earlier=admissions_on_visa(visa.pk),
     )
 
 

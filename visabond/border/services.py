@@ -16,7 +16,6 @@ from django.db import transaction
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement, selectors
-from visabond.border.admissions import admission_refusal
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import Stored, report_store
 from visabond.border.models import Admission, BorderClient
@@ -28,7 +27,6 @@ from visabond.border.records import (
     RenewalReport,
     Report,
     StatusReport,
-    port_state,
 )
 from visabond.casework.models import Visa
 from visabond.core.errors import VisabondError
@@ -180,12 +178,8 @@ def _admission_check(report: AdmissionReport, *, sender: str, record_id: str) ->
     # The visa's row is locked so that two admissions on it at once are judged one after
     # the other (PostgreSQL); SQLite runs one writing transaction at a time.
     list(Visa.objects.select_for_update().filter(pk=visa.pk).values_list("pk", flat=True))
-    error = admission_refusal(
-        selectors.visa_terms(visa),
-        state=port_state(report.port),
-        admitted_on=report.admitted_on,
-        admit_until=report.admit_until,
-        earlier=selectors.admissions_on_visa(visa.pk),
+    refusals = selectors.admission_refusals_on(
+        visa, port=report.port, admitted_on=report.admitted_on, admit_until=report.admit_until
     )
-    if error is not None:
-        raise error
+    if refusals:
+        raise refusals[0]

@@ -170,7 +170,8 @@ def _record_page(
     if action == "read" or not _confirmable(form, reading):
         form = form_class(_shown_data(form, reading))
         form.is_valid()
-        return render(request, template, {"form": form, "reading": reading})
+        warnings = _warnings(form, reading)
+        return render(request, template, {"form": form, "reading": reading, "warnings": warnings})
     try:
         said = actions[action](officer, form, reading)
     except VisabondError as error:
@@ -178,6 +179,21 @@ def _record_page(
         return render(request, template, {"form": form, "reading": reading}, status=status)
     messages.success(request, said)
     return redirect(request.path)
+
+
+def _warnings(form: AdmitForm | DepartureForm, reading: Reading) -> list[dict[str, str]]:
+    """What the admission's confirmation would be refused for (`admissions.py`, through
+    `selectors.admission_refusals_on`, the check the confirm step makes), shown when the
+    zones are read: each rule's code and its message in the page's language, naming the
+    record (the open admission's port and day, the visa's program). Nothing is written."""
+    visa = reading.conditions.visa
+    if "admit_until" not in form.fields or visa is None:
+        return []
+    until = getattr(form, "cleaned_data", {}).get("admit_until")
+    refusals = selectors.admission_refusals_on(
+        visa, port=reading.port, admitted_on=reading.conditions.on, admit_until=until
+    )
+    return [{"code": error.code, "text": error_text(error)} for error in refusals]
 
 
 def _admit(officer: AbstractBaseUser, form: AdmitForm | DepartureForm, reading: Reading) -> str:
