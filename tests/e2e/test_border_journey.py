@@ -131,6 +131,7 @@ def admit_at_jfk(browser: Browser, base: str, traveller: dict[str, Any], found: 
     expect(officer.locator("#visa-validity")).to_contain_text(STORY_DAY.isoformat())
     expect(officer.locator("#longest-stay")).to_be_visible()
     expect(officer.locator("#port-warning")).to_have_count(0)
+    expect(officer.locator(".admission-warning")).to_have_count(0)
     found["admit: conditions"] = serious_violations(officer)
     screenshot(officer, "30-border-admit-conditions-jfk")
     officer.click("#admit-button")
@@ -138,6 +139,18 @@ def admit_at_jfk(browser: Browser, base: str, traveller: dict[str, Any], found: 
         f"Admission recorded until {ADMIT_UNTIL.isoformat()}: bond {traveller['bond']}."
     )
     screenshot(officer, "31-border-admission-recorded")
+    # Her zones read again while her stay is open: the read step warns before any confirm.
+    officer.fill("#id_passport_mrz", PASSPORT)
+    officer.fill("#id_visa_mrz", "\n".join(traveller["visa"]))
+    officer.fill("#id_port", "JFK")
+    officer.fill("#id_visa_class", "B2")
+    officer.click("#read-button")
+    warning = officer.locator("#admission-warning-admission_open")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("(rule admission_open)")
+    expect(warning).to_contain_text(f"at JFK on {STORY_DAY.isoformat()}")
+    expect(warning).to_contain_text("has no departure recorded")
+    found["admit: open stay warned"] = serious_violations(officer)
 
 
 def forfeit_with_two_adjudicators(
