@@ -622,6 +622,11 @@ class _Writer:
                 attempts=1,
                 accepted_defects="[]",
                 accepted_reason="",
+                client_id=None,
+                series_id=None,
+                part_numbers="[]",
+                final_part=None,
+                assembled=False,
             )
         )
         for index, (story, key, departure_id, admission_id) in enumerate(passengers):
