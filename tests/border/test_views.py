@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.border.test_manifest_series import part
 from tests.border.test_manifest_services import with_unt_count
 from tests.border_world import Bonded, admit, bonded, depart, grace, manifest_passenger, paxlst
 from tests.casework_world import person, td3
@@ -305,8 +306,6 @@ def test_a_console_form_without_its_record_id_says_so_in_a_sentence(
 def test_the_parts_pending_of_a_multi_part_manifest_are_listed_until_it_is_assembled(
     traveller: Bonded, officer: Client
 ) -> None:
-    from tests.border.test_manifest_series import part
-
     assert 'id="parts-pending-empty"' in officer.get("/border/manifests/").content.decode()
     manifest_ingest(raw=part(1), source="p1.edi", actor="test carrier")
     manifest_ingest(raw=part(3), source="p3.edi", actor="test carrier")
