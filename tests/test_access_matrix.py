@@ -41,6 +41,9 @@ ROLES = (
 # Expected answers, in the order of ROLES.
 CONSOLE_LIST = (302, 403, 200, 200, 403, 403, 403, 403, 403, 403)
 CONSOLE_CASE = (302, 403, 200, 404, 403, 403, 403, 403, 403, 403)
+# A new claim code for a case an account follows already: the post's officer gets through
+# to the refusal (409).
+CONSOLE_CLAIM_CODE = (302, 403, 409, 404, 403, 403, 403, 403, 403, 403)
 PORTAL_HOME = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200)
 PORTAL_CASE = (302, 403, 403, 403, 403, 403, 403, 403, 200, 404)
 DOCUMENT = (302, 403, 200, 404, 200, 200, 200, 200, 200, 404)
@@ -61,6 +64,8 @@ API_FINANCE_LOOKUP = (401, 403, 403, 403, 403, 404, 403, 404, 403, 403)
 API_WEBHOOK = (401,) * 10
 # Recording a refund account (an empty form reaches its validation, 422) on a bond held.
 PORTAL_WRITE = (302, 403, 403, 403, 403, 403, 403, 403, 422, 404)
+# Claiming a walk-in case: any applicant (an empty form reaches its validation, 422).
+PORTAL_CLAIM = (302, 403, 403, 403, 403, 403, 403, 403, 422, 422)
 
 ACCOUNT = {"holder_name": "John Payer", "country": "GB", "iban": "GB82WEST12345698765432"}
 DECISION = {
@@ -93,8 +98,15 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
         ("console: cases", get("/console/cases/"), CONSOLE_LIST),
         ("console: case", get("/console/cases/{ref}/"), CONSOLE_CASE),
         ("console: decision", get("/console/cases/{ref}/decision/"), CONSOLE_CASE),
+        (
+            "console: new claim code",
+            lambda client, ref: client.post(f"/console/cases/{ref}/", {"action": "claim_code"}),
+            CONSOLE_CLAIM_CODE,
+        ),
         ("portal: home", get("/portal/"), PORTAL_HOME),
         ("portal: apply", get("/portal/apply/"), PORTAL_HOME),
+        ("portal: claim", get("/portal/claim/"), PORTAL_HOME),
+        ("portal: claim a case", form("/portal/claim/"), PORTAL_CLAIM),
         ("portal: case", get("/portal/cases/{ref}/"), PORTAL_CASE),
         ("portal: refund account", get("/portal/cases/{ref}/refund-account/"), PORTAL_CASE),
         (
