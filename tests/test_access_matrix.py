@@ -21,6 +21,7 @@ from tests.casework_world import officer_at, person, posted_case, world
 from tests.pages import comparable, signed_in
 from visabond.accounts.roles import Role
 from visabond.casework.services import case_issue_visa, post_assign
+from visabond.ledger.models import LedgerVerification
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -375,6 +376,8 @@ FINANCE_PAGE = (302, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403)
 FINANCE_LOOKUP = (302, 403, 403, 403, 403, 404, 403, 404, 403, 403, 403, 403)
 # An empty decision reaches the form's validation (422) for the finance officer only.
 FINANCE_FORM = (302, 403, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403)
+# Verifying the ledger while a verification runs: the finance officer reaches the refusal.
+FINANCE_VERIFY = (302, 403, 403, 403, 403, 409, 403, 403, 403, 403, 403, 403)
 
 
 def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> None:
@@ -384,6 +387,7 @@ def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> 
     signed["border_officer"] = signed_in(person("border", Role.BORDER_OFFICER))
     signed["analyst"] = signed_in(person("analyst", Role.ANALYST))
     payment = provider_payment(reference="").number
+    LedgerVerification.objects.create(ran_by="a verification under way")
 
     def get(path: str) -> Call:
         return lambda client, ref: client.get(path.format(ref=ref))
@@ -420,5 +424,6 @@ def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> 
         ),
         "finance: ledger": (get("/finance/ledger/"), "", FINANCE_PAGE),
         "finance: ledger CSV": (get("/finance/ledger/report.csv"), "", FINANCE_PAGE),
+        "finance: verify ledger": (form("/finance/ledger/verify/", {}), "", FINANCE_VERIFY),
     }
     assert_matrix(signed, matrix, MONEY_ROLES)
