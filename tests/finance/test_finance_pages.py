@@ -229,8 +229,9 @@ def test_the_ledger_page_verifies_on_demand_reconciles_and_reports_as_of_a_day(
     assert "The ledger held" in html
     assert "on 2025-09-01 09:00 UTC (0\xa0minutes ago) by fiona" in html
     bonds = html.split('id="bonds-USD"')[1].split("</table>")[0]
-    assert '<tr data-state="cancelled"><td>cancelled: refund due</td><td>1</td><td class="amount">10,000.00 USD' in (
-        bonds
+    assert (
+        '<tr data-state="cancelled"><td>cancelled: refund due</td><td>1</td><td class="amount">10,000.00 USD'
+        in (bonds)
     )
     before = finance_client.get("/finance/ledger/report.csv", {"as_of": "2025-08-31"})
     assert list(csv.reader(io.StringIO(before.content.decode()))) == [
