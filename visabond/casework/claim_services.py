@@ -74,22 +74,12 @@ def claim_code_reissue(*, reference: str, actor: Actor) -> str:
     """
     user = actor_user(actor)
     if user is not None and not has_role(user, Role.CONSULAR_OFFICER):
-        raise NotFound(
-            gettext_noop("there is no case %(reference)s"),
-            code="case_not_found",
-            field="reference",
-            params={"reference": reference},
-        )
+        raise _no_case(reference)
     seen = case_for(user, reference) if user is not None else None
     with transaction.atomic(durable=True):
         case = _case_locked(reference if seen is None else seen.reference)
         if case is None:
-            raise NotFound(
-                gettext_noop("there is no case %(reference)s"),
-                code="case_not_found",
-                field="reference",
-                params={"reference": reference},
-            )
+            raise _no_case(reference)
         if case.applicant_id is not None:
             raise Conflict(
                 gettext_noop("case %(reference)s is followed by an account already"),
@@ -138,6 +128,16 @@ def case_claim(*, reference: str, claim_code: str, passport_number: str, applica
         raise InvalidInput(REFUSED, code="claim_refused", field="claim_code")
     assert case is not None
     return case
+
+
+def _no_case(reference: str) -> NotFound:
+    """The answer for a case that does not exist, and for one the caller may not see."""
+    return NotFound(
+        gettext_noop("there is no case %(reference)s"),
+        code="case_not_found",
+        field="reference",
+        params={"reference": reference},
+    )
 
 
 def _case_locked(reference: str) -> Case | None:
