@@ -21,6 +21,7 @@ from tests.casework_world import officer_at, person, posted_case, world
 from tests.pages import comparable, signed_in
 from visabond.accounts.roles import Role
 from visabond.casework.services import case_issue_visa, post_assign
+from visabond.ledger.models import LedgerVerification
 
 pytestmark = pytest.mark.usefixtures("pilot")
 
@@ -41,6 +42,9 @@ ROLES = (
 # Expected answers, in the order of ROLES.
 CONSOLE_LIST = (302, 403, 200, 200, 403, 403, 403, 403, 403, 403)
 CONSOLE_CASE = (302, 403, 200, 404, 403, 403, 403, 403, 403, 403)
+# A new claim code for a case an account follows already: the post's officer gets through
+# to the refusal (409).
+CONSOLE_CLAIM_CODE = (302, 403, 409, 404, 403, 403, 403, 403, 403, 403)
 PORTAL_HOME = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200)
 PORTAL_CASE = (302, 403, 403, 403, 403, 403, 403, 403, 200, 404)
 DOCUMENT = (302, 403, 200, 404, 200, 200, 200, 200, 200, 404)
@@ -61,6 +65,8 @@ API_FINANCE_LOOKUP = (401, 403, 403, 403, 403, 404, 403, 404, 403, 403)
 API_WEBHOOK = (401,) * 10
 # Recording a refund account (an empty form reaches its validation, 422) on a bond held.
 PORTAL_WRITE = (302, 403, 403, 403, 403, 403, 403, 403, 422, 404)
+# Claiming a walk-in case: any applicant (an empty form reaches its validation, 422).
+PORTAL_CLAIM = (302, 403, 403, 403, 403, 403, 403, 403, 422, 422)
 
 ACCOUNT = {"holder_name": "John Payer", "country": "GB", "iban": "GB82WEST12345698765432"}
 DECISION = {
@@ -93,8 +99,15 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
         ("console: cases", get("/console/cases/"), CONSOLE_LIST),
         ("console: case", get("/console/cases/{ref}/"), CONSOLE_CASE),
         ("console: decision", get("/console/cases/{ref}/decision/"), CONSOLE_CASE),
+        (
+            "console: new claim code",
+            lambda client, ref: client.post(f"/console/cases/{ref}/", {"action": "claim_code"}),
+            CONSOLE_CLAIM_CODE,
+        ),
         ("portal: home", get("/portal/"), PORTAL_HOME),
         ("portal: apply", get("/portal/apply/"), PORTAL_HOME),
+        ("portal: claim", get("/portal/claim/"), PORTAL_HOME),
+        ("portal: claim a case", form("/portal/claim/"), PORTAL_CLAIM),
         ("portal: case", get("/portal/cases/{ref}/"), PORTAL_CASE),
         ("portal: refund account", get("/portal/cases/{ref}/refund-account/"), PORTAL_CASE),
         (
@@ -363,6 +376,8 @@ FINANCE_PAGE = (302, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403)
 FINANCE_LOOKUP = (302, 403, 403, 403, 403, 404, 403, 404, 403, 403, 403, 403)
 # An empty decision reaches the form's validation (422) for the finance officer only.
 FINANCE_FORM = (302, 403, 403, 403, 403, 422, 403, 403, 403, 403, 403, 403)
+# Verifying the ledger while a verification runs: the finance officer reaches the refusal.
+FINANCE_VERIFY = (302, 403, 403, 403, 403, 409, 403, 403, 403, 403, 403, 403)
 
 
 def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> None:
@@ -372,6 +387,7 @@ def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> 
     signed["border_officer"] = signed_in(person("border", Role.BORDER_OFFICER))
     signed["analyst"] = signed_in(person("analyst", Role.ANALYST))
     payment = provider_payment(reference="").number
+    LedgerVerification.objects.create(ran_by="a verification under way")
 
     def get(path: str) -> Call:
         return lambda client, ref: client.get(path.format(ref=ref))
@@ -408,5 +424,6 @@ def test_every_role_against_every_page_of_the_cashier_and_finance_consoles() -> 
         ),
         "finance: ledger": (get("/finance/ledger/"), "", FINANCE_PAGE),
         "finance: ledger CSV": (get("/finance/ledger/report.csv"), "", FINANCE_PAGE),
+        "finance: verify ledger": (form("/finance/ledger/verify/", {}), "", FINANCE_VERIFY),
     }
     assert_matrix(signed, matrix, MONEY_ROLES)

@@ -314,3 +314,71 @@ def test_an_applicant_refused_after_payment_follows_the_refund_to_its_confirmati
     expect(applicant.locator("[data-milestone=refund_confirmed]")).to_have_class("done")
     expect(applicant.locator("#refund-clock")).to_contain_text("Remboursement confirmé le")
     screenshot(applicant, "24-portal-refund-confirmed-fr")
+
+
+# A walk-in applicant's case, opened at the post by the officer (the console has no page for
+# it: the officer's service call, as the post's intake makes it). Prints the reference.
+WALK_IN = """
+import datetime as dt
+from visabond.accounts.models import User
+from visabond.casework.services import Application, case_submit
+from visabond.core import clock
+today = clock.today()
+officer = User.objects.get(username="consul-dakar")
+case = case_submit(application=Application(
+    post="dakar", visa_class="B1/B2", passport_mrz=PASSPORT, surname="Ndiaye", given_names="Oumar",
+    birth_date=dt.date(1990, 4, 2), passport_number="SN3000002", purpose="Trade fair",
+    intended_arrival=today + dt.timedelta(days=30),
+    intended_departure=today + dt.timedelta(days=44),
+), applicant=None, actor=officer)
+print(case.reference)
+"""
+
+
+def test_a_walk_in_obligor_claims_the_case_with_the_code_printed_on_the_bond_notice(
+    browser: Browser, installation: tuple[str, dict[str, str]]
+) -> None:
+    base, env = installation
+    passport = td3(surname="NDIAYE", given_names="OUMAR", number="SN3000002", nationality="SEN")
+    opened = run_visabond(env, "shell", "-c", f"PASSPORT = {passport!r}\n" + WALK_IN)
+    assert opened.returncode == 0, opened.stderr
+    reference = opened.stdout.strip().splitlines()[-1]
+
+    officer = tab(browser)
+    sign_in(officer, base, "consul-dakar")
+    interview_and_direct(officer, base, reference, prefix="")
+    officer.click("#decision-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("bond directed")
+    expect(officer.locator("#claim-code-waiting")).to_be_visible()
+    screenshot(officer, "30-walk-in-claim-code-waiting-en")
+    officer.click("#print-claim-code")
+    code = officer.locator("#claim-code").inner_text().strip()
+    assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", code), code
+    screenshot(officer, "31-bond-notice-with-claim-code-en")
+    officer.reload()
+    expect(officer.locator("#claim-code")).to_have_count(0)
+    pay(env, reference)
+
+    obligor = tab(browser)
+    sign_up(obligor, base, "oumar", "en")
+    obligor.click("#claim-link")
+    obligor.fill("#id_reference", reference)
+    obligor.fill("#id_claim_code", code)
+    obligor.fill("#id_passport_number", "SN3000003")
+    obligor.click("#claim-form button[type=submit]")
+    expect(obligor.locator("#claim-errors")).to_contain_text("No case can be claimed")
+    screenshot(obligor, "32-claim-refused-en")
+    obligor.fill("#id_claim_code", code.lower().replace("-", " "))
+    obligor.fill("#id_passport_number", "SN3000002")
+    obligor.click("#claim-form button[type=submit]")
+    expect(obligor.locator("#case-state")).to_have_text("bond posted")
+    expect(obligor.locator("[data-milestone=paid]")).to_have_class("done")
+    screenshot(obligor, "33-claimed-case-in-the-portal-en")
+    obligor.goto(f"{base}/portal/cases/{reference}/refund-account/")
+    obligor.fill("#id_holder_name", "Oumar Ndiaye")
+    obligor.select_option("#id_country", "SN")
+    obligor.fill("#id_account_number", "0152000048500003035")
+    obligor.fill("#id_bic", "CBAOSNDA")
+    obligor.click("#refund-account-form button[type=submit]")
+    expect(obligor.locator(".messages")).to_contain_text("Refund account recorded")
+    screenshot(obligor, "34-claimed-case-refund-account-en")

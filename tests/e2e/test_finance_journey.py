@@ -188,7 +188,8 @@ def test_a_finance_officer_applies_a_quarantined_confirmation_and_a_refund_batch
         screenshot(officer, "44-finance-refund-confirmed")
 
         officer.click("#finance-nav a[href$='/finance/ledger/']")
-        expect(officer.locator("#ledger-verdict")).to_contain_text("The ledger holds")
+        officer.click("#verify-form button[type=submit]")
+        expect(officer.locator("#ledger-verdict")).to_contain_text("The ledger held")
         expect(officer.locator("#bonds-USD tr[data-state='refunded']")).to_contain_text("1")
         screenshot(officer, "45-finance-ledger")
 

@@ -217,17 +217,21 @@ def test_a_file_that_is_no_status_report_is_held_and_refused_beside_the_file(
     assert 'id="held"' in refused.content.decode()
 
 
-def test_the_ledger_page_verifies_reconciles_and_reports_as_of_a_day(
+def test_the_ledger_page_verifies_on_demand_reconciles_and_reports_as_of_a_day(
     finance_client: Client,
 ) -> None:
     people = world()
     cancelled_bond(people)
+    assert "has not been verified yet" in finance_client.get("/finance/ledger/").content.decode()
+    assert finance_client.post("/finance/ledger/verify/").status_code == 302
     page = finance_client.get("/finance/ledger/")
     html = page.content.decode()
-    assert "The ledger holds" in html
+    assert "The ledger held" in html
+    assert "on 2025-09-01 09:00 UTC (0\xa0minutes ago) by fiona" in html
     bonds = html.split('id="bonds-USD"')[1].split("</table>")[0]
-    assert '<tr data-state="cancelled"><td>cancelled</td><td>1</td><td class="amount">10000.00' in (
-        bonds
+    assert (
+        '<tr data-state="cancelled"><td>cancelled: refund due</td><td>1</td><td class="amount">10,000.00 USD'
+        in (bonds)
     )
     before = finance_client.get("/finance/ledger/report.csv", {"as_of": "2025-08-31"})
     assert list(csv.reader(io.StringIO(before.content.decode()))) == [

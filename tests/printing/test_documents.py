@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -131,3 +132,18 @@ def test_another_applicants_documents_are_not_found_like_a_missing_case() -> Non
     missing = stranger.get("/cases/C-0000-0000/bond-notice.pdf")
     assert theirs.status_code == missing.status_code == 404
     assert b"application/pdf" not in theirs["Content-Type"].encode()
+
+
+def test_the_french_bond_notice_and_visa_foil_write_amounts_the_french_way() -> None:
+    """Amounts on the printed pages and PDFs read as French writes them (10 000,00 USD)."""
+    people = world()
+    case = posted_case(people)
+    case_issue_visa(reference=case.reference, actor=people.officer)
+    client = signed_in(people.applicant)
+    french = re.compile(r"10\s000,00\sUSD")
+    for path in ("bond-notice/", "bond-notice.pdf", "visa/", "visa.pdf"):
+        answer = client.get(f"/fr/cases/{case.reference}/{path}")
+        text = pdf_text(answer.content) if path.endswith(".pdf") else answer.content.decode()
+        assert french.search(text), path
+        assert "10,000.00" not in text, path
+        assert "10000.00" not in text, path

@@ -91,6 +91,10 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The claim code issued with this instance's decision (a walk-in case's bond directed),
+    # in clear on this object only, for the officer's page to print once; never stored.
+    claim_code: str = ""
+
     class Meta:
         indexes = [models.Index(fields=["post", "state"])]
         constraints = [
@@ -153,3 +157,33 @@ class Visa(models.Model):
 
     def __str__(self) -> str:
         return f"visa {self.number}"
+
+
+class CaseClaim(models.Model):
+    """The claim code of a case opened at the post for a walk-in applicant, who has no
+    account yet: by it the obligor makes the case theirs in the portal.
+
+    Only the code's SHA-256 is kept (`claim_codes.py`); a new code replaces the hash, so the
+    old one stops working. Spent once the case is claimed.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="claim")
+    code_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(default=clock.now)
+    issued_by = models.CharField(max_length=150)
+    codes_issued = models.PositiveSmallIntegerField(default=1)
+    spent_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spent_at__isnull=True) | Q(claimed_by__isnull=False),
+                name="case_claim_spent_by_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"claim of {self.case.reference}"

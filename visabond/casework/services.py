@@ -27,6 +27,7 @@ from visabond.bonds.lifecycle import BondEvent, BondState, CancelReason
 from visabond.bonds.models import Bond, BondTerms
 from visabond.bonds.services import bond_direct, bond_event_apply, bond_locked
 from visabond.casework import rules
+from visabond.casework.claim_services import claim_code_issue
 from visabond.casework.models import Case, CaseEvent, ConsularPost, PostAssignment, Visa
 from visabond.casework.rules import (
     BondChoice,
@@ -149,7 +150,9 @@ def case_decide(
     captured on the case (rule id and version, its amounts, conditions and sources) and is
     never read again (`CapturedRule`). `rules.interview_decision` validates the choice
     against it (22 CFR 41.11(c); 90 FR 37378). A directed bond must be paid within the
-    program's payment period; the applicant is told how, where and by when.
+    program's payment period; the applicant is told how, where and by when. On a case
+    opened for a walk-in applicant (no account) a claim code is issued with the direction;
+    it is on the returned case's `claim_code`, the only time it exists in clear.
     """
     with transaction.atomic(durable=True):
         case = _case_locked(reference, actor)
@@ -572,6 +575,10 @@ def _direct(case: Case, amount: Money, *, actor: Actor) -> Bond:
         payment_deadline=deadline,
         actor=actor,
     )
+    if case.applicant_id is None:
+        # A walk-in applicant has no account: the code printed on the bond notice lets the
+        # obligor claim the case in the portal (claim_services.case_claim).
+        case.claim_code = claim_code_issue(case=case, actor=actor)
     captured = CapturedRule.from_json(case.captured_rule or {})
     # The notice explains the decision as the decision page does: the rule and its source,
     # the amounts it allows, the reason category and the officer's words (90 FR 37378).

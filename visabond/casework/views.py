@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
 from visabond.audit.actors import Actor
-from visabond.casework import selectors, services
+from visabond.casework import claim_services, selectors, services
+from visabond.casework.claim_session import claim_code_keep, claim_code_waiting
 from visabond.casework.forms import CaseSearchForm, DecisionForm, InterviewForm, RefuseForm
-from visabond.casework.models import Case, ConsularPost
+from visabond.casework.models import Case, CaseClaim, ConsularPost
 from visabond.casework.presenters import CASE_STATES, case_page, state_label
 from visabond.casework.rules import (
     CASE_TRANSITIONS,
@@ -92,6 +93,10 @@ class IssueForm(forms.Form):
     """Issuing takes no input: the visa's terms come from the captured rule."""
 
 
+class ClaimCodeForm(forms.Form):
+    """A new claim code takes no input: it is drawn at random."""
+
+
 # The writes a case page offers, each with its form: (form, write(case, data, actor)).
 ACTIONS: dict[str, tuple[type[forms.Form], Callable[[str, dict[str, Any], Actor], object]]] = {
     "interview": (
@@ -109,6 +114,10 @@ ACTIONS: dict[str, tuple[type[forms.Form], Callable[[str, dict[str, Any], Actor]
         lambda ref, data, actor: services.case_refuse(
             reference=ref, explanation=data["explanation"], actor=actor
         ),
+    ),
+    "claim_code": (
+        ClaimCodeForm,
+        lambda ref, data, actor: claim_services.claim_code_reissue(reference=ref, actor=actor),
     ),
 }
 
@@ -135,9 +144,13 @@ def console_case(request: HttpRequest, reference: str) -> HttpResponse:
         form, write = forms_[posted], ACTIONS[posted][1]
         refusal = None
         if form.is_valid():
+            written: list[object] = []
             refusal = _attempt(
-                form, lambda: write(case.reference, form.cleaned_data, _actor(request))
+                form,
+                lambda: written.append(write(case.reference, form.cleaned_data, _actor(request))),
             )
+            if refusal is None and posted == "claim_code":
+                claim_code_keep(request, reference=case.reference, code=str(written[0]))
             if refusal is None:
                 messages.success(request, _("Case %(ref)s updated.") % {"ref": case.reference})
                 return redirect("console-case", reference=case.reference)
@@ -158,6 +171,8 @@ def console_case(request: HttpRequest, reference: str) -> HttpResponse:
             "can_decide": case.state == CaseState.INTERVIEWED,
             "can_issue": CaseState.ISSUED in next_states,
             "can_refuse": CaseState.REFUSED in next_states and case.state != CaseState.INTERVIEWED,
+            "claim": CaseClaim.objects.filter(case=case).first(),
+            "claim_code_waiting": claim_code_waiting(request, reference=case.reference),
         },
         status=status,
     )
@@ -186,7 +201,12 @@ def console_decide(request: HttpRequest, reference: str) -> HttpResponse:
         if not form.is_valid():
             status = 422
         else:
-            refusal = _attempt(form, lambda: _decide(request, case, form.cleaned_data))
+            decided: list[Case] = []
+            refusal = _attempt(
+                form, lambda: decided.append(_decide(request, case, form.cleaned_data))
+            )
+            if refusal is None and decided[0].claim_code:
+                claim_code_keep(request, reference=case.reference, code=decided[0].claim_code)
             if refusal is None:
                 messages.success(request, _("Decision recorded."))
                 return redirect("console-case", reference=case.reference)

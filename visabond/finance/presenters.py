@@ -3,13 +3,16 @@ and the refunds grouped as finance works through them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from visabond.core.money import Money
 from visabond.payments.receipts import Recorded
 from visabond.refunds.models import Refund
 from visabond.refunds.rules import RefundState, TransferState
@@ -20,6 +23,62 @@ from visabond.refunds.selectors import (
     transfer_view,
 )
 from visabond.refunds.services import BatchOutcome
+
+# A refund's and a transfer's states as finance reads them (`refund_state_shown` adds
+# `awaiting_account`), in the page's language: a page shows words, never stored codes.
+REFUND_STATES: dict[str, Promise] = {
+    "awaiting_account": gettext_lazy("awaiting the obligor's account"),
+    RefundState.DUE: gettext_lazy("due"),
+    RefundState.SENT: gettext_lazy("sent"),
+    RefundState.PAID: gettext_lazy("paid"),
+}
+TRANSFER_STATES: dict[str, Promise] = {
+    TransferState.SENT: gettext_lazy("sent"),
+    TransferState.PAID: gettext_lazy("paid"),
+    TransferState.REJECTED: gettext_lazy("rejected by the bank"),
+}
+# Why a batch left a refund waiting, by the refunds part's words (`refund_batch_create`):
+# each as the page's language says it.
+WAITING = (
+    (
+        re.compile(r"^bond (?P<bond>\S+): the obligor has not given a refund account$"),
+        gettext_lazy("bond %(bond)s: the obligor has not given a refund account"),
+    ),
+    (
+        re.compile(r"^no escrow account is recorded in (?P<currency>[A-Z]{3})$"),
+        gettext_lazy("no escrow account is recorded in %(currency)s"),
+    ),
+)
+
+
+def waiting_said(why: str) -> str:
+    """A batch's reason for leaving a refund waiting, in the page's language (the service's
+    own words when they are not one of `WAITING`)."""
+    for pattern, said in WAITING:
+        found = pattern.match(why)
+        if found:
+            return str(said) % found.groupdict()
+    return why
+
+
+def reconciliation_shown(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A kept verification's reconciliation (`LedgerVerification.reconciliation`, amounts as
+    decimal strings) with its amounts as `Money` again, for the page to write them the way
+    its language writes amounts."""
+    shown = []
+    for row in kept:
+        currency = row["currency"]
+        shown.append(
+            {
+                "currency": currency,
+                "escrow_cash": Money.of(row["escrow_cash"], currency),
+                "claims": [(name, Money.of(amount, currency)) for name, amount in row["claims"]],
+                "bonds": [
+                    {**held, "amount": Money.of(held["amount"], currency)} for held in row["bonds"]
+                ],
+            }
+        )
+    return shown
 
 
 def receipt_said(recorded: Recorded) -> str:
@@ -55,7 +114,9 @@ def batch_said(outcome: BatchOutcome) -> list[str]:
             % {"batch": outcome.batch.message_id, "count": len(outcome.transfers)}
         )
     for number, why in outcome.waiting:
-        said.append(_("Refund %(refund)s waits: %(why)s") % {"refund": number, "why": why})
+        said.append(
+            _("Refund %(refund)s waits: %(why)s") % {"refund": number, "why": waiting_said(why)}
+        )
     return said
 
 

@@ -22,6 +22,7 @@ from visabond.bonds.selectors import StateTotal, bond_ledger_breaks, bond_totals
 from visabond.core.errors import NotFound
 from visabond.core.money import Money
 from visabond.ledger.invariants import Break
+from visabond.ledger.models import LedgerVerification
 from visabond.ledger.postings import Account
 from visabond.ledger.selectors import Verification, account_balances, ledger_verify, one_snapshot
 from visabond.refunds.models import ConfirmationFile, RefundBatch
@@ -88,6 +89,19 @@ def ledger_check() -> LedgerCheck:
         reconciliation=reconciliation(found.balances, totals),
         seconds=time.perf_counter() - started,
     )
+
+
+def ledger_verification_latest() -> LedgerVerification | None:
+    """The latest verification that finished (holds or broken), or None before the first."""
+    done = (LedgerVerification.Outcome.HOLDS, LedgerVerification.Outcome.BROKEN)
+    return (
+        LedgerVerification.objects.filter(outcome__in=done).order_by("-finished_at", "-pk").first()
+    )
+
+
+def ledger_verification_running() -> LedgerVerification | None:
+    """The verification running now, if one is."""
+    return LedgerVerification.objects.filter(outcome=LedgerVerification.Outcome.RUNNING).first()
 
 
 def reconciliation(

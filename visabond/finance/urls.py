@@ -13,5 +13,6 @@ urlpatterns = [
         name="finance-batch-file",
     ),
     path("finance/ledger/", views.finance_ledger, name="finance-ledger"),
+    path("finance/ledger/verify/", views.finance_ledger_verify, name="finance-ledger-verify"),
     path("finance/ledger/report.csv", views.finance_ledger_csv, name="finance-ledger-csv"),
 ]

@@ -20,13 +20,15 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
 from visabond.core.errors import InvalidInput, VisabondError, gettext_noop
 from visabond.core.money import Money
-from visabond.finance import presenters, selectors
+from visabond.finance import presenters, selectors, services
 from visabond.finance.forms import (
     REFUSALS,
     ApplyForm,
@@ -46,6 +48,8 @@ from visabond.refunds.bank_accounts import bank_account
 from visabond.web.access import page_user
 from visabond.web.forms import add_service_error
 from visabond.web.localized import error_text
+from visabond.web.throttle import attempt_allowed
+from visabond.web.views import throttled
 
 # Fields a service names that the console's forms call otherwise.
 ALIASES = {"document": "file", "OrgnlEndToEndId": "file", "OrgnlMsgId": "file"}
@@ -254,9 +258,11 @@ def finance_batch_file(request: HttpRequest, message_id: str) -> HttpResponse:
 
 @login_required
 def finance_ledger(request: HttpRequest) -> HttpResponse:
-    """`ledger verify` (every invariant, the reconciliation by currency and bond state) and
-    the balances at the end of a day."""
-    _finance(request)
+    """The latest verification of the ledger kept (its moment, who ran it, how old it is,
+    what it found, the reconciliation by currency and bond state), and the balances at the
+    end of a day. The page does not verify the ledger itself: at a million transactions that
+    takes seconds (`finance_ledger_verify` does, on demand)."""
+    user = _finance(request)
     form = LedgerReportForm(request.GET or None)
     status = 200
     as_of = None
@@ -265,11 +271,59 @@ def finance_ledger(request: HttpRequest) -> HttpResponse:
             as_of = form.cleaned_data["as_of"]
         else:
             status = 422
+    report = selectors.ledger_report(as_of=as_of) if status == 200 else []
+    return _ledger_page(request, user, form=form, as_of=as_of, report=report, status=status)
+
+
+@login_required
+@require_POST
+def finance_ledger_verify(request: HttpRequest) -> HttpResponse:
+    """A finance officer runs `ledger verify` now (`services.ledger_verification_run`);
+    refused while another run is going (409), and at most `LEDGER_VERIFY_RATE` runs per
+    officer and window (429)."""
+    user = _deciding(request)
+    allowed, wait = attempt_allowed(
+        scope="ledger-verify", ident=f"user:{user.pk}", setting="LEDGER_VERIFY_RATE"
+    )
+    if not allowed:
+        return throttled(request, wait, back="finance-ledger", label=_("Back to the ledger"))
+    try:
+        services.ledger_verification_run(actor=user)
+    except VisabondError as error:
+        refusal = str(REFUSALS.get(error.code) or error_text(error))
+        return _ledger_page(
+            request, user, form=LedgerReportForm(), refusal=refusal, status=error.http_status
+        )
+    messages.success(request, _("The ledger was verified."))
+    return redirect("finance-ledger")
+
+
+def _ledger_page(
+    request: HttpRequest,
+    user: AbstractBaseUser,
+    *,
+    form: LedgerReportForm,
+    as_of: Any = None,
+    report: Any = (),
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    verification = selectors.ledger_verification_latest()
+    age = "" if verification is None else timesince(verification.started_at, now=clock.now())
     context = {
-        "check": selectors.ledger_check(),
+        "verification": verification,
+        "reconciliation": (
+            []
+            if verification is None
+            else presenters.reconciliation_shown(verification.reconciliation)
+        ),
+        "age": age,
+        "running": selectors.ledger_verification_running(),
+        "may_verify": has_role(user, Role.FINANCE_OFFICER),
+        "refusal": refusal,
         "form": form,
         "as_of": as_of,
-        "report": selectors.ledger_report(as_of=as_of) if status == 200 else [],
+        "report": report,
     }
     return render(request, "finance/ledger.html", context, status=status)
 

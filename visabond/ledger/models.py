@@ -56,3 +56,46 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.account} {self.amount} {self.currency}"
+
+
+class LedgerVerification(models.Model):
+    """One run of `ledger verify` (the command, or a finance officer's on the console): when,
+    by whom, what it found and the reconciliation it printed, so the console shows the latest
+    without checking a million transactions on every visit.
+
+    At most one is running at a time (the database refuses a second); a run whose process
+    died is left `running` until it is older than the longest run allowed
+    (`finance.services.ABANDONED_AFTER`), then marked abandoned.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running"
+        HOLDS = "holds"
+        BROKEN = "broken"
+        ABANDONED = "abandoned"
+
+    started_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ran_by = models.CharField(max_length=150)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    transactions = models.PositiveBigIntegerField(default=0)
+    entries = models.PositiveBigIntegerField(default=0)
+    bonds_checked = models.PositiveBigIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    breaks = models.JSONField(default=list, help_text="Each break as `ledger verify` prints it.")
+    reconciliation = models.JSONField(
+        default=list, help_text="By currency: escrow cash, the claims on it, bonds by state."
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome"],
+                condition=models.Q(outcome="running"),
+                name="ledger_verification_one_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ledger verification {self.pk} ({self.outcome})"

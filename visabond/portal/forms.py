@@ -41,6 +41,20 @@ class SignUpForm(forms.Form):
         return str(second)
 
 
+class ClaimForm(forms.Form):
+    """A walk-in case claimed by its obligor: what the printed bond notice gives, and the
+    passport number the case was opened with."""
+
+    reference = forms.CharField(label=_("Case reference"), max_length=40)
+    claim_code = forms.CharField(
+        label=_("Claim code"),
+        max_length=40,
+        help_text=_("As printed on your bond notice, e.g. 7KQ2-M9XD-4HT0-B1ZA-Q8RW."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    passport_number = forms.CharField(label=_("Passport number"), max_length=20)
+
+
 def post_choices() -> list[tuple[str, str]]:
     return [(p.code, f"{p.name} ({p.city})") for p in ConsularPost.objects.order_by("name")]
 

@@ -23,22 +23,27 @@ from django.utils.translation import gettext as _
 from visabond.accounts.roles import Role, has_role
 from visabond.accounts.services import applicant_sign_up
 from visabond.bonds.lifecycle import BondState
+from visabond.casework.claim_services import case_claim
 from visabond.casework.models import Case
 from visabond.casework.presenters import case_page, state_label
 from visabond.casework.selectors import bond_of
 from visabond.casework.services import Application, case_submit
 from visabond.core.errors import Conflict, NotFound, VisabondError
+from visabond.core.references import normalise_reference
 from visabond.portal import selectors
 from visabond.portal.bank_reasons import bank_reason
 from visabond.portal.forms import (
     REFUND_ACCOUNT_ERRORS,
     ApplicationForm,
+    ClaimForm,
     RefundAccountForm,
     SignUpForm,
 )
 from visabond.refunds.account_services import refund_account_record
 from visabond.refunds.selectors import RefundView, refund_account_of, refund_of_bond
 from visabond.web.forms import add_service_error
+from visabond.web.throttle import attempt_allowed
+from visabond.web.views import throttled
 
 # Bonds whose money the program holds or owes back: their refund account may be recorded.
 REFUNDABLE = (BondState.POSTED, BondState.ACTIVE, BondState.CANCELLED)
@@ -116,6 +121,46 @@ def portal_apply(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("portal-case", reference=case.reference)
     return render(request, "portal/apply.html", {"form": form}, status=status)
+
+
+@login_required
+def portal_claim(request: HttpRequest) -> HttpResponse:
+    """A case opened at the post for a walk-in applicant, claimed with its reference, the
+    claim code printed on the bond notice and the passport number (`case_claim`).
+
+    Attempts are counted per account and per case reference (`CLAIM_THROTTLE_RATE`), so a
+    code cannot be guessed from many accounts or against many cases; a refusal is one
+    answer whatever its reason, an unknown reference included.
+    """
+    user = _applicant(request)
+    form = ClaimForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "portal/claim.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "portal/claim.html", {"form": form}, status=422)
+    reference = normalise_reference(form.cleaned_data["reference"])
+    for scope, ident in (("claim-account", f"user:{user.pk}"), ("claim-case", reference)):
+        allowed, wait = attempt_allowed(scope=scope, ident=ident, setting="CLAIM_THROTTLE_RATE")
+        if not allowed:
+            return throttled(request, wait, back="portal-claim", label=_("Back to the claim"))
+    try:
+        case = case_claim(
+            reference=reference,
+            claim_code=form.cleaned_data["claim_code"],
+            passport_number=form.cleaned_data["passport_number"],
+            applicant=user,
+        )
+    except VisabondError as error:
+        form.add_error(
+            None,
+            _(
+                "No case can be claimed with this reference, claim code and passport number. "
+                "Check them against your bond notice, or ask the consular post for a new code."
+            ),
+        )
+        return render(request, "portal/claim.html", {"form": form}, status=error.http_status)
+    messages.success(request, _("Case %(ref)s is now in your account.") % {"ref": case.reference})
+    return redirect("portal-case", reference=case.reference)
 
 
 @login_required

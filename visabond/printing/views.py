@@ -14,9 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import has_role
+from visabond.casework.claim_session import claim_code_take
 from visabond.casework.models import Case
 from visabond.casework.selectors import CASE_READERS, case_for
 from visabond.printing.documents import bond_notice_context, visa_foil_context
@@ -31,12 +33,19 @@ DOCUMENTS: dict[str, tuple[str, Callable[[Case], dict[str, Any]]]] = {
 
 @login_required
 def document(request: HttpRequest, reference: str, *, kind: str, pdf: bool) -> HttpResponse:
-    """The document `kind` of a case, as a print page or (`pdf`) as a PDF."""
+    """The document `kind` of a case, as a print page or (`pdf`) as a PDF; a bond notice
+    carries a walk-in case's claim code the first time it is printed after the code was
+    issued (`casework.claim_session`)."""
     if not has_role(request.user, *CASE_READERS):
         raise PermissionDenied(_("This page needs another role."))
     case = case_for(request.user, reference)
     template, context_of = DOCUMENTS[kind]
-    html = render_to_string(template, {**context_of(case), "for_pdf": pdf}, request=request)
+    context = {**context_of(case), "for_pdf": pdf}
+    if kind == "bond-notice":
+        # A walk-in case's claim code, printed once: on the first notice after it was issued.
+        context["claim_code"] = claim_code_take(request, reference=case.reference)
+        context["claim_url"] = request.build_absolute_uri(reverse("portal-claim"))
+    html = render_to_string(template, context, request=request)
     if not pdf:
         return HttpResponse(html)
     response = HttpResponse(pdf_from_html(html), content_type="application/pdf")

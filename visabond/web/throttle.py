@@ -3,7 +3,8 @@
 One counter per address, scope and window in the cache: the requirements lookup
 (`LOOKUP_THROTTLE_RATE`, e.g. "300/m", shared by the public page and the JSON lookup) and
 the departure check (`DEPARTURE_CHECK_THROTTLE_RATE`, far lower: each question tries a bond
-number and a birth date). The default cache is each worker's memory,
+number and a birth date), and a walk-in case's claim (`CLAIM_THROTTLE_RATE`, counted per
+account and per case rather than per address: each attempt tries a claim code). The default cache is each worker's memory,
 so with N workers an address reaches at most N times the ceiling; a shared cache
 (memcached, Redis) in CACHES makes it exact.
 """
@@ -25,9 +26,12 @@ class LookupThrottle(SimpleRateThrottle):
     as the ceiling is high; a counter per window costs the same at any ceiling.
     """
 
-    def __init__(self, *, scope: str = "lookup", setting: str = "LOOKUP_THROTTLE_RATE") -> None:
+    def __init__(
+        self, *, scope: str = "lookup", setting: str = "LOOKUP_THROTTLE_RATE", ident: str = ""
+    ) -> None:
         self.scope = scope
         self.setting = setting
+        self.ident = ident
         super().__init__(rate=getattr(settings, setting))
 
     def _current_rate(self) -> tuple[int, int]:
@@ -52,10 +56,11 @@ class LookupThrottle(SimpleRateThrottle):
         hops = [hop.strip() for hop in forwarded.split(",")]
         return hops[-min(proxies, len(hops))] or peer
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        return f"throttle:{self.scope}:{self.get_ident(request)}"
+    def get_cache_key(self, request: HttpRequest | None) -> str | None:
+        who = self.ident or (None if request is None else self.get_ident(request))
+        return f"throttle:{self.scope}:{who}"
 
-    def allow_request(self, request: HttpRequest) -> bool:
+    def allow_request(self, request: HttpRequest | None) -> bool:
         """True while the address has made fewer requests than the ceiling in this window."""
         self.num_requests, self.duration = self._current_rate()
         self.now = time.time()
@@ -85,6 +90,16 @@ def lookup_allowed(
     `setting`), and the seconds to wait when it may not."""
     throttle = LookupThrottle(scope=scope, setting=setting)
     if throttle.allow_request(request):
+        return True, 0
+    return False, int((throttle.wait() or 0) + 1)
+
+
+def attempt_allowed(*, scope: str, ident: str, setting: str) -> tuple[bool, int]:
+    """Whether one more attempt counted against `ident` (an account, a case reference...)
+    in `scope` stays under the ceiling the setting named `setting` gives, and the seconds
+    to wait when it does not: the same window counter as an address's, keyed by `ident`."""
+    throttle = LookupThrottle(scope=scope, setting=setting, ident=ident)
+    if throttle.allow_request(None):
         return True, 0
     return False, int((throttle.wait() or 0) + 1)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from visabond.casework.presenters import state_label
 from visabond.casework.presenters import waiver_label as _waiver_label
 from visabond.casework.rules import CapturedRule, WaiverGround
 
@@ -23,3 +24,9 @@ def rule_reference(rule: CapturedRule) -> str:
 @register.filter
 def waiver_label(ground: WaiverGround) -> str:
     return _waiver_label(ground)
+
+
+@register.filter
+def bond_state(state: str) -> str:
+    """A bond's state as the reader's language names it (never its stored code)."""
+    return state_label("bond", state)

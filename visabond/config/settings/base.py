@@ -107,6 +107,12 @@ LOOKUP_THROTTLE_RATE = os.environ.get("VISABOND_LOOKUP_RATE", "300/m")
 # "Did my departure register?" questions per address and window: each one tries a bond
 # number with a birth date, so the ceiling is a person's, not a page's (visabond.web.throttle).
 DEPARTURE_CHECK_THROTTLE_RATE = os.environ.get("VISABOND_DEPARTURE_CHECK_RATE", "30/h")
+# Claims of a walk-in case per account and per case reference and window: each one tries a
+# claim code, so the ceiling is a person's mistyping, not a script's (portal.views).
+CLAIM_THROTTLE_RATE = os.environ.get("VISABOND_CLAIM_RATE", "10/h")
+# Verifications of the whole ledger a finance officer runs from the console per window: each
+# reads every transaction (finance.views).
+LEDGER_VERIFY_RATE = os.environ.get("VISABOND_LEDGER_VERIFY_RATE", "6/h")
 # Travellers' evidence files (boarding passes, entry stamps): kept under the data directory,
 # outside the static files and any web root, served only by a view that checks the role.
 UPLOAD_DIR = DATA_DIR / "uploads"

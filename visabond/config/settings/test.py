@@ -21,3 +21,5 @@ STORAGES = {
 # Tests ask from one address faster than a person; the throttle's tests set their own ceiling.
 LOOKUP_THROTTLE_RATE = "100000/m"
 DEPARTURE_CHECK_THROTTLE_RATE = "100000/m"
+CLAIM_THROTTLE_RATE = "100000/m"
+LEDGER_VERIFY_RATE = "100000/m"

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from visabond.cli.base import VisabondCommand
+from visabond.core import clock
 from visabond.core.dates import parse_optional_date
 from visabond.finance.selectors import (
     REPORT_HEADER,
@@ -16,6 +17,7 @@ from visabond.finance.selectors import (
     ledger_check,
     ledger_report,
 )
+from visabond.finance.services import ledger_verification_record
 from visabond.ledger.services import ledger_reverse
 
 EXIT_BROKEN = 1
@@ -51,7 +53,10 @@ class Command(VisabondCommand):
             )
             self.stdout.write(f"posted {row.key}")
             return 0
+        started = clock.now()
         check = ledger_check()
+        # Kept for the finance console, which shows the latest instead of verifying.
+        ledger_verification_record(check=check, started_at=started, actor="visabond ledger verify")
         for problem in check.breaks:
             self.stdout.write(str(problem))
         self._reconciliation(check.reconciliation)
