@@ -32,11 +32,12 @@ claimed by one applier only, the next finding it applied.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Subquery
 
 from visabond.audit.actors import Actor, actor_name, actor_user_id
@@ -68,6 +69,10 @@ from visabond.payments.schemas import confirmation_read
 
 PROVIDER: Actor = "payment provider"
 BATCH = 200  # messages a batch claims at most: one transaction, its locks held until commit
+# The applier's turn (a PostgreSQL advisory lock, held by a batch's transaction): the
+# follow-mode applier and the catch-up wait for it; a request only tries it, never waits.
+APPLIER_LOCK = 1_600_016
+Turn = Literal["wait", "try", "none"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +84,15 @@ class InboxRun:
 
     answers: dict[int, Answer] = field(default_factory=dict)
     failed: tuple[str, ...] = ()
+    busy: bool = False  # another applier had the turn: nothing was claimed
 
 
 def webhook_inbox_apply(
-    *, limit: int = BATCH, retry_failed: bool = False, actor: Actor = PROVIDER
+    *,
+    limit: int = BATCH,
+    retry_failed: bool = False,
+    actor: Actor = PROVIDER,
+    turn: Turn = "wait",
 ) -> InboxRun:
     """Claim up to `limit` pending messages, oldest first, and apply them in one batch.
 
@@ -94,10 +104,19 @@ def webhook_inbox_apply(
     (applied, unapplied or quarantined: `matching.py`), the same payment again (its payment
     id seen with the same facts), or a refusal (its payment id seen with other facts:
     `payment_id_reused`, kept as a `RefusedAttempt` and audited).
+
+    On PostgreSQL a batch first takes the applier's turn (`APPLIER_LOCK`, released at its
+    commit): `turn` "wait" waits for it (the follow-mode applier, the catch-up); "try" (a
+    request while a follow-mode applier runs) only tries it, returning at once with `busy`
+    when another applier has it; "none" (a request with no follow-mode applier) claims
+    beside any other applier, each passing over what another holds. SQLite serialises
+    writers anyway.
     """
     claimed: list[WebhookDelivery] = []
     try:
         with entry_point_transaction():
+            if not _turn_taken(turn):
+                return InboxRun(busy=True)
             claimed = _claimed(limit=limit, retry_failed=retry_failed)
             return InboxRun(answers=_applied(claimed, actor=actor))
     except Exception:
@@ -109,6 +128,8 @@ def webhook_inbox_apply(
     for delivery in claimed:
         try:
             with entry_point_transaction():
+                if not _turn_taken(turn):
+                    continue  # another applier has the turn now: it stays pending for it
                 answers.update(_applied(_claimed(limit=1, pk=delivery.pk), actor=actor))
         except Exception as error:
             # Kept with its error, pending: for the catch-up command and a finance officer.
@@ -116,6 +137,57 @@ def webhook_inbox_apply(
             _failure_keep(delivery.pk, error)
             failed.append(delivery.webhook_id)
     return InboxRun(answers=answers, failed=tuple(failed))
+
+
+def webhook_inbox_follow(
+    *,
+    stop: Callable[[], bool],
+    interval: float = 0.05,
+    limit: int = BATCH,
+    actor: Actor = PROVIDER,
+) -> int:
+    """Apply the inbox continuously until `stop()` is true; the number of messages applied.
+
+    An entry point (`visabond payments apply --follow`, which `visabond serve` starts beside
+    the web workers): batch after batch while messages are pending, then a look every
+    `interval` seconds (one read) when the inbox is empty. Under load the requests find the
+    turn taken and answer 202 at once, and the batches grow with the backlog (up to `limit`).
+    Messages whose application failed are left to the catch-up (`visabond payments apply`).
+    """
+    applied = 0
+    while not stop():
+        try:
+            if not _pending():
+                time.sleep(interval)
+                continue
+            run = webhook_inbox_apply(limit=limit, actor=actor)
+        except Exception:
+            # Nothing is lost (the messages stay pending); the database may be restarting.
+            logger.exception("the inbox's applier failed: trying again")
+            connection.close()
+            time.sleep(1.0)
+            continue
+        applied += len(run.answers)
+    return applied
+
+
+def _pending() -> bool:
+    """Whether a message waits to be applied (one read, no lock: SQLite's write lock is
+    taken only when there is something to apply)."""
+    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, apply_error="").exists()
+
+
+def _turn_taken(turn: Turn) -> bool:
+    """Take the applier's turn for the caller's transaction (PostgreSQL); whether it got it."""
+    if turn == "none" or connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if turn == "wait":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s), true", [APPLIER_LOCK])
+        else:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [APPLIER_LOCK])
+        row = cursor.fetchone()
+    return bool(row[-1])
 
 
 def _claimed(

@@ -36,6 +36,7 @@ import hashlib
 import logging
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Subquery
 
@@ -177,30 +178,49 @@ def _kept(
 def _applied(delivery: WebhookDelivery, *, redelivered: bool = False) -> Answer:
     """Apply the inbox, this message included, and answer what the message became.
 
-    A message another request's batch claimed first is waited for (that batch's commit, at
-    most `WAIT_FOR_BATCH`); one still pending after that, or whose application failed, is
-    answered 202: it is kept, and applied by the next batch or `visabond payments apply`.
-    A redelivery of a pending message waits first: its first delivery is applying it.
+    With a follow-mode applier running (`settings.PAYMENTS_INBOX_FOLLOWED`: `visabond serve`
+    starts one), the request only tries the applier's turn: when another applier has it,
+    a message that batch did not claim is answered 202 at once (the applier's next batch
+    takes it), and one it claimed is waited for. Without one, the request claims beside
+    any other applier. A message another request's batch claimed first is waited for (that
+    batch's commit, at most `WAIT_FOR_BATCH`); one still pending after that, or whose
+    application failed, is answered 202: it is kept, and applied by the next batch or
+    `visabond payments apply`. A redelivery of a pending message waits first: its first
+    delivery is applying it.
     """
     if redelivered:
         after = _after_batch(delivery.pk)
         if after is not None and after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
+    followed = bool(getattr(settings, "PAYMENTS_INBOX_FOLLOWED", False))
     for _ in range(APPLY_ROUNDS):
         try:
-            run = webhook_inbox_apply()
+            run = webhook_inbox_apply(turn="try" if followed else "none")
         except DatabaseError:
             # Kept and committed: the next batch applies it. The provider is told so.
             logger.exception("applying the inbox failed after keeping %s", delivery.webhook_id)
             break
         if delivery.pk in run.answers:
             return run.answers[delivery.pk]
+        if run.busy and not _claimed_elsewhere(delivery.pk):
+            break  # pending, and the applier at work takes it in its next batch
         after = _after_batch(delivery.pk)
         if after is None or after.apply_error:
             break
         if after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
     return answer_accepted(delivery.webhook_id)
+
+
+def _claimed_elsewhere(pk: int) -> bool:
+    """Whether a batch holds the message now (one statement, in autocommit: no wait)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM payments_webhookdelivery WHERE id = %s FOR UPDATE SKIP LOCKED", [pk]
+        )
+        return cursor.fetchone() is None
 
 
 ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")
