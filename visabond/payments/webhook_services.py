@@ -33,8 +33,10 @@ finds it posted, and is quarantined). SQLite serialises writers at `BEGIN IMMEDI
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -46,7 +48,7 @@ from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.core.writes import entry_point_transaction
 from visabond.payments.answers import Answer, answer_accepted, answer_applied
-from visabond.payments.inbox_services import PROVIDER, webhook_inbox_apply
+from visabond.payments.inbox_services import APPLIER_LOCK, PROVIDER, webhook_inbox_apply
 from visabond.payments.models import (
     Channel,
     DeliveryState,
@@ -91,6 +93,14 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
         secret_id = _signer(signed, body)
     except SignatureRefused as refused:
         return _unproven(refused, headers, digest, len(body), remote_addr)
+    followed = bool(getattr(settings, "PAYMENTS_INBOX_FOLLOWED", False))
+    if connection.vendor == "postgresql" and _readable(body):
+        kept = _kept_at_once(signed, body, digest, secret_id, remote_addr, followed=followed)
+        if kept is not None:
+            pk, turn_free = kept
+            if followed and not turn_free:
+                return answer_accepted(signed.webhook_id)  # the applier at work takes it
+            return _applied(pk, signed.webhook_id, followed=followed)
     for attempt in range(2):
         try:
             try:
@@ -106,7 +116,9 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                         known = _kept(signed, body, digest, secret_id, remote_addr)
                 if known.state != DeliveryState.PENDING:
                     return Answer(known.answer_status, known.answer)
-                return _applied(known, redelivered=delivered_before)
+                return _applied(
+                    known.pk, known.webhook_id, followed=followed, redelivered=delivered_before
+                )
             except SignatureRefused as refused:
                 return _unproven(refused, headers, digest, len(body), remote_addr)
             except VisabondError as refused:
@@ -175,52 +187,99 @@ def _kept(
     )
 
 
-def _applied(delivery: WebhookDelivery, *, redelivered: bool = False) -> Answer:
-    """Apply the inbox, this message included, and answer what the message became.
+def _applied(pk: int, webhook_id: str, *, followed: bool, redelivered: bool = False) -> Answer:
+    """Apply the inbox, this message (row `pk`) included, and answer what it became.
 
-    With a follow-mode applier running (`settings.PAYMENTS_INBOX_FOLLOWED`: `visabond serve`
-    starts one), the request only tries the applier's turn: when another applier has it,
-    a message that batch did not claim is answered 202 at once (the applier's next batch
-    takes it), and one it claimed is waited for. Without one, the request claims beside
-    any other applier. A message another request's batch claimed first is waited for (that
-    batch's commit, at most `WAIT_FOR_BATCH`); one still pending after that, or whose
+    With a follow-mode applier running (`followed`: `visabond serve` starts one), the
+    request only tries the applier's turn, and answers 202 at once when another applier has
+    it (that applier's next batch takes the message). Without one, the request claims
+    beside any other applier. A message another request's batch claimed first is waited for
+    (that batch's commit, at most `WAIT_FOR_BATCH`); one still pending after that, or whose
     application failed, is answered 202: it is kept, and applied by the next batch or
     `visabond payments apply`. A redelivery of a pending message waits first: its first
     delivery is applying it.
     """
     if redelivered:
-        after = _after_batch(delivery.pk)
+        after = _after_batch(pk)
         if after is not None and after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
-    followed = bool(getattr(settings, "PAYMENTS_INBOX_FOLLOWED", False))
     for _ in range(APPLY_ROUNDS):
         try:
             run = webhook_inbox_apply(turn="try" if followed else "none")
         except DatabaseError:
             # Kept and committed: the next batch applies it. The provider is told so.
-            logger.exception("applying the inbox failed after keeping %s", delivery.webhook_id)
+            logger.exception("applying the inbox failed after keeping %s", webhook_id)
             break
-        if delivery.pk in run.answers:
-            return run.answers[delivery.pk]
-        if run.busy and not _claimed_elsewhere(delivery.pk):
+        if pk in run.answers:
+            return run.answers[pk]
+        if run.busy:
             break  # pending, and the applier at work takes it in its next batch
-        after = _after_batch(delivery.pk)
+        after = _after_batch(pk)
         if after is None or after.apply_error:
             break
         if after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
-    return answer_accepted(delivery.webhook_id)
+    return answer_accepted(webhook_id)
 
 
-def _claimed_elsewhere(pk: int) -> bool:
-    """Whether a batch holds the message now (one statement, in autocommit: no wait)."""
-    if connection.vendor != "postgresql":
+def _readable(body: bytes) -> bool:
+    try:
+        confirmation_read(body)
+    except InvalidInput:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM payments_webhookdelivery WHERE id = %s FOR UPDATE SKIP LOCKED", [pk]
-        )
-        return cursor.fetchone() is None
+    return True
+
+
+# A new, readable message signed by a secret still active, kept in one statement (the
+# common case, PostgreSQL); nothing is inserted for an id seen before (a redelivery, or the
+# same id delivered at once by another client: PostgreSQL waits for its commit) or a secret
+# revoked since this process read it, which the general path then answers.
+KEEP = """
+INSERT INTO payments_webhookdelivery
+    (webhook_id, signed_at, received_at, remote_addr, body, body_sha256, secret_id, state,
+     answer_status, answer)
+SELECT %s, %s, %s, %s, %s, %s, secret.id, %s, %s, %s::jsonb
+FROM payments_webhooksecret AS secret
+WHERE secret.id = %s AND secret.revoked_at IS NULL
+ON CONFLICT (webhook_id) DO NOTHING
+RETURNING id, {turn}
+"""
+KEEP_TRYING_TURN = KEEP.format(turn="pg_try_advisory_xact_lock(%s)")
+KEEP_ONLY = KEEP.format(turn="true")
+
+
+def _kept_at_once(
+    signed: SignedHeaders,
+    body: bytes,
+    digest: str,
+    secret_id: int,
+    remote_addr: str,
+    *,
+    followed: bool,
+) -> tuple[int, bool] | None:
+    """The new message kept pending and committed: its row id, and whether the applier's
+    turn was free as it was kept (tried only with a follow-mode applier). None when nothing
+    was kept."""
+    accepted = answer_accepted(signed.webhook_id)
+    params: list[Any] = [
+        signed.webhook_id,
+        signed.moment,
+        clock.now(),
+        remote_addr[:64],
+        body,
+        digest,
+        DeliveryState.PENDING.value,
+        accepted.status,
+        json.dumps(accepted.body),
+        secret_id,
+    ]
+    with entry_point_transaction(), connection.cursor() as cursor:
+        if followed:
+            cursor.execute(KEEP_TRYING_TURN, [*params, APPLIER_LOCK])
+        else:
+            cursor.execute(KEEP_ONLY, params)
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), bool(row[1]))
 
 
 ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")
