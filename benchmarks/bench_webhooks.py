@@ -56,6 +56,10 @@ if os.environ.get("BENCH_TREE"):  # the in-process measure of another version
 CLIENTS = 50
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1500"))
 IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "200"))
+# BENCH_KEEP_ALIVE=1: each client keeps its connection (http.client opens it again when
+# the server closed it, as sync workers do after every answer); else one per message.
+KEEP_ALIVE = os.environ.get("BENCH_KEEP_ALIVE") == "1"
+WARM_UP = 100  # confirmations sent to a fresh server before the measured ones
 # (label, gunicorn workers, extra gunicorn arguments); the first is `visabond serve`'s default.
 CONFIGURATIONS = [
     ("2 sync workers (the default)", 2, ""),
@@ -310,13 +314,16 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
 
     def client() -> None:
         start.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while True:
             with lock:
                 if not queue:
+                    connection.close()
                     return
                 message = queue.pop()
             began = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            if not KEEP_ALIVE:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             try:
                 connection.request(
                     "POST", "/api/v1/payments/webhook", body=message.body, headers=message.headers
@@ -326,8 +333,10 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
                 status = reply.status
             except (OSError, http.client.HTTPException):
                 status = 0  # no answer: the worker was killed or the connection dropped
-            finally:
                 connection.close()
+            finally:
+                if not KEEP_ALIVE:
+                    connection.close()
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 latencies.append(elapsed)
@@ -548,7 +557,7 @@ def main() -> None:
         from visabond.ledger.selectors import ledger_verify
         from visabond.payments.secret_services import webhook_secret_add
 
-        per_version = MESSAGES * len(CONFIGURATIONS) + IN_PROCESS
+        per_version = (MESSAGES + WARM_UP) * len(CONFIGURATIONS) + IN_PROCESS
         bonds = iter(directed_bonds(per_version * len(compared)))
         _, secret = webhook_secret_add(label="bench", actor="bench")
         postgres_pid = database_pid()
@@ -562,10 +571,13 @@ def main() -> None:
         for label, workers, extra in CONFIGURATIONS:
             for version in compared:
                 batch = messages_for([next(bonds) for _ in range(MESSAGES)], secret)
+                warm = messages_for([next(bonds) for _ in range(WARM_UP)], secret)
                 log = Path(tempfile.mkstemp(prefix="visabond-bench-serve-")[1])
                 server, port = serve(database_url, workers, extra, version.tree, log)
                 try:
                     name = f"{version.label}, {label}"
+                    # Every worker imports and connects on its first requests: not measured.
+                    blast(port, warm, server.pid, postgres_pid)
                     report(f"{name}: confirmations", blast(port, batch, server.pid, postgres_pid))
                     report(f"{name}: redeliveries", blast(port, batch, server.pid, postgres_pid))
                 finally:
