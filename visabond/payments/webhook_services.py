@@ -14,13 +14,17 @@ fast and the message processed after it is stored:
   another body is refused (409) and recorded;
 - a signed message that cannot be read is kept whole (quarantined) for
   `webhook_reprocess`, never dropped, and answered 422 naming the field;
-- a readable one waits in the inbox (`pending`) and is applied by the same request, in a
-  batch with every other pending message it can claim (`inbox_services`): it becomes a
-  payment (`receipts.py`: applied, unapplied or quarantined for finance, posted to the
-  ledger). The answer is 200 with the payment when the message was applied by the time it
-  is sent (by this request, or by another whose batch claimed it first: this one waits for
-  that batch's commit), 202 "accepted" when it is kept but not applied yet (a backlog
-  larger than a batch, or its application failed and awaits `visabond payments apply`).
+- a readable one waits in the inbox (`pending`; on PostgreSQL kept in one statement) and
+  is applied in a batch (`inbox_services`): it becomes a payment (`receipts.py`: applied,
+  unapplied or quarantined for finance, posted to the ledger). With the follow-mode
+  applier that `visabond serve` runs (`settings.PAYMENTS_INBOX_FOLLOWED`), the request
+  applies the inbox itself only when the applier's turn is free, and otherwise answers
+  202 "accepted" at once; without one, it applies beside any other applier. The answer is
+  200 with the payment when the message was applied by the time it is sent (by this
+  request, or by another whose batch claimed it first: this one waits for that batch's
+  commit), 202 "accepted" when it is kept but not applied yet (the applier at work, a
+  backlog larger than a batch, or its application failed and awaits `visabond payments
+  apply`).
 
 Concurrency: the same message delivered at once by many clients: the first to commit its
 inbox row keeps it; the others meet the unique `webhook_id` (PostgreSQL makes them wait for
