@@ -100,6 +100,8 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
     followed = bool(getattr(settings, "PAYMENTS_INBOX_FOLLOWED", False))
     if connection.vendor == "postgresql" and _readable(body):
         kept = _kept_at_once(signed, body, digest, secret_id, remote_addr, followed=followed)
+        if isinstance(kept, Answer):
+            return kept  # a redelivery of a message applied: what it became
         if kept is not None:
             pk, turn_free = kept
             if followed and not turn_free:
@@ -235,18 +237,27 @@ def _readable(body: bytes) -> bool:
 
 
 # A new, readable message signed by a secret still active, kept in one statement (the
-# common case, PostgreSQL); nothing is inserted for an id seen before (a redelivery, or the
-# same id delivered at once by another client: PostgreSQL waits for its commit) or a secret
-# revoked since this process read it, which the general path then answers.
+# common case, PostgreSQL); for an id seen before with the same body and already applied,
+# the same statement reads its answer (a redelivery). Nothing comes back for a secret
+# revoked since this process read it, or the same id delivered at once by another client
+# (PostgreSQL waits for its commit; this statement's snapshot predates it): the general
+# path answers those, as it does a redelivery still pending or with another body.
 KEEP = """
-INSERT INTO payments_webhookdelivery
-    (webhook_id, signed_at, received_at, remote_addr, body, body_sha256, secret_id, state,
-     answer_status, answer)
-SELECT %s, %s, %s, %s, %s, %s, secret.id, %s, %s, %s::jsonb
-FROM payments_webhooksecret AS secret
-WHERE secret.id = %s AND secret.revoked_at IS NULL
-ON CONFLICT (webhook_id) DO NOTHING
-RETURNING id, {turn}
+WITH secret AS (
+    SELECT id FROM payments_webhooksecret WHERE id = %s AND revoked_at IS NULL
+), kept AS (
+    INSERT INTO payments_webhookdelivery
+        (webhook_id, signed_at, received_at, remote_addr, body, body_sha256, secret_id,
+         state, answer_status, answer)
+    SELECT %s, %s, %s, %s, %s, %s, secret.id, %s, %s, %s::jsonb FROM secret
+    ON CONFLICT (webhook_id) DO NOTHING
+    RETURNING id, {turn} AS turn_free
+)
+SELECT id, turn_free, NULL, NULL, NULL FROM kept
+UNION ALL
+SELECT known.id, false, known.state, known.answer_status, known.answer::text
+FROM payments_webhookdelivery AS known, secret
+WHERE known.webhook_id = %s AND known.body_sha256 = %s AND NOT EXISTS (SELECT FROM kept)
 """
 KEEP_TRYING_TURN = KEEP.format(turn="pg_try_advisory_xact_lock(%s)")
 KEEP_ONLY = KEEP.format(turn="true")
@@ -260,12 +271,12 @@ def _kept_at_once(
     remote_addr: str,
     *,
     followed: bool,
-) -> tuple[int, bool] | None:
+) -> tuple[int, bool] | Answer | None:
     """The new message kept pending and committed: its row id, and whether the applier's
-    turn was free as it was kept (tried only with a follow-mode applier). None when nothing
-    was kept."""
+    turn was free as it was kept (tried only with a follow-mode applier); or the answer of
+    the same message applied before. None for anything else (the general path's)."""
     accepted = answer_accepted(signed.webhook_id)
-    params: list[Any] = [
+    inserted: list[Any] = [
         signed.webhook_id,
         signed.moment,
         clock.now(),
@@ -275,15 +286,22 @@ def _kept_at_once(
         DeliveryState.PENDING.value,
         accepted.status,
         json.dumps(accepted.body),
-        secret_id,
     ]
+    turn = [APPLIER_LOCK] if followed else []
     with entry_point_transaction(), connection.cursor() as cursor:
-        if followed:
-            cursor.execute(KEEP_TRYING_TURN, [*params, APPLIER_LOCK])
-        else:
-            cursor.execute(KEEP_ONLY, params)
+        cursor.execute(
+            KEEP_TRYING_TURN if followed else KEEP_ONLY,
+            [secret_id, *inserted, *turn, signed.webhook_id, digest],
+        )
         row = cursor.fetchone()
-    return None if row is None else (int(row[0]), bool(row[1]))
+    if row is None:
+        return None
+    pk, turn_free, state, status, answer = row
+    if state is None:
+        return int(pk), bool(turn_free)
+    if state == DeliveryState.PENDING:
+        return None
+    return Answer(int(status), json.loads(answer))
 
 
 ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")
