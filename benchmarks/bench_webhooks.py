@@ -19,8 +19,12 @@ server (gunicorn and its workers), the applier, the database (PostgreSQL's proce
 it runs here) and the clients (this process), in ms; how many database sessions were waiting on
 a lock, of those running a statement, on average (sampled every 20 ms); the statuses (0: no
 answer); and the load average of the machine (2 shared cores). Workers get 120 s per request
-(gunicorn --timeout) so that a loaded machine slows them rather than killing them. The floor
-is 500 confirmations/s.
+(gunicorn --timeout) so that a loaded machine slows them rather than killing them. Each
+fresh server first gets 100 confirmations, not measured (its workers import and connect on
+their first requests). BENCH_KEEP_ALIVE=1: each client keeps its connection where the server
+keeps it alive (threaded workers; sync workers close it after every answer); by default a
+connection per message, as the figures before Run D were measured. The floor is 500
+confirmations/s.
 
 BENCH_BEFORE=<git ref> measures the code of that commit side by side, in the same run and on
 the same database: each configuration is served by one version, then by the other (its
