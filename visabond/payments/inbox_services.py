@@ -48,6 +48,7 @@ from visabond.bonds.models import Bond, BondEventRecord
 from visabond.casework.models import Case, CaseEvent
 from visabond.casework.rules import CaseState, case_transition
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.countries import country
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.references import normalise_reference
@@ -360,7 +361,7 @@ class _Batch:
 
     def write(self) -> dict[int, Answer]:
         """Every row the batch decided, by one statement per table; its answers by row id."""
-        Payment.objects.bulk_create(self.new)
+        rows_insert(self.new)
         movements = self._ledger()
         self._bonds_and_cases(movements)
         answers = self._deliveries()
@@ -394,17 +395,19 @@ class _Batch:
                 actor_name=name,
             )
             movements.append((row, planned, memo))
-        LedgerTransaction.objects.bulk_create([row for row, _, _ in movements])
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                transaction=row,
-                account=line.account.value,
-                side=line.side.value,
-                amount=line.amount.amount,
-                currency=line.amount.currency,
-            )
-            for row, planned, _ in movements
-            for line in planned.lines
+        rows_insert([row for row, _, _ in movements])
+        rows_insert(
+            [
+                LedgerEntry(
+                    transaction=row,
+                    account=line.account.value,
+                    side=line.side.value,
+                    amount=line.amount.amount,
+                    currency=line.amount.currency,
+                )
+                for row, planned, _ in movements
+                for line in planned.lines
+            ]
         )
         return movements
 
@@ -418,32 +421,36 @@ class _Batch:
         )
         for posted in self.posted.values():
             posted.bond.state_changed_at = self.now
-        BondEventRecord.objects.bulk_create(
-            BondEventRecord(
-                bond=posted.bond,
-                event=BondEvent.POST.value,
-                before=posted.bond_before,
-                after=BondState.POSTED.value,
-                actor_id=user_id,
-                actor_name=name,
-                reason=f"payment {posted.payment.number}",
-                transaction=movements[index][0],
-            )
-            for index, posted in self.posted.items()
+        rows_insert(
+            [
+                BondEventRecord(
+                    bond=posted.bond,
+                    event=BondEvent.POST.value,
+                    before=posted.bond_before,
+                    after=BondState.POSTED.value,
+                    actor_id=user_id,
+                    actor_name=name,
+                    reason=f"payment {posted.payment.number}",
+                    transaction=movements[index][0],
+                )
+                for index, posted in self.posted.items()
+            ]
         )
         Case.objects.filter(pk__in=[p.case.pk for p in self.posted.values()]).update(
             state=CaseState.BOND_POSTED.value
         )
-        CaseEvent.objects.bulk_create(
-            CaseEvent(
-                case=posted.case,
-                before=posted.case_before,
-                after=CaseState.BOND_POSTED.value,
-                actor_id=user_id,
-                actor_name=name,
-                reason=f"bond paid ({posted.payment.number})",
-            )
-            for posted in self.posted.values()
+        rows_insert(
+            [
+                CaseEvent(
+                    case=posted.case,
+                    before=posted.case_before,
+                    after=CaseState.BOND_POSTED.value,
+                    actor_id=user_id,
+                    actor_name=name,
+                    reason=f"bond paid ({posted.payment.number})",
+                )
+                for posted in self.posted.values()
+            ]
         )
 
     def _deliveries(self) -> dict[int, Answer]:
