@@ -26,7 +26,7 @@ from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
 from visabond.casework.models import Case
 from visabond.ledger.models import LedgerTransaction
-from visabond.payments.inbox_services import webhook_inbox_follow
+from visabond.payments.applier import inbox_follow
 from visabond.payments.models import Payment, WebhookDelivery
 from visabond.payments.secret_services import webhook_secret_add
 
@@ -138,7 +138,7 @@ def follower(server: str, settings: Any) -> Iterator[None]:
 
     def follow() -> None:
         try:
-            webhook_inbox_follow(stop=stopped.is_set, interval=0.01)
+            inbox_follow(stop=stopped.is_set, interval=0.01)
         finally:
             connection.close()
 

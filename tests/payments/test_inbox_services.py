@@ -25,6 +25,7 @@ from visabond.ledger.models import LedgerTransaction
 from visabond.notices.models import SentNotice
 from visabond.payments import inbox_services, webhook_services
 from visabond.payments.answers import Answer, answer_applied
+from visabond.payments.applier import inbox_follow
 from visabond.payments.inbox_services import PROVIDER, InboxRun, webhook_inbox_apply
 from visabond.payments.models import (
     Channel,
@@ -324,7 +325,7 @@ def test_the_follow_mode_applier_applies_what_requests_left_pending(
         looks.append(1)
         return not WebhookDelivery.objects.filter(state=DeliveryState.PENDING).exists()
 
-    assert inbox_services.webhook_inbox_follow(stop=stop, interval=0.01) == 5
+    assert inbox_follow(stop=stop, interval=0.01) == 5
     assert len(looks) >= 2  # it looked, applied, then found nothing left
     assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"processed"}
     assert Payment.objects.filter(disposition="applied").count() == 5

@@ -33,8 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -141,44 +140,6 @@ def webhook_inbox_apply(
     return InboxRun(answers=answers, failed=tuple(failed))
 
 
-def webhook_inbox_follow(
-    *,
-    stop: Callable[[], bool],
-    interval: float = 0.05,
-    limit: int = BATCH,
-    actor: Actor = PROVIDER,
-) -> int:
-    """Apply the inbox continuously until `stop()` is true; the number of messages applied.
-
-    An entry point (`visabond payments apply --follow`, which `visabond serve` starts beside
-    the web workers): batch after batch while messages are pending, then a look every
-    `interval` seconds (one read) when the inbox is empty. Under load the requests find the
-    turn taken and answer 202 at once, and the batches grow with the backlog (up to `limit`).
-    Messages whose application failed are left to the catch-up (`visabond payments apply`).
-    """
-    applied = 0
-    while not stop():
-        try:
-            if not _pending():
-                time.sleep(interval)
-                continue
-            run = webhook_inbox_apply(limit=limit, actor=actor)
-        except Exception:
-            # Nothing is lost (the messages stay pending); the database may be restarting.
-            logger.exception("the inbox's applier failed: trying again")
-            connection.close()
-            time.sleep(1.0)
-            continue
-        applied += len(run.answers)
-    return applied
-
-
-def _pending() -> bool:
-    """Whether a message waits to be applied (one read, no lock: SQLite's write lock is
-    taken only when there is something to apply)."""
-    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, apply_error="").exists()
-
-
 def _turn_taken(turn: Turn) -> bool:
     """Take the applier's turn for the caller's transaction (PostgreSQL); whether it got it."""
     if turn == "none" or connection.vendor != "postgresql":
@@ -228,6 +189,18 @@ def _applied(claimed: Sequence[WebhookDelivery], *, actor: Actor) -> dict[int, A
     for delivery, received in readable:
         batch.add(delivery, received)
     return batch.write()
+
+
+COPY_FROM = 20  # rows: fewer go in one INSERT (one round trip), more by COPY (two, less CPU)
+
+
+def _inserted(rows: Sequence[Any]) -> None:
+    """New rows of one model: by `rows_insert` (COPY) for a large batch, where the CPU it
+    saves pays for its extra round trip, by one INSERT for a small one (a lone delivery)."""
+    if len(rows) >= COPY_FROM:
+        rows_insert(rows)
+    elif rows:
+        type(rows[0])._default_manager.bulk_create(rows)
 
 
 ANSWERED = ["state", "answer_status", "answer", "payment", "applied_at", "apply_error"]
@@ -361,7 +334,7 @@ class _Batch:
 
     def write(self) -> dict[int, Answer]:
         """Every row the batch decided, by one statement per table; its answers by row id."""
-        rows_insert(self.new)
+        _inserted(self.new)
         movements = self._ledger()
         self._bonds_and_cases(movements)
         answers = self._deliveries()
@@ -395,8 +368,8 @@ class _Batch:
                 actor_name=name,
             )
             movements.append((row, planned, memo))
-        rows_insert([row for row, _, _ in movements])
-        rows_insert(
+        _inserted([row for row, _, _ in movements])
+        _inserted(
             [
                 LedgerEntry(
                     transaction=row,
@@ -421,7 +394,7 @@ class _Batch:
         )
         for posted in self.posted.values():
             posted.bond.state_changed_at = self.now
-        rows_insert(
+        _inserted(
             [
                 BondEventRecord(
                     bond=posted.bond,
@@ -439,7 +412,7 @@ class _Batch:
         Case.objects.filter(pk__in=[p.case.pk for p in self.posted.values()]).update(
             state=CaseState.BOND_POSTED.value
         )
-        rows_insert(
+        _inserted(
             [
                 CaseEvent(
                     case=posted.case,

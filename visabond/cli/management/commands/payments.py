@@ -16,7 +16,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from visabond.cli.base import VisabondCommand
-from visabond.payments.inbox_services import webhook_inbox_apply, webhook_inbox_follow
+from visabond.payments.applier import inbox_follow
+from visabond.payments.inbox_services import webhook_inbox_apply
 from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
 from visabond.payments.selectors import (
     webhook_messages_failed,
@@ -124,7 +125,7 @@ class Command(VisabondCommand):
             return bool(stopped) or (parent is not None and os.getppid() != parent)
 
         self.stdout.write("payments apply: following the inbox")
-        applied = webhook_inbox_follow(stop=done, interval=interval)
+        applied = inbox_follow(stop=done, interval=interval)
         self.stdout.write(f"payments apply: {applied} applied; stopped")
         return 0
 
