@@ -12,14 +12,19 @@ Run: python benchmarks/bench_webhooks.py   (BENCH_MESSAGES=1500 per configuratio
 BENCH_CONFIGURATIONS=0,2 picks configurations by their place in CONFIGURATIONS)
 Prints, per server configuration: confirmations accepted/s (answered 200 or 202: kept in
 the inbox) and applied/s (from the first message sent until every message is applied: what
-the requests left pending is applied by `visabond payments apply`'s function, as the
-catch-up would, and counted in the time), p50 and p99 in ms; the CPU each message
-cost the server (gunicorn and its workers), the database (PostgreSQL's processes, when it
-runs here) and the clients (this process), in ms; how many database sessions were waiting on
+the requests left pending is applied by the follow-mode applier `visabond serve` starts
+beside the workers, or, for code without one, by `visabond payments apply`'s function, as
+the catch-up would; counted in the time), p50 and p99 in ms; the CPU each message cost the
+server (gunicorn and its workers), the applier, the database (PostgreSQL's processes, when
+it runs here) and the clients (this process), in ms; how many database sessions were waiting on
 a lock, of those running a statement, on average (sampled every 20 ms); the statuses (0: no
 answer); and the load average of the machine (2 shared cores). Workers get 120 s per request
-(gunicorn --timeout) so that a loaded machine slows them rather than killing them. The floor
-is 500 confirmations/s.
+(gunicorn --timeout) so that a loaded machine slows them rather than killing them. Each
+fresh server first gets 100 confirmations, not measured (its workers import and connect on
+their first requests). BENCH_KEEP_ALIVE=1: each client keeps its connection where the server
+keeps it alive (threaded workers; sync workers close it after every answer); by default a
+connection per message, as the figures before Run D were measured. The floor is 500
+confirmations/s.
 
 BENCH_BEFORE=<git ref> measures the code of that commit side by side, in the same run and on
 the same database: each configuration is served by one version, then by the other (its
@@ -55,6 +60,10 @@ if os.environ.get("BENCH_TREE"):  # the in-process measure of another version
 CLIENTS = 50
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1500"))
 IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "200"))
+# BENCH_KEEP_ALIVE=1: each client keeps its connection (http.client opens it again when
+# the server closed it, as sync workers do after every answer); else one per message.
+KEEP_ALIVE = os.environ.get("BENCH_KEEP_ALIVE") == "1"
+WARM_UP = 100  # confirmations sent to a fresh server before the measured ones
 # (label, gunicorn workers, extra gunicorn arguments); the first is `visabond serve`'s default.
 CONFIGURATIONS = [
     ("2 sync workers (the default)", 2, ""),
@@ -237,27 +246,49 @@ def serve(
     raise SystemExit("visabond serve did not answer")
 
 
-def tree_cpu(root: int) -> float:
+def tree_cpu(root: int, *, apart: str = "") -> tuple[float, float]:
     """CPU seconds (user + system) used so far by a process and its descendants (/proc),
-    those that ended included (counted in the parent that reaped them)."""
+    those that ended included (counted in the parent that reaped them); second, the share
+    of the processes whose command line holds `apart` (the inbox's follow-mode applier)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    parent, used = {}, {}
+    parent, used, marked = {}, {}, set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:  # the process ended meanwhile
             continue
         pid = int(entry.name)
         # Its own time and its reaped children's: a backend or worker that ended counts too.
         parent[pid], used[pid] = int(fields[1]), sum(map(int, fields[11:15])) / ticks
-    total, stack = 0.0, [root]
+        if apart and apart in command:
+            marked.add(pid)
+    total, share, stack = 0.0, 0.0, [root]
     while stack:
         pid = stack.pop()
         total += used.get(pid, 0.0)
+        share += used.get(pid, 0.0) if pid in marked else 0.0
         stack.extend(child for child, up in parent.items() if up == pid)
-    return total
+    return total, share
+
+
+APPLIER = "apply --follow"
+
+
+def has_applier(server: int) -> bool:
+    """Whether the server runs the inbox's follow-mode applier (code from before has none)."""
+    wanted = f"{APPLIER} --parent {server}"
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and wanted in (entry / "cmdline").read_bytes().replace(
+                b"\0", b" "
+            ).decode(errors="replace"):
+                return True
+        except OSError:  # the process ended meanwhile
+            continue
+    return False
 
 
 @dataclass
@@ -287,13 +318,16 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
 
     def client() -> None:
         start.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while True:
             with lock:
                 if not queue:
+                    connection.close()
                     return
                 message = queue.pop()
             began = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            if not KEEP_ALIVE:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             try:
                 connection.request(
                     "POST", "/api/v1/payments/webhook", body=message.body, headers=message.headers
@@ -303,8 +337,10 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
                 status = reply.status
             except (OSError, http.client.HTTPException):
                 status = 0  # no answer: the worker was killed or the connection dropped
-            finally:
                 connection.close()
+            finally:
+                if not KEEP_ALIVE:
+                    connection.close()
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 latencies.append(elapsed)
@@ -325,19 +361,25 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
         thread.start()
     watcher = threading.Thread(target=sampler)
     watcher.start()
-    before = (tree_cpu(server), tree_cpu(database) if database else 0.0, time.process_time())
+
+    def cpu_now() -> tuple[float, float, float, float]:
+        served, applier = tree_cpu(server, apart=APPLIER)
+        database_cpu = tree_cpu(database)[0] if database else 0.0
+        return served - applier, applier, database_cpu, time.process_time()
+
+    before = cpu_now()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    catch_up()
+    catch_up(followed=has_applier(server))
     applied = time.perf_counter() - began
-    after = (tree_cpu(server), tree_cpu(database) if database else 0.0, time.process_time())
+    after = cpu_now()
     done.set()
     watcher.join()
-    server_cpu, database_cpu, clients_cpu = (b - a for a, b in zip(before, after, strict=True))
-    cpu = {"server": server_cpu, "database": database_cpu, "clients": clients_cpu}
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    cpu = dict(zip(("server", "applier", "database", "clients"), spent, strict=True))
     return Run(
         wall,
         applied,
@@ -349,15 +391,28 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
     )
 
 
-def catch_up() -> None:
-    """Apply what the requests left pending, as `visabond payments apply` does (nothing for
-    code without an inbox, which applies every message before answering it)."""
+def catch_up(followed: bool) -> None:
+    """Wait until nothing is pending: the server's follow-mode applier, when it runs one
+    (`followed`), applies what the requests left (a look every 5 ms). Without one, or should
+    nothing move for 5 s, apply the rest here, as `visabond payments apply` does (nothing
+    for code without an inbox, which applies every message before answering it)."""
     from django.db import connection
 
     from visabond.payments.inbox_services import webhook_inbox_apply
+    from visabond.payments.models import WebhookDelivery
 
-    while webhook_inbox_apply(retry_failed=True).answers:
-        pass
+    left, moved = -1, time.monotonic()
+    while True:
+        pending = WebhookDelivery.objects.filter(state="pending").count()
+        if not pending:
+            break
+        if pending != left:
+            left, moved = pending, time.monotonic()
+        elif not followed or time.monotonic() - moved > 5:
+            while webhook_inbox_apply(retry_failed=True).answers:
+                pass
+            break
+        time.sleep(0.005)
     connection.close()
 
 
@@ -506,7 +561,7 @@ def main() -> None:
         from visabond.ledger.selectors import ledger_verify
         from visabond.payments.secret_services import webhook_secret_add
 
-        per_version = MESSAGES * len(CONFIGURATIONS) + IN_PROCESS
+        per_version = (MESSAGES + WARM_UP) * len(CONFIGURATIONS) + IN_PROCESS
         bonds = iter(directed_bonds(per_version * len(compared)))
         _, secret = webhook_secret_add(label="bench", actor="bench")
         postgres_pid = database_pid()
@@ -520,10 +575,13 @@ def main() -> None:
         for label, workers, extra in CONFIGURATIONS:
             for version in compared:
                 batch = messages_for([next(bonds) for _ in range(MESSAGES)], secret)
+                warm = messages_for([next(bonds) for _ in range(WARM_UP)], secret)
                 log = Path(tempfile.mkstemp(prefix="visabond-bench-serve-")[1])
                 server, port = serve(database_url, workers, extra, version.tree, log)
                 try:
                     name = f"{version.label}, {label}"
+                    # Every worker imports and connects on its first requests: not measured.
+                    blast(port, warm, server.pid, postgres_pid)
                     report(f"{name}: confirmations", blast(port, batch, server.pid, postgres_pid))
                     report(f"{name}: redeliveries", blast(port, batch, server.pid, postgres_pid))
                 finally:

@@ -25,6 +25,7 @@ from visabond.ledger.models import LedgerTransaction
 from visabond.notices.models import SentNotice
 from visabond.payments import inbox_services, webhook_services
 from visabond.payments.answers import Answer, answer_applied
+from visabond.payments.applier import inbox_follow
 from visabond.payments.inbox_services import PROVIDER, InboxRun, webhook_inbox_apply
 from visabond.payments.models import (
     Channel,
@@ -308,3 +309,82 @@ def test_a_message_that_fails_to_apply_stays_pending_with_its_error_until_applie
     )
     assert Payment.objects.count() == 2
     assert ledger_holds()
+
+
+def test_the_follow_mode_applier_applies_what_requests_left_pending(
+    secret: str, kept_only: None
+) -> None:
+    people = world()
+    cases = [directed_case(people) for _ in range(5)]
+    for case in cases:
+        answer = keep(confirmation(reference=case.bond.number), secret)
+        assert (answer.status, answer.body["outcome"]) == (202, "accepted")
+    looks: list[int] = []
+
+    def stop() -> bool:
+        looks.append(1)
+        return not WebhookDelivery.objects.filter(state=DeliveryState.PENDING).exists()
+
+    assert inbox_follow(stop=stop, interval=0.01) == 5
+    assert len(looks) >= 2  # it looked, applied, then found nothing left
+    assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"processed"}
+    assert Payment.objects.filter(disposition="applied").count() == 5
+    assert Bond.objects.filter(pk__in=[c.bond.pk for c in cases], state="posted").count() == 5
+    assert ledger_holds()
+
+
+def test_a_crash_in_the_middle_of_a_batch_leaves_its_messages_pending_and_a_rerun_applies_each_once(
+    secret: str, kept_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = world()
+    cases = [directed_case(people) for _ in range(3)]
+    for case in cases:
+        keep(confirmation(reference=case.bond.number), secret)
+
+    def crash(self: Any, movements: Any) -> None:
+        # A process killed after the batch's payments and postings were written: not an
+        # error the applier catches, so nothing of the batch survives its rollback.
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(inbox_services._Batch, "_bonds_and_cases", crash)
+    with pytest.raises(KeyboardInterrupt):
+        webhook_inbox_apply()
+    assert set(WebhookDelivery.objects.values_list("state", "apply_error")) == {("pending", "")}
+    assert not Payment.objects.exists()
+    assert not LedgerTransaction.objects.exists()
+
+    monkeypatch.undo()
+    first = webhook_inbox_apply()
+    assert len(first.answers) == 3
+    assert webhook_inbox_apply().answers == {}  # a second rerun finds nothing to apply
+    assert Payment.objects.count() == 3
+    assert LedgerTransaction.objects.filter(kind="receipt_applied").count() == 3
+    assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {"processed"}
+    assert ledger_holds()
+
+
+def test_a_request_answers_accepted_at_once_while_another_applier_has_the_turn(
+    secret: str, settings: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the applier's turn is a PostgreSQL advisory lock; SQLite serialises writers")
+    import psycopg
+
+    settings.PAYMENTS_INBOX_FOLLOWED = True
+    case = directed_case(world())
+    message = signed(confirmation(reference=case.bond.number), secrets=[secret])
+    url = connection.settings_dict
+    # Another applier (the follow-mode one) in the middle of its batch: it holds the turn.
+    with psycopg.connect(
+        host=url["HOST"], port=url["PORT"], user=url["USER"], dbname=url["NAME"], autocommit=True
+    ) as applier:
+        applier.execute("SELECT pg_advisory_lock(%s)", [inbox_services.APPLIER_LOCK])
+        accepted = receive(message)
+        assert (accepted.status, accepted.body["outcome"]) == (202, "accepted")
+        assert WebhookDelivery.objects.get().state == DeliveryState.PENDING
+    # Its next batch applies it; the provider's redelivery then gets what it became.
+    run = webhook_inbox_apply()
+    again = receive(message)
+    assert (again.status, again.body) == (200, next(iter(run.answers.values())).body)
+    assert again.body["disposition"] == "applied"
+    assert Payment.objects.count() == 1

@@ -71,11 +71,14 @@ def webhook(request: HttpRequest) -> HttpResponse:
 
     `webhook-signature` is `v1,` + base64 of HMAC-SHA256(secret, `{id}.{timestamp}.{body}`);
     a message more than five minutes off, unsigned, or signed by no active secret is
-    answered 401. A signed, readable message is kept in the inbox and committed, then
-    applied with every pending message this request can claim: 200 (`outcome` "applied")
-    with the payment it became once applied, 202 (`outcome` "accepted") when it is kept but
-    not applied yet (it will be). A redelivered `webhook-id` gets the answer of what it
-    became; the same id with another body is refused (409). A body that cannot be read is
+    answered 401. A signed, readable message is kept in the inbox and committed before any
+    answer. 200 (`outcome` "applied"): it was applied before the answer (no other batch was
+    being applied, so this request applied the inbox itself), with the payment it became.
+    202 (`outcome` "accepted"): it is kept but not applied yet, because the server's inbox
+    applier was in the middle of a batch (under load, the usual answer) or its application
+    failed and waits for a retry; it will be applied, and is not to be sent again. Both are
+    success. A redelivered `webhook-id` gets the answer of what it became (202 while still
+    pending); the same id with another body is refused (409). A body that cannot be read is
     kept for reprocessing and answered 422 naming the field.
     """
     answer = webhook_services.webhook_receive(

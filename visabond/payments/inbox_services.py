@@ -31,12 +31,13 @@ claimed by one applier only, the next finding it applied.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Subquery
 
 from visabond.audit.actors import Actor, actor_name, actor_user_id
@@ -46,6 +47,7 @@ from visabond.bonds.models import Bond, BondEventRecord
 from visabond.casework.models import Case, CaseEvent
 from visabond.casework.rules import CaseState, case_transition
 from visabond.core import clock
+from visabond.core.bulk_insert import rows_insert
 from visabond.core.countries import country
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.references import normalise_reference
@@ -68,6 +70,10 @@ from visabond.payments.schemas import confirmation_read
 
 PROVIDER: Actor = "payment provider"
 BATCH = 200  # messages a batch claims at most: one transaction, its locks held until commit
+# The applier's turn (a PostgreSQL advisory lock, held by a batch's transaction): the
+# follow-mode applier and the catch-up wait for it; a request only tries it, never waits.
+APPLIER_LOCK = 1_600_016
+Turn = Literal["wait", "try", "none"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +85,15 @@ class InboxRun:
 
     answers: dict[int, Answer] = field(default_factory=dict)
     failed: tuple[str, ...] = ()
+    busy: bool = False  # another applier had the turn: nothing was claimed
 
 
 def webhook_inbox_apply(
-    *, limit: int = BATCH, retry_failed: bool = False, actor: Actor = PROVIDER
+    *,
+    limit: int = BATCH,
+    retry_failed: bool = False,
+    actor: Actor = PROVIDER,
+    turn: Turn = "wait",
 ) -> InboxRun:
     """Claim up to `limit` pending messages, oldest first, and apply them in one batch.
 
@@ -94,10 +105,19 @@ def webhook_inbox_apply(
     (applied, unapplied or quarantined: `matching.py`), the same payment again (its payment
     id seen with the same facts), or a refusal (its payment id seen with other facts:
     `payment_id_reused`, kept as a `RefusedAttempt` and audited).
+
+    On PostgreSQL a batch first takes the applier's turn (`APPLIER_LOCK`, released at its
+    commit): `turn` "wait" waits for it (the follow-mode applier, the catch-up); "try" (a
+    request while a follow-mode applier runs) only tries it, returning at once with `busy`
+    when another applier has it; "none" (a request with no follow-mode applier) claims
+    beside any other applier, each passing over what another holds. SQLite serialises
+    writers anyway.
     """
     claimed: list[WebhookDelivery] = []
     try:
         with entry_point_transaction():
+            if not _turn_taken(turn):
+                return InboxRun(busy=True)
             claimed = _claimed(limit=limit, retry_failed=retry_failed)
             return InboxRun(answers=_applied(claimed, actor=actor))
     except Exception:
@@ -109,6 +129,8 @@ def webhook_inbox_apply(
     for delivery in claimed:
         try:
             with entry_point_transaction():
+                if not _turn_taken(turn):
+                    continue  # another applier has the turn now: it stays pending for it
                 answers.update(_applied(_claimed(limit=1, pk=delivery.pk), actor=actor))
         except Exception as error:
             # Kept with its error, pending: for the catch-up command and a finance officer.
@@ -116,6 +138,19 @@ def webhook_inbox_apply(
             _failure_keep(delivery.pk, error)
             failed.append(delivery.webhook_id)
     return InboxRun(answers=answers, failed=tuple(failed))
+
+
+def _turn_taken(turn: Turn) -> bool:
+    """Take the applier's turn for the caller's transaction (PostgreSQL); whether it got it."""
+    if turn == "none" or connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if turn == "wait":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s), true", [APPLIER_LOCK])
+        else:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [APPLIER_LOCK])
+        row = cursor.fetchone()
+    return bool(row[-1])
 
 
 def _claimed(
@@ -154,6 +189,51 @@ def _applied(claimed: Sequence[WebhookDelivery], *, actor: Actor) -> dict[int, A
     for delivery, received in readable:
         batch.add(delivery, received)
     return batch.write()
+
+
+COPY_FROM = 20  # rows: fewer go in one INSERT (one round trip), more by COPY (two, less CPU)
+
+
+def _inserted(rows: Sequence[Any]) -> None:
+    """New rows of one model: by `rows_insert` (COPY) for a large batch, where the CPU it
+    saves pays for its extra round trip, by one INSERT for a small one (a lone delivery)."""
+    if len(rows) >= COPY_FROM:
+        rows_insert(rows)
+    elif rows:
+        type(rows[0])._default_manager.bulk_create(rows)
+
+
+ANSWERED = ["state", "answer_status", "answer", "payment", "applied_at", "apply_error"]
+ANSWERS_WRITE = """
+UPDATE payments_webhookdelivery AS delivery
+SET state = answered.state, answer_status = answered.answer_status,
+    answer = answered.answer::jsonb, payment_id = answered.payment_id,
+    applied_at = %s, apply_error = '', apply_failed_at = NULL
+FROM unnest(%s::bigint[], %s::text[], %s::integer[], %s::text[], %s::bigint[])
+    AS answered (id, state, answer_status, answer, payment_id)
+WHERE delivery.id = answered.id
+"""
+
+
+def _answers_write(done: Sequence[WebhookDelivery], *, applied_at: Any) -> None:
+    """The messages' states and answers, in one statement. On PostgreSQL as arrays joined
+    by id: `bulk_update` builds a `CASE` per field and row, which cost more than the rest of
+    the batch together (docs/performance.md, "Run D")."""
+    if connection.vendor != "postgresql":
+        WebhookDelivery.objects.bulk_update(done, [*ANSWERED, "apply_failed_at"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ANSWERS_WRITE,
+            [
+                applied_at,
+                [d.pk for d in done],
+                [d.state for d in done],
+                [d.answer_status for d in done],
+                [json.dumps(d.answer) for d in done],
+                [d.payment_id for d in done],
+            ],
+        )
 
 
 @dataclass
@@ -254,7 +334,7 @@ class _Batch:
 
     def write(self) -> dict[int, Answer]:
         """Every row the batch decided, by one statement per table; its answers by row id."""
-        Payment.objects.bulk_create(self.new)
+        _inserted(self.new)
         movements = self._ledger()
         self._bonds_and_cases(movements)
         answers = self._deliveries()
@@ -288,17 +368,19 @@ class _Batch:
                 actor_name=name,
             )
             movements.append((row, planned, memo))
-        LedgerTransaction.objects.bulk_create([row for row, _, _ in movements])
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(
-                transaction=row,
-                account=line.account.value,
-                side=line.side.value,
-                amount=line.amount.amount,
-                currency=line.amount.currency,
-            )
-            for row, planned, _ in movements
-            for line in planned.lines
+        _inserted([row for row, _, _ in movements])
+        _inserted(
+            [
+                LedgerEntry(
+                    transaction=row,
+                    account=line.account.value,
+                    side=line.side.value,
+                    amount=line.amount.amount,
+                    currency=line.amount.currency,
+                )
+                for row, planned, _ in movements
+                for line in planned.lines
+            ]
         )
         return movements
 
@@ -312,32 +394,36 @@ class _Batch:
         )
         for posted in self.posted.values():
             posted.bond.state_changed_at = self.now
-        BondEventRecord.objects.bulk_create(
-            BondEventRecord(
-                bond=posted.bond,
-                event=BondEvent.POST.value,
-                before=posted.bond_before,
-                after=BondState.POSTED.value,
-                actor_id=user_id,
-                actor_name=name,
-                reason=f"payment {posted.payment.number}",
-                transaction=movements[index][0],
-            )
-            for index, posted in self.posted.items()
+        _inserted(
+            [
+                BondEventRecord(
+                    bond=posted.bond,
+                    event=BondEvent.POST.value,
+                    before=posted.bond_before,
+                    after=BondState.POSTED.value,
+                    actor_id=user_id,
+                    actor_name=name,
+                    reason=f"payment {posted.payment.number}",
+                    transaction=movements[index][0],
+                )
+                for index, posted in self.posted.items()
+            ]
         )
         Case.objects.filter(pk__in=[p.case.pk for p in self.posted.values()]).update(
             state=CaseState.BOND_POSTED.value
         )
-        CaseEvent.objects.bulk_create(
-            CaseEvent(
-                case=posted.case,
-                before=posted.case_before,
-                after=CaseState.BOND_POSTED.value,
-                actor_id=user_id,
-                actor_name=name,
-                reason=f"bond paid ({posted.payment.number})",
-            )
-            for posted in self.posted.values()
+        _inserted(
+            [
+                CaseEvent(
+                    case=posted.case,
+                    before=posted.case_before,
+                    after=CaseState.BOND_POSTED.value,
+                    actor_id=user_id,
+                    actor_name=name,
+                    reason=f"bond paid ({posted.payment.number})",
+                )
+                for posted in self.posted.values()
+            ]
         )
 
     def _deliveries(self) -> dict[int, Answer]:
@@ -360,18 +446,7 @@ class _Batch:
             answer = answers[delivery.pk]
             delivery.answer_status, delivery.answer = answer.status, answer.body
             delivery.applied_at, delivery.apply_error, delivery.apply_failed_at = self.now, "", None
-        WebhookDelivery.objects.bulk_update(
-            done,
-            [
-                "state",
-                "answer_status",
-                "answer",
-                "payment",
-                "applied_at",
-                "apply_error",
-                "apply_failed_at",
-            ],
-        )
+        _answers_write(done, applied_at=self.now)
         for delivery, unreadable in self.quarantined:
             audit_record(
                 AuditAction.WEBHOOK_QUARANTINED,

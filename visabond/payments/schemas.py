@@ -127,7 +127,8 @@ class WebhookAnswer(Schema):
 
 class WebhookAccepted(Schema):
     """202: the message is kept in the inbox (committed) and will be applied by the next
-    batch: a backlog larger than one batch, or its application failed and awaits
+    batch: the server's inbox applier was in the middle of one (under load, the usual
+    answer), a backlog larger than one batch, or its application failed and awaits
     `visabond payments apply`. Success for the provider: nothing to send again; a
     redelivery of the same webhook-id is answered with what it became."""
 

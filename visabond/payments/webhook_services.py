@@ -14,13 +14,17 @@ fast and the message processed after it is stored:
   another body is refused (409) and recorded;
 - a signed message that cannot be read is kept whole (quarantined) for
   `webhook_reprocess`, never dropped, and answered 422 naming the field;
-- a readable one waits in the inbox (`pending`) and is applied by the same request, in a
-  batch with every other pending message it can claim (`inbox_services`): it becomes a
-  payment (`receipts.py`: applied, unapplied or quarantined for finance, posted to the
-  ledger). The answer is 200 with the payment when the message was applied by the time it
-  is sent (by this request, or by another whose batch claimed it first: this one waits for
-  that batch's commit), 202 "accepted" when it is kept but not applied yet (a backlog
-  larger than a batch, or its application failed and awaits `visabond payments apply`).
+- a readable one waits in the inbox (`pending`; on PostgreSQL kept in one statement) and
+  is applied in a batch (`inbox_services`): it becomes a payment (`receipts.py`: applied,
+  unapplied or quarantined for finance, posted to the ledger). With the follow-mode
+  applier that `visabond serve` runs (`settings.PAYMENTS_INBOX_FOLLOWED`), the request
+  applies the inbox itself only when the applier's turn is free, and otherwise answers
+  202 "accepted" at once; without one, it applies beside any other applier. The answer is
+  200 with the payment when the message was applied by the time it is sent (by this
+  request, or by another whose batch claimed it first: this one waits for that batch's
+  commit), 202 "accepted" when it is kept but not applied yet (the applier at work, a
+  backlog larger than a batch, or its application failed and awaits `visabond payments
+  apply`).
 
 Concurrency: the same message delivered at once by many clients: the first to commit its
 inbox row keeps it; the others meet the unique `webhook_id` (PostgreSQL makes them wait for
@@ -33,9 +37,12 @@ finds it posted, and is quarantined). SQLite serialises writers at `BEGIN IMMEDI
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
+from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Subquery
 
@@ -45,7 +52,7 @@ from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
 from visabond.core.writes import entry_point_transaction
 from visabond.payments.answers import Answer, answer_accepted, answer_applied
-from visabond.payments.inbox_services import PROVIDER, webhook_inbox_apply
+from visabond.payments.inbox_services import APPLIER_LOCK, PROVIDER, webhook_inbox_apply
 from visabond.payments.models import (
     Channel,
     DeliveryState,
@@ -90,6 +97,16 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
         secret_id = _signer(signed, body)
     except SignatureRefused as refused:
         return _unproven(refused, headers, digest, len(body), remote_addr)
+    followed = bool(getattr(settings, "PAYMENTS_INBOX_FOLLOWED", False))
+    if connection.vendor == "postgresql" and _readable(body):
+        kept = _kept_at_once(signed, body, digest, secret_id, remote_addr, followed=followed)
+        if isinstance(kept, Answer):
+            return kept  # a redelivery of a message applied: what it became
+        if kept is not None:
+            pk, turn_free = kept
+            if followed and not turn_free:
+                return answer_accepted(signed.webhook_id)  # the applier at work takes it
+            return _applied(pk, signed.webhook_id, followed=followed)
     for attempt in range(2):
         try:
             try:
@@ -105,7 +122,9 @@ def webhook_receive(*, headers: Mapping[str, str], body: bytes, remote_addr: str
                         known = _kept(signed, body, digest, secret_id, remote_addr)
                 if known.state != DeliveryState.PENDING:
                     return Answer(known.answer_status, known.answer)
-                return _applied(known, redelivered=delivered_before)
+                return _applied(
+                    known.pk, known.webhook_id, followed=followed, redelivered=delivered_before
+                )
             except SignatureRefused as refused:
                 return _unproven(refused, headers, digest, len(body), remote_addr)
             except VisabondError as refused:
@@ -174,33 +193,115 @@ def _kept(
     )
 
 
-def _applied(delivery: WebhookDelivery, *, redelivered: bool = False) -> Answer:
-    """Apply the inbox, this message included, and answer what the message became.
+def _applied(pk: int, webhook_id: str, *, followed: bool, redelivered: bool = False) -> Answer:
+    """Apply the inbox, this message (row `pk`) included, and answer what it became.
 
-    A message another request's batch claimed first is waited for (that batch's commit, at
-    most `WAIT_FOR_BATCH`); one still pending after that, or whose application failed, is
-    answered 202: it is kept, and applied by the next batch or `visabond payments apply`.
-    A redelivery of a pending message waits first: its first delivery is applying it.
+    With a follow-mode applier running (`followed`: `visabond serve` starts one), the
+    request only tries the applier's turn, and answers 202 at once when another applier has
+    it (that applier's next batch takes the message). Without one, the request claims
+    beside any other applier. A message another request's batch claimed first is waited for
+    (that batch's commit, at most `WAIT_FOR_BATCH`); one still pending after that, or whose
+    application failed, is answered 202: it is kept, and applied by the next batch or
+    `visabond payments apply`. A redelivery of a pending message waits first: its first
+    delivery is applying it.
     """
     if redelivered:
-        after = _after_batch(delivery.pk)
+        after = _after_batch(pk)
         if after is not None and after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
     for _ in range(APPLY_ROUNDS):
         try:
-            run = webhook_inbox_apply()
+            run = webhook_inbox_apply(turn="try" if followed else "none")
         except DatabaseError:
             # Kept and committed: the next batch applies it. The provider is told so.
-            logger.exception("applying the inbox failed after keeping %s", delivery.webhook_id)
+            logger.exception("applying the inbox failed after keeping %s", webhook_id)
             break
-        if delivery.pk in run.answers:
-            return run.answers[delivery.pk]
-        after = _after_batch(delivery.pk)
+        if pk in run.answers:
+            return run.answers[pk]
+        if run.busy:
+            break  # pending, and the applier at work takes it in its next batch
+        after = _after_batch(pk)
         if after is None or after.apply_error:
             break
         if after.state != DeliveryState.PENDING:
             return Answer(after.answer_status, after.answer)
-    return answer_accepted(delivery.webhook_id)
+    return answer_accepted(webhook_id)
+
+
+def _readable(body: bytes) -> bool:
+    try:
+        confirmation_read(body)
+    except InvalidInput:
+        return False
+    return True
+
+
+# A new, readable message signed by a secret still active, kept in one statement (the
+# common case, PostgreSQL); for an id seen before with the same body and already applied,
+# the same statement reads its answer (a redelivery). Nothing comes back for a secret
+# revoked since this process read it, or the same id delivered at once by another client
+# (PostgreSQL waits for its commit; this statement's snapshot predates it): the general
+# path answers those, as it does a redelivery still pending or with another body.
+KEEP = """
+WITH secret AS (
+    SELECT id FROM payments_webhooksecret WHERE id = %s AND revoked_at IS NULL
+), kept AS (
+    INSERT INTO payments_webhookdelivery
+        (webhook_id, signed_at, received_at, remote_addr, body, body_sha256, secret_id,
+         state, answer_status, answer)
+    SELECT %s, %s, %s, %s, %s, %s, secret.id, %s, %s, %s::jsonb FROM secret
+    ON CONFLICT (webhook_id) DO NOTHING
+    RETURNING id, {turn} AS turn_free
+)
+SELECT id, turn_free, NULL, NULL, NULL FROM kept
+UNION ALL
+SELECT known.id, false, known.state, known.answer_status, known.answer::text
+FROM payments_webhookdelivery AS known, secret
+WHERE known.webhook_id = %s AND known.body_sha256 = %s AND NOT EXISTS (SELECT FROM kept)
+"""
+KEEP_TRYING_TURN = KEEP.format(turn="pg_try_advisory_xact_lock(%s)")
+KEEP_ONLY = KEEP.format(turn="true")
+
+
+def _kept_at_once(
+    signed: SignedHeaders,
+    body: bytes,
+    digest: str,
+    secret_id: int,
+    remote_addr: str,
+    *,
+    followed: bool,
+) -> tuple[int, bool] | Answer | None:
+    """The new message kept pending and committed: its row id, and whether the applier's
+    turn was free as it was kept (tried only with a follow-mode applier); or the answer of
+    the same message applied before. None for anything else (the general path's)."""
+    accepted = answer_accepted(signed.webhook_id)
+    inserted: list[Any] = [
+        signed.webhook_id,
+        signed.moment,
+        clock.now(),
+        remote_addr[:64],
+        body,
+        digest,
+        DeliveryState.PENDING.value,
+        accepted.status,
+        json.dumps(accepted.body),
+    ]
+    turn = [APPLIER_LOCK] if followed else []
+    with entry_point_transaction(), connection.cursor() as cursor:
+        cursor.execute(
+            KEEP_TRYING_TURN if followed else KEEP_ONLY,
+            [secret_id, *inserted, *turn, signed.webhook_id, digest],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, turn_free, state, status, answer = row
+    if state is None:
+        return int(pk), bool(turn_free)
+    if state == DeliveryState.PENDING:
+        return None
+    return Answer(int(status), json.loads(answer))
 
 
 ANSWERED = ("state", "answer_status", "answer", "apply_error", "webhook_id")

@@ -32,6 +32,10 @@ SECRET_KEY = os.environ.get("VISABOND_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Encrypts the payment provider's signing secrets at rest (visabond/payments/vault.py).
 VISABOND_SECRETS_KEY = os.environ.get("VISABOND_SECRETS_KEY", "")
 DEBUG = os.environ.get("VISABOND_DEBUG", "") == "1"
+# A follow-mode applier of the provider's inbox runs beside the web workers (`visabond serve`
+# starts one and sets this): a webhook request then answers 202 at once while it is applying
+# rather than applying beside it (docs/payments.md, "The inbox, and who applies it").
+PAYMENTS_INBOX_FOLLOWED = os.environ.get("VISABOND_INBOX_FOLLOWED", "") == "1"
 CLOCK_SHIFT_DAYS = int(os.environ.get("VISABOND_CLOCK_SHIFT_DAYS") or "0")
 # How long the parts of a multi-part PAXLST message wait for the rest of their series.
 PAXLST_SERIES_WAIT_HOURS = float(os.environ.get("VISABOND_PAXLST_SERIES_WAIT_HOURS") or "24")

@@ -1,17 +1,22 @@
 """`visabond payments secret add|list|revoke`, `visabond payments reprocess` and `apply`.
 
 The provider's signing secrets (shown once, stored encrypted), kept messages read again, and
-the inbox's pending messages applied (catch-up: what the requests left, failures retried).
+the inbox's pending messages applied (catch-up: what the requests left, failures retried;
+`--follow`: continuously, as `visabond serve` runs it beside the web workers).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import datetime
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import CommandParser
 
 from visabond.cli.base import VisabondCommand
+from visabond.payments.applier import inbox_follow
 from visabond.payments.inbox_services import webhook_inbox_apply
 from visabond.payments.secret_services import webhook_secret_add, webhook_secret_revoke
 from visabond.payments.selectors import (
@@ -41,14 +46,29 @@ class Command(VisabondCommand):
             "reprocess", help="read kept (quarantined) messages again: all, or one by id"
         )
         reprocess.add_argument("webhook_id", nargs="?", help="one message's webhook-id")
-        actions.add_parser(
+        apply = actions.add_parser(
             "apply",
             help="apply the inbox's pending messages, failed ones again; list what still fails",
         )
+        apply.add_argument(
+            "--follow",
+            action="store_true",
+            help="keep applying as messages arrive, until stopped (SIGTERM, SIGINT) or, with "
+            "--parent, until that process ends",
+        )
+        apply.add_argument(
+            "--interval",
+            type=float,
+            default=0.05,
+            help="seconds between looks at an empty inbox (--follow)",
+        )
+        apply.add_argument("--parent", type=int, help="stop when this process ends (--follow)")
 
     def run(self, **options: Any) -> int:
         if options["action"] == "reprocess":
             return self._reprocess(options["webhook_id"])
+        if options["action"] == "apply" and options["follow"]:
+            return self._follow(options["interval"], options["parent"])
         if options["action"] == "apply":
             return self._apply()
         actor = f"visabond payments secret {options['verb']}"
@@ -90,6 +110,24 @@ class Command(VisabondCommand):
                 self.stdout.write(f"{each}: still unreadable: {answer.body.get('message', '')}")
         self.stdout.write(f"payments reprocess: {len(ids) - unread} read, {unread} still kept")
         return EXIT_UNREAD if unread else 0
+
+    def _follow(self, interval: float, parent: int | None) -> int:
+        stopped: list[int] = []
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            stopped.append(signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
+        def done() -> bool:
+            # An orphan is re-parented: the server that started it has ended.
+            return bool(stopped) or (parent is not None and os.getppid() != parent)
+
+        self.stdout.write("payments apply: following the inbox")
+        applied = inbox_follow(stop=done, interval=interval)
+        self.stdout.write(f"payments apply: {applied} applied; stopped")
+        return 0
 
     def _apply(self) -> int:
         applied = 0

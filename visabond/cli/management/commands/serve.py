@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -43,6 +44,15 @@ class Command(VisabondCommand):
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("VISABOND_THREADS", "1"))
         )
+        # The provider's inbox applied continuously beside the workers, in batches that grow
+        # with the load; requests answer 202 at once while it is at work (docs/payments.md).
+        parser.add_argument(
+            "--no-applier",
+            dest="applier",
+            action="store_false",
+            default=os.environ.get("VISABOND_INBOX_APPLIER", "1") != "0",
+            help="do not run `visabond payments apply --follow` beside the workers",
+        )
 
     def run(self, **options: Any) -> int | None:
         _refuse_public_default_key(options["bind"])
@@ -67,6 +77,18 @@ class Command(VisabondCommand):
             '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
             "visabond.config.wsgi:application",
         ]
+        if options["applier"]:
+            _applier_start()
         sys.stdout.flush()
         # Hand the process over to gunicorn: signals and exit codes are then its own.
         os.execv(sys.executable, args)  # noqa: S606
+
+
+def _applier_start() -> None:
+    """`visabond payments apply --follow` as a child of this process, which gunicorn becomes:
+    it ends when gunicorn does (`--parent`). Requests then leave the applying to it under
+    load (`PAYMENTS_INBOX_FOLLOWED`); should it stop, they apply themselves again."""
+    os.environ["VISABOND_INBOX_FOLLOWED"] = "1"
+    command = [sys.executable, "-c", "from visabond.cli import main; main()"]
+    command += ["payments", "apply", "--follow", "--parent", str(os.getpid())]
+    subprocess.Popen(command)  # noqa: S603
