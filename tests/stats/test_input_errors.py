@@ -81,6 +81,23 @@ def test_a_duplicate_departure_id_is_refused(tmp_path: Path) -> None:
     assert (error.file.name, error.column, error.row) == ("departures.csv", "departure_id", 2)
 
 
+def test_a_repeated_admission_id_is_reported_before_a_later_tables_problem(
+    tmp_path: Path, engine: str
+) -> None:
+    # Uniqueness is settled after the matching; the tables still answer in their order.
+    write_case(
+        tmp_path,
+        admissions=[GOOD, ("A1", "T2", *GOOD[2:])],
+        departures=[("D1", "T1", "not a time")],
+    )
+    error = refusal(tmp_path, engine)
+    assert (error.file.name, error.column, error.code) == (
+        "admissions.csv",
+        "admission_id",
+        "duplicate_id",
+    )
+
+
 def test_an_empty_required_value_is_refused(tmp_path: Path) -> None:
     write_case(tmp_path, admissions=[GOOD, ("A2", "", "2024-11-01T10:00:00Z", "2024-12-01")])
     error = refusal(tmp_path)

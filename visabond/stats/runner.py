@@ -98,11 +98,22 @@ def overstay_report(
     timestamp, an admit-until before the admission, an id that occurs twice.
     """
     files = locate(query.data_dir)
-    for table in TABLES:
-        progress(f"checking {files[table.name].path.name}")
-        _load(engine, files[table.name], need=_needed(table.name, query.by))
+    # Each table's ids are shown unique last, after the matching: an engine that proves it
+    # in the background (DuckDB) then overlaps the proof with the rest. A table's repeated
+    # id still comes before any problem of a later table, as if each were checked in turn.
+    unproven: list[Callable[[], None]] = []
+    try:
+        for table in TABLES:
+            progress(f"checking {files[table.name].path.name}")
+            unproven.append(_load(engine, files[table.name], need=_needed(table.name, query.by)))
+    except DataError:
+        for settle in unproven:
+            settle()
+        raise
     progress("matching departures to admissions")
     rows = engine.fetch_dicts(_method(engine, query, exact=exact_matching))
+    for settle in unproven:
+        settle()
     if not exact_matching and any(row[sql.DOUBT] for row in rows):
         progress("matching again, exactly (ids sharing a hash, or events at one instant)")
         rows = engine.fetch_dicts(_method(engine, query, exact=True))
@@ -130,7 +141,12 @@ def _needed(table_name: str, by: Sequence[str]) -> set[str]:
     return {"bonded"} if table_name == "admissions" and "bonded" in by else set()
 
 
-def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
+def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> Callable[[], None]:
+    """Check `file` row by row and register it as the contract's relation.
+
+    Returns what settles the uniqueness of its ids (raising DataError on a repeat), to be
+    called before its rows are trusted.
+    """
     table = file.table
     raw_name, typed_name = f"raw_{table.name}", f"typed_{table.name}"
     raw = {c.name: c for c in engine.register_raw(file, raw_name)}
@@ -180,23 +196,27 @@ def _load(engine: SqlEngine, file: TableFile, *, need: set[str]) -> None:
                     2 * first + 1
                 ]
             _raise_row_problem(engine, file, problems[first], raw_name=raw_name, row=row)
-    if table.unique and not engine.proves_unique(raw_name, table.unique):
-        duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
-        if duplicate and duplicate[0][2] is None:
-            engine.number_rows(raw_name)
-            engine.create_view(typed_name, typed, materialize=parsed)
-            duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
-        if duplicate:
-            value, times, first_row, last_row = duplicate[0]
-            raise DataError(
-                f"{value!r} occurs {times} times (first at row {first_row}, again at row "
-                f"{last_row}); each {table.unique} must be unique",
-                code="duplicate_id",
-                file=file.path,
-                column=table.unique,
-                row=last_row,
-            )
     engine.create_view(table.name, sql.contract_view_sql(table, present, typed_source=typed_name))
+
+    def settle_uniqueness() -> None:
+        if table.unique and not engine.proves_unique(raw_name, table.unique):
+            duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
+            if duplicate and duplicate[0][2] is None:
+                engine.number_rows(raw_name)
+                engine.create_view(typed_name, typed, materialize=parsed)
+                duplicate = engine.fetch(sql.duplicates_sql(table, typed_source=typed_name))
+            if duplicate:
+                value, times, first_row, last_row = duplicate[0]
+                raise DataError(
+                    f"{value!r} occurs {times} times (first at row {first_row}, again at row "
+                    f"{last_row}); each {table.unique} must be unique",
+                    code="duplicate_id",
+                    file=file.path,
+                    column=table.unique,
+                    row=last_row,
+                )
+
+    return settle_uniqueness
 
 
 def _raise_row_problem(

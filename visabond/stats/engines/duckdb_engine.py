@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ class DuckDBEngine:
 
     `threads` and `memory_limit` (e.g. "6GB") bound what a run may take; DuckDB spills
     sorts to `temp_directory` beyond the limit.
+
+    The proof that a table's ids are unique (`proves_unique`) starts as soon as the table is
+    registered, on a one-thread DuckDB database of its own: it is one sequential pass, and
+    beside the checks and the matching (whose ordered pass is sequential too) it runs on
+    the core they leave idle instead of adding its time to theirs.
     """
 
     name = "duckdb"
@@ -49,24 +55,29 @@ class DuckDBEngine:
         if memory_limit:
             config["memory_limit"] = memory_limit
         self.connection = duckdb.connect(config=config)
+        self._config = config
         # Set after connecting: the time-zone extension loads with the connection, and
         # without this DuckDB reads naive text and casts instants in the machine's zone.
         self.connection.execute("SET TimeZone = 'UTC'")
         self._arrow: dict[str, pa.Table] = {}
         self._files: dict[str, TableFile] = {}
+        self._proofs: dict[tuple[str, str], Future[bool]] = {}
+        self._proof_connections: list[duckdb.DuckDBPyConnection] = []
+        self._proving = ThreadPoolExecutor(max_workers=2, thread_name_prefix="visabond-proof")
 
     def close(self) -> None:
+        for proof_connection in self._proof_connections:
+            proof_connection.interrupt()
+        self._proving.shutdown(wait=True)
+        for proof_connection in self._proof_connections:
+            proof_connection.close()
         self.connection.close()
 
     def register_raw(self, file: TableFile, name: str) -> list[RawColumn]:
         self._files[name] = file
         if file.format == "parquet":
             try:
-                self.connection.execute(
-                    f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (file_row_number), "
-                    f"file_row_number + 1 AS {sql.ROW} "
-                    f"FROM read_parquet({_literal(file.path)}, file_row_number = true)"
-                )
+                self.connection.execute(_parquet_view(file.path, name))
             except duckdb.Error as error:
                 raise DataError(
                     f"cannot be read as Parquet: {error}",
@@ -81,6 +92,9 @@ class DuckDBEngine:
             self.connection.register(f"{name}_arrow", table)
             self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}_arrow")
         described = self.connection.execute(f"DESCRIBE {name}").fetchall()
+        unique = file.table.unique
+        if unique and any(column == unique for column, *_ in described):
+            self._start_proof(name, unique)
         return [
             RawColumn(
                 column,
@@ -98,17 +112,37 @@ class DuckDBEngine:
         One streaming pass comparing each id with the one before it, instead of a hash table
         of every id; any other order falls back to counting in SQL. The pass also checks
         that each row's predecessor is the row numbered one less: the comparisons then
-        chain through the whole file whatever order DuckDB read it in.
+        chain through the whole file whatever order DuckDB read it in. Waits for the pass
+        started when `name` was registered, if any.
         """
-        row, previous_row = sql.ROW, "previous_row_"
-        broken, starts = self.connection.execute(
-            f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
-            f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
-            f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
-            f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
-            f"LAG({column}) OVER () AS previous_id_ FROM {name})"
-        ).fetchone() or (1, 0)
-        return bool(broken == 0 and starts <= 1)
+        started = self._proofs.get((name, column))
+        if started is None:
+            return _increasing(self.connection, name, column)
+        return started.result()
+
+    def _start_proof(self, name: str, column: str) -> None:
+        """Run `proves_unique`'s pass in the background, on a database that shares nothing.
+
+        A cursor of this connection would share its threads (and wait on the matching);
+        a second database reads the file (or the same Arrow table) on its own thread.
+        """
+        config = {**self._config, "threads": 1}
+        proof_connection = duckdb.connect(config=config)
+        file = self._files[name]
+        if file.format == "parquet":
+            proof_connection.execute(_parquet_view(file.path, name))
+        else:
+            proof_connection.register(name, self._arrow[name])
+
+        def prove() -> bool:
+            try:
+                return _increasing(proof_connection, name, column)
+            except duckdb.Error:
+                # Not shown (interrupted, or unreadable): the full count decides.
+                return False
+
+        self._proof_connections.append(proof_connection)
+        self._proofs[(name, column)] = self._proving.submit(prove)
 
     def number_rows(self, name: str) -> None:
         """Rows are numbered as they are read; nothing to do."""
@@ -126,6 +160,27 @@ class DuckDBEngine:
         cursor = self.connection.execute(query)
         names = [d[0] for d in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _parquet_view(path: Path, name: str) -> str:
+    return (
+        f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (file_row_number), "
+        f"file_row_number + 1 AS {sql.ROW} "
+        f"FROM read_parquet({_literal(path)}, file_row_number = true)"
+    )
+
+
+def _increasing(connection: duckdb.DuckDBPyConnection, name: str, column: str) -> bool:
+    """`DuckDBEngine.proves_unique`'s pass, on `connection`."""
+    row, previous_row = sql.ROW, "previous_row_"
+    broken, starts = connection.execute(
+        f"SELECT COUNT(CASE WHEN {previous_row} IS NOT NULL AND NOT COALESCE("
+        f"{row} = {previous_row} + 1 AND {column} > previous_id_, FALSE) THEN 1 END), "
+        f"COUNT(CASE WHEN {previous_row} IS NULL THEN 1 END) "
+        f"FROM (SELECT {row}, {column}, LAG({row}) OVER () AS {previous_row}, "
+        f"LAG({column}) OVER () AS previous_id_ FROM {name})"
+    ).fetchone() or (1, 0)
+    return bool(broken == 0 and starts <= 1)
 
 
 def _read_csv(path: Path) -> pa.Table:
