@@ -29,7 +29,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from visabond.audit.actors import Actor, actor_name
@@ -246,11 +245,6 @@ def _read_and_record(
     _record(row, read.passengers, actor=actor, per_passenger=per_passenger)
 
 
-def series_wait() -> dt.timedelta:
-    """How long a series short of parts waits for them (`PAXLST_SERIES_WAIT_HOURS`, 24)."""
-    return dt.timedelta(hours=float(settings.PAXLST_SERIES_WAIT_HOURS))
-
-
 def _assembled_series(row: PaxlstManifest) -> PaxlstSeries | None:
     if not row.assembled:
         return None
@@ -384,14 +378,14 @@ def _assemble(
 
 def series_assemble_overdue(*, as_of: dt.datetime, actor: Actor) -> list[Ingested]:
     """Assemble every series still short of parts whose first part came in more than the
-    wait (`series_wait`) before `as_of` (aware UTC), as it is: the whole is kept and read,
+    wait (`selectors.series_wait`) before `as_of` (aware UTC), as it is: the whole is kept and read,
     and its missing parts (`paxlst.multipart-missing`, a decisive defect) keep it
     quarantined for an officer's review, never dropped.
 
     An entry point (`visabond ingest assemble`); each series in its own transaction, so a
     run stopped halfway is resumed by the next. Returns the wholes, oldest series first."""
     due = PaxlstSeries.objects.filter(
-        state=PaxlstSeries.State.PENDING, first_received_at__lte=as_of - series_wait()
+        state=PaxlstSeries.State.PENDING, first_received_at__lte=as_of - selectors.series_wait()
     ).order_by("first_received_at", "pk")
     done: list[Ingested] = []
     for series_id in list(due.values_list("pk", flat=True)):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
 from visabond.bonds.models import Bond
@@ -172,6 +173,11 @@ def series_described(series: PaxlstSeries) -> dict[str, object]:
         "first_received_at": series.first_received_at.isoformat(),
         "assembled_into": series.manifest_id,
     }
+
+
+def series_wait() -> dt.timedelta:
+    """How long a series short of parts waits for them (`PAXLST_SERIES_WAIT_HOURS`, 24)."""
+    return dt.timedelta(hours=float(settings.PAXLST_SERIES_WAIT_HOURS))
 
 
 def series_waiting() -> list[dict[str, object]]:

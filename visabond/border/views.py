@@ -401,7 +401,7 @@ def border_manifests(request: HttpRequest) -> HttpResponse:
                     return redirect("border-manifests")
         rows.append({"manifest": manifest, "form": form})
     waiting = selectors.series_waiting()
-    wait = manifest_services.series_wait()
+    wait = selectors.series_wait()
     for series in waiting:
         series["due"] = series["series"].first_received_at + wait  # type: ignore[attr-defined]
     return render(
