@@ -670,7 +670,7 @@ FRENCH = {
     "Border console": "Console de la frontière",
     "Admit": "Admettre",
     "Review queue": "File de vérification",
-    "Quarantined manifests": "Manifestes en quarantaine",
+    "Manifests held": "Manifestes retenus",
     "Admit a traveller": "Admettre un voyageur",
     "Read the zones": "Lire les zones",
     "Confirm the admission": "Confirmer l'admission",

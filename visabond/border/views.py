@@ -364,9 +364,10 @@ def _record_of(item: ReviewItem) -> Any:
 
 @login_required
 def border_manifests(request: HttpRequest) -> HttpResponse:
-    """Quarantined manifests with their error; an officer reads one again, accepting the
-    defects they have checked, with a reason. Above them, the multi-part messages whose
-    parts are pending: received, missing, and when the series is assembled regardless."""
+    """Manifests held: quarantined ones with their error; an officer reads one again,
+    accepting the defects they have checked, with a reason. Above them, the multi-part
+    messages whose parts are pending: received, missing, and when the series is assembled
+    regardless."""
     officer = _officer(request)
     posted = request.POST.get("manifest", "") if request.method == "POST" else ""
     status = 200
