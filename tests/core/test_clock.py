@@ -44,3 +44,16 @@ def test_production_settings_refuse_a_shifted_clock() -> None:
         check=False,
     )
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_the_wall_clock_takes_a_demonstrations_shift_back_off_and_keeps_a_frozen_moment() -> None:
+    previous = clock.shift_days(-300)
+    try:
+        shifted, wall = clock.now(), clock.wall_now()
+    finally:
+        clock.set_clock(previous)
+    assert abs(wall - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    assert dt.timedelta(days=299) < wall - shifted < dt.timedelta(days=301)
+    moment = dt.datetime(2025, 9, 1, 12, tzinfo=dt.UTC)
+    with clock.frozen(moment):
+        assert clock.wall_now() == moment

@@ -352,3 +352,22 @@ def test_a_secret_the_configured_key_cannot_open_verifies_nothing_and_breaks_not
     assert "cannot be opened" in caplog.text
     assert secret not in caplog.text
     assert not Payment.objects.exists()
+
+
+def test_a_demonstrations_shifted_clock_checks_the_signing_time_against_the_real_time(
+    secret: str,
+) -> None:
+    """A provider signs with the real time, whatever day a demonstration lives on."""
+    case = directed_case(world())
+    days = (clock.today() - dt.datetime.now(dt.UTC).date()).days
+    previous = clock.shift_days(days)  # the demonstration's day, the real time of day
+    try:
+        late = send(confirmation(reference=case.bond.number), secret, at=clock.now())
+        applied = send(
+            confirmation(reference=case.bond.number), secret, at=dt.datetime.now(dt.UTC)
+        )
+    finally:
+        clock.set_clock(previous)
+    assert (late.status, late.body["code"]) == (401, "webhook_timestamp_stale")
+    assert applied.status == 200, applied.body
+    assert applied.body["disposition"] == "applied"

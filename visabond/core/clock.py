@@ -14,6 +14,16 @@ def now() -> dt.datetime:
     return _now()
 
 
+def wall_now() -> dt.datetime:
+    """The moment as systems outside see it: `now()` without a demonstration's day shift.
+
+    For checks against another system's clock, such as a payment provider's signing time
+    (Standard Webhooks' five minutes): a provider signs with the real time, whatever day a
+    demonstration lives on. A frozen or replaced clock is taken as it is.
+    """
+    return _now() - getattr(_now, "shift", dt.timedelta(0))
+
+
 def today() -> dt.date:
     """Today's date in UTC: effective dates are calendar days at the issuing state's law."""
     return now().date()
@@ -50,5 +60,14 @@ def shift_days(days: int) -> Callable[[], dt.datetime]:
     the date, and time still passes, so events keep their order. Production refuses it
     (`VISABOND_CLOCK_SHIFT_DAYS`, settings).
     """
-    offset = dt.timedelta(days=days)
-    return set_clock(lambda: dt.datetime.now(dt.UTC) + offset)
+    return set_clock(_Shifted(dt.timedelta(days=days)))
+
+
+class _Shifted:
+    """The real clock moved by `shift`, which `wall_now` takes back off."""
+
+    def __init__(self, shift: dt.timedelta) -> None:
+        self.shift = shift
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.shift

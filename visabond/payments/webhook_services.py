@@ -326,9 +326,11 @@ def _signer(signed: SignedHeaders, body: bytes, *, fresh: bool = False) -> int:
 
     The active secrets are kept per process (`active_signing_keys`): read again (`fresh`)
     when none of them verifies the message (a secret added since), and when the one that did
-    turns out revoked in the message's transaction (`_known`).
+    turns out revoked in the message's transaction (`_known`). The timestamp is checked
+    against the real time (`clock.wall_now`): a provider signs with it, even when a
+    demonstration's clock lives on another day.
     """
-    now = clock.now()
+    now = clock.wall_now()
     try:
         return signature_verify(signed, body, active_signing_keys(fresh=fresh), now=now)
     except SignatureRefused as refused:
