@@ -215,8 +215,8 @@ FRENCH = {
     "The server failed to answer. Nothing was recorded; please try again in a moment.": "Le serveur n'a pas pu répondre. Rien n'a été enregistré ; veuillez réessayer dans un instant.",
     "Skip to the content": "Aller au contenu",
     "Site": "Site",
-    "Too many questions": "Trop de questions",
-    "Too many questions from your address": "Trop de questions depuis votre adresse",
+    "Too many attempts": "Trop de tentatives",
+    "Too many attempts in a short time": "Trop de tentatives en peu de temps",
     "This form has expired or did not come from this site. Reload the page and send it again.": "Ce formulaire a expiré ou ne provient pas de ce site. Rechargez la page et envoyez-le à nouveau.",
     "%(port)s is not an IATA airport code": "%(port)s n'est pas un code d'aéroport IATA",
     "Empty: the source rule's own date.": "Vide : la date propre de la règle source.",
@@ -468,6 +468,7 @@ FRENCH = {
     "sent back by the bank": "renvoyé par la banque",
     "sent": "envoyé",
     "Give your refund account": "Indiquer votre compte de remboursement",
+    "Your bond is returned to you when you keep the terms of your visa. Give the account it is paid to now, so that the refund is not held up.": "Votre caution vous est rendue si vous respectez les conditions de votre visa. Indiquez dès maintenant le compte sur lequel elle sera versée, pour que le remboursement ne soit pas retardé.",
     "Check or mend your refund account": "Vérifier ou corriger votre compte de remboursement",
     "Account": "Compte",
     "Bank": "Banque",
@@ -967,9 +968,9 @@ PLURALS = {
         0: "L'admission est en général d'au plus %(days)s jour.",
         1: "L'admission est en général d'au plus %(days)s jours.",
     },
-    "This address has asked more questions in a short time than a person does. Please wait %(seconds)s second and ask again.": {
-        0: "Cette adresse a posé plus de questions en peu de temps qu'une personne ne le fait. Veuillez attendre %(seconds)s seconde et recommencer.",
-        1: "Cette adresse a posé plus de questions en peu de temps qu'une personne ne le fait. Veuillez attendre %(seconds)s secondes et recommencer.",
+    "More attempts were made in a short time than a person makes. Please wait %(minutes)s minute and try again.": {
+        0: "Plus de tentatives ont été faites en peu de temps qu'une personne n'en fait. Veuillez attendre %(minutes)s minute et réessayer.",
+        1: "Plus de tentatives ont été faites en peu de temps qu'une personne n'en fait. Veuillez attendre %(minutes)s minutes et réessayer.",
     },
     "announced %(days)s day before it takes effect; %(program)s promises %(notice)s days' notice": {
         0: "annoncée %(days)s jour avant de prendre effet ; %(program)s promet un préavis de %(notice)s jours",

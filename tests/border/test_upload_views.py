@@ -100,7 +100,7 @@ def test_an_address_past_the_ceiling_gets_a_page_that_says_so(
         )
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
-    assert "Too many questions from your address" in refused.content.decode()
+    assert "Too many attempts in a short time" in refused.content.decode()
     assert "2025-10-30" not in refused.content.decode()
     # The way back is the page asked on, in its language.
     assert '<a href="/departure-check/" id="back">Back to the departure check</a>' in (

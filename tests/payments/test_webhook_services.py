@@ -363,9 +363,7 @@ def test_a_demonstrations_shifted_clock_checks_the_signing_time_against_the_real
     previous = clock.shift_days(days)  # the demonstration's day, the real time of day
     try:
         late = send(confirmation(reference=case.bond.number), secret, at=clock.now())
-        applied = send(
-            confirmation(reference=case.bond.number), secret, at=dt.datetime.now(dt.UTC)
-        )
+        applied = send(confirmation(reference=case.bond.number), secret, at=dt.datetime.now(dt.UTC))
     finally:
         clock.set_clock(previous)
     assert (late.status, late.body["code"]) == (401, "webhook_timestamp_stale")

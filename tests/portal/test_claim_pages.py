@@ -100,12 +100,15 @@ def test_an_obligor_claims_the_case_follows_it_and_records_the_refund_account() 
     assert claim(grace, case.reference, code.lower()) == 302
     page = grace.get(f"/portal/cases/{case.reference}/").content.decode()
     assert "Bond directed" in page
+    assert 'id="refund-account-give-link"' in page  # the case page asks for the account
     assert case.reference in grace.get("/portal/").content.decode()
     recorded = grace.post(
         f"/portal/cases/{case.reference}/refund-account/",
         {"holder_name": "Grace Banda", "country": "GB", "iban": "GB82WEST12345698765432"},
     )
     assert recorded.status_code == 302
+    page = grace.get(f"/portal/cases/{case.reference}/").content.decode()
+    assert 'id="refund-account-give-link"' not in page  # given: no longer asked
     assert "claimed-by" in console.get(f"/console/cases/{case.reference}/").content.decode()
 
 

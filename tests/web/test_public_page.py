@@ -177,7 +177,7 @@ def test_an_address_past_the_ceiling_gets_a_page_that_says_so(settings: object) 
     assert [client.get("/fr/requirements/").status_code for _ in range(2)] == [200, 200]
     refused = client.get("/fr/requirements/")
     assert refused.status_code == 429
-    assert "Trop de questions depuis votre adresse" in refused.content.decode()
+    assert "Trop de tentatives en peu de temps" in refused.content.decode()
     assert int(refused["Retry-After"]) >= 1
 
 

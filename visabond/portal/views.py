@@ -169,7 +169,16 @@ def portal_case(request: HttpRequest, reference: str) -> HttpResponse:
     clock, and the decision explained (rule, source, amounts allowed, the reason given)."""
     user = _applicant(request)
     case = selectors.own_case(user, reference)
-    return render(request, "portal/case.html", _case_context(case))
+    context = _case_context(case)
+    bond = context["bond"]
+    # Before any refund is due, so that it is paid at once when it is: an obligor who
+    # claimed a walk-in case is told to give it.
+    context["refund_account_asked"] = (
+        bond is not None
+        and bond.state in (BondState.POSTED, BondState.ACTIVE)
+        and refund_account_of(user) is None
+    )
+    return render(request, "portal/case.html", context)
 
 
 def _case_context(case: Case) -> dict[str, Any]:

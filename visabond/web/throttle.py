@@ -4,9 +4,9 @@ One counter per address, scope and window in the cache: the requirements lookup
 (`LOOKUP_THROTTLE_RATE`, e.g. "300/m", shared by the public page and the JSON lookup) and
 the departure check (`DEPARTURE_CHECK_THROTTLE_RATE`, far lower: each question tries a bond
 number and a birth date), and a walk-in case's claim (`CLAIM_THROTTLE_RATE`, counted per
-account and per case rather than per address: each attempt tries a claim code). The default cache is each worker's memory,
-so with N workers an address reaches at most N times the ceiling; a shared cache
-(memcached, Redis) in CACHES makes it exact.
+account and per case rather than per address: each attempt tries a claim code). The cache
+is one every worker of the machine shares (settings.CACHES: files under the data directory,
+or a cache server), so a ceiling holds whatever the number of workers.
 """
 
 from __future__ import annotations

@@ -92,10 +92,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def throttled(
     request: HttpRequest, wait: int, *, back: str = "requirements-page", label: str = ""
 ) -> HttpResponse:
-    """The page for an address that asked more often than a person does, linking back to
-    the page it asked on (`back`, a URL name, in the page's language; `label` its words)."""
+    """The page for a caller (an address, an account, a case) that tried more often than a
+    person does, linking back to the page it asked on (`back`, a URL name, in the page's
+    language; `label` its words). `wait` is in seconds (the Retry-After header); the page
+    says it in whole minutes, rounded up."""
     context = {
-        "wait": wait,
+        "wait_minutes": max(1, -(-wait // 60)),
         "back": reverse(back),
         "back_label": label or _("Back to the requirements page"),
     }

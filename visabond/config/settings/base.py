@@ -114,6 +114,20 @@ DEPARTURE_CHECK_THROTTLE_RATE = os.environ.get("VISABOND_DEPARTURE_CHECK_RATE", 
 # Claims of a walk-in case per account and per case reference and window: each one tries a
 # claim code, so the ceiling is a person's mistyping, not a script's (portal.views).
 CLAIM_THROTTLE_RATE = os.environ.get("VISABOND_CLAIM_RATE", "10/h")
+# The rate limits' counters (web/throttle.py) in a cache every worker of the machine shares,
+# so that a ceiling holds whatever the number of workers (Django's default cache is each
+# worker's memory). A deployment on several machines gives a shared server instead
+# (`VISABOND_CACHE_LOCATION` with `VISABOND_CACHE_BACKEND`, e.g. Django's Redis backend).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "VISABOND_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.environ.get("VISABOND_CACHE_LOCATION", str(DATA_DIR / "cache")),
+        # Counters must outlive a flood of other keys: culling would reset them.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
 # Verifications of the whole ledger a finance officer runs from the console per window: each
 # reads every transaction (finance.views).
 LEDGER_VERIFY_RATE = os.environ.get("VISABOND_LEDGER_VERIFY_RATE", "6/h")

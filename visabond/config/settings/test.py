@@ -19,6 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests ask from one address faster than a person; the throttle's tests set their own ceiling.
+# Each test process its own counters (tests clear them); no files between runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOOKUP_THROTTLE_RATE = "100000/m"
 DEPARTURE_CHECK_THROTTLE_RATE = "100000/m"
 CLAIM_THROTTLE_RATE = "100000/m"
