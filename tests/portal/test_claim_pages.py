@@ -45,7 +45,10 @@ def walk_in_directed(officer: User, console: Client) -> Case:
 
 
 def printed_code(console: Client, reference: str) -> str:
-    page = console.get(f"/cases/{reference}/bond-notice/").content.decode()
+    return printed_code_in(console.get(f"/cases/{reference}/bond-notice/").content.decode())
+
+
+def printed_code_in(page: str) -> str:
     found = CODE.search(page)
     assert found is not None, "the bond notice carries no claim code"
     return found.group(1)
@@ -65,7 +68,9 @@ def test_the_claim_code_is_printed_once_on_the_bond_notice_the_officer_opens_nex
     case = walk_in_directed(officer, console)
     page = console.get(f"/console/cases/{case.reference}/").content.decode()
     assert 'id="claim-code-waiting"' in page
-    code = printed_code(console, case.reference)
+    printed = console.get(f"/cases/{case.reference}/bond-notice/")
+    assert "no-store" in printed["Cache-Control"]  # not shown again from a browser's cache
+    code = printed_code_in(printed.content.decode())
     assert (
         CODE.search(console.get(f"/cases/{case.reference}/bond-notice/").content.decode()) is None
     )
@@ -78,7 +83,9 @@ def test_the_claim_code_is_printed_once_on_the_bond_notice_the_officer_opens_nex
         console.post(f"/console/cases/{case.reference}/", {"action": "claim_code"}).status_code
         == 302
     )
-    pdf = console.get(f"/cases/{case.reference}/bond-notice.pdf").content
+    printed_pdf = console.get(f"/cases/{case.reference}/bond-notice.pdf")
+    assert "no-store" in printed_pdf["Cache-Control"]
+    pdf = printed_pdf.content
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     new = re.search(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", text)
     assert new is not None

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import has_role
@@ -47,7 +48,12 @@ def document(request: HttpRequest, reference: str, *, kind: str, pdf: bool) -> H
         context["claim_url"] = request.build_absolute_uri(reverse("portal-claim"))
     html = render_to_string(template, context, request=request)
     if not pdf:
-        return HttpResponse(html)
-    response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{kind}-{case.reference}.pdf"'
+        response = HttpResponse(html)
+    else:
+        response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{kind}-{case.reference}.pdf"'
+    # A case's documents name a person; a claim code is printed once and must not be shown
+    # again from a browser's cache or its back button.
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", private"
     return response
