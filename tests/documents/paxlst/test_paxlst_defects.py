@@ -148,8 +148,12 @@ def test_an_unknown_segment_inside_a_message_is_warned_and_kept(fixture_bytes: R
     assert [kept.text.strip() for kept in result.unread] == ["XYZ+1'"]
 
 
-def test_an_invalid_sequence_of_transfers_reads_as_a_single_message(fixture_bytes: Read) -> None:
-    data = fixture_bytes("passport_visa_clean.edi").replace(b"+01:F'", b"+AB:Q'")
+@pytest.mark.parametrize("sequence", [b"+AB:Q'", b"+100:F'", b"+9999999:F'", b"+00:C'"])
+def test_an_invalid_sequence_of_transfers_reads_as_a_single_message(
+    fixture_bytes: Read, sequence: bytes
+) -> None:
+    """ISO 9735-1 S010, 0070 is n..2: a part is numbered 1 to 99."""
+    data = fixture_bytes("passport_visa_clean.edi").replace(b"+01:F'", sequence)
     result = parse_paxlst(data)
     assert [w.code for w in result.warnings] == [D.SEQUENCE_INVALID]
     assert result.manifests[0].sequence is None

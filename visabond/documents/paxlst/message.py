@@ -123,15 +123,24 @@ def _release_key(release: str) -> tuple[int, str] | None:
     return (1900 + two_digits if two_digits >= 90 else 2000 + two_digits, release[2].upper())
 
 
+MOST_PARTS = 99
+
+
 def _sequence(header: Segment, log: WarningLog) -> Sequence | None:
     number_text, marker = _text(header, 3), _text(header, 3, 1).upper()
     if not number_text and not marker:
         return None
-    if not (number_text.isascii() and number_text.isdigit()) or marker not in ("", "C", "F"):
+    # ISO 9735-1 S010, data element 0070: n..2, so a series has at most 99 parts; a larger
+    # number would make a series whose missing parts cannot be listed or awaited.
+    if (
+        not (number_text.isascii() and number_text.isdigit())
+        or not 1 <= int(number_text) <= MOST_PARTS
+        or marker not in ("", "C", "F")
+    ):
         log.warn(
             Defect.SEQUENCE_INVALID,
-            f"sequence of transfers {number_text}:{marker} is not a number with C or F; "
-            "read as a single message",
+            f"sequence of transfers {number_text}:{marker} is not a number from 1 to "
+            f"{MOST_PARTS} with C or F (ISO 9735-1 S010, 0070 n..2); read as a single message",
             header,
         )
         return None
