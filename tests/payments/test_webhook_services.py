@@ -37,6 +37,13 @@ def send(payload: dict[str, object] | bytes, secret: str, **options: object):  #
     return webhook_receive(headers=message.headers, body=message.body, remote_addr="127.0.0.1")
 
 
+def with_data(**changes: object) -> bytes:
+    """A confirmation's body with some of its `data` fields replaced."""
+    body = confirmation(reference="B-1")
+    body["data"] = {**body["data"], **changes}
+    return json.dumps(body).encode()
+
+
 def balance(account: Account) -> object:
     return account_balances().get((account, "USD"), 0)
 
@@ -195,6 +202,14 @@ def test_the_same_payment_in_a_second_message_is_recorded_once(secret: str) -> N
             "amount_not_positive",
             "data.amount",
         ),
+        # At the ends of the calendar a moment cannot even be converted to UTC.
+        (with_data(paid_at="0001-01-01T00:30:00+01:00"), "invalid", "data.paid_at"),
+        (with_data(paid_at="9999-12-31T23:30:00-01:00"), "invalid", "data.paid_at"),
+        (with_data(paid_at="1990-01-01T00:00:00Z"), "invalid", "data.paid_at"),
+        (with_data(payment_id="   "), "invalid", "data.payment_id"),
+        # PostgreSQL's text cannot hold a NUL: such a message could never be applied.
+        (with_data(reference="B-1\x00"), "invalid", "data.reference"),
+        (with_data(payer={"name": "Grace\x00", "email": ""}), "invalid", "data.payer.name"),
     ],
 )
 def test_a_signed_body_that_cannot_be_read_is_kept_for_reprocessing(

@@ -81,16 +81,53 @@ def confirmation_read(body: bytes) -> Received:
         raise InvalidInput(
             "a payment moves a positive amount", code="amount_not_positive", field="data.amount"
         )
+    texts = {
+        "data.payment_id": data.payment_id.strip(),
+        "data.payer.name": data.payer.name.strip(),
+        "data.payer.email": data.payer.email.strip(),
+        "data.reference": data.reference.strip(),
+        "data.case_reference": data.case_reference.strip(),
+    }
+    for field, text in texts.items():
+        if "\x00" in text:  # PostgreSQL's text cannot hold it: the message could never apply
+            raise InvalidInput(f"{field} holds a NUL character", code="invalid", field=field)
+    if not texts["data.payment_id"]:
+        raise InvalidInput(
+            "data.payment_id is blank: the provider's id of the payment is required",
+            code="invalid",
+            field="data.payment_id",
+        )
     return Received(
         channel=Channel.PROVIDER,
-        external_id=data.payment_id.strip(),
+        external_id=texts["data.payment_id"],
         paid=paid,
-        payer_name=data.payer.name.strip(),
-        payer_email=data.payer.email.strip(),
-        reference=data.reference.strip(),
-        case_reference=data.case_reference.strip(),
-        received_at=data.paid_at.astimezone(dt.UTC),
+        payer_name=texts["data.payer.name"],
+        payer_email=texts["data.payer.email"],
+        reference=texts["data.reference"],
+        case_reference=texts["data.case_reference"],
+        received_at=_paid_at(data.paid_at),
     )
+
+
+# A payment's moment, as the provider reports it: within what a payment of this program can
+# carry (a moment at the ends of the calendar cannot even be converted to UTC).
+EARLIEST_PAYMENT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST_PAYMENT = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+
+
+def _paid_at(moment: dt.datetime) -> dt.datetime:
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not EARLIEST_PAYMENT <= utc <= LATEST_PAYMENT:
+        raise InvalidInput(
+            f"data.paid_at {moment.isoformat()} is not a moment between "
+            f"{EARLIEST_PAYMENT.date()} and {LATEST_PAYMENT.date()} (UTC)",
+            code="invalid",
+            field="data.paid_at",
+        )
+    return utc
 
 
 def inline_json_schema(model: type[Schema]) -> dict[str, Any]:
