@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from visabond.core.references import new_reference, normalise_reference
 
@@ -35,3 +37,23 @@ def test_a_typed_dash_marks_the_prefix_and_text_of_another_shape_keeps_its_dashe
 ) -> None:
     # "B-WP000" is no grouping of a prefix and fours: read whole, it would become "BW-P000".
     assert normalise_reference(typed) == typed.upper()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["C.DAED.R5N3-", "C..DAED.R5N3-", "C\tDAED\tR5N3-", "c-daed-r5n3", "B-WP000", "x.y-z", "-", ""],
+)
+def test_a_normalised_reference_normalised_again_is_unchanged(typed: str) -> None:
+    """A lookup and a rate limit keyed on the reference must name the same case."""
+    once = normalise_reference(typed)
+    assert normalise_reference(once) == once
+
+
+def test_a_reference_with_a_trailing_dash_and_dots_is_the_stored_one() -> None:
+    assert normalise_reference("C.DAED.R5N3-") == "C-DAED-R5N3"
+
+
+@given(st.text(alphabet="BCRWXYZ0123456789abilo -.\t", max_size=16))
+def test_normalising_is_idempotent_for_any_typed_text(typed: str) -> None:
+    once = normalise_reference(typed)
+    assert normalise_reference(once) == once

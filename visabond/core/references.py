@@ -31,11 +31,16 @@ def normalise_reference(text: str) -> str:
     look-alikes mapped after the first."""
     compact = _SEPARATORS.sub("", text.upper())
     typed_prefix, dash, _ = text.strip().upper().partition("-")
-    cut = len(typed_prefix) if dash else len(compact) % _GROUP
-    prefix, body = compact[:cut], compact[cut:]
-    if _is_prefix(prefix) and body and len(body) % _GROUP == 0:
-        body = body.translate(_LOOK_ALIKES)
-        return "-".join([prefix, *(body[i : i + _GROUP] for i in range(0, len(body), _GROUP))])
+    # A typed dash cuts the prefix when what precedes it is one; otherwise the groups do.
+    # The same text normalised again is unchanged (a lookup and a rate limit keyed on the
+    # reference must agree).
+    typed_prefix = _SEPARATORS.sub("", typed_prefix)
+    cuts = [len(typed_prefix)] if dash and _is_prefix(typed_prefix) else []
+    for cut in cuts or [len(compact) % _GROUP]:
+        prefix, body = compact[:cut], compact[cut:]
+        if _is_prefix(prefix) and body and len(body) % _GROUP == 0:
+            body = body.translate(_LOOK_ALIKES)
+            return "-".join([prefix, *(body[i : i + _GROUP] for i in range(0, len(body), _GROUP))])
     prefix, _, rest = text.strip().upper().replace(" ", "").partition("-")
     if not rest:
         return prefix
