@@ -277,6 +277,15 @@ def test_report_as_of_a_day_shows_the_balances_at_its_end(
     assert f"{'unapplied_receipts':<24} USD {'250.00':>20}" in later
 
 
+def test_report_as_of_the_calendars_last_day_shows_every_posting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    posted_case(world())
+    status, out, _ = report(capsys, "--as-of", "9999-12-31")
+    assert status == 0
+    assert f"{'escrow_cash':<24} USD {'10000.00':>20}" in out
+
+
 def test_report_as_csv_has_a_header_and_one_row_per_account_and_currency(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -48,7 +48,8 @@ def one_snapshot() -> Iterator[None]:
 def account_balances(*, as_of: dt.date | None = None) -> dict[tuple[Account, str], Decimal]:
     """Each account's balance per currency on its normal side, at the end of `as_of` (UTC)."""
     entries = LedgerEntry.objects.all()
-    if as_of is not None:
+    # The calendar's last day has no next one: every entry is posted by its end.
+    if as_of is not None and as_of < dt.date.max:
         end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         entries = entries.filter(transaction__posted_at__lt=end)
     balances: dict[tuple[Account, str], Decimal] = {}
