@@ -104,6 +104,21 @@ def test_a_part_received_again_after_assembly_changes_nothing(traveller: Bonded)
     assert PaxlstManifest.objects.filter(state=PROCESSED).count() == 1
 
 
+@pytest.mark.parametrize(("number", "marker"), [(4, "F"), (5, "")])
+def test_a_part_arriving_after_its_series_was_assembled_is_held_for_review_not_dropped(
+    traveller: Bonded, number: int, marker: str
+) -> None:
+    """A second final part, or one past the final: its travellers are not silently lost."""
+    for each in (1, 2, 3):
+        ingest(part(each))
+    late = ingest(part(number, marker=marker, reference="000188"), "late.edi")
+    assert late.state == QUARANTINED
+    assert late.error_code == "paxlst.multipart-after-assembly"
+    assert "arrived after the series was assembled from parts [1, 2, 3]" in late.error_message
+    assert bytes(late.raw) == part(number, marker=marker, reference="000188")
+    assert PaxlstManifest.objects.filter(state=PROCESSED).count() == 1
+
+
 def test_a_part_whose_copy_differs_is_quarantined_and_the_series_still_waits(
     traveller: Bonded,
 ) -> None:

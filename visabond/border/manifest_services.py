@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -47,7 +48,7 @@ from visabond.border.passengers import ExpectedArrival as ExpectedArrivalReport
 from visabond.border.records import DepartureReport, RecordKind
 from visabond.core import clock
 from visabond.core.errors import Conflict, InvalidInput, NotFound, VisabondError
-from visabond.documents.paxlst import Manifest, assemble, parse_paxlst
+from visabond.documents.paxlst import Manifest, PaxlstError, assemble, parse_paxlst
 
 MAX_BYTES = 20_000_000
 
@@ -251,6 +252,21 @@ def _assembled_series(row: PaxlstManifest) -> PaxlstSeries | None:
     return PaxlstSeries.objects.filter(manifest=row).first()
 
 
+def _refuse_late_part(numbers: Sequence[int], received: list[PaxlstManifest]) -> None:
+    """A part its series was assembled without (a second final part, one past the final)
+    would have its travellers silently left out: it is quarantined for review instead."""
+    assembled_from = sorted({n for kept in received for n in kept.part_numbers})
+    late = sorted(set(numbers) - set(assembled_from))
+    if late:
+        raise PaxlstError(
+            f"part(s) {late} arrived after the series was assembled from parts "
+            f"{assembled_from}; held for review, not added to the assembled manifest",
+            rule="multipart-after-assembly",
+            segment_number=1,
+            byte_offset=0,
+        )
+
+
 def _series_key(row: PaxlstManifest, common_access_reference: str) -> str:
     """Who sends a series and which it is: two carriers' (or two border systems') series
     under one reference never mix."""
@@ -287,9 +303,11 @@ def _hold_part(row: PaxlstManifest, read: ManifestRead, *, actor: Actor) -> None
     )
     # The assembler refuses a part whose copies differ, or that names other flights.
     assemble([*_messages(received, today=read.today), *_messages([row], today=read.today)])
+    assembled = series.state == PaxlstSeries.State.ASSEMBLED
+    if assembled:
+        _refuse_late_part(part.numbers, received)
     row.series = series
     row.part_numbers, row.final_part = list(part.numbers), part.final
-    assembled = series.state == PaxlstSeries.State.ASSEMBLED
     row.state = PaxlstManifest.State.ASSEMBLED if assembled else PaxlstManifest.State.PENDING
     row.error_code = row.error_field = row.error_message = ""
     row.save()
