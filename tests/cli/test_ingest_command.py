@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tests.border_world import admit, bonded, grace, manifest_passenger, paxlst
 from visabond.border.models import Departure, PaxlstManifest
@@ -98,13 +98,33 @@ def test_a_missing_file_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "nothing.edi: no such file or directory" in err
 
 
-def series_part(number: int, marker: str) -> bytes:
+def series_part(number: int, marker: str, *, total: int = 2) -> bytes:
     return paxlst(
         manifest_passenger() if number == 1 else manifest_passenger(surname="PHIRI"),
         reference=f"00030{number}",
         part=("SER3", number, marker),
-        counts=(("42", 2),),
+        counts=(("42", total),),
     )
+
+
+def test_a_series_whose_assembled_manifest_is_quarantined_is_said_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    (tmp_path / "a-part1.edi").write_bytes(series_part(1, "C", total=5))
+    (tmp_path / "b-part2.edi").write_bytes(series_part(2, "F", total=5))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path))
+    whole = PaxlstManifest.objects.get(assembled=True)
+    assert whole.state == PaxlstManifest.State.QUARANTINED
+    assert status == 1
+    lines = out.splitlines()
+    assert f"assembled as manifest {whole.pk}, quarantined: {whole.error_code}" in lines[1]
+    assert lines[2].endswith("0 quarantined, 1 assembled and quarantined")
+
+
+def test_an_unreadable_moment_names_the_form_expected() -> None:
+    with pytest.raises(CommandError, match="'tomorrow' is not an ISO 8601 moment, such as"):
+        call_command("ingest", "assemble", "--as-of", "tomorrow")
 
 
 def test_parts_of_a_series_in_separate_files_are_ingested_once_whole(

@@ -12,6 +12,7 @@ parts after their wait, as they are, for review (run it periodically, e.g. hourl
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ class Command(VisabondCommand):
             self.stdout.write(_said(f"manifest {options['id']}", ingested))
             return EXIT_QUARANTINED if ingested.quarantined else 0
         files = _files(options["paths"])
-        quarantined = duplicates = parts = 0
+        quarantined = duplicates = parts = quarantined_wholes = 0
         # Worker processes read the next files while this one stores each in its own
         # transaction, in the files' order.
         contents = read_ahead(
@@ -93,7 +94,9 @@ class Command(VisabondCommand):
             ingested = manifest_ingest(
                 raw=raw, source=source, actor="visabond ingest paxlst", read=read
             )
+            whole_quarantined = _whole_quarantined(ingested) and not ingested.duplicate
             quarantined += ingested.quarantined and not ingested.duplicate
+            quarantined_wholes += whole_quarantined
             duplicates += ingested.duplicate
             parts += ingested.manifest.series_id is not None and not ingested.duplicate
             self.stdout.write(_said(str(path), ingested))
@@ -102,8 +105,9 @@ class Command(VisabondCommand):
         self.stdout.write(
             f"ingest paxlst: {len(files)} files, {processed} processed{held}, "
             f"{duplicates} already received, {quarantined} quarantined"
+            + (f", {quarantined_wholes} assembled and quarantined" if quarantined_wholes else "")
         )
-        return EXIT_QUARANTINED if quarantined else 0
+        return EXIT_QUARANTINED if quarantined or quarantined_wholes else 0
 
     def _assemble(self, *, as_of: dt.datetime) -> int:
         done = series_assemble_overdue(as_of=as_of, actor="visabond ingest assemble")
@@ -128,9 +132,21 @@ class Command(VisabondCommand):
 
 
 def _moment(text: str) -> dt.datetime:
-    """An ISO 8601 moment, UTC when it names no offset (argparse reports a ValueError)."""
-    moment = dt.datetime.fromisoformat(text)
+    """An ISO 8601 moment, UTC when it names no offset."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment, such as 2026-03-05T00:00:00Z or 2026-03-05"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _whole_quarantined(ingested: Ingested) -> bool:
+    """Whether the part completed a series whose assembled manifest was quarantined."""
+    row = ingested.manifest
+    whole = row.series.manifest if row.state == "assembled" and row.series else None
+    return whole is not None and whole.state == "quarantined"
 
 
 def _contents(path: Path) -> bytes | None:
@@ -169,8 +185,11 @@ def _said(name: str, ingested: Ingested) -> str:
             f"{row.series.common_access_reference if row.series else '-'}: waiting for the rest"
         )
     if row.state == "assembled":
-        whole = row.series.manifest_id if row.series else None
-        return f"{name}: manifest {row.pk} holds part(s) of a series assembled as manifest {whole}"
+        whole = row.series.manifest if row.series else None
+        said = f"{name}: manifest {row.pk} holds part(s) of a series assembled as manifest"
+        if whole is not None and whole.state == "quarantined":
+            return f"{said} {whole.pk}, quarantined: {whole.error_code}: {whole.error_message}"
+        return f"{said} {whole.pk if whole else None}"
     if ingested.quarantined:
         return f"{name}: quarantined as manifest {row.pk}: {row.error_code}: {row.error_message}"
     return (
