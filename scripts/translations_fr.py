@@ -53,7 +53,6 @@ FRENCH = {
     "Pay the bond only after a consular officer directs you to; a bond does not guarantee a visa.": "Ne versez la caution que lorsqu'un agent consulaire vous le demande ; une caution ne garantit pas la délivrance du visa.",
     "further notice": "nouvel ordre",
     "This rule applies from %(start)s until %(end)s.": "Cette règle s'applique du %(start)s jusqu'au %(end)s.",
-    "The visa allows a single entry and is valid for %(days)s days.": "Le visa permet une seule entrée et est valable %(days)s jours.",
     "Enter and leave only through: %(ports)s. Other ports may mean refused entry or an unrecorded departure.": "Entrez et sortez uniquement par : %(ports)s. Ailleurs, l'entrée peut être refusée ou la sortie ne pas être enregistrée.",
     "Policy registry": "Registre des mesures",
     "Today is %(today)s.": "Nous sommes le %(today)s.",
@@ -276,7 +275,6 @@ FRENCH = {
     "Visa": "Visa",
     "Valid": "Validité",
     "Longest stay": "Séjour maximal",
-    "%(days)s days": "%(days)s jours",
     "Ports of entry and exit": "Points d'entrée et de sortie",
     "Annotation": "Mention",
     "Visa foil (print)": "Vignette visa (à imprimer)",
@@ -303,8 +301,6 @@ FRENCH = {
     "The rule requires no bond of this applicant.": "La règle n'exige aucune caution de ce demandeur.",
     "Grounds on which the program allows a waiver": "Motifs de dispense admis par le programme",
     "Visa conditions": "Conditions du visa",
-    "valid %(days)s days": "valable %(days)s jours",
-    "stay of at most %(days)s days": "séjour d'au plus %(days)s jours",
     "entry and exit only through": "entrée et sortie uniquement par",
     "Consular cases": "Dossiers consulaires",
     "Next step": "Prochaine étape",
@@ -397,8 +393,6 @@ FRENCH = {
     "How to pay": "Mode de paiement",
     "valid until": "valable jusqu'au",
     "Conditions": "Conditions",
-    "It is valid %(days)s days from its issue.": "Il est valable %(days)s jours à compter de sa délivrance.",
-    "Admission is usually for at most %(days)s days; the border officer sets the date you must leave by.": "L'admission est en général d'au plus %(days)s jours ; l'agent de la frontière fixe la date à laquelle vous devez partir.",
     "Enter and leave only through %(ports)s. Another port may mean refused entry, or a departure that is not recorded.": "Entrez et sortez uniquement par %(ports)s. Ailleurs, l'entrée peut être refusée ou la sortie ne pas être enregistrée.",
     "Pay only after the consular officer's direction, only this amount, only through the channel above. Money paid without a direction is not returned. A bond does not guarantee that the visa is issued.": "Ne payez qu'après la demande de l'agent consulaire, uniquement ce montant, uniquement par le canal ci-dessus. Une somme versée sans demande n'est pas restituée. Une caution ne garantit pas la délivrance du visa.",
     "When the bond is returned": "Quand la caution est restituée",
@@ -417,7 +411,8 @@ FRENCH = {
     "Issued at": "Délivré à",
     "Conditions of this visa": "Conditions de ce visa",
     "from %(start)s until %(end)s.": "du %(start)s au %(end)s.",
-    "Bond %(number)s of %(amount)s guarantees these conditions (Form I-352).": "La caution %(number)s de %(amount)s garantit ces conditions (formulaire I-352).",
+    "Bond %(number)s of %(amount)s guarantees these conditions (Form %(form)s).": "La caution %(number)s de %(amount)s garantit ces conditions (formulaire %(form)s).",
+    "Bond %(number)s of %(amount)s guarantees these conditions.": "La caution %(number)s de %(amount)s garantit ces conditions.",
     "Create an account": "Créer un compte",
     "Official government travel": "Voyage officiel pour un gouvernement",
     "Urgent humanitarian reasons": "Raisons humanitaires urgentes",
@@ -660,12 +655,19 @@ FRENCH = {
     "The bond's conditions": "Les conditions de la caution",
     "Born": "Né(e) le",
     "Warning:": "Attention :",
+    "Escrow cash": "Fonds sous séquestre",
+    "Owed to obligors": "Dû aux obligés",
+    "Refunds payable": "Remboursements à payer",
+    "Forfeited to the Treasury": "Confisqué au profit du Trésor",
+    "Unapplied receipts": "Encaissements non affectés",
+    # The colon after a label ("Règle :"): French sets it off by a space, unbreakable so that
+    # it never starts a line; Django's own forms write their label suffix the same way.
+    ":": "\u00a0:",
     "%(port)s is not a port this visa designates (%(ports)s). The bond's terms allow entry and exit only through a designated port: a record here is flagged for verification.": "%(port)s n'est pas un point de passage désigné par ce visa (%(ports)s). Les conditions de la caution n'autorisent l'entrée et la sortie que par un point désigné : un enregistrement ici est signalé pour vérification.",
     "The visa is not valid on %(day)s.": "Le visa n'est pas valable le %(day)s.",
     "none": "aucune",
     "Designated ports": "Points de passage désignés",
     "any": "tous",
-    "%(days)s days: admit until %(until)s at the latest": "%(days)s jours : admission jusqu'au %(until)s au plus tard",
     "as the class allows": "selon la catégorie",
     "No visa issued by this program matches these documents: there is no bond to check.": "Aucun visa délivré par ce programme ne correspond à ces documents : il n'y a pas de caution à vérifier.",
     "Border console": "Console de la frontière",
@@ -731,8 +733,10 @@ FRENCH = {
     # Admissions checked against the visa's conditions; hidden fields and uploads said.
     "visa %(visa)s was issued under %(issuer)s's program: it admits into %(issuer)s only, not at a port of %(state)s": "le visa %(visa)s a été délivré au titre du programme de l'État %(issuer)s : il ne permet l'entrée que dans cet État, pas à un point d'entrée de l'État %(state)s",
     "visa %(visa)s is valid for entry from %(start)s to %(end)s, not on %(day)s": "le visa %(visa)s permet l'entrée du %(start)s au %(end)s, pas le %(day)s",
-    "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s at %(port)s on %(day)s": "le visa %(visa)s permet %(entries)s entrée(s) et a déjà servi : admission %(id)s à %(port)s le %(day)s",
+    "visa %(visa)s allows %(entries)s entry and was used: admission %(id)s at %(port)s on %(day)s": "le visa %(visa)s permet %(entries)s entrée et a déjà servi : admission %(id)s à %(port)s le %(day)s",
+    "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s at %(port)s on %(day)s": "le visa %(visa)s permet %(entries)s entrées et a déjà servi : admission %(id)s à %(port)s le %(day)s",
     "admission %(id)s at %(port)s on %(day)s on visa %(visa)s has no departure recorded: record the departure first": "l'admission %(id)s à %(port)s le %(day)s sur le visa %(visa)s n'a aucun départ enregistré : enregistrez d'abord le départ",
+    "the admit-until date %(until)s is beyond the longest stay of visa %(visa)s: %(days)s day from %(day)s, so %(limit)s at the latest": "la date limite de séjour %(until)s dépasse le séjour maximal du visa %(visa)s : %(days)s jour à partir du %(day)s, soit le %(limit)s au plus tard",
     "the admit-until date %(until)s is beyond the longest stay of visa %(visa)s: %(days)s days from %(day)s, so %(limit)s at the latest": "la date limite de séjour %(until)s dépasse le séjour maximal du visa %(visa)s : %(days)s jours à partir du %(day)s, soit le %(limit)s au plus tard",
     "the admit-until date %(until)s is more than %(days)s days after %(since)s: no stay is that long": "la date limite de séjour %(until)s est à plus de %(days)s jours du %(since)s : aucun séjour n'est aussi long",
     "The record id this form carries (a code of at most 100 characters) is missing or too long: open the page again and read the zones.": "L'identifiant d'enregistrement que porte ce formulaire (un code d'au plus 100 caractères) manque ou est trop long : rouvrez la page et relisez les zones.",
@@ -948,8 +952,20 @@ FRENCH = {
     "Create an account at %(url)s and claim this case with its reference, this claim code and your passport number. You will then see the case, the bond and the refund clock, and can record the account your refund is paid to.": "Créez un compte sur %(url)s et rattachez-y ce dossier avec sa référence, ce code de rattachement et votre numéro de passeport. Vous verrez alors le dossier, la caution et le compteur du remboursement, et pourrez indiquer le compte où verser votre remboursement.",
     "Keep this code to yourself: it works once, and only with your passport number. This notice is the only place it is printed; the consular post can issue a new one, and the old one then stops working.": "Gardez ce code pour vous : il ne sert qu'une fois, et seulement avec votre numéro de passeport. Cet avis est le seul endroit où il est imprimé ; le poste consulaire peut en délivrer un nouveau, et l'ancien cesse alors de fonctionner.",
 }
-# The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
+# The same English words that French says differently by context (pgettext).
 IN_CONTEXT = {
+    # A case's state after "Demande" (feminine); the console's "Dossier" keeps the masculine.
+    ("application", "submitted"): "déposée",
+    ("application", "interviewed"): "entretien passé",
+    ("application", "refused"): "refusée",
+    ("application", "approved"): "approuvée",
+    ("application", "bond directed"): "caution demandée",
+    ("application", "bond posted"): "caution versée",
+    ("application", "visa issued"): "visa délivré",
+    ("application", "lapsed"): "caduque",
+    # The same English sentence with a plural subject: French verbs agree ("les États-Unis ont").
+    # The heading over the refunds the bank has; the portal's "Sent" column is a date.
+    ("refunds heading", "Sent"): "Envoyés",
     (
         "plural issuer",
         "%(issuer)s has suspended routine visa issuance for nationals %(of_nationality)s.",
@@ -1027,6 +1043,34 @@ PLURALS = {
     "%(codes)s code issued; the last on %(day)s by %(who)s.": {
         0: "%(codes)s code délivré ; le dernier le %(day)s par %(who)s.",
         1: "%(codes)s codes délivrés ; le dernier le %(day)s par %(who)s.",
+    },
+    "The visa allows a single entry and is valid for %(days)s day.": {
+        0: "Le visa permet une seule entrée et est valable %(days)s jour.",
+        1: "Le visa permet une seule entrée et est valable %(days)s jours.",
+    },
+    "%(days)s day": {
+        0: "%(days)s jour",
+        1: "%(days)s jours",
+    },
+    "It is valid %(days)s day from its issue.": {
+        0: "Il est valable %(days)s jour à compter de sa délivrance.",
+        1: "Il est valable %(days)s jours à compter de sa délivrance.",
+    },
+    "Admission is usually for at most %(days)s day; the border officer sets the date you must leave by.": {
+        0: "L'admission est en général d'au plus %(days)s jour ; l'agent de la frontière fixe la date à laquelle vous devez partir.",
+        1: "L'admission est en général d'au plus %(days)s jours ; l'agent de la frontière fixe la date à laquelle vous devez partir.",
+    },
+    "%(days)s day: admit until %(until)s at the latest": {
+        0: "%(days)s jour : admission jusqu'au %(until)s au plus tard",
+        1: "%(days)s jours : admission jusqu'au %(until)s au plus tard",
+    },
+    "valid %(days)s day": {
+        0: "valable %(days)s jour",
+        1: "valable %(days)s jours",
+    },
+    "stay of at most %(days)s day": {
+        0: "séjour d'au plus %(days)s jour",
+        1: "séjour d'au plus %(days)s jours",
     },
 }
 

@@ -137,8 +137,8 @@ def pay(bond: Bond, *, payment: str = "pay-1") -> None:
         )
 
 
-def posted_case(people: World) -> Case:
-    case = directed_case(people)
+def posted_case(people: World, **changes: object) -> Case:
+    case = directed_case(people, **changes)
     pay(case.bond)
     case.refresh_from_db()
     return case

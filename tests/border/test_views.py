@@ -367,6 +367,22 @@ def test_the_read_step_warns_of_a_used_single_entry_visa_naming_the_admission(
     shown = warnings_of(read(officer, zones(traveller)))
     assert list(shown) == ["visa_entries_used"]
     assert f"admission {first.pk} at IAD on 2025-09-20" in shown["visa_entries_used"]
+    assert "allows 1 entry and was used" in shown["visa_entries_used"]
+
+
+def test_the_used_entries_warning_counts_entries_in_the_singular_and_plural_in_french(
+    traveller: Bonded, officer: Client
+) -> None:
+    admit(grace(), port="IAD", on="2025-09-20", until="2025-10-19")
+    depart(grace(), port="IAD", on="2025-09-25")
+    single = warnings_of(read(officer, zones(traveller), path="/fr" + ADMIT))
+    assert "permet 1 entrée et a déjà servi" in single["visa_entries_used"]
+    Visa.objects.filter(pk=traveller.visa.pk).update(entries=2)
+    admit(grace(), port="IAD", on="2025-09-27", until="2025-10-19")
+    depart(grace(), port="IAD", on="2025-09-28")
+    double = warnings_of(read(officer, zones(traveller), path="/fr" + ADMIT))
+    assert "permet 2 entrées et a déjà servi" in double["visa_entries_used"]
+    assert "entrée(s)" not in single["visa_entries_used"] + double["visa_entries_used"]
 
 
 def test_the_read_step_warns_of_a_visa_of_another_states_program(

@@ -171,11 +171,18 @@ def test_a_direction_lapses_the_day_after_its_payment_period() -> None:
 
 
 def test_the_visa_is_single_entry_for_three_months_through_the_designated_ports() -> None:
-    terms = visa_terms(US_RULE, issued_on=dt.date(2025, 9, 1), bond=usd("10000"))
+    terms = visa_terms(US_RULE, issued_on=dt.date(2025, 9, 1), bond=usd("10000"), bond_form="I-352")
     assert terms.valid_until == dt.date(2025, 11, 29)
     assert (terms.entries, terms.max_stay_days, terms.ports) == (1, 30, ("BOS", "JFK", "IAD"))
     assert terms.annotation() == (
         "BOND POSTED 10,000 USD I-352; ENTRY/EXIT ONLY BOS JFK IAD; MAX STAY 30 DAYS"
+    )
+
+
+def test_the_annotation_names_no_form_where_the_program_names_none() -> None:
+    terms = visa_terms(US_RULE, issued_on=dt.date(2025, 9, 1), bond=usd("10000"), bond_form="")
+    assert terms.annotation() == (
+        "BOND POSTED 10,000 USD; ENTRY/EXIT ONLY BOS JFK IAD; MAX STAY 30 DAYS"
     )
 
 

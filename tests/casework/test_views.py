@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.test import Client
@@ -282,6 +283,32 @@ def test_the_console_reads_in_french_without_english_labels() -> None:
     listing = client.get("/fr/console/cases/").content.decode()
     assert "Dossiers consulaires" in listing
     assert "Consular cases" not in listing
+
+
+def test_the_french_decision_page_offers_amounts_written_the_french_way() -> None:
+    people = world()
+    case = interviewed(people)
+    text = html.unescape(
+        signed_in(people.officer)
+        .get(f"/fr/console/cases/{case.reference}/decision/")
+        .content.decode()
+    )
+    options = re.findall(r'<option value="([0-9.]+)"[^>]*>([^<]+)</option>', text)
+    # The value stays the machine form the service reads; the label is the French way.
+    assert [value for value, _label in options] == ["5000.00", "10000.00", "15000.00"]
+    for (_value, label), thousands in zip(options, ("5", "10", "15"), strict=True):
+        assert re.fullmatch(rf"{thousands}\s000,00\sUSD", label), label
+
+
+def test_french_labels_set_their_colon_off_by_a_no_break_space() -> None:
+    people = world()
+    case = directed_case(people)
+    text = html.unescape(
+        signed_in(people.officer).get(f"/fr/console/cases/{case.reference}/").content.decode()
+    )
+    for label in ("Règle", "Motif donné"):
+        assert f"{label}\u00a0:" in text, label
+        assert f"{label}:" not in text, label
 
 
 def test_the_console_is_for_consular_officers() -> None:

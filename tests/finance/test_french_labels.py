@@ -51,3 +51,48 @@ def test_the_french_ledger_page_shows_bond_states_and_amounts_in_french(
     assert '<tr data-state="cancelled"><td>annulée' in bonds
     assert FRENCH_AMOUNT.search(bonds)
     assert ">cancelled<" not in bonds
+
+
+def test_the_french_sent_heading_counts_refunds_where_the_portal_column_is_a_date(
+    finance_client: Client,
+) -> None:
+    """ "Sent" heads the refunds the bank has ("Envoyés") and the portal's date column
+    ("Envoyé le"): one English word, two French ones."""
+    cancelled_bond(world())
+    escrow_usd()
+    html = unescape(
+        finance_client.post(
+            "/fr/finance/refunds/", {"action": "batch"}, follow=True
+        ).content.decode()
+    )
+    assert '<h2 id="sent-title">Envoyés (1)</h2>' in html
+    assert "Envoyé le (" not in html
+
+
+def test_the_french_ledger_names_accounts_and_writes_balances_the_french_way(
+    finance_client: Client,
+) -> None:
+    cancelled_bond(world())
+    assert finance_client.post("/fr/finance/ledger/verify/").status_code == 302
+    html = unescape(finance_client.get("/fr/finance/ledger/").content.decode())
+    report = html.split('id="report"')[1].split("</table>")[0]
+    assert re.search(
+        r"<td>Fonds sous séquestre</td><td>USD</td><td class=\"amount\">10\s000,00\sUSD", report
+    )
+    assert "Remboursements à payer" in report
+    reconciliation = html.split('id="reconciliation-USD"')[1].split("</table>")[0]
+    assert "Fonds sous séquestre" in reconciliation
+    assert "Dû aux obligés" in reconciliation
+    for code in ("escrow_cash", "refunds_payable", "obligor_liability", "10000.00"):
+        assert code not in report + reconciliation, code
+    bonds = html.split('id="bonds-USD"')[1].split("</table>")[0]
+    assert "refunds_payable" not in bonds
+    assert "Remboursements à payer" in bonds
+
+
+def test_the_english_ledger_names_accounts_in_words(finance_client: Client) -> None:
+    cancelled_bond(world())
+    html = unescape(finance_client.get("/finance/ledger/").content.decode())
+    report = html.split('id="report"')[1].split("</table>")[0]
+    assert '<td>Escrow cash</td><td>USD</td><td class="amount">10,000.00 USD' in report
+    assert "escrow_cash" not in report

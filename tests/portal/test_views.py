@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.test import Client
@@ -228,6 +229,25 @@ def test_the_portal_reads_in_french_without_english_labels() -> None:
         assert french in text
     for english in ("Next step", "Your case and your bond", "Refund clock", "to come", "Bond paid"):
         assert english not in text
+
+
+def test_the_french_portal_says_an_applications_state_in_the_feminine() -> None:
+    """ "Demande" is feminine: its state agrees ("refusée"), where the console's "Dossier"
+    keeps the masculine ("refusé")."""
+    people = world()
+    directed = directed_case(people)
+    client = signed_in(people.applicant)
+    page = html.unescape(client.get(f"/fr/portal/cases/{directed.reference}/").content.decode())
+    assert "Échéance\u00a0:" in page
+    assert "Échéance:" not in page
+    case_refuse(reference=directed.reference, explanation="motif", actor=people.officer)
+    page = html.unescape(client.get(f"/fr/portal/cases/{directed.reference}/").content.decode())
+    assert re.search(r"<h1>Demande \S+ <span[^>]*>refusée</span>", page)
+    assert "Motif donné\u00a0:" in page
+    listing = html.unescape(client.get("/fr/portal/").content.decode())
+    assert ">refusée</span>" in listing
+    console = signed_in(people.officer).get(f"/fr/console/cases/{directed.reference}/")
+    assert ">refusé</span>" in html.unescape(console.content.decode())
 
 
 def test_the_portal_is_for_applicants() -> None:

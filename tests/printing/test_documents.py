@@ -11,9 +11,19 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.casework_world import World, directed_case, person, posted_case, world
+from tests.casework_world import (
+    World,
+    directed_case,
+    officer_at,
+    person,
+    posted_case,
+    td3,
+    today_is,
+    world,
+)
 from tests.pages import signed_in
 from visabond.accounts.roles import Role
+from visabond.casework.models import Visa
 from visabond.casework.services import case_issue_visa
 from visabond.documents.mrz import parse_mrz
 
@@ -147,3 +157,48 @@ def test_the_french_bond_notice_and_visa_foil_write_amounts_the_french_way() -> 
         assert french.search(text), path
         assert "10,000.00" not in text, path
         assert "10000.00" not in text, path
+
+
+def test_a_mali_visa_names_no_us_form_where_malis_measure_names_none() -> None:
+    """Form I-352 is the US DHS form: Mali's reciprocal bond is not one, and its foil and
+    annotation say so by naming no form."""
+    with today_is(dt.datetime(2025, 11, 15, 14, 0, tzinfo=dt.UTC)):
+        people = World(
+            applicant=person("emily", Role.APPLICANT), officer=officer_at("mali-washington")
+        )
+        case = posted_case(
+            people,
+            post="mali-washington",
+            visa_class="SHORT-STAY",
+            passport_mrz=td3(
+                surname="SMITH", given_names="EMILY", number="US4000001", nationality="USA"
+            ),
+            surname="Smith",
+            given_names="Emily",
+            passport_number="US4000001",
+            intended_arrival=dt.date(2025, 12, 1),
+            intended_departure=dt.date(2025, 12, 10),
+        )
+        visa = case_issue_visa(reference=case.reference, actor=people.officer)
+        client = signed_in(people.applicant)
+        foil = html.unescape(client.get(f"/fr/cases/{case.reference}/visa/").content.decode())
+        pdf = prose(pdf_text(client.get(f"/cases/{case.reference}/visa.pdf").content))
+    assert visa.annotation.startswith("BOND POSTED 10,000 USD;")  # type: ignore[attr-defined]
+    assert "I-352" not in visa.annotation  # type: ignore[attr-defined]
+    assert "garantit ces conditions." in foil
+    assert "I-352" not in foil
+    assert "guarantees these conditions." in pdf
+    assert "I-352" not in pdf
+
+
+def test_a_one_day_stay_reads_in_the_singular_on_the_foil() -> None:
+    people = world()
+    reference, visa = issued(people)
+    Visa.objects.filter(pk=visa.pk).update(max_stay_days=1)  # type: ignore[attr-defined]
+    client = signed_in(people.applicant)
+    english = prose(html.unescape(client.get(f"/cases/{reference}/visa/").content.decode()))
+    french = prose(html.unescape(client.get(f"/fr/cases/{reference}/visa/").content.decode()))
+    assert "Admission is usually for at most 1 day;" in english
+    assert "1 days" not in english
+    assert "d'au plus 1 jour ;" in french
+    assert "1 jours" not in french

@@ -18,6 +18,10 @@ from visabond.core.money_columns import (
     money_constraints,
 )
 
+# A form's name is a short identifier ("I-352"): the visa's annotation carries it within its
+# own limit (`casework.models.Visa.annotation`).
+BOND_FORM_MAX = 20
+
 
 class BondTerms(models.Model):
     """The periods and grounds a program sets for its bonds (cited in notices and decisions)."""
@@ -48,6 +52,14 @@ class BondTerms(models.Model):
         default=list, blank=True, help_text="[{code, label, source}] the program allows."
     )
     payment_channel = models.CharField(max_length=300, blank=True)
+    bond_form = models.CharField(
+        max_length=BOND_FORM_MAX,
+        blank=True,
+        help_text=(
+            "The form the program's bonds are posted on, as the foil names it (the US: "
+            "'I-352', the DHS form); blank where the program names none."
+        ),
+    )
     sources = models.JSONField(default=list)
 
     class Meta:

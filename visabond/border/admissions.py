@@ -140,11 +140,22 @@ def _entries_used(visa: VisaTerms, *, before: list[EarlierAdmission]) -> Visabon
     if len(before) < visa.entries:
         return None
     last = before[-1]
-    return Conflict(
+    # One template per grammatical number, chosen as English and French count (1 is
+    # singular, more is plural; a visa has at least one entry): this module imports no
+    # Django, so it cannot mark an ngettext pair for the catalogue.
+    said = (
         gettext_noop(
+            "visa %(visa)s allows %(entries)s entry and was used: admission %(id)s "
+            "at %(port)s on %(day)s"
+        )
+        if visa.entries == 1
+        else gettext_noop(
             "visa %(visa)s allows %(entries)s entries and was used: admission %(id)s "
             "at %(port)s on %(day)s"
-        ),
+        )
+    )
+    return Conflict(
+        said,
         code="visa_entries_used",
         field="visa_number",
         params={**_naming(visa, last), "entries": visa.entries},
@@ -176,11 +187,20 @@ def _beyond_stay(
     limit = stay_limit(visa, admitted_on=admitted_on)
     if limit is None or admit_until <= limit:
         return None
-    return InvalidInput(
+    # One template per grammatical number (see `_entries_used`).
+    said = (
         gettext_noop(
             "the admit-until date %(until)s is beyond the longest stay of visa "
+            "%(visa)s: %(days)s day from %(day)s, so %(limit)s at the latest"
+        )
+        if visa.max_stay_days == 1
+        else gettext_noop(
+            "the admit-until date %(until)s is beyond the longest stay of visa "
             "%(visa)s: %(days)s days from %(day)s, so %(limit)s at the latest"
-        ),
+        )
+    )
+    return InvalidInput(
+        said,
         code="admit_until_beyond_stay",
         field="admit_until",
         params={

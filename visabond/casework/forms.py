@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from visabond.casework.presenters import AMOUNT_REASONS, CASE_STATES, OUTCOMES, waiver_label
 from visabond.casework.rules import CapturedRule
+from visabond.web.localized import money_shown
 
 
 class CaseSearchForm(forms.Form):
@@ -59,7 +60,8 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._choices("outcome", list(OUTCOMES.items()))
         self._choices("reason", [("", "—"), *AMOUNT_REASONS.items()])
-        amounts = [(m.as_string(), str(m)) for m in rule.amounts]
+        # The value stays the machine form the service reads; the label is the page's way.
+        amounts = [(m.as_string(), money_shown(m)) for m in rule.amounts]
         self.fields["amount"].widget = forms.Select(choices=[("", "—"), *amounts])
         if rule.standard_amount is not None:
             self.fields["amount"].initial = rule.standard_amount.as_string()

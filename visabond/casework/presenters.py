@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visabond.bonds.lifecycle import BondState
 from visabond.casework import selectors
@@ -27,6 +28,19 @@ CASE_STATES: dict[str, Promise] = {
     CaseState.BOND_POSTED: _("bond posted"),
     CaseState.ISSUED: _("visa issued"),
     CaseState.LAPSED: _("lapsed"),
+}
+
+# The same states said of an application, as the portal names a case: French agrees the
+# participle with "demande" (feminine) where the console's "dossier" is masculine.
+APPLICATION_STATES: dict[str, Promise] = {
+    CaseState.SUBMITTED: pgettext_lazy("application", "submitted"),
+    CaseState.INTERVIEWED: pgettext_lazy("application", "interviewed"),
+    CaseState.REFUSED: pgettext_lazy("application", "refused"),
+    CaseState.APPROVED: pgettext_lazy("application", "approved"),
+    CaseState.BOND_DIRECTED: pgettext_lazy("application", "bond directed"),
+    CaseState.BOND_POSTED: pgettext_lazy("application", "bond posted"),
+    CaseState.ISSUED: pgettext_lazy("application", "visa issued"),
+    CaseState.LAPSED: pgettext_lazy("application", "lapsed"),
 }
 
 BOND_STATES: dict[str, Promise] = {
@@ -74,8 +88,9 @@ def waiver_label(ground: WaiverGround) -> str:
 
 
 def state_label(subject: str, state: str) -> str:
-    """A case's or a bond's state as a person reads it ("" for no state)."""
-    labels = BOND_STATES if subject == "bond" else CASE_STATES
+    """A case's or a bond's state as a person reads it ("" for no state). `subject` is
+    "case", "bond", or "application" (a case as the portal names it, for its applicant)."""
+    labels = {"bond": BOND_STATES, "application": APPLICATION_STATES}.get(subject, CASE_STATES)
     return str(labels.get(state, state))
 
 

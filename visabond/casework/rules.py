@@ -358,12 +358,18 @@ class VisaTerms:
     max_stay_days: int | None
     ports: tuple[str, ...]
     bond: Money | None
+    # The form the program's bonds are posted on ("I-352" for the US pilot); "" where the
+    # program names none (Mali's reciprocal bond is not a DHS form).
+    bond_form: str = ""
 
     def annotation(self) -> str:
-        """The visa's annotation, as printed on the foil (upper case, MRZ-safe words)."""
+        """The visa's annotation, as printed on the foil (upper case, MRZ-safe words):
+        "BOND POSTED 10,000 USD I-352; ENTRY/EXIT ONLY BOS JFK; MAX STAY 90 DAYS" for the
+        US pilot, without the form where the program names none."""
         parts = []
         if self.bond is not None:
-            parts.append(f"BOND POSTED {self.bond.amount:,.0f} {self.bond.currency} I-352")
+            posted = f"BOND POSTED {self.bond.amount:,.0f} {self.bond.currency}"
+            parts.append(f"{posted} {self.bond_form.upper()}" if self.bond_form else posted)
         if self.ports:
             parts.append("ENTRY/EXIT ONLY " + " ".join(self.ports))
         if self.max_stay_days:
@@ -371,8 +377,11 @@ class VisaTerms:
         return "; ".join(parts)
 
 
-def visa_terms(rule: CapturedRule, *, issued_on: dt.date, bond: Money | None) -> VisaTerms:
-    """The conditions of a visa issued on `issued_on` under `rule`.
+def visa_terms(
+    rule: CapturedRule, *, issued_on: dt.date, bond: Money | None, bond_form: str
+) -> VisaTerms:
+    """The conditions of a visa issued on `issued_on` under `rule`, guaranteed by `bond`
+    posted on the program's `bond_form` ("I-352" for the US pilot, "" if it names none).
 
     Validity counts the day of issue: a visa valid for 90 days from 2025-09-01 is valid
     until 2025-11-29. Without a validity in the rule, the visa is valid 90 days (the pilot's
@@ -386,6 +395,7 @@ def visa_terms(rule: CapturedRule, *, issued_on: dt.date, bond: Money | None) ->
         max_stay_days=rule.max_stay_days,
         ports=rule.ports,
         bond=bond,
+        bond_form=bond_form,
     )
 
 

@@ -202,8 +202,12 @@ def case_issue_visa(*, reference: str, actor: Actor) -> Visa:
         case_transition(CaseState(case.state), CaseState.ISSUED)
         captured = CapturedRule.from_json(case.captured_rule or {})
         bond = _bond_of(case)
+        bond_terms = BondTerms.objects.filter(program=case.program).first()
         terms = rules.visa_terms(
-            captured, issued_on=post_today(case.post), bond=None if bond is None else bond.money
+            captured,
+            issued_on=post_today(case.post),
+            bond=None if bond is None else bond.money,
+            bond_form="" if bond_terms is None else bond_terms.bond_form,
         )
         visa = _created_visa(case, terms, bond=bond, actor=actor)
         if bond is not None:

@@ -362,7 +362,9 @@ class _Writer:
         deadline = rules.payment_deadline(
             story.interviewed_on, payment_days=self.terms.payment_days
         )
-        visa_terms = rules.visa_terms(captured, issued_on=story.issued_on, bond=amount)
+        visa_terms = rules.visa_terms(
+            captured, issued_on=story.issued_on, bond=amount, bond_form=self.terms.bond_form
+        )
         passport_lines = specimen_passport(
             surname=story.surname,
             given_names=story.given_names,

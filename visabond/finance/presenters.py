@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from visabond.core.money import Money
+from visabond.ledger.postings import Account
 from visabond.payments.receipts import Recorded
 from visabond.refunds.models import Refund
 from visabond.refunds.rules import RefundState, TransferState
@@ -61,10 +63,26 @@ def waiting_said(why: str) -> str:
     return why
 
 
+# The ledger's accounts (`ledger.postings.Account`) as finance reads them on a page; the CSV
+# report and the command line keep the account codes, which are the files' vocabulary.
+ACCOUNTS: dict[str, Promise] = {
+    Account.ESCROW_CASH: gettext_lazy("Escrow cash"),
+    Account.OBLIGOR_LIABILITY: gettext_lazy("Owed to obligors"),
+    Account.REFUNDS_PAYABLE: gettext_lazy("Refunds payable"),
+    Account.FORFEITED: gettext_lazy("Forfeited to the Treasury"),
+    Account.UNAPPLIED_RECEIPTS: gettext_lazy("Unapplied receipts"),
+}
+
+
+def account_label(code: str) -> str:
+    """A ledger account's name in the page's language (the code itself if unknown)."""
+    return str(ACCOUNTS.get(code, code))
+
+
 def reconciliation_shown(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A kept verification's reconciliation (`LedgerVerification.reconciliation`, amounts as
-    decimal strings) with its amounts as `Money` again, for the page to write them the way
-    its language writes amounts."""
+    decimal strings) with its amounts as `Money` again and its accounts named, for the page
+    to write them the way its language writes them."""
     shown = []
     for row in kept:
         currency = row["currency"]
@@ -72,13 +90,32 @@ def reconciliation_shown(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "currency": currency,
                 "escrow_cash": Money.of(row["escrow_cash"], currency),
-                "claims": [(name, Money.of(amount, currency)) for name, amount in row["claims"]],
+                "escrow_cash_label": account_label(Account.ESCROW_CASH),
+                "claims": [
+                    (account_label(name), Money.of(amount, currency))
+                    for name, amount in row["claims"]
+                ],
                 "bonds": [
-                    {**held, "amount": Money.of(held["amount"], currency)} for held in row["bonds"]
+                    {
+                        **held,
+                        "amount": Money.of(held["amount"], currency),
+                        "accounts": [account_label(a) for a in held["accounts"]],
+                    }
+                    for held in row["bonds"]
                 ],
             }
         )
     return shown
+
+
+def report_shown(report: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, Money]]:
+    """`selectors.ledger_report` rows (account code, currency, balance as a decimal string)
+    as the ledger page shows them: the account named, the balance as `Money` (a broken
+    ledger may hold a negative one, which `Money.of`, for input, would refuse)."""
+    return [
+        (account_label(account), currency, Money(Decimal(balance), currency))
+        for account, currency, balance in report
+    ]
 
 
 def receipt_said(recorded: Recorded) -> str:
@@ -162,7 +199,12 @@ SECTIONS = (
         gettext_lazy("Failed"),
         gettext_lazy("The bank rejected the transfer: due again, the next batch retries it."),
     ),
-    ("sent", gettext_lazy("Sent"), gettext_lazy("In a batch the bank has: awaiting its report.")),
+    (
+        "sent",
+        # The portal's "Sent" column is a date ("Envoyé le"); this heading counts refunds.
+        pgettext_lazy("refunds heading", "Sent"),
+        gettext_lazy("In a batch the bank has: awaiting its report."),
+    ),
     (
         "confirmed",
         gettext_lazy("Confirmed"),

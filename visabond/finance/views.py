@@ -323,7 +323,7 @@ def _ledger_page(
         "refusal": refusal,
         "form": form,
         "as_of": as_of,
-        "report": report,
+        "report": presenters.report_shown(report),
     }
     return render(request, "finance/ledger.html", context, status=status)
 

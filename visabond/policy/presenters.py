@@ -136,7 +136,11 @@ def _visa_sentences(answer: dict[str, Any]) -> list[str]:
     sentences = []
     if visa["entries"] == 1 and visa["validity_days"]:
         sentences.append(
-            _("The visa allows a single entry and is valid for %(days)s days.")
+            ngettext(
+                "The visa allows a single entry and is valid for %(days)s day.",
+                "The visa allows a single entry and is valid for %(days)s days.",
+                visa["validity_days"],
+            )
             % {"days": visa["validity_days"]}
         )
     if visa["max_stay_days"]:

@@ -88,7 +88,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     """The applicant's own cases, newest first."""
     user = _applicant(request)
     rows = [
-        {"case": case, "state": state_label("case", case.state)}
+        {"case": case, "state": state_label("application", case.state)}
         for case in selectors.own_cases(user)
     ]
     return render(request, "portal/home.html", {"rows": rows})
@@ -183,6 +183,8 @@ def portal_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _case_context(case: Case) -> dict[str, Any]:
     page = case_page(case, history=False)
+    # The portal heads the page "Application", so the state agrees with it.
+    page["state"] = state_label("application", case.state)
     progress = selectors.case_progress(case, bond=page["bond"], visa=page["visa"])
     return {**page, "progress": progress, "transfers": refund_transfers(progress.refund)}
 

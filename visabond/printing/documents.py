@@ -17,7 +17,9 @@ from visabond.core.errors import NotFound
 
 
 def visa_foil_context(case: Case) -> dict[str, Any]:
-    """The visa foil of an issued case: the annotated visa and its MRV-A zone (Doc 9303-7).
+    """The visa foil of an issued case: the annotated visa and its MRV-A zone (Doc 9303-7),
+    and `bond_form`, the form the program's bonds are posted on ("I-352" for the US pilot;
+    "" where the program names none, as Mali's reciprocal measure).
 
     Raises `NotFound` (`visa_not_issued`) while no visa is issued for the case.
     """
@@ -29,10 +31,12 @@ def visa_foil_context(case: Case) -> dict[str, Any]:
             field="reference",
         )
     bond = selectors.bond_of(case)
+    terms = BondTerms.objects.filter(program=case.program).first()
     return {
         "case": case,
         "visa": visa,
         "bond": bond,
+        "bond_form": "" if terms is None else terms.bond_form,
         "issuer": country(case.program.issuer).name,
         "nationality": country(case.nationality).name,
         "decision": decision_shown(case, amount=None if bond is None else bond.money),

@@ -98,6 +98,7 @@ def _terms(entry: dict[str, Any], sources: dict[str, Any]) -> bool:
         "second_approval_above_amount": None if money is None else money.amount,
         "second_approval_above_currency": "" if money is None else money.currency,
         "payment_channel": entry["payment_channel"],
+        "bond_form": entry["bond_form"],
         "waiver_grounds": entry["waiver_grounds"],
         "sources": [sources[s] for s in entry["sources"]],
     }
