@@ -53,7 +53,9 @@ from visabond.casework.services import (
 )
 from visabond.core import clock
 from visabond.core.money import Money
-today = clock.today()
+from visabond.casework.models import ConsularPost
+from visabond.casework.selectors import post_today
+today = post_today(ConsularPost.objects.get(code="lilongwe"))  # the post's day, not UTC's
 grace, _ = user_create(username="grace", password="grace-e2e-password-5",
                        roles=[Role.APPLICANT], preferred_language="en")
 consul, _ = user_create(username="consul", password="consul-e2e-password-5",
@@ -128,7 +130,10 @@ def admit_at_jfk(browser: Browser, base: str, traveller: dict[str, Any], found: 
     expect(officer.locator("#bond-number")).to_have_text(traveller["bond"])
     expect(officer.locator("#bond-amount")).to_have_text("15,000.00 USD")
     expect(officer.locator("#designated-ports")).to_contain_text("JFK")
-    expect(officer.locator("#visa-validity")).to_contain_text(STORY_DAY.isoformat())
+    issued_on = (STORY_DAY - dt.timedelta(days=1), STORY_DAY)  # the post's day of issue
+    expect(officer.locator("#visa-validity")).to_contain_text(
+        re.compile("Valid (" + "|".join(day.isoformat() for day in issued_on) + ")")
+    )
     expect(officer.locator("#longest-stay")).to_be_visible()
     expect(officer.locator("#port-warning")).to_have_count(0)
     expect(officer.locator(".admission-warning")).to_have_count(0)
@@ -195,7 +200,10 @@ def test_a_border_officer_admits_at_jfk_and_two_adjudicators_forfeit_the_bond(
     browser: Browser, installation: tuple[Path, dict[str, str]]
 ) -> None:
     data_dir, env = installation
-    made = run_visabond(env, "shell", "-c", f"PASSPORT = {PASSPORT!r}\n" + BONDED_TRAVELLER)
+    # Issued the day before at Lilongwe (UTC+2): whatever the hour, the visa is valid at JFK
+    # on STORY_DAY, which issuing on STORY_DAY itself is not after 22:00 UTC.
+    issued_env = shifted(env, STORY_DAY - dt.timedelta(days=1))
+    made = run_visabond(issued_env, "shell", "-c", f"PASSPORT = {PASSPORT!r}\n" + BONDED_TRAVELLER)
     assert made.returncode == 0, made.stderr
     traveller = json.loads(made.stdout.strip().splitlines()[-1])
     assert "JFK" in traveller["ports"]

@@ -243,7 +243,7 @@ def test_an_applicant_refused_after_payment_follows_the_refund_to_its_confirmati
     )
     screenshot(applicant, "20-application-form-fr")
     applicant.click("#apply-form button[type=submit]")
-    expect(applicant.locator("#case-state")).to_have_text("déposé")
+    expect(applicant.locator("#case-state")).to_have_text("déposée")
     reference = reference_of(applicant)
 
     officer = tab(browser)
@@ -262,7 +262,7 @@ def test_an_applicant_refused_after_payment_follows_the_refund_to_its_confirmati
     screenshot(officer, "21-refused-after-posting-en")
 
     applicant.reload()
-    expect(applicant.locator("#case-state")).to_have_text("refusé")
+    expect(applicant.locator("#case-state")).to_have_text("refusée")
     expect(applicant.locator("#refusal")).to_contain_text("New information on the purpose")
     clock = applicant.locator("#refund-clock")
     expect(clock).to_contain_text("depuis l'annulation, sur les 30 que promet le programme")

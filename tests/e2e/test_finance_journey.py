@@ -56,7 +56,9 @@ from visabond.core.money import Money
 from visabond.payments.secret_services import webhook_secret_add
 from visabond.payments.webhook_services import webhook_receive
 from visabond.refunds.account_services import escrow_account_record, refund_account_record
-today = clock.today()
+from visabond.casework.models import ConsularPost
+from visabond.casework.selectors import post_today
+today = post_today(ConsularPost.objects.get(code="lilongwe"))  # the post's day, not UTC's
 consul, _ = user_create(username="consul", password="consul-e2e-password-5",
                         roles=[Role.CONSULAR_OFFICER], preferred_language="en")
 post_assign(user=consul, post_code="lilongwe", actor="e2e setup")
@@ -93,8 +95,9 @@ body = json.dumps({"type": "payment.succeeded", "timestamp": now.isoformat(), "d
     "payment_id": "pay_e2e_grace", "amount": "10000.00", "currency": "USD",
     "reference": grace.bond.number, "case_reference": amina.reference,
     "paid_at": now.isoformat(), "payer": {"name": "Grace Banda", "email": "g@example.org"}}})
-headers = {"webhook-id": "msg_e2e_grace", "webhook-timestamp": str(int(now.timestamp())),
-           "webhook-signature": Webhook(secret).sign("msg_e2e_grace", now, body)}
+signed_at = clock.wall_now()  # a provider signs with the real time
+headers = {"webhook-id": "msg_e2e_grace", "webhook-timestamp": str(int(signed_at.timestamp())),
+           "webhook-signature": Webhook(secret).sign("msg_e2e_grace", signed_at, body)}
 answer = webhook_receive(headers=headers, body=body.encode())
 print(json.dumps({"case": grace.reference, "bond": grace.bond.number,
                   "payment": answer.body["payment"], "amina_bond": amina.bond.number}))
