@@ -1,6 +1,6 @@
 """Load on the public page and the JSON lookup, over loopback, with wrk (Debian's `wrk`).
 
-Serves a seeded SQLite installation with `visabond serve` (gunicorn, the default 2 workers)
+Serves a seeded SQLite installation with `visabond serve` (granian, the default 2 workers)
 on 127.0.0.1 and runs wrk with 8 connections for a bounded time against each URL, one after
 the other, on the same machine (2 cores shared by server and load tool). Prints requests/s
 and latency percentiles. Targets: page >= 500 req/s, p99 < 25 ms; JSON >= 1,000 req/s,

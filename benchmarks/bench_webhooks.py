@@ -1,6 +1,6 @@
 """Webhook confirmations per second, with p50/p99 latency, at 50 concurrent clients.
 
-Real HTTP on loopback against `visabond serve` (gunicorn) on a real PostgreSQL: a throwaway
+Real HTTP on loopback against `visabond serve` (granian or gunicorn) on a real PostgreSQL: a throwaway
 server started here as `./dev test` starts one (fsync off, on a temporary directory), or the
 one named by VISABOND_BENCH_POSTGRES_URL (its database is used as is: give it an empty one).
 Every message is signed by the `standardwebhooks` library, as a provider would, and pays a
@@ -15,16 +15,18 @@ the inbox) and applied/s (from the first message sent until every message is app
 the requests left pending is applied by the follow-mode applier `visabond serve` starts
 beside the workers, or, for code without one, by `visabond payments apply`'s function, as
 the catch-up would; counted in the time), p50 and p99 in ms; the CPU each message cost the
-server (gunicorn and its workers), the applier, the database (PostgreSQL's processes, when
+server (granian or gunicorn and its workers), the applier, the database (PostgreSQL's processes, when
 it runs here) and the clients (this process), in ms; how many database sessions were waiting on
 a lock, of those running a statement, on average (sampled every 20 ms); the statuses (0: no
 answer); and the load average of the machine (2 shared cores). Workers get 120 s per request
-(gunicorn --timeout) so that a loaded machine slows them rather than killing them. Each
+(gunicorn's --timeout; granian has none) so that a loaded machine slows them rather than killing them. Each
 fresh server first gets 100 confirmations, not measured (its workers import and connect on
 their first requests). BENCH_KEEP_ALIVE=1: each client keeps its connection where the server
-keeps it alive (threaded workers; sync workers close it after every answer); by default a
-connection per message, as the figures before Run D were measured. The floor is 500
-confirmations/s.
+keeps it alive (granian, gunicorn's threaded workers; its sync workers close it after every
+answer); by default a connection per message, as the figures before Run D were measured.
+BENCH_CLIENT=raw: the clients are 50 connections of one asyncio loop sending requests built
+before the clock starts, keeping their connections (a provider sends from machines of its
+own; this leaves the shared cores to the server). The floor is 500 confirmations/s.
 
 BENCH_BEFORE=<git ref> measures the code of that commit side by side, in the same run and on
 the same database: each configuration is served by one version, then by the other (its
@@ -63,13 +65,18 @@ IN_PROCESS = int(os.environ.get("BENCH_IN_PROCESS", "200"))
 # BENCH_KEEP_ALIVE=1: each client keeps its connection (http.client opens it again when
 # the server closed it, as sync workers do after every answer); else one per message.
 KEEP_ALIVE = os.environ.get("BENCH_KEEP_ALIVE") == "1"
+# BENCH_CLIENT=raw: the 50 clients are connections of one asyncio loop writing requests
+# built before the clock starts and keeping their connections (a provider's senders run on
+# machines of their own: this costs the shared cores a fraction of 50 Python threads).
+RAW_CLIENT = os.environ.get("BENCH_CLIENT") == "raw"
 WARM_UP = 100  # confirmations sent to a fresh server before the measured ones
-# (label, gunicorn workers, extra gunicorn arguments); the first is `visabond serve`'s default.
+# (label, workers, `visabond serve` arguments); the first is `visabond serve`'s default.
+# Code from before `--server` (BENCH_BEFORE) serves only the gunicorn ones, given without it.
 CONFIGURATIONS = [
-    ("2 sync workers (the default)", 2, ""),
-    ("4 sync workers", 4, ""),
-    ("2 workers x 4 threads (gthread)", 2, "--worker-class gthread --threads 4"),
-    ("2 workers x 8 threads (gthread)", 2, "--worker-class gthread --threads 8"),
+    ("granian, 2 workers (the default)", 2, []),
+    ("granian, 2 workers x 8 threads", 2, ["--threads", "8"]),
+    ("gunicorn, 2 sync workers", 2, ["--server", "gunicorn"]),
+    ("gunicorn, 2 workers x 8 threads (gthread)", 2, ["--server", "gunicorn", "--threads", "8"]),
 ]
 if os.environ.get("BENCH_CONFIGURATIONS"):
     CONFIGURATIONS = [CONFIGURATIONS[int(i)] for i in os.environ["BENCH_CONFIGURATIONS"].split(",")]
@@ -218,18 +225,18 @@ def messages_for(bonds: list[str], secret: str) -> list[Message]:
 
 
 def serve(
-    database_url: str, workers: int, extra: str, tree: Path | None, log: Path
+    database_url: str, workers: int, extra: list[str], tree: Path | None, log: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
     """`visabond serve` with `tree`'s code (None: this checkout); its errors go to `log`."""
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": database_url,
-        "GUNICORN_CMD_ARGS": f"--backlog 2048 --timeout 120 {extra}".strip(),
+        "GUNICORN_CMD_ARGS": "--backlog 2048 --timeout 120",
     }
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     command = [str(Path(sys.executable).with_name("visabond")), "serve"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *extra]
     with log.open("ab") as errors:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     deadline = time.monotonic() + 120  # workers start slowly on a loaded machine
@@ -244,6 +251,14 @@ def serve(
             time.sleep(0.1)
     server.kill()
     raise SystemExit("visabond serve did not answer")
+
+
+def before_arguments(extra: list[str]) -> list[str] | None:
+    """A configuration's arguments for code from before `--server` (gunicorn only); None
+    for a granian configuration, which that code cannot serve."""
+    if extra[:2] != ["--server", "gunicorn"]:
+        return None
+    return extra[2:]
 
 
 def tree_cpu(root: int, *, apart: str = "") -> tuple[float, float]:
@@ -357,6 +372,14 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
                 samples.append((int(row[0]), int(row[1])) if row else (0, 0))
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    if RAW_CLIENT:
+        queue.reverse()  # back in the order given
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(
+                target=raw_clients, args=(port, queue, latencies, statuses, start.wait)
+            )
+        ]
     for thread in threads:
         thread.start()
     watcher = threading.Thread(target=sampler)
@@ -389,6 +412,70 @@ def blast(port: int, messages: list[Message], server: int, database: int | None)
         statistics.mean(w for w, _ in samples) if samples else 0.0,
         statistics.mean(a for _, a in samples) if samples else 0.0,
     )
+
+
+def raw_request(port: int, message: Message) -> bytes:
+    """`message` as the bytes of an HTTP/1.1 POST to the webhook, keeping the connection."""
+    head = [
+        "POST /api/v1/payments/webhook HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        f"Content-Length: {len(message.body)}",
+        *(f"{name}: {value}" for name, value in message.headers.items()),
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + message.body
+
+
+def raw_clients(
+    port: int,
+    messages: list[Message],
+    latencies: list[float],
+    statuses: dict[int, int],
+    ready: object,
+) -> None:
+    """Send `messages` over `CLIENTS` connections of one asyncio loop, each request built
+    before the start; a connection the server closes is opened again."""
+    import asyncio
+
+    requests = [raw_request(port, message) for message in messages]
+    requests.reverse()  # popped from the end, in the order given
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while requests:
+            request = requests.pop()
+            began = time.perf_counter()
+            status = 0
+            for _attempt in range(2):
+                try:
+                    writer.write(request)
+                    status_line = await reader.readline()
+                    if not status_line:
+                        raise ConnectionResetError
+                    status, length, close = int(status_line.split()[1]), 0, False
+                    while (line := await reader.readline()) not in (b"\r\n", b""):
+                        name, _, value = line.decode("latin-1").partition(":")
+                        if name.lower() == "content-length":
+                            length = int(value)
+                        elif name.lower() == "connection" and "close" in value.lower():
+                            close = True
+                    await reader.readexactly(length)
+                    if close:
+                        writer.close()
+                        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    break
+                except (OSError, ValueError, asyncio.IncompleteReadError):
+                    status = 0  # the server closed a kept connection: open it again, once
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            latencies.append((time.perf_counter() - began) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+        writer.close()
+
+    async def every_client() -> None:
+        await asyncio.gather(*(client() for _ in range(CLIENTS)))
+
+    ready()  # type: ignore[operator]
+    asyncio.run(every_client())
 
 
 def catch_up(followed: bool) -> None:
@@ -574,10 +661,13 @@ def main() -> None:
             in_process(database_url, version, [next(bonds) for _ in range(IN_PROCESS)], secret)
         for label, workers, extra in CONFIGURATIONS:
             for version in compared:
+                arguments = extra if version.tree is None else before_arguments(extra)
+                if arguments is None:
+                    continue
                 batch = messages_for([next(bonds) for _ in range(MESSAGES)], secret)
                 warm = messages_for([next(bonds) for _ in range(WARM_UP)], secret)
                 log = Path(tempfile.mkstemp(prefix="visabond-bench-serve-")[1])
-                server, port = serve(database_url, workers, extra, version.tree, log)
+                server, port = serve(database_url, workers, arguments, version.tree, log)
                 try:
                     name = f"{version.label}, {label}"
                     # Every worker imports and connects on its first requests: not measured.

@@ -52,6 +52,8 @@ API_LIST = (401, 403, 200, 200, 200, 200, 200, 200, 200, 200)
 API_CASE = (401, 403, 200, 404, 200, 200, 200, 200, 200, 404)
 # An application with an empty body: the applicant gets through to the body's validation.
 API_SUBMIT = (401, 403, 403, 403, 403, 403, 403, 403, 422, 422)
+# A walk-in case with an empty body: a consular officer gets through to its validation.
+API_WALK_IN = (401, 403, 422, 422, 403, 403, 403, 403, 403, 403)
 # A write on an issued case: the post's officer gets through to the state's refusal (409).
 API_OFFICER_WRITE = (401, 403, 409, 404, 403, 403, 403, 403, 403, 403)
 # Money: the cashier at post A (an empty receipt reaches its validation, 422); finance and
@@ -97,6 +99,7 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
 
     return [
         ("console: cases", get("/console/cases/"), CONSOLE_LIST),
+        ("console: walk-in case", get("/console/cases/walk-in/"), CONSOLE_LIST),
         ("console: case", get("/console/cases/{ref}/"), CONSOLE_CASE),
         ("console: decision", get("/console/cases/{ref}/decision/"), CONSOLE_CASE),
         (
@@ -122,6 +125,7 @@ def cells() -> list[tuple[str, Call, tuple[int, ...]]]:
         ("api: list", get("/api/v1/cases"), API_LIST),
         ("api: get", get("/api/v1/cases/{ref}"), API_CASE),
         ("api: submit", post("/api/v1/cases", {}), API_SUBMIT),
+        ("api: walk-in case", post("/api/v1/cases/walk-in", {}), API_WALK_IN),
         (
             "api: interview",
             post("/api/v1/cases/{ref}/interview", {"notes": "x"}),

@@ -272,3 +272,57 @@ def test_the_openapi_document_describes_the_casework_endpoints(server: str) -> N
         "refuse",
     }
     assert {"code", "field", "message"} <= set(schemas["ErrorOut"]["properties"])
+
+
+def test_an_officer_opens_a_walk_in_case_and_the_answer_holds_no_claim_code(server: str) -> None:
+    people = world()
+    officer = signed_in(server, people.officer)
+    response = officer.post_json("/api/v1/cases/walk-in", application_json())
+    assert response.status == 201, response.text
+    case = response.json()
+    assert (case["state"], case["post"], case["surname"]) == ("submitted", "lilongwe", "BANDA")
+    assert "claim" not in response.text.lower()
+    assert Case.objects.get(reference=case["reference"]).applicant_id is None
+    # Its officer reads it like any case of the post; no applicant account sees it.
+    assert officer.get(f"/api/v1/cases/{case['reference']}").status == 200
+    applicant = signed_in(server, people.applicant)
+    assert applicant.get(f"/api/v1/cases/{case['reference']}").status == 404
+
+
+def test_a_walk_in_case_is_refused_naming_the_field_and_the_rule(server: str) -> None:
+    people = world()
+    officer = signed_in(server, people.officer)
+    assert_error(
+        officer.post_json("/api/v1/cases/walk-in", application_json(given_names="Gracie")),
+        422,
+        "identity_mismatch",
+        "given_names",
+    )
+    assert_error(
+        officer.post_json("/api/v1/cases/walk-in", application_json(post="lusaka")),
+        403,
+        "post_not_assigned",
+        "post",
+    )
+    assert_error(
+        officer.post_json("/api/v1/cases/walk-in", {**application_json(), "birth_date": "x"}),
+        422,
+        "invalid",
+        "birth_date",
+    )
+    assert Case.objects.count() == 0
+
+
+def test_only_a_consular_officer_opens_a_walk_in_case_over_the_api(server: str) -> None:
+    people = world()
+    applicant = signed_in(server, people.applicant)
+    assert_error(
+        applicant.post_json("/api/v1/cases/walk-in", application_json()), 403, "role_required", None
+    )
+    assert_error(
+        Session(server).post_json("/api/v1/cases/walk-in", application_json()),
+        401,
+        "not_authenticated",
+        None,
+    )
+    assert Case.objects.count() == 0

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from visabond.border.admissions import EarlierAdmission, VisaTerms, admission_refusal
+from visabond.border.admissions import (
+    EarlierAdmission,
+    VisaTerms,
+    admission_refusal,
+    admission_refusals,
+    visa_zone_differences,
+)
 from visabond.core.errors import Conflict, InvalidInput
 
 PILOT = VisaTerms(
@@ -89,3 +95,70 @@ def test_a_later_stay_recorded_first_leaves_an_earlier_one_open_to_record() -> N
     multiple = VisaTerms("V2", "USA", PILOT.valid_from, PILOT.valid_until, 2, 30)
     later = EarlierAdmission(9, "IAD", dt.date(2025, 10, 20), departed=False)
     assert refusal(multiple, earlier=(later,)) is None
+
+
+def test_a_visa_zone_is_judged_against_the_visa_on_file_field_by_field() -> None:
+    same = visa_zone_differences(
+        PILOT, number="vykx74wfn", expiry=dt.date(2025, 11, 29), issuing_state="USA"
+    )
+    assert same == []
+    unknown_expiry = visa_zone_differences(
+        PILOT, number="VYKX74WFN", expiry=None, issuing_state="USA"
+    )
+    assert unknown_expiry == []
+    differing = visa_zone_differences(
+        PILOT, number="VAAA11111", expiry=dt.date(2026, 1, 31), issuing_state="D<<"
+    )
+    assert [(e.code, e.field) for e in differing] == [
+        ("visa_number_not_on_file", "visa_number"),
+        ("visa_expiry_not_on_file", "visa_expiry"),
+        ("visa_issuer_not_on_file", "visa_issuing_state"),
+    ]
+    assert all(isinstance(e, InvalidInput) for e in differing)
+    assert "issued by D<<, but visa VYKX74WFN on file" in differing[2].message
+
+
+def test_a_visa_issued_to_a_traveller_born_on_another_day_is_not_this_travellers() -> None:
+    held = VisaTerms(
+        "VYKX74WFN", "USA", PILOT.valid_from, PILOT.valid_until, 1, 30, dt.date(1990, 4, 2)
+    )
+    refused = admission_refusals(
+        held,
+        state="USA",
+        admitted_on=DAY,
+        admit_until=None,
+        earlier=[],
+        birth_date=dt.date(1971, 6, 5),
+    )
+    assert [(e.code, e.field) for e in refused] == [("visa_holder_differs", "visa_number")]
+    assert isinstance(refused[0], Conflict)
+    for unknown_or_same in (None, dt.date(1990, 4, 2)):
+        assert (
+            admission_refusals(
+                held,
+                state="USA",
+                admitted_on=DAY,
+                admit_until=None,
+                earlier=[],
+                birth_date=unknown_or_same,
+            )
+            == []
+        )
+
+
+def test_a_visa_zone_naming_its_holder_as_the_mrz_writes_or_cuts_the_name_is_no_difference() -> (
+    None
+):
+    held = VisaTerms(
+        "VYKX74WFN", "USA", PILOT.valid_from, PILOT.valid_until, 1, 30, None, "Ngozi-Adébáyọ̀"
+    )
+
+    def codes(surname: str) -> list[str]:
+        found = visa_zone_differences(
+            held, number="VYKX74WFN", expiry=None, issuing_state="USA", surname=surname
+        )
+        return [e.code for e in found]
+
+    assert codes("NGOZI ADEBAYO") == []
+    assert codes("NGOZI ADEB") == []  # cut short by the zone's length
+    assert codes("MWALE") == ["visa_name_not_on_file"]

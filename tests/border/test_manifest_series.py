@@ -59,6 +59,15 @@ def part(
     )
 
 
+def parts_together(numbers: tuple[int, ...], *, reference: str, surname: str = "") -> bytes:
+    """Parts `numbers` of the same list carried by one interchange (one UNB/UNG, a UNH..UNT
+    message per part), as a carrier resending a part beside the next one sends them."""
+    texts = [part(n, reference=reference, surname=surname).decode() for n in numbers]
+    head = texts[0].split("UNH+", 1)[0]
+    messages = "".join("UNH+" + text.split("UNH+", 1)[1].split("UNE+", 1)[0] for text in texts)
+    return f"{head}{messages}UNE+{len(texts)}+{reference}'UNZ+1+{reference}'".encode()
+
+
 def ingest(raw: bytes, source: str = "part.edi") -> PaxlstManifest:
     return manifest_ingest(raw=raw, source=source, actor="test carrier").manifest
 
@@ -133,6 +142,31 @@ def test_a_part_whose_copy_differs_is_quarantined_and_the_series_still_waits(
     whole = PaxlstManifest.objects.get(assembled=True)
     assert whole.state == PROCESSED
     assert whole.passengers == 3
+
+
+def test_a_part_resent_identically_beside_the_next_one_changes_nothing(traveller: Bonded) -> None:
+    """Part 2 comes again, identical, in a second interchange carrying part 3: the whole is
+    read as if it had come once, not quarantined for a repeated part."""
+    admission = admit(grace()).record
+    assert ingest(parts_together((1, 2), reference="000301"), "p12.edi").state == PENDING
+    assert ingest(parts_together((2, 3), reference="000302"), "p23.edi").state == ASSEMBLED
+    whole = PaxlstManifest.objects.get(assembled=True)
+    assert whole.state == PROCESSED, whole.error_message
+    assert (whole.passengers, whole.departures) == (3, 3)
+    assert Departure.objects.count() == 3
+    assert Departure.objects.get(admission__isnull=False).admission_id == admission.pk
+
+
+def test_a_part_resent_with_other_content_beside_the_next_one_is_quarantined_with_its_reason(
+    traveller: Bonded,
+) -> None:
+    ingest(parts_together((1, 2), reference="000301"), "p12.edi")
+    other = ingest(parts_together((2, 3), reference="000302", surname="MWALE"), "p23.edi")
+    assert other.state == QUARANTINED
+    assert other.error_code == "paxlst.assembly-conflicting-copies"
+    assert "part 02 arrived twice with different content" in other.error_message
+    assert PaxlstSeries.objects.get().state == PaxlstSeries.State.PENDING
+    assert not Departure.objects.exists()
 
 
 def test_two_senders_series_under_one_reference_never_mix(traveller: Bonded) -> None:

@@ -105,6 +105,20 @@ def test_a_visa_of_malis_program_does_not_admit_at_a_us_port(traveller: Bonded) 
     assert not Admission.objects.exists()
 
 
+def test_a_visa_of_another_traveller_is_refused_whatever_name_its_zone_carries(
+    traveller: Bonded,
+) -> None:
+    someone_else = grace(visa=traveller.visa.number, passport="MA7777777", born=dt.date(1971, 6, 5))
+    with pytest.raises(Conflict) as caught:
+        admit(someone_else, port="JFK")
+    assert (caught.value.code, caught.value.field) == ("visa_holder_differs", "visa_number")
+    assert "born on 1971-06-05" in caught.value.message
+    assert not Admission.objects.exists()
+    # Her own visa in a renewed passport (same holder, another number) is still hers.
+    renewed = admission_of(admit(grace(visa=traveller.visa.number, passport="MA9999999")))
+    assert renewed.bond_id == traveller.bond.pk
+
+
 def test_a_second_admission_with_no_departure_between_is_refused_naming_the_first(
     traveller: Bonded,
 ) -> None:

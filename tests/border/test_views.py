@@ -32,6 +32,7 @@ from visabond.border.models import (
 )
 from visabond.casework.models import Case, Visa
 from visabond.core import clock
+from visabond.documents.mrz.writer import VisaZoneData, mrva_zone
 from visabond.policy.models import Program
 
 pytestmark = pytest.mark.usefixtures("pilot")
@@ -390,7 +391,8 @@ def test_the_read_step_warns_of_a_visa_of_another_states_program(
 ) -> None:
     Case.objects.filter(pk=traveller.case.pk).update(program=Program.objects.get(issuer="MLI"))
     shown = warnings_of(read(officer, zones(traveller)))
-    assert list(shown) == ["visa_not_for_state"]
+    # The foil scanned says USA, the file now says MLI's program: that is warned of too.
+    assert list(shown) == ["visa_not_for_state", "visa_issuer_not_on_file"]
     assert (
         "issued under MLI's program: it admits into MLI only, not at a port of USA"
         in (shown["visa_not_for_state"])
@@ -423,3 +425,181 @@ def test_the_read_steps_warning_is_said_in_french(traveller: Bonded, officer: Cl
     shown = warnings_of(page)["admission_open"]
     assert f"l'admission {first.pk} à IAD le 2025-09-20" in shown
     assert "(règle admission_open)" in shown
+
+
+def visa_zone(traveller: Bonded, **changes: Any) -> str:
+    """The visa's zone as a foil would print it: the visa on file's, or with `changes`
+    (another number, expiry or issuing state), its check digits right."""
+    case, visa = traveller.case, traveller.visa
+    data = {
+        "issuing_state": case.program.issuer,
+        "document_number": visa.number,
+        "surname": case.surname,
+        "given_names": case.given_names,
+        "nationality": case.nationality,
+        "birth_date": case.birth_date,
+        "sex": case.sex,
+        "expiry_date": visa.valid_until,
+        "optional_data": traveller.bond.number.replace("-", ""),
+        **changes,
+    }
+    return "\n".join(mrva_zone(VisaZoneData(**data)))
+
+
+def test_a_visa_zone_as_on_file_asks_for_no_reason(traveller: Bonded, officer: Client) -> None:
+    assert visa_zone(traveller) == zones(traveller)["visa_mrz"]
+    page = read(officer, zones(traveller, visa_mrz=visa_zone(traveller)))
+    assert warnings_of(page) == {}
+    assert "visa_difference_reason" not in page.content.decode()
+
+
+def test_the_read_step_warns_of_a_visa_zone_that_is_not_the_visa_on_file_naming_what_differs(
+    traveller: Bonded, officer: Client
+) -> None:
+    scanned = visa_zone(
+        traveller,
+        document_number="VZ9999999",
+        expiry_date=dt.date(2026, 1, 31),
+        issuing_state="MLI",
+    )
+    page = read(officer, zones(traveller, visa_mrz=scanned))
+    text = page.content.decode()
+    # The conditions shown are the visa on file's, found by the passport.
+    assert f'id="bond-number">{traveller.bond.number}<' in text
+    assert 'name="visa_difference_reason"' in text
+    shown = warnings_of(page)
+    number = traveller.visa.number
+    assert list(shown) == [
+        "visa_number_not_on_file",
+        "visa_expiry_not_on_file",
+        "visa_issuer_not_on_file",
+    ]
+    assert (
+        f"numbered VZ9999999, but the visa on file for this traveller is {number}"
+        in (shown["visa_number_not_on_file"])
+    )
+    assert (
+        f"expires on 2026-01-31, but visa {number} on file expires on 2025-11-29"
+        in (shown["visa_expiry_not_on_file"])
+    )
+    assert (
+        f"issued by MLI, but visa {number} on file was issued under USA's program"
+        in (shown["visa_issuer_not_on_file"])
+    )
+    assert not Admission.objects.exists()
+
+
+def test_a_visa_zone_not_on_file_is_admitted_only_once_the_officer_says_why_which_is_audited(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, visa_mrz=visa_zone(traveller, expiry_date=dt.date(2026, 1, 31)))
+    refused = confirm(officer, data)
+    assert refused.status_code == 422
+    form = refused.context["form"]
+    assert form.has_error("visa_difference_reason", "visa_expiry_not_on_file")
+    assert "expires on 2026-01-31, but visa" in html.unescape(refused.content.decode())
+    assert not Admission.objects.exists()
+    shown = shown_token(read(officer, data).content.decode())
+    with clock.frozen(AT_THE_PORT + dt.timedelta(minutes=1)):
+        too_long = officer.post(
+            ADMIT,
+            {**data, "shown": shown, "action": "admit", "visa_difference_reason": "x" * 5000},
+        )
+    assert too_long.status_code == 422
+    assert too_long.context["form"].has_error("visa_difference_reason")
+    assert 'name="visa_difference_reason"' in too_long.content.decode()  # beside its error
+    assert too_long.context["reading"] is not None
+    for nothing_visible in (" ", "\u200b", "\u200b\u2060 \ufeff"):
+        unsaid = confirm(officer, {**data, "visa_difference_reason": nothing_visible})
+        assert unsaid.status_code == 422
+        assert unsaid.context["form"].has_error("visa_difference_reason")
+    assert not Admission.objects.exists()
+    why = "foil reissued at the consulate on 2025-09-15; checked by phone"
+    admitted = confirm(officer, {**data, "visa_difference_reason": why})
+    assert admitted.status_code == 302
+    admission = Admission.objects.get()
+    assert admission.bond_id == traveller.bond.pk
+    event = AuditEvent.objects.get(action="border.recorded", subject_id=str(admission.pk))
+    assert event.details["acknowledged"] == {"visa_expiry_not_on_file": why}
+
+
+def test_the_read_step_warns_of_an_admit_until_already_past_in_the_words_of_the_refusal(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, admit_until="2025-09-30")
+    shown = warnings_of(read(officer, data))
+    assert list(shown) == ["admit_until_before_admission"]
+    said = "admitted on 2025-10-01 at JFK: the admit-until date 2025-09-30 is before it"
+    assert said in shown["admit_until_before_admission"]
+    refused = confirm(officer, data)
+    assert refused.status_code == 422
+    assert refused.context["form"].has_error("admit_until", "admit_until_before_admission")
+    assert refused.context["form"].errors["admit_until"] == [said]
+    assert not Admission.objects.exists()
+
+
+def test_a_hard_refusal_is_said_on_the_first_confirmation_before_any_box_or_reason_is_asked(
+    traveller: Bonded, officer: Client
+) -> None:
+    """A visa of another state's program at a port it does not designate, scanned with
+    another number: the officer is told the visa cannot admit here, not to tick a box
+    first, and neither the box nor a reason overrides it."""
+    Case.objects.filter(pk=traveller.case.pk).update(program=Program.objects.get(issuer="MLI"))
+    data = zones(traveller, port="LAX", visa_mrz=visa_zone(traveller, document_number="VZ9999999"))
+    first = confirm(officer, data)
+    assert first.status_code == 422
+    form = first.context["form"]
+    assert form.has_error("visa_mrz", "visa_not_for_state")
+    assert not form.has_error("port_acknowledged")
+    assert not form.has_error("visa_difference_reason")
+    # Every refusal still standing is listed beside it, the hard ones first.
+    assert list(warnings_of(first)) == [
+        "visa_not_for_state",
+        "visa_number_not_on_file",
+        "visa_issuer_not_on_file",
+    ]
+    acknowledged = {**data, "port_acknowledged": "on", "visa_difference_reason": "checked"}
+    again = confirm(officer, acknowledged)
+    assert again.context["form"].has_error("visa_mrz", "visa_not_for_state")
+    assert not Admission.objects.exists()
+
+
+def test_the_ports_box_is_asked_before_the_reason_for_a_visa_not_on_file(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, port="LAX", visa_mrz=visa_zone(traveller, document_number="VZ9999999"))
+    first = confirm(officer, data)
+    assert first.context["form"].has_error("port_acknowledged", "port_not_designated")
+    ticked = confirm(officer, {**data, "port_acknowledged": "on"})
+    assert ticked.context["form"].has_error("visa_difference_reason", "visa_number_not_on_file")
+    assert not Admission.objects.exists()
+
+
+def test_the_visa_zone_and_past_admit_until_warnings_are_said_in_french(
+    traveller: Bonded, officer: Client
+) -> None:
+    scanned = visa_zone(traveller, document_number="VZ9999999")
+    data = zones(traveller, visa_mrz=scanned, admit_until="2025-09-30")
+    shown = warnings_of(read(officer, data, path="/fr" + ADMIT))
+    assert "le visa lu porte le numéro VZ9999999" in shown["visa_number_not_on_file"]
+    assert (
+        "la date limite de séjour 2025-09-30 est antérieure"
+        in (shown["admit_until_before_admission"])
+    )
+    assert list(shown) == ["admit_until_before_admission", "visa_number_not_on_file"]
+
+
+def test_a_visa_zone_naming_another_person_is_warned_and_needs_a_reason(
+    traveller: Bonded, officer: Client
+) -> None:
+    data = zones(traveller, visa_mrz=visa_zone(traveller, surname="MWALE"))
+    shown = warnings_of(read(officer, data))
+    assert list(shown) == ["visa_name_not_on_file"]
+    assert (
+        f"names MWALE, but visa {traveller.visa.number} on file was issued to"
+        in (shown["visa_name_not_on_file"])
+    )
+    refused = confirm(officer, data)
+    assert refused.status_code == 422
+    assert refused.context["form"].has_error("visa_difference_reason", "visa_name_not_on_file")
+    assert not Admission.objects.exists()

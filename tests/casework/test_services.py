@@ -19,6 +19,7 @@ from tests.casework_world import (
     today_is,
     world,
 )
+from visabond.audit.models import AuditEvent
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
 from visabond.casework.models import Case, CaseEvent
@@ -30,8 +31,9 @@ from visabond.casework.services import (
     case_lapse_overdue,
     case_refuse,
     case_submit,
+    case_walk_in_open,
 )
-from visabond.core.errors import Conflict, InvalidInput, NotFound
+from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from visabond.core.money import Money
 from visabond.documents.mrz import parse_mrz
 from visabond.ledger.postings import Account
@@ -305,3 +307,41 @@ def test_paying_twice_posts_once() -> None:
     with pytest.raises(Conflict):
         pay(case.bond, payment="pay-2")
     assert account_balances()[(Account.ESCROW_CASH, "USD")] == Decimal("10000")
+
+
+def test_a_walk_in_case_is_opened_by_an_officer_of_its_post_with_no_applicant() -> None:
+    officer = officer_at("lilongwe")
+    case = case_walk_in_open(application=application(post="Lilongwe"), actor=officer)
+    assert (case.applicant_id, case.post.code, case.state) == (None, "lilongwe", "submitted")
+    assert case.passport_number == "MA1234567"  # read from the zone, as any application
+    entry = AuditEvent.objects.get(action="case.submitted")
+    assert entry.details == {
+        "case": case.reference,
+        "post": "lilongwe",
+        "visa_class": "B1/B2",
+        "walk_in": True,
+    }
+
+
+def test_an_officer_of_another_post_opens_no_walk_in_case_there() -> None:
+    officer_at("lilongwe")
+    with pytest.raises(PermissionDenied) as refused:
+        case_walk_in_open(application=application(), actor=officer_at("lusaka"))
+    assert (refused.value.code, refused.value.field) == ("post_not_assigned", "post")
+    assert Case.objects.count() == 0
+
+
+def test_only_a_consular_officer_opens_a_walk_in_case() -> None:
+    people = world()
+    with pytest.raises(PermissionDenied) as refused:
+        case_walk_in_open(application=application(), actor=people.applicant)
+    assert refused.value.code == "role_required"
+    assert Case.objects.count() == 0
+
+
+def test_a_walk_in_application_is_checked_as_any_application() -> None:
+    officer = officer_at("lilongwe")
+    with pytest.raises(InvalidInput) as refused:
+        case_walk_in_open(application=application(surname="Phiri"), actor=officer)
+    assert (refused.value.code, refused.value.field) == ("identity_mismatch", "surname")
+    assert Case.objects.count() == 0

@@ -15,11 +15,14 @@ from tests.casework_world import (
     application,
     directed_case,
     officer_at,
+    person,
     posted_case,
     td3,
     world,
 )
 from tests.pages import comparable, signed_in
+from visabond.accounts.roles import Role
+from visabond.audit.models import AuditEvent
 from visabond.bonds.lifecycle import BondState
 from visabond.casework.models import Case
 from visabond.casework.rules import CaseState
@@ -324,3 +327,69 @@ def test_the_passport_expiry_shown_is_the_one_the_zone_reads() -> None:
     case = submitted(people, passport_mrz=td3(expiry=dt.date(2032, 5, 6)))
     text = signed_in(people.officer).get(f"/console/cases/{case.reference}/").content.decode()
     assert "2032-05-06" in text
+
+
+def walk_in_form(**changes: str) -> dict[str, str]:
+    values = {
+        key: str(value) if not isinstance(value, dt.date) else value.isoformat()
+        for key, value in application().__dict__.items()
+        if key not in ("post", "program")
+    }
+    return {**values, **changes}
+
+
+def test_an_officer_opens_a_walk_in_case_from_the_console_with_no_account_behind_it() -> None:
+    people = world()
+    client = signed_in(people.officer)
+    assert 'id="open-walk-in"' in client.get("/console/cases/").content.decode()
+    assert client.get("/console/cases/walk-in/").status_code == 200
+    response = client.post("/console/cases/walk-in/", walk_in_form())
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert response["Location"] == f"/console/cases/{case.reference}/"
+    assert (case.applicant_id, case.post.code, case.state) == (None, "lilongwe", "submitted")
+    entry = AuditEvent.objects.get(action="case.submitted")
+    assert (entry.actor_name, entry.details["walk_in"]) == (people.officer.username, True)
+
+
+def test_the_walk_in_page_reads_in_french() -> None:
+    people = world()
+    text = html.unescape(
+        signed_in(people.officer).get("/fr/console/cases/walk-in/").content.decode()
+    )
+    assert 'lang="fr"' in text
+    assert "Ouvrir un dossier pour un demandeur sans compte" in text
+    assert "Date de naissance" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"given_names": "Gracie"}, "given_names", "but the passport says"),
+        ({"birth_date": "someday"}, "birth_date", "valid date"),
+        ({"visa_class": "Z9"}, "visa_class", "valid choice"),
+    ],
+)
+def test_a_refused_walk_in_case_is_shown_beside_its_field_and_nothing_is_opened(
+    changes: dict[str, str], field: str, message: str
+) -> None:
+    people = world()
+    response = signed_in(people.officer).post("/console/cases/walk-in/", walk_in_form(**changes))
+    assert response.status_code == 422
+    assert message in html.unescape(field_block(response.content.decode(), field))
+    assert Case.objects.count() == 0
+
+
+def test_only_a_consular_officer_with_a_post_opens_a_walk_in_case_and_with_a_csrf_token() -> None:
+    people = world()
+    assert Client().get("/console/cases/walk-in/")["Location"].startswith("/accounts/login/")
+    assert (
+        signed_in(people.applicant).post("/console/cases/walk-in/", walk_in_form()).status_code
+        == 403
+    )
+    unposted = person("unposted", Role.CONSULAR_OFFICER)
+    assert signed_in(unposted).get("/console/cases/walk-in/").status_code == 403
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(people.officer, backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post("/console/cases/walk-in/", walk_in_form()).status_code == 403
+    assert Case.objects.count() == 0

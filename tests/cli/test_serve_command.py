@@ -1,4 +1,4 @@
-"""`visabond serve`: gunicorn with sync workers, or threaded workers when asked for threads."""
+"""`visabond serve`: granian by default, or gunicorn; threads per worker only when asked."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.installation import VISABOND
+from visabond.cli.management.commands.serve import server_command
+from visabond.core.errors import InvalidInput
 
 
 def free_port() -> int:
@@ -20,9 +22,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize(("arguments", "worker"), [([], "sync"), (["--threads", "4"], "gthread")])
-def test_serve_runs_threaded_workers_only_when_asked_for_threads(
-    tmp_path: Path, arguments: list[str], worker: str
+@pytest.mark.parametrize(
+    ("arguments", "started"),
+    [
+        ([], "Starting granian"),
+        (["--server", "gunicorn"], "Using worker: sync"),
+        (["--server", "gunicorn", "--threads", "4"], "Using worker: gthread"),
+    ],
+)
+def test_serve_answers_with_the_server_asked_for(
+    tmp_path: Path, arguments: list[str], started: str
 ) -> None:
     port, log = free_port(), tmp_path / "serve.log"
     url = f"http://127.0.0.1:{port}/api/v1/payments/webhook"
@@ -34,29 +43,46 @@ def test_serve_runs_threaded_workers_only_when_asked_for_threads(
     with log.open("w") as output:
         server = subprocess.Popen(
             [VISABOND, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", *arguments],
-            env=env,
+            env=env | {"VISABOND_INBOX_APPLIER": "0"},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     try:
-        status = None
-        deadline = time.monotonic() + 60
-        while status is None and time.monotonic() < deadline:
-            assert server.poll() is None, log.read_text()
-            try:
-                # The webhook's route answers a GET 405 without touching the database.
-                with urllib.request.urlopen(url, timeout=10) as answer:
-                    status = answer.status
-            except urllib.error.HTTPError as answered:
-                status = answered.code
-                answered.close()
-            except OSError:
-                time.sleep(0.2)
-        assert status == 405
-        assert f"Using worker: {worker}" in log.read_text()
+        # The webhook's route answers a GET 405 without touching the database.
+        status = answered(url)
+        assert status == 405, log.read_text()
+        assert started in log.read_text()
+        if "gunicorn" in arguments:
+            assert (tmp_path / "gunicorn.ctl").is_socket()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop `server` as a service manager does: SIGTERM, then SIGKILL if it outlives its
+    workers' kill timeout (10 s), so that a test never leaves a server running."""
+    server.terminate()
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        raise
+
+
+def answered(url: str) -> int | None:
+    """The status `url` answers with within a minute (None: no answer)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - loopback http
+                return int(answer.status)
+        except urllib.error.HTTPError as refused:
+            refused.close()
+            return int(refused.code)
+        except OSError:
+            time.sleep(0.2)
+    return None
 
 
 def followers(server: int) -> list[int]:
@@ -90,10 +116,76 @@ def test_serve_runs_the_inbox_applier_beside_the_workers_and_it_ends_with_the_se
             time.sleep(0.1)
         time.sleep(0.5)  # none is started late either
         assert len(followers(server.pid)) == expected
+        # Stopped once it serves: a server told to stop while its workers still start
+        # stops only when they are killed (granian's --workers-kill-timeout).
+        assert answered(f"http://127.0.0.1:{port}/api/v1/payments/webhook") == 405
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
     deadline = time.monotonic() + 20
     while followers(server.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert followers(server.pid) == []
+
+
+@pytest.mark.parametrize(
+    ("bind", "options"),
+    [
+        ("127.0.0.1:8000", ["--host", "127.0.0.1", "--port", "8000"]),
+        ("[::1]:8443", ["--host", "::1", "--port", "8443"]),
+        ("unix:/run/visabond.sock", ["--uds", "/run/visabond.sock"]),
+    ],
+)
+def test_granian_is_given_gunicorns_bind_forms_and_the_threads_asked_for(
+    bind: str, options: list[str]
+) -> None:
+    command = server_command("granian", bind=bind, workers=3, threads=8, data_dir=Path("/srv"))
+    assert command[1:5] == ["-m", "granian", "--interface", "wsgi"]
+    assert command[5 : 5 + len(options)] == options
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--blocking-threads") + 1] == "8"
+    # The access log names the path, never the query string (it may hold personal data).
+    assert "query_string" not in command[command.index("--access-log-fmt") + 1]
+
+
+@pytest.mark.parametrize("bind", ["8000", "localhost", "127.0.0.1:http"])
+def test_a_bind_granian_cannot_take_is_refused_naming_the_option(bind: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        server_command("granian", bind=bind, workers=1, threads=1, data_dir=Path("/srv"))
+    assert refused.value.field == "--bind"
+    assert refused.value.code == "bind_unreadable"
+
+
+def test_serve_refuses_no_threads_naming_the_option(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "VISABOND_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "visabond.config.settings.base",
+    }
+    result = subprocess.run(
+        [VISABOND, "serve", "--bind", "127.0.0.1:1", "--threads", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "--threads is at least 1" in result.stderr + result.stdout
+
+
+def control_socket(command: list[str]) -> str:
+    """The control socket gunicorn reads from `command` (its own option parser)."""
+    from gunicorn.config import Config
+
+    assert command[1:3] == ["-m", "gunicorn"]
+    parsed = Config().parser().parse_args(command[3:])
+    return str(parsed.control_socket)
+
+
+def test_each_installation_serves_with_its_own_control_socket_under_its_data_dir(
+    tmp_path: Path,
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = server_command("gunicorn", bind="127.0.0.1:8000", workers=2, threads=1, data_dir=one)
+    second = server_command("gunicorn", bind="127.0.0.1:8001", workers=2, threads=4, data_dir=two)
+    assert control_socket(first) == str(one / "gunicorn.ctl")
+    assert control_socket(second) == str(two / "gunicorn.ctl")

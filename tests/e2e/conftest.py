@@ -1,4 +1,4 @@
-"""The running app (gunicorn, as `visabond serve` starts it) and a real Chromium driving it."""
+"""The running app (as `visabond serve` starts it) and a real Chromium driving it."""
 
 from __future__ import annotations
 

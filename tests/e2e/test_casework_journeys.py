@@ -316,36 +316,37 @@ def test_an_applicant_refused_after_payment_follows_the_refund_to_its_confirmati
     screenshot(applicant, "24-portal-refund-confirmed-fr")
 
 
-# A walk-in applicant's case, opened at the post by the officer (the console has no page for
-# it: the officer's service call, as the post's intake makes it). Prints the reference.
-WALK_IN = """
-import datetime as dt
-from visabond.accounts.models import User
-from visabond.casework.services import Application, case_submit
-from visabond.core import clock
-today = clock.today()
-officer = User.objects.get(username="consul-dakar")
-case = case_submit(application=Application(
-    post="dakar", visa_class="B1/B2", passport_mrz=PASSPORT, surname="Ndiaye", given_names="Oumar",
-    birth_date=dt.date(1990, 4, 2), passport_number="SN3000002", purpose="Trade fair",
-    intended_arrival=today + dt.timedelta(days=30),
-    intended_departure=today + dt.timedelta(days=44),
-), applicant=None, actor=officer)
-print(case.reference)
-"""
-
-
 def test_a_walk_in_obligor_claims_the_case_with_the_code_printed_on_the_bond_notice(
     browser: Browser, installation: tuple[str, dict[str, str]]
 ) -> None:
     base, env = installation
     passport = td3(surname="NDIAYE", given_names="OUMAR", number="SN3000002", nationality="SEN")
-    opened = run_visabond(env, "shell", "-c", f"PASSPORT = {passport!r}\n" + WALK_IN)
-    assert opened.returncode == 0, opened.stderr
-    reference = opened.stdout.strip().splitlines()[-1]
 
     officer = tab(browser)
     sign_in(officer, base, "consul-dakar")
+    # Oumar applied in person and has no account: the officer opens his case at the post.
+    officer.goto(f"{base}/console/cases/")
+    officer.click("#open-walk-in")
+    officer.select_option("#id_visa_class", "B1/B2")
+    officer.fill("#id_passport_mrz", passport)
+    officer.fill("#id_surname", "Ndiaye")
+    officer.fill("#id_given_names", "Oumar")
+    officer.fill("#id_birth_date", "1990-04-02")
+    officer.fill("#id_passport_number", "SN3000003")
+    officer.fill("#id_purpose", "Trade fair")
+    officer.fill("#id_intended_arrival", ARRIVAL.isoformat())
+    officer.fill("#id_intended_departure", (ARRIVAL + dt.timedelta(days=14)).isoformat())
+    officer.click("#walk-in-form button[type=submit]")
+    expect(officer.locator("#field-passport_number .errorlist")).to_contain_text(
+        "the passport says"
+    )
+    screenshot(officer, "29-walk-in-case-refused-beside-its-field-en")
+    officer.fill("#id_passport_number", "SN3000002")
+    officer.click("#walk-in-form button[type=submit]")
+    expect(officer.locator("#case-state")).to_have_text("submitted")
+    match = re.search(r"/console/cases/([^/]+)/$", officer.url)
+    assert match, officer.url
+    reference = match.group(1)
     interview_and_direct(officer, base, reference, prefix="")
     officer.click("#decision-form button[type=submit]")
     expect(officer.locator("#case-state")).to_have_text("bond directed")
@@ -357,6 +358,7 @@ def test_a_walk_in_obligor_claims_the_case_with_the_code_printed_on_the_bond_not
     screenshot(officer, "31-bond-notice-with-claim-code-en")
     officer.reload()
     expect(officer.locator("#claim-code")).to_have_count(0)
+    expect(officer.locator("#claim-code-printed")).to_be_visible()
     pay(env, reference)
 
     obligor = tab(browser)

@@ -96,3 +96,17 @@ def test_the_english_ledger_names_accounts_in_words(finance_client: Client) -> N
     report = html.split('id="report"')[1].split("</table>")[0]
     assert '<td>Escrow cash</td><td>USD</td><td class="amount">10,000.00 USD' in report
     assert "escrow_cash" not in report
+
+
+def test_the_french_payment_page_names_the_channel_in_french(finance_client: Client) -> None:
+    from tests.casework_world import directed_case
+    from tests.finance.conftest import provider_payment
+
+    case = directed_case(world())
+    payment = provider_payment(reference=case.bond.number)
+    french = unescape(
+        finance_client.get(f"/fr/finance/payments/{payment.number}/").content.decode()
+    )
+    english = unescape(finance_client.get(f"/finance/payments/{payment.number}/").content.decode())
+    assert "prestataire de paiement" in french
+    assert "payment provider" in english

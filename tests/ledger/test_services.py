@@ -100,3 +100,22 @@ def test_only_a_finance_officer_reverses() -> None:
     unapplied_receipt("PAY-7", usd(100))
     with pytest.raises(PermissionDenied):
         ledger_reverse(key="payment:PAY-7", reason="x", actor=person("clerk", Role.CASHIER))
+
+
+def test_the_lines_of_a_movement_are_built_once_for_every_writer_of_the_ledger() -> None:
+    """`LedgerEntry.for_transaction` is what `ledger_post` and the provider's inbox batch
+    both insert: one unsaved row per planned line, without a query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from visabond.ledger.models import LedgerEntry
+    from visabond.ledger.postings import TransactionKind, transfer
+
+    planned = transfer(TransactionKind.RECEIPT_UNAPPLIED, key="payment:PAY-9", amount=usd(250))
+    row = LedgerTransaction(key=planned.key, kind=planned.kind.value, actor_name="test")
+    with CaptureQueriesContext(connection) as queries:
+        rows = LedgerEntry.for_transaction(row, planned)
+    assert len(queries) == 0
+    assert [(e.transaction, e.account, e.side, e.money) for e in rows] == [
+        (row, line.account.value, line.side.value, line.amount) for line in planned.lines
+    ]

@@ -71,9 +71,9 @@ def test_the_claim_code_is_printed_once_on_the_bond_notice_the_officer_opens_nex
     printed = console.get(f"/cases/{case.reference}/bond-notice/")
     assert "no-store" in printed["Cache-Control"]  # not shown again from a browser's cache
     code = printed_code_in(printed.content.decode())
-    assert (
-        CODE.search(console.get(f"/cases/{case.reference}/bond-notice/").content.decode()) is None
-    )
+    reprint = console.get(f"/cases/{case.reference}/bond-notice/").content.decode()
+    assert CODE.search(reprint) is None
+    assert 'id="claim-code-printed"' in reprint  # says the code was printed already
     assert (
         'id="claim-code-waiting"'
         not in console.get(f"/console/cases/{case.reference}/").content.decode()
@@ -141,13 +141,18 @@ def test_a_refused_claim_reads_the_same_for_an_unknown_case_and_changes_nothing(
     assert AuditEvent.objects.filter(action="case.claim_refused").count() == 2
 
 
-def test_claims_are_rate_limited_per_account_and_per_case(settings: Any) -> None:
-    settings.CLAIM_THROTTLE_RATE = "3/h"
+def walk_in_printed() -> tuple[Case, str]:
+    """A walk-in case whose bond notice printed its claim code, with the counters cleared."""
     cache.clear()
     officer = officer_at("lilongwe")
     console = signed_in(officer)
     case = walk_in_directed(officer, console)
-    code = printed_code(console, case.reference)
+    return case, printed_code(console, case.reference)
+
+
+def test_an_account_is_stopped_after_its_own_attempts_on_any_case(settings: Any) -> None:
+    settings.CLAIM_THROTTLE_RATE = "3/h"
+    case, code = walk_in_printed()
     amina = signed_in(person("amina", Role.APPLICANT))
     assert [claim(amina, "C-0000-0000", code) for _ in range(3)] == [422, 422, 422]
     refused = amina.post(
@@ -156,14 +161,54 @@ def test_claims_are_rate_limited_per_account_and_per_case(settings: Any) -> None
     )
     assert refused.status_code == 429
     assert refused["Retry-After"]
-    # Two other accounts share the case's own count: the fourth try on it is refused, even
-    # with the right code, and the case stays unclaimed until the window passes.
-    john = signed_in(person("john", Role.APPLICANT))
-    grace = signed_in(person("grace", Role.APPLICANT))
-    assert claim(john, case.reference, "0000-0000-0000-0000-0000") == 422
-    assert claim(john, case.reference, "0000-0000-0000-0000-0001") == 422
-    assert claim(grace, case.reference, "0000-0000-0000-0000-0002") == 422
-    assert claim(grace, case.reference, code) == 429
+    assert "Too many attempts" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).applicant_id is None
-    cache.clear()
+
+
+def test_strangers_who_know_the_reference_do_not_lock_the_obligor_out(settings: Any) -> None:
+    settings.CLAIM_THROTTLE_RATE = "3/h"
+    case, code = walk_in_printed()
+    # Two strangers spend their whole allowance on the case: each is stopped...
+    for who in ("amina", "john"):
+        stranger = signed_in(person(who, Role.APPLICANT))
+        guesses = [claim(stranger, case.reference, f"0000-0000-0000-0000-000{n}") for n in range(4)]
+        assert guesses == [422, 422, 422, 429]
+    # ...and the obligor, with the printed code, still claims the case in the same window.
+    grace = signed_in(person("grace", Role.APPLICANT))
     assert claim(grace, case.reference, code) == 302
+    assert Case.objects.get(pk=case.pk).applicant_id == User.objects.get(username="grace").pk
+
+
+def test_many_accounts_guessing_one_case_meet_the_case_ceiling(settings: Any) -> None:
+    settings.CLAIM_CASE_THROTTLE_RATE = "4/h"
+    case, code = walk_in_printed()
+    wrong = code[:-1] + ("1" if code[-1] == "0" else "0")  # never the code itself
+    answers = [
+        claim(signed_in(person(f"guesser{n}", Role.APPLICANT)), case.reference, wrong)
+        for n in range(5)
+    ]
+    assert answers == [422, 422, 422, 422, 429]
+
+
+def test_a_claim_refused_by_a_ceiling_is_audited_without_the_typed_code(settings: Any) -> None:
+    settings.CLAIM_THROTTLE_RATE = "1/h"
+    case, code = walk_in_printed()
+    amina = signed_in(person("amina", Role.APPLICANT))
+    assert claim(amina, case.reference, "0000-0000-0000-0000-0000") == 422
+    typed = case.reference.lower()
+    assert claim(amina, typed, code) == 429
+    [entry] = AuditEvent.objects.filter(action="case.claim_throttled")
+    assert entry.actor_name == "amina"
+    assert entry.details == {"reference": typed, "address": "127.0.0.1", "reason": "account"}
+    assert code not in str(entry.details)
+    assert Case.objects.get(pk=case.pk).applicant_id is None
+
+
+def test_a_notice_printed_where_the_code_was_not_issued_says_a_new_code_is_needed() -> None:
+    officer = officer_at("lilongwe")
+    case = walk_in_directed(officer, signed_in(officer))
+    elsewhere = signed_in(officer)  # signed in again: the code waited in the other session
+    notice = elsewhere.get(f"/cases/{case.reference}/bond-notice/").content.decode()
+    assert CODE.search(notice) is None
+    assert 'id="claim-code-elsewhere"' in notice
+    assert 'id="claim-code-printed"' not in notice

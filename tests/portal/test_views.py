@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.border_world import admit, bonded, depart, grace
@@ -42,6 +44,33 @@ def sign_up(client: Client, **changes: str) -> tuple[int, str]:
     }
     response = client.post("/accounts/sign-up/", {**fields, **changes})
     return response.status_code, response.content.decode()
+
+
+def test_sign_ups_are_limited_per_client_address(settings: Any) -> None:
+    settings.SIGN_UP_THROTTLE_RATE = "2/h"
+    cache.clear()
+    assert sign_up(Client(), username="amina")[0] == 302
+    assert sign_up(Client(), username="john", email="john@example.org")[0] == 302
+    refused = Client().post(
+        "/accounts/sign-up/",
+        {
+            "username": "grace",
+            "email": "grace@example.org",
+            "preferred_language": "en",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    page = refused.content.decode()
+    assert "Too many attempts" in page
+    assert re.search(r"Please wait \d+ minutes? and try again", page)
+    assert 'href="/accounts/sign-up/"' in page
+    assert not User.objects.filter(username="grace").exists()
+    # Another address is not held by this one's count.
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert sign_up(other, username="grace", email="grace@example.org")[0] == 302
 
 
 def field_block(text: str, name: str) -> str:

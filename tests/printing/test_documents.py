@@ -202,3 +202,17 @@ def test_a_one_day_stay_reads_in_the_singular_on_the_foil() -> None:
     assert "1 days" not in english
     assert "d'au plus 1 jour ;" in french
     assert "1 jours" not in french
+
+
+def test_the_french_bond_notice_names_the_issuer_and_the_way_to_pay_in_french() -> None:
+    people = world()
+    case = directed_case(people)
+    client = signed_in(people.applicant)
+    french = html.unescape(client.get(f"/fr/cases/{case.reference}/bond-notice/").content.decode())
+    assert "États-Unis" in french
+    assert "Formulaire I-352 sur Pay.gov" in french
+    assert "United States" not in french
+    assert "through the direct link" not in french
+    english = html.unescape(client.get(f"/cases/{case.reference}/bond-notice/").content.decode())
+    assert "United States" in english
+    assert "Form I-352 on Pay.gov" in english

@@ -90,3 +90,35 @@ def test_too_many_parameters_to_the_api_are_named_in_the_error_shape(db: None) -
         "field": "query",
         "message": "a request carries at most 1,000 parameters",
     }
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "takes"),
+    [
+        ("", "Method not allowed", "This address takes POST requests, not GET."),
+        ("/fr", "Méthode non permise", "Cette adresse reçoit des requêtes POST, pas GET."),
+    ],
+)
+@pytest.mark.parametrize("page", ["/finance/ledger/verify/", "/departure-check/evidence/"])
+def test_a_page_asked_with_a_method_it_does_not_take_says_which_it_takes(
+    page: str, prefix: str, title: str, takes: str, db: None
+) -> None:
+    from visabond.accounts.roles import Role
+    from visabond.accounts.services import user_create
+
+    user_create(username="fiona", password=PASSWORD, roles=[Role.FINANCE_OFFICER])
+    client = Client()
+    client.post("/accounts/login/", {"username": "fiona", "password": PASSWORD})
+    response = client.get(f"{prefix}{page}")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert title in html
+    assert takes in html
+    assert "visabond/site.css" in html  # the site's layout, not an empty body
+
+
+def test_the_api_keeps_its_own_405_shape(db: None) -> None:
+    response = Client().delete("/api/v1/requirements")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"

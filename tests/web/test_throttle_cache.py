@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from visabond.web.throttle import LookupThrottle
 
 COUNT = """
 import django
@@ -32,3 +38,21 @@ def test_two_worker_processes_count_attempts_in_one_cache(tmp_path: Path) -> Non
     ]
     assert counts == ["1", "2"]
     assert (tmp_path / "cache").is_dir()
+
+
+def test_an_hours_count_outlives_five_quiet_minutes_in_the_file_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The file cache increments by a get and a set under its default timeout (300 s).
+    files = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    clock = [7200.0 * 500_000]  # the start of an hour's window
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    with override_settings(
+        CACHES={"default": {**files, "LOCATION": str(tmp_path)}}, CLAIM_THROTTLE_RATE="3/h"
+    ):
+        throttle = LookupThrottle(scope="claim", setting="CLAIM_THROTTLE_RATE", ident="acct")
+        assert [throttle.allow_request(None) for _ in range(3)] == [True, True, True]
+        clock[0] += 400  # six quiet minutes, still within the hour
+        assert throttle.allow_request(None) is False
+        clock[0] += 3600  # the next hour's window
+        assert throttle.allow_request(None) is True

@@ -36,3 +36,20 @@ def test_every_seeded_note_is_in_the_catalogue_and_translated() -> None:
     notes = {t["notes"] for t in shipped_timeline()["terms"].values() if t["notes"]}
     assert notes <= set(SEED_NOTES)
     assert all(french.get(note) for note in notes)
+
+
+def test_every_seeded_payment_channel_is_in_the_catalogue_and_translated() -> None:
+    import json
+
+    from visabond.casework.seed.texts import SEED_PAYMENT_CHANNELS
+
+    posts = Path(visabond.__file__).parent / "casework/seed/posts.json"
+    french = {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUE))}
+    channels = {
+        terms["payment_channel"]
+        for terms in json.loads(posts.read_text())["bond_terms"]
+        if terms["payment_channel"]
+    }
+    assert channels
+    assert channels <= set(SEED_PAYMENT_CHANNELS)
+    assert all(french.get(channel) for channel in channels)

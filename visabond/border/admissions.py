@@ -18,6 +18,11 @@ them (the border console's warnings when it reads the documents). The rules:
   shows: another state's entry stamp, a boarding pass);
 - the admit-until date is no later than the longest stay allows (admitted on + the longest
   stay in days; 8 CFR 214.2(b) and the bond's terms: a stay no longer than the visa allows).
+
+Apart from them, which no one may override, `visa_zone_differences` says where the visa zone
+the officer scanned (Doc 9303-7: number, expiry, issuing state) differs from the visa on file
+for the traveller: the console then takes the visa on file by the passport, and admits only
+once the officer has said why the visa shown is accepted.
 """
 
 from __future__ import annotations
@@ -27,12 +32,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from visabond.core.errors import Conflict, InvalidInput, VisabondError, gettext_noop
+from visabond.documents.mrz.errors import MrzError
+from visabond.documents.mrz.writer import mrz_name_part
 
 
 @dataclass(frozen=True, slots=True)
 class VisaTerms:
     """A visa's conditions as captured on its case: the state whose program issued it
-    (ISO 3166-1 alpha-3), its validity, its entries and its longest stay (None: no limit)."""
+    (ISO 3166-1 alpha-3), its validity, its entries and its longest stay (None: no limit);
+    and its holder's birth date (None: not known here) and surname ("": not known here)."""
 
     number: str
     issuer: str
@@ -40,6 +48,8 @@ class VisaTerms:
     valid_until: dt.date
     entries: int
     max_stay_days: int | None
+    holder_birth_date: dt.date | None = None
+    holder_surname: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +100,17 @@ def admission_refusals(
     admitted_on: dt.date,
     admit_until: dt.date | None,
     earlier: Sequence[EarlierAdmission],
+    birth_date: dt.date | None = None,
 ) -> list[VisabondError]:
     """Every rule (see the module) an admission would break, in the module's order, each as
     `admission_refusal` would raise it: what the border console warns of when it reads the
     documents, before the officer confirms. `admit_until` None (not chosen yet) skips the
-    longest-stay rule."""
+    longest-stay rule. `birth_date` is the presented passport's (Doc 9303-4 §4.2.2): a visa
+    issued to a traveller born on another day is not this traveller's (`visa_holder_differs`,
+    `Conflict`, field `visa_number`), whatever the name its zone carries."""
     before = sorted(earlier, key=lambda a: (a.admitted_on, a.admission_id))
     found = (
+        _holder(visa, birth_date=birth_date),
         _for_state(visa, state=state),
         _valid(visa, admitted_on=admitted_on),
         _entries_used(visa, before=before),
@@ -104,6 +118,26 @@ def admission_refusals(
         None if admit_until is None else _beyond_stay(visa, admitted_on, admit_until),
     )
     return [error for error in found if error is not None]
+
+
+def _holder(visa: VisaTerms, *, birth_date: dt.date | None) -> VisabondError | None:
+    # A renewed passport keeps its holder's birth date (docs/border.md), so this refuses a
+    # visa borrowed from another traveller, never one carried in an older passport.
+    if birth_date is None or visa.holder_birth_date in (None, birth_date):
+        return None
+    return Conflict(
+        gettext_noop(
+            "visa %(visa)s was issued to a traveller born on %(holder)s, but the passport "
+            "presented is of a traveller born on %(born)s: the visa is not this traveller's"
+        ),
+        code="visa_holder_differs",
+        field="visa_number",
+        params={
+            "visa": visa.number,
+            "holder": visa.holder_birth_date.isoformat() if visa.holder_birth_date else "",
+            "born": birth_date.isoformat(),
+        },
+    )
 
 
 def _for_state(visa: VisaTerms, *, state: str) -> VisabondError | None:
@@ -211,6 +245,91 @@ def _beyond_stay(
             "limit": limit,
         },
     )
+
+
+def visa_zone_differences(
+    visa: VisaTerms,
+    *,
+    number: str,
+    expiry: dt.date | None,
+    issuing_state: str,
+    surname: str = "",
+) -> list[VisabondError]:
+    """Where the visa zone scanned (its document number, expiry date and issuing state, Doc
+    9303-7 §4.2) differs from `visa`, the visa on file for the traveller: one `InvalidInput`
+    per field, in that order, naming both values (`visa_number_not_on_file`, field
+    `visa_number`; `visa_expiry_not_on_file`, `visa_expiry`; `visa_issuer_not_on_file`,
+    `visa_issuing_state`); [] when the zone is the visa on file's. A zone leaving its expiry
+    unknown is not judged on it. A visa's last day of validity is its zone's expiry date
+    (22 CFR 41.112: valid for entry until it expires). The zone's `surname` is compared
+    last, as the MRZ writes names (Doc 9303-3 §6), a name cut short by the zone's length
+    matching (`visa_name_not_on_file`, field `visa_surname`): a surname changed since the
+    visa was issued (a marriage) is a reason the officer can give."""
+    found: list[VisabondError] = []
+    if number.strip().upper() != visa.number.strip().upper():
+        found.append(
+            InvalidInput(
+                gettext_noop(
+                    "the visa scanned is numbered %(scanned)s, but the visa on file for this "
+                    "traveller is %(visa)s: say why the visa scanned is accepted, or refuse "
+                    "admission"
+                ),
+                code="visa_number_not_on_file",
+                field="visa_number",
+                params={"scanned": number, "visa": visa.number},
+            )
+        )
+    if expiry is not None and expiry != visa.valid_until:
+        found.append(
+            InvalidInput(
+                gettext_noop(
+                    "the visa scanned expires on %(scanned)s, but visa %(visa)s on file expires "
+                    "on %(expiry)s: say why the visa scanned is accepted, or refuse admission"
+                ),
+                code="visa_expiry_not_on_file",
+                field="visa_expiry",
+                params={"scanned": expiry, "visa": visa.number, "expiry": visa.valid_until},
+            )
+        )
+    if issuing_state.strip("<").upper() != visa.issuer.upper():
+        found.append(
+            InvalidInput(
+                gettext_noop(
+                    "the visa scanned was issued by %(scanned)s, but visa %(visa)s on file was "
+                    "issued under %(issuer)s's program: say why the visa scanned is accepted, "
+                    "or refuse admission"
+                ),
+                code="visa_issuer_not_on_file",
+                field="visa_issuing_state",
+                params={"scanned": issuing_state, "visa": visa.number, "issuer": visa.issuer},
+            )
+        )
+    if surname and visa.holder_surname and _surnames_differ(surname, visa.holder_surname):
+        found.append(
+            InvalidInput(
+                gettext_noop(
+                    "the visa scanned names %(scanned)s, but visa %(visa)s on file was issued "
+                    "to %(holder)s: say why the visa scanned is accepted, or refuse admission"
+                ),
+                code="visa_name_not_on_file",
+                field="visa_surname",
+                params={"scanned": surname, "visa": visa.number, "holder": visa.holder_surname},
+            )
+        )
+    return found
+
+
+def _surnames_differ(scanned: str, holder: str) -> bool:
+    one, other = _as_written(scanned), _as_written(holder)
+    return not (one.startswith(other) or other.startswith(one))
+
+
+def _as_written(name: str) -> str:
+    """A surname as an MRZ writes it (upper case, transliterated), its parts spaced."""
+    try:
+        return mrz_name_part(name, field="surname").replace("<", " ").strip()
+    except MrzError:  # a script with no MRZ transliteration: compared as it is
+        return name.strip().upper()
 
 
 def _naming(visa: VisaTerms, admission: EarlierAdmission) -> dict[str, object]:

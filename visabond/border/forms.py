@@ -67,6 +67,12 @@ class AdmitForm(ScanForm):
     port_acknowledged = forms.BooleanField(
         label=_("I have checked: this port is not one the visa designates"), required=False
     )
+    visa_difference_reason = forms.CharField(
+        label=_("Why the visa scanned is accepted though it is not the visa on file"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     refusal_reason = forms.CharField(
         label=_("Reason for the refusal"),
         required=False,

@@ -260,15 +260,30 @@ def admission_report(
         admit_until=admit_until,
         visa_class=_visa_class(visa_class),
     )
-    if report.admit_until < report.admitted_on:
-        raise InvalidInput(
-            f"admitted on {report.admitted_on} at {report.port}: the admit-until date "
-            f"{admit_until} is before it",
+    refusal = admit_until_refusal(admit_until, admitted_on=report.admitted_on, port=report.port)
+    if refusal is not None:
+        raise refusal
+    return report
+
+
+def admit_until_refusal(
+    admit_until: dt.date, *, admitted_on: dt.date, port: str
+) -> InvalidInput | None:
+    """Why an admission at `port` (IATA) on `admitted_on` (a day at the port) cannot run
+    until `admit_until`, or None: `admit_until_before_admission` (the date has passed on
+    the day of admission) or `admit_until_too_late` (more than `LONGEST_ADMISSION_DAYS`
+    after it), both naming `admit_until`. `admission_report` raises it; the border console
+    shows it when the zones are read, in the same words."""
+    if admit_until < admitted_on:
+        return InvalidInput(
+            gettext_noop(
+                "admitted on %(day)s at %(port)s: the admit-until date %(until)s is before it"
+            ),
             code="admit_until_before_admission",
             field="admit_until",
+            params={"day": admitted_on, "port": port, "until": admit_until},
         )
-    _admit_until_bounded(admit_until, since=report.admitted_on)
-    return report
+    return _admit_until_too_late(admit_until, since=admitted_on)
 
 
 def refusal_report(
@@ -401,8 +416,14 @@ def port_day(moment: dt.datetime, port: str) -> dt.date:
 
 
 def _admit_until_bounded(admit_until: dt.date, *, since: dt.date) -> None:
+    refusal = _admit_until_too_late(admit_until, since=since)
+    if refusal is not None:
+        raise refusal
+
+
+def _admit_until_too_late(admit_until: dt.date, *, since: dt.date) -> InvalidInput | None:
     if (admit_until - since).days > LONGEST_ADMISSION_DAYS:
-        raise InvalidInput(
+        return InvalidInput(
             gettext_noop(
                 "the admit-until date %(until)s is more than %(days)s days after %(since)s: "
                 "no stay is that long"
@@ -411,6 +432,7 @@ def _admit_until_bounded(admit_until: dt.date, *, since: dt.date) -> None:
             field="admit_until",
             params={"until": admit_until, "days": LONGEST_ADMISSION_DAYS, "since": since},
         )
+    return None
 
 
 def _aware(moment: dt.datetime, *, field: str) -> dt.datetime:

@@ -11,7 +11,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from visabond.bonds.models import Bond
 from visabond.border import placement
-from visabond.border.admissions import EarlierAdmission, VisaTerms, admission_refusals
+from visabond.border.admissions import (
+    EarlierAdmission,
+    VisaTerms,
+    admission_refusals,
+    visa_zone_differences,
+)
 from visabond.border.keys import key_matches, key_prefix
 from visabond.border.manifest_reading import series_missing
 from visabond.border.models import (
@@ -81,15 +86,23 @@ def visa_terms(visa: Visa) -> VisaTerms:
         valid_until=visa.valid_until,
         entries=visa.entries,
         max_stay_days=visa.max_stay_days,
+        holder_birth_date=visa.case.birth_date,
+        holder_surname=visa.case.surname,
     )
 
 
 def admission_refusals_on(
-    visa: Visa, *, port: str, admitted_on: dt.date, admit_until: dt.date | None
+    visa: Visa,
+    *,
+    port: str,
+    admitted_on: dt.date,
+    admit_until: dt.date | None,
+    birth_date: dt.date | None = None,
 ) -> list[VisabondError]:
     """Every rule of `admissions.py` an admission on `visa` at `port` (IATA) on `admitted_on`
     until `admit_until` (None: not chosen yet) would break, judged on the visa's terms and
-    its admissions recorded so far; writes nothing. The confirm step raises the first
+    its admissions recorded so far, and on whether `birth_date` (the presented passport's) is
+    its holder's; writes nothing. The confirm step raises the first
     (`services.admission_record`); the console's read step shows them all as warnings."""
     return admission_refusals(
         visa_terms(visa),
@@ -97,7 +110,33 @@ def admission_refusals_on(
         admitted_on=admitted_on,
         admit_until=admit_until,
         earlier=admissions_on_visa(visa.pk),
+        birth_date=birth_date,
     )
+
+
+def visa_zone_differences_on(
+    visa: Visa, *, number: str, expiry: dt.date | None, issuing_state: str, surname: str = ""
+) -> list[VisabondError]:
+    """Where a visa zone scanned at the port (number, expiry, issuing state) differs from
+    `visa`, the visa on file for the traveller (`admissions.visa_zone_differences`); writes
+    nothing. The console warns of each when the zones are read and admits only once the
+    officer has said why the visa scanned is accepted."""
+    return visa_zone_differences(
+        visa_terms(visa),
+        number=number,
+        expiry=expiry,
+        issuing_state=issuing_state,
+        surname=surname,
+    )
+
+
+def admission_stored(*, sender: str, record_id: str) -> bool:
+    """Whether `sender` stored an admission under `record_id` already: sent again, it is
+    judged by `intake.report_store` alone (unchanged, or a conflict), not by the visa's
+    conditions, which its first sending used up."""
+    return Admission.objects.filter(
+        sender=sender.strip(), sender_record_id=record_id.strip()
+    ).exists()
 
 
 def admissions_on_visa(visa_id: int) -> list[EarlierAdmission]:

@@ -8,7 +8,7 @@ or the review it waits in); a machine client's every batch is an audit entry too
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from visabond.audit.services import AuditAction, audit_record
 from visabond.border import placement, selectors
 from visabond.border.client_services import border_client_use_record
 from visabond.border.intake import Stored, report_store
-from visabond.border.models import Admission, BorderClient
+from visabond.border.models import BorderClient
 from visabond.border.records import (
     AdmissionReport,
     DepartureReport,
@@ -33,7 +33,12 @@ from visabond.core.errors import VisabondError
 
 
 def admission_record(
-    report: AdmissionReport, *, sender: str, record_id: str, actor: Actor
+    report: AdmissionReport,
+    *,
+    sender: str,
+    record_id: str,
+    actor: Actor,
+    acknowledged: Mapping[str, str] | None = None,
 ) -> Stored:
     """Record an admission at a port of entry (the I-94 record), linked to the traveller's
     visa and bond when they are ours; records that arrived before it are placed again.
@@ -43,10 +48,14 @@ def admission_record(
     on a visa this system issued is checked against its conditions (`admissions.py`):
     `InvalidInput` for a visa of another state's program, outside its validity or a stay
     beyond the longest; `Conflict` for a visa whose entries are used or a stay still open,
-    naming that admission. Nothing is written then.
+    naming that admission. Nothing is written then. `acknowledged` is what the officer
+    checked and accepted at the port, by rule code, with why (the border console's port not
+    designated, a visa zone differing from the visa on file): kept in the audit entry.
     """
     with transaction.atomic(durable=True):
-        return _recorded(RecordKind.ADMISSION, report, sender, record_id, actor)
+        return _recorded(
+            RecordKind.ADMISSION, report, sender, record_id, actor, acknowledged=acknowledged
+        )
 
 
 def admission_refusal_record(
@@ -152,17 +161,26 @@ def border_batch_record(
 
 
 def _recorded(
-    kind: RecordKind, report: Report, sender: str, record_id: str, actor: Actor
+    kind: RecordKind,
+    report: Report,
+    sender: str,
+    record_id: str,
+    actor: Actor,
+    *,
+    acknowledged: Mapping[str, str] | None = None,
 ) -> Stored:
     if isinstance(report, AdmissionReport):
         _admission_check(report, sender=sender, record_id=record_id)
     stored = report_store(kind, report, sender=sender, record_id=record_id, actor=actor_name(actor))
     if stored.created:
+        details = stored.to_json()
+        if acknowledged:
+            details["acknowledged"] = dict(acknowledged)
         audit_record(
             AuditAction.BORDER_RECORDED,
             subject=stored.record,
             actor=actor,
-            details=stored.to_json(),
+            details=details,
         )
     return stored
 
@@ -170,7 +188,7 @@ def _recorded(
 def _admission_check(report: AdmissionReport, *, sender: str, record_id: str) -> None:
     """Refuse a new admission its visa's conditions do not allow (`admissions.py`); the
     same record sent again is judged by `report_store` alone (unchanged, or a conflict)."""
-    if Admission.objects.filter(sender=sender.strip(), sender_record_id=record_id.strip()).exists():
+    if selectors.admission_stored(sender=sender, record_id=record_id):
         return
     visa = placement.visa_of(report.traveller, on=report.admitted_on)
     if visa is None:
@@ -178,8 +196,13 @@ def _admission_check(report: AdmissionReport, *, sender: str, record_id: str) ->
     # The visa's row is locked so that two admissions on it at once are judged one after
     # the other (PostgreSQL); SQLite runs one writing transaction at a time.
     list(Visa.objects.select_for_update().filter(pk=visa.pk).values_list("pk", flat=True))
+    document = report.traveller.document
     refusals = selectors.admission_refusals_on(
-        visa, port=report.port, admitted_on=report.admitted_on, admit_until=report.admit_until
+        visa,
+        port=report.port,
+        admitted_on=report.admitted_on,
+        admit_until=report.admit_until,
+        birth_date=None if document is None else document.birth_date,
     )
     if refusals:
         raise refusals[0]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -40,9 +41,10 @@ from visabond.border.models import Admission, ReviewItem
 from visabond.border.zones import ScannedZones, zones_read
 from visabond.core import clock
 from visabond.core.errors import InvalidInput, VisabondError, gettext_noop
+from visabond.core.text import is_blank
 from visabond.web.access import page_user
 from visabond.web.forms import add_service_error
-from visabond.web.localized import error_text
+from visabond.web.localized import day_shown, error_text
 
 PORT_KEY = "border_port"  # the officer's port, remembered for the next traveller
 SIGNED = "visabond.border.console.read"
@@ -54,6 +56,8 @@ ALIASES = {
     "birth_date": "passport_mrz",
     "nationality": "passport_mrz",
     "visa_number": "visa_mrz",
+    "visa_expiry": "visa_mrz",
+    "visa_issuing_state": "visa_mrz",
     "reason": "refusal_reason",
     "sender_record_id": "record_id",
 }
@@ -89,6 +93,21 @@ class Reading:
     @property
     def traveller(self) -> records.Traveller:
         return self.zones.traveller()
+
+    @cached_property
+    def visa_differences(self) -> list[VisabondError]:
+        """Where the visa zone scanned differs from the visa on file for the traveller (found
+        by its number, else by the passport: `placement.visa_of`), each as its refusal."""
+        visa, zone = self.conditions.visa, self.zones.visa
+        if visa is None or zone is None:
+            return []
+        return selectors.visa_zone_differences_on(
+            visa,
+            number=zone.document_number,
+            expiry=zone.expiry_date,
+            issuing_state=zone.issuing_state,
+            surname=zone.surname,
+        )
 
 
 def _read(form: AdmitForm | DepartureForm) -> Reading:
@@ -160,7 +179,7 @@ def _record_page(
         )
     form = form_class(request.POST)
     if not form.is_valid():
-        return render(request, template, {"form": form}, status=422)
+        return render(request, template, _invalid_context(form), status=422)
     try:
         reading = _read(form)
     except VisabondError as error:
@@ -176,24 +195,65 @@ def _record_page(
         said = actions[action](officer, form, reading)
     except VisabondError as error:
         status = _refused(form, error)
-        return render(request, template, {"form": form, "reading": reading}, status=status)
+        # Every refusal still standing is shown again beside the one that stopped this one.
+        warnings = _warnings(form, reading)
+        context = {"form": form, "reading": reading, "warnings": warnings}
+        return render(request, template, context, status=status)
     messages.success(request, said)
     return redirect(request.path)
 
 
+def _invalid_context(form: AdmitForm | DepartureForm) -> dict[str, Any]:
+    """The page for a form with a field the officer must correct: with the zones' reading
+    and its warnings when the zones and port themselves are valid, so the field in error
+    (a reason too long, say) is shown beside what asked for it, not on a bare form."""
+    if not {"passport_mrz", "visa_mrz", "port"} <= set(form.cleaned_data):
+        return {"form": form}
+    try:
+        reading = _read(form)
+    except VisabondError:
+        return {"form": form}
+    return {"form": form, "reading": reading, "warnings": _warnings(form, reading)}
+
+
 def _warnings(form: AdmitForm | DepartureForm, reading: Reading) -> list[dict[str, str]]:
-    """What the admission's confirmation would be refused for (`admissions.py`, through
-    `selectors.admission_refusals_on`, the check the confirm step makes), shown when the
-    zones are read: each rule's code and its message in the page's language, naming the
+    """What the admission's confirmation would be refused for, shown when the zones are read
+    (and again beside a refusal): every refusal no acknowledgement overrides
+    (`_hard_refusals`, the checks the confirm step makes, in the same words), then each way
+    the visa zone scanned differs from the visa on file, which the officer may accept by
+    saying why. Each is its rule's code and its message in the page's language, naming the
     record (the open admission's port and day, the visa's program). Nothing is written."""
-    visa = reading.conditions.visa
-    if "admit_until" not in form.fields or visa is None:
+    if "admit_until" not in form.fields:
         return []
-    until = getattr(form, "cleaned_data", {}).get("admit_until")
-    refusals = selectors.admission_refusals_on(
-        visa, port=reading.port, admitted_on=reading.conditions.on, admit_until=until
-    )
+    data = getattr(form, "cleaned_data", {})
+    refusals = [*_hard_refusals(data.get("admit_until"), reading), *reading.visa_differences]
     return [{"code": error.code, "text": error_text(error)} for error in refusals]
+
+
+def _hard_refusals(until: dt.date | None, reading: Reading) -> list[VisabondError]:
+    """Every refusal of an admission until `until` (None: not chosen) that no checkbox or
+    reason overrides, in the order the confirm step meets them: the admit-until date's
+    (`records.admit_until_refusal`, which `records.admission_report` raises), then the
+    visa's conditions (`selectors.admission_refusals_on`, which `services.admission_record`
+    raises). The confirm step raises the first of them before any acknowledgement is asked,
+    so a ticked box is never what stands between the officer and a refusal."""
+    found: list[VisabondError] = []
+    on = reading.conditions.on
+    if until is not None:
+        refusal = records.admit_until_refusal(until, admitted_on=on, port=reading.port)
+        if refusal is not None:
+            found.append(refusal)
+    visa = reading.conditions.visa
+    if visa is not None:
+        document = reading.traveller.document
+        found += selectors.admission_refusals_on(
+            visa,
+            port=reading.port,
+            admitted_on=on,
+            admit_until=until,
+            birth_date=None if document is None else document.birth_date,
+        )
+    return found
 
 
 def _admit(officer: AbstractBaseUser, form: AdmitForm | DepartureForm, reading: Reading) -> str:
@@ -202,7 +262,6 @@ def _admit(officer: AbstractBaseUser, form: AdmitForm | DepartureForm, reading: 
         raise InvalidInput(
             gettext_noop("give the admit-until date"), code="required", field="admit_until"
         )
-    _require_port_checked(data, reading)
     report = records.admission_report(
         traveller=reading.traveller,
         port=reading.port,
@@ -210,8 +269,17 @@ def _admit(officer: AbstractBaseUser, form: AdmitForm | DepartureForm, reading: 
         admit_until=data["admit_until"],
         visa_class=data["visa_class"],
     )
+    sender = _sender(officer)
+    if not selectors.admission_stored(sender=sender, record_id=data["record_id"]):
+        hard = _hard_refusals(report.admit_until, reading)
+        if hard:
+            raise hard[0]
     stored = services.admission_record(
-        report, sender=_sender(officer), record_id=data["record_id"], actor=officer
+        report,
+        sender=sender,
+        record_id=data["record_id"],
+        actor=officer,
+        acknowledged=_acknowledged(data, reading),
     )
     return _said(stored)
 
@@ -246,16 +314,40 @@ def _depart(officer: AbstractBaseUser, form: AdmitForm | DepartureForm, reading:
     return _said(stored)
 
 
-def _require_port_checked(data: dict[str, Any], reading: Reading) -> None:
-    if not reading.conditions.port_designated and not data["port_acknowledged"]:
-        raise InvalidInput(
-            gettext_noop(
-                "%(port)s is not a port this visa designates (%(ports)s): check, then tick the box"
-            ),
-            code="port_not_designated",
-            field="port_acknowledged",
-            params={"port": reading.port, "ports": reading.conditions.ports},
-        )
+def _acknowledged(data: dict[str, Any], reading: Reading) -> dict[str, str]:
+    """What the officer checked and accepted for an admission no hard rule refuses, by rule
+    code, with why: a port the visa does not designate (the box ticked: the bond's terms
+    flag the record for verification, Form I-352), a visa zone that is not the visa on file
+    (why, in the officer's words). Raises `InvalidInput` naming the field to fill:
+    `port_not_designated` (`port_acknowledged`), or the first difference's rule
+    (`visa_number_not_on_file`, `visa_expiry_not_on_file`, `visa_issuer_not_on_file`) in
+    the words the read step warned with (`visa_difference_reason`)."""
+    said: dict[str, str] = {}
+    if not reading.conditions.port_designated:
+        if not data["port_acknowledged"]:
+            raise InvalidInput(
+                gettext_noop(
+                    "%(port)s is not a port this visa designates (%(ports)s): check, then tick "
+                    "the box"
+                ),
+                code="port_not_designated",
+                field="port_acknowledged",
+                params={"port": reading.port, "ports": reading.conditions.ports},
+            )
+        said["port_not_designated"] = "checked"
+    differences = reading.visa_differences
+    if differences:
+        reason = data["visa_difference_reason"].strip()
+        if is_blank(reason):
+            first = differences[0]
+            raise InvalidInput(
+                first.template,
+                code=first.code,
+                field="visa_difference_reason",
+                params=first.params,
+            )
+        said.update((difference.code, reason) for difference in differences)
+    return said
 
 
 def _said(stored: Stored) -> str:
@@ -268,7 +360,7 @@ def _said(stored: Stored) -> str:
         if bond is None:
             return _("Admission recorded (no bond of this program).")
         return _("Admission recorded until %(until)s: bond %(bond)s.") % {
-            "until": record.admit_until.isoformat(),
+            "until": day_shown(record.admit_until),
             "bond": bond.number,
         }
     if stored.kind == records.RecordKind.REFUSED_ADMISSION:
@@ -311,8 +403,8 @@ def _candidates(item: ReviewItem, admissions: dict[int, Admission]) -> list[tupl
             _("%(port)s on %(day)s, until %(until)s (bond %(bond)s)")
             % {
                 "port": a.port,
-                "day": a.admitted_on.isoformat(),
-                "until": a.authorized_until.isoformat(),
+                "day": day_shown(a.admitted_on),
+                "until": day_shown(a.authorized_until),
                 "bond": a.bond.number if a.bond is not None else "—",
             },
         )

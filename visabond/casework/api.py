@@ -2,10 +2,10 @@
 
 Session sign-in with Django's CSRF check, like the policy API; the caller's role is checked
 before the body is read (`RoleSession`). An applicant submits and reads their own cases; a
-consular officer lists, reads and decides the cases of their post; adjudicators, finance
-officers, cashiers and auditors read what `selectors.cases_visible_to` lets them. A case the
-caller may not see is "not found" (404), exactly like one that does not exist. Every error
-is `{code, field, message}` (`visabond.config.api`).
+consular officer opens walk-in cases at their post, and lists, reads and decides its cases;
+adjudicators, finance officers, cashiers and auditors read what `selectors.cases_visible_to`
+lets them. A case the caller may not see is "not found" (404), exactly like one that does
+not exist. Every error is `{code, field, message}` (`visabond.config.api`).
 """
 
 from __future__ import annotations
@@ -151,6 +151,20 @@ def case_submit(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, A
     user = _caller(request)
     case = services.case_submit(
         application=services.Application(**data.dict()), applicant=user, actor=user
+    )
+    return Status(201, _case_out(request, case.reference))
+
+
+@router.post("/walk-in", response={201: CaseOut, **ERRORS}, auth=OFFICERS)
+def case_walk_in_open(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
+    """Open a case for someone who applied in person at the post and has no account: the
+    case has no applicant until its obligor claims it with the code printed on the bond
+    notice. `post` must be the officer's own (`post_not_assigned`). The answer never holds
+    a claim code: none exists before a bond is directed, and a code is shown only on the
+    bond notice the officer prints from the console (docs/console-and-portal.md). The
+    post's consular officer."""
+    case = services.case_walk_in_open(
+        application=services.Application(**data.dict()), actor=_caller(request)
     )
     return Status(201, _case_out(request, case.reference))
 

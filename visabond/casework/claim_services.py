@@ -53,7 +53,16 @@ def claim_code_issue(*, case: Case, actor: Actor) -> str:
             claim.issued_at = clock.now()
             claim.issued_by = actor_name(actor)
             claim.codes_issued += 1
-            claim.save(update_fields=["code_hash", "issued_at", "issued_by", "codes_issued"])
+            claim.code_printed_at = None
+            claim.save(
+                update_fields=[
+                    "code_hash",
+                    "issued_at",
+                    "issued_by",
+                    "codes_issued",
+                    "code_printed_at",
+                ]
+            )
         audit_record(
             AuditAction.CASE_CLAIM_CODE_ISSUED,
             subject=case,
@@ -97,6 +106,42 @@ def claim_code_reissue(*, reference: str, actor: Actor) -> str:
         return claim_code_issue(case=case, actor=actor)
 
 
+def claim_code_printed(*, reference: str, code: str, actor: Actor) -> bool:
+    """Whether this printing of case `reference`'s bond notice is the one that shows `code`:
+    True for exactly one of any number of printings at once, and only while `code` is the
+    code last issued, not yet printed and not spent.
+
+    An entry point. One conditional UPDATE marks the code printed (`code_printed_at`): the
+    database lets one statement match the row, and every other finds it printed already,
+    however many requests hold the code (the officer's session is read by each request
+    before any of them writes it back). The printing is audited, without the code.
+    """
+    with transaction.atomic(durable=True):
+        claim = (
+            CaseClaim.objects.filter(
+                case__reference=normalise_reference(reference),
+                code_hash=claim_code_hash(code),
+                code_printed_at__isnull=True,
+                spent_at__isnull=True,
+            )
+            .select_related("case")
+            .first()
+        )
+        if claim is None:
+            return False
+        marked = CaseClaim.objects.filter(pk=claim.pk, code_printed_at__isnull=True).update(
+            code_printed_at=clock.now()
+        )
+        if marked:
+            audit_record(
+                AuditAction.CASE_CLAIM_CODE_PRINTED,
+                subject=claim.case,
+                actor=actor,
+                details={"case": claim.case.reference, "codes_issued": claim.codes_issued},
+            )
+    return bool(marked)
+
+
 def case_claim(*, reference: str, claim_code: str, passport_number: str, applicant: Actor) -> Case:
     """The applicant's account claims a walk-in case: it becomes the case's applicant and its
     bond's obligor, and the code is spent.
@@ -128,6 +173,26 @@ def case_claim(*, reference: str, claim_code: str, passport_number: str, applica
         raise InvalidInput(REFUSED, code="claim_refused", field="claim_code")
     assert case is not None
     return case
+
+
+def case_claim_throttled(
+    *, reference: str, applicant: AbstractBaseUser, address: str, ceiling: str
+) -> None:
+    """Record a claim attempt refused by a rate limit before it was tried: who (the account),
+    which reference as typed (its first 40 characters), from which client address, and which
+    ceiling refused it (`ceiling`: "account" or "case"; see
+    `portal.views.portal_claim`). The typed code is not kept: it may be the right one.
+
+    An entry point: its own transaction, so the refusal is on the trail although nothing
+    else is written.
+    """
+    with transaction.atomic(durable=True):
+        audit_record(
+            AuditAction.CASE_CLAIM_THROTTLED,
+            subject=applicant,
+            actor=applicant,
+            details={"reference": reference[:40], "address": address, "reason": ceiling},
+        )
 
 
 def _no_case(reference: str) -> NotFound:

@@ -8,9 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from visabond.casework.models import ConsularPost
 from visabond.casework.presenters import AMOUNT_REASONS, CASE_STATES, OUTCOMES, waiver_label
 from visabond.casework.rules import CapturedRule
+from visabond.policy.forms import visa_class_choices
 from visabond.web.localized import money_shown
+from visabond.web.widgets import DateInput
 
 
 class CaseSearchForm(forms.Form):
@@ -77,3 +80,48 @@ class DecisionForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
+
+
+class ApplicationFields(forms.Form):
+    """What an application gives besides its post: the visa, the passport's zone, the
+    identity typed again (checked against the zone, field by field), and the trip. The
+    applicant's form (`portal.forms.ApplicationForm`) adds the post; a walk-in case's is
+    the officer's own."""
+
+    visa_class = forms.ChoiceField(label=_("Visa class"))
+    passport_mrz = forms.CharField(
+        label=_("Passport: the two lines at the bottom of the photo page"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "mrz", "spellcheck": "false"}),
+        help_text=_("Type or paste them exactly, with every < sign."),
+    )
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
+    passport_number = forms.CharField(label=_("Passport number"), max_length=20)
+    purpose = forms.CharField(
+        label=_("Purpose of the trip"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    intended_arrival = forms.DateField(label=_("Arrival"), widget=DateInput)
+    intended_departure = forms.DateField(label=_("Departure"), widget=DateInput)
+
+
+class WalkInForm(ApplicationFields):
+    """An application made in person at the officer's post by someone without an account:
+    the visa classes are those of the states whose programs the post issues for."""
+
+    def __init__(self, *args: Any, post: ConsularPost, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visa_class = self.fields["visa_class"]
+        assert isinstance(visa_class, forms.ChoiceField)
+        visa_class.choices = visa_classes_of({p.issuer for p in post.programs.all()})
+
+
+def visa_classes_of(issuers: set[str]) -> list[tuple[str, str]]:
+    """The visa classes of the issuing states `issuers` (ISO 3166 alpha-3), once each,
+    labelled in the active language (the service checks the class against the post's
+    state)."""
+    seen: dict[str, str] = {}
+    for issuer in sorted(issuers):
+        for code, label in visa_class_choices(issuer):
+            seen.setdefault(code, label)
+    return list(seen.items())

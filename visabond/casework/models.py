@@ -164,7 +164,9 @@ class CaseClaim(models.Model):
     account yet: by it the obligor makes the case theirs in the portal.
 
     Only the code's SHA-256 is kept (`claim_codes.py`); a new code replaces the hash, so the
-    old one stops working. Spent once the case is claimed.
+    old one stops working. Spent once the case is claimed. `code_printed_at` is when the code
+    last issued was printed on a bond notice (none while it waits to be): it is set by one
+    conditional update, so of any number of notices rendered at once one prints the code.
     """
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="claim")
@@ -172,6 +174,7 @@ class CaseClaim(models.Model):
     issued_at = models.DateTimeField(default=clock.now)
     issued_by = models.CharField(max_length=150)
     codes_issued = models.PositiveSmallIntegerField(default=1)
+    code_printed_at = models.DateTimeField(null=True, blank=True)
     spent_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from visabond.bonds.lifecycle import BondState
 from visabond.casework import selectors
 from visabond.casework.models import Case
 from visabond.casework.rules import AmountReason, CapturedRule, CaseState, Outcome, WaiverGround
-from visabond.core.countries import country
+from visabond.core.countries import localized_name
 from visabond.core.money import Money
 
 CASE_STATES: dict[str, Promise] = {
@@ -141,8 +141,8 @@ def case_page(case: Case, *, history: bool = True) -> dict[str, Any]:
     return {
         "case": case,
         "state": state_label("case", case.state),
-        "nationality": country(case.nationality).name,
-        "issuing_state": country(case.passport_issuing_state).name,
+        "nationality": localized_name(case.nationality, get_language()),
+        "issuing_state": localized_name(case.passport_issuing_state, get_language()),
         "bond": bond,
         "bond_state": "" if bond is None else state_label("bond", bond.state),
         "visa": selectors.visa_of(case),

@@ -39,7 +39,7 @@ from visabond.casework.rules import (
 from visabond.casework.selectors import case_rule_in_force, post_today
 from visabond.core import clock
 from visabond.core.countries import country
-from visabond.core.errors import InvalidInput, NotFound, gettext_noop
+from visabond.core.errors import InvalidInput, NotFound, PermissionDenied, gettext_noop
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
@@ -79,12 +79,62 @@ def case_submit(
     (`identity_mismatch`, naming the first field that differs). The passport must be valid
     through the intended departure; the trip's dates must be in order and not in the past.
     """
+    opening = _opening(application)
+    with transaction.atomic(durable=True):
+        return _opened(opening, applicant=applicant, actor=actor)
+
+
+def case_walk_in_open(*, application: Application, actor: Actor) -> Case:
+    """Open a case for a walk-in applicant: someone who applied in person at the post and
+    has no portal account, so the case has no applicant (state `submitted`). When a bond is
+    directed on it, a claim code is issued and printed on the bond notice, by which the
+    obligor claims the case later (`claim_services`).
+
+    An entry point, for a consular officer of the application's post (a process, such as
+    the demonstration's loader, for any post). The application is checked as
+    `case_submit` checks it. Raises `PermissionDenied` (`role_required`) for a user who is
+    no consular officer, `PermissionDenied` (`post_not_assigned`, field `post`) for a post
+    other than the officer's own, and whatever `case_submit` raises.
+    """
+    user = actor_user(actor)
+    if user is not None:
+        if not has_role(user, Role.CONSULAR_OFFICER):
+            raise PermissionDenied(
+                gettext_noop("only a consular officer opens a case at the post"),
+                code="role_required",
+            )
+        own = PostAssignment.objects.filter(user_id=user.pk).select_related("post").first()
+        if own is None or own.post.code != application.post.strip().lower():
+            raise PermissionDenied(
+                gettext_noop("a case is opened at the post you are assigned to, not at %(post)s"),
+                code="post_not_assigned",
+                field="post",
+                params={"post": repr(application.post)},
+            )
+    opening = _opening(application)
+    with transaction.atomic(durable=True):
+        return _opened(opening, applicant=None, actor=actor)
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """An application checked, with what the case records of it."""
+
+    post: ConsularPost
+    program: Program
+    visa_class: str
+    zone: Any
+    purpose: str
+    intended_arrival: dt.date
+    intended_departure: dt.date
+
+
+def _opening(application: Application) -> _Opening:
     post = _post(application.post)
     program = _program_of(post, application.program)
     zone = _passport_zone(application.passport_mrz)
     _check_identity(application, zone)
-    nationality = zone.nationality
-    if nationality == program.issuer:
+    if zone.nationality == program.issuer:
         raise InvalidInput(
             gettext_noop("a national of %(issuer)s needs no visa of %(issuer)s"),
             code="nationality_is_issuer",
@@ -92,34 +142,50 @@ def case_submit(
             params={"issuer": program.issuer},
         )
     _check_trip(application, zone.expiry_date, today=post_today(post))
-    visa_class = normalise_visa_class(program.issuer, application.visa_class)
-    with transaction.atomic(durable=True):
-        case = _created_case(
-            applicant=applicant,
-            post=post,
-            program=program,
-            visa_class=visa_class,
-            state=CaseState.SUBMITTED,
-            surname=zone.surname,
-            given_names=zone.given_names,
-            nationality=nationality,
-            birth_date=zone.birth_date,
-            sex=zone.sex,
-            passport_number=zone.document_number,
-            passport_issuing_state=zone.issuing_state,
-            passport_expiry=zone.expiry_date,
-            passport_mrz=list(zone.lines),
-            purpose=_text(application.purpose, field="purpose", limit=500),
-            intended_arrival=application.intended_arrival,
-            intended_departure=application.intended_departure,
-        )
-        _record(case, before="", after=CaseState.SUBMITTED, actor=actor, reason="application")
-        audit_record(
-            AuditAction.CASE_SUBMITTED,
-            subject=case,
-            actor=actor,
-            details={"case": case.reference, "post": post.code, "visa_class": visa_class},
-        )
+    return _Opening(
+        post=post,
+        program=program,
+        visa_class=normalise_visa_class(program.issuer, application.visa_class),
+        zone=zone,
+        purpose=_text(application.purpose, field="purpose", limit=500),
+        intended_arrival=application.intended_arrival,
+        intended_departure=application.intended_departure,
+    )
+
+
+def _opened(opening: _Opening, *, applicant: AbstractBaseUser | None, actor: Actor) -> Case:
+    zone = opening.zone
+    case = _created_case(
+        applicant=applicant,
+        post=opening.post,
+        program=opening.program,
+        visa_class=opening.visa_class,
+        state=CaseState.SUBMITTED,
+        surname=zone.surname,
+        given_names=zone.given_names,
+        nationality=zone.nationality,
+        birth_date=zone.birth_date,
+        sex=zone.sex,
+        passport_number=zone.document_number,
+        passport_issuing_state=zone.issuing_state,
+        passport_expiry=zone.expiry_date,
+        passport_mrz=list(zone.lines),
+        purpose=opening.purpose,
+        intended_arrival=opening.intended_arrival,
+        intended_departure=opening.intended_departure,
+    )
+    _record(case, before="", after=CaseState.SUBMITTED, actor=actor, reason="application")
+    audit_record(
+        AuditAction.CASE_SUBMITTED,
+        subject=case,
+        actor=actor,
+        details={
+            "case": case.reference,
+            "post": opening.post.code,
+            "visa_class": opening.visa_class,
+            "walk_in": applicant is None,
+        },
+    )
     return case
 
 

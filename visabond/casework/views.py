@@ -1,4 +1,5 @@
-"""The consular console: a post's cases, a case, the interview, the decision, the visa.
+"""The consular console: a post's cases, a walk-in case opened, a case, the interview, the
+decision, the visa.
 
 Only a consular officer reaches these pages, and only for the post they are assigned to: a
 case of another post is "not found", exactly like a case that does not exist
@@ -18,13 +19,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
 from visabond.audit.actors import Actor
 from visabond.casework import claim_services, selectors, services
 from visabond.casework.claim_session import claim_code_keep, claim_code_waiting
-from visabond.casework.forms import CaseSearchForm, DecisionForm, InterviewForm, RefuseForm
+from visabond.casework.forms import (
+    CaseSearchForm,
+    DecisionForm,
+    InterviewForm,
+    RefuseForm,
+    WalkInForm,
+)
 from visabond.casework.models import Case, CaseClaim, ConsularPost
 from visabond.casework.presenters import CASE_STATES, case_page, state_label
 from visabond.casework.rules import (
@@ -34,7 +42,7 @@ from visabond.casework.rules import (
     CaseState,
     Outcome,
 )
-from visabond.core.countries import country
+from visabond.core.countries import localized_name
 from visabond.core.errors import InvalidInput, VisabondError
 from visabond.core.money import Money
 from visabond.web.forms import add_service_error
@@ -74,7 +82,7 @@ def console_cases(request: HttpRequest) -> HttpResponse:
         {
             "case": case,
             "state": state_label("case", case.state),
-            "nationality": country(case.nationality).name,
+            "nationality": localized_name(case.nationality, get_language()),
         }
         for case in cases
     ]
@@ -86,6 +94,42 @@ def console_cases(request: HttpRequest) -> HttpResponse:
         request,
         "casework/console_cases.html",
         {"post": post, "form": form, "rows": rows, "tabs": tabs},
+    )
+
+
+@login_required
+def console_walk_in(request: HttpRequest) -> HttpResponse:
+    """Open a case for someone who applied in person at the officer's post and has no
+    account (`services.case_walk_in_open`): the passport's zone, the identity typed again,
+    the trip. The obligor claims the case later with the code printed on the bond notice."""
+    post = _officer_post(request)
+    if post is None:
+        raise PermissionDenied(_("You are not assigned to a consular post yet."))
+    form = WalkInForm(request.POST or None, post=post)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            opened: list[Case] = []
+            refusal = _attempt(
+                form,
+                lambda: opened.append(
+                    services.case_walk_in_open(
+                        application=services.Application(post=post.code, **form.cleaned_data),
+                        actor=_actor(request),
+                    )
+                ),
+            )
+            if refusal is None:
+                messages.success(
+                    request,
+                    _("Case %(ref)s opened for an applicant without an account.")
+                    % {"ref": opened[0].reference},
+                )
+                return redirect("console-case", reference=opened[0].reference)
+            status = refusal.http_status
+    return render(
+        request, "casework/console_walk_in.html", {"post": post, "form": form}, status=status
     )
 
 

@@ -37,6 +37,7 @@ from visabond.casework.services import (
     case_lapse_overdue,
     case_refuse,
     case_submit,
+    case_walk_in_open,
     post_assign,
 )
 from visabond.core import clock
@@ -259,22 +260,24 @@ def _tell(story: Story, users: dict[str, User], today: dt.datetime, provider: De
     person = story.person
     trip_start = (start + dt.timedelta(days=35)).date()
     with clock.frozen(day(0)):
-        case = case_submit(
-            application=Application(
-                post=story.post,
-                visa_class=story.visa_class,
-                passport_mrz=person.passport(),
-                surname=person.surname,
-                given_names=person.given_names,
-                birth_date=person.birth,
-                passport_number=person.number,
-                purpose=f"DEMO: {story.purpose}",
-                intended_arrival=trip_start,
-                intended_departure=trip_start + dt.timedelta(days=14),
-            ),
-            applicant=applicant,
-            actor=applicant or f"{DEMO} (application made at the post)",
+        application = Application(
+            post=story.post,
+            visa_class=story.visa_class,
+            passport_mrz=person.passport(),
+            surname=person.surname,
+            given_names=person.given_names,
+            birth_date=person.birth,
+            passport_number=person.number,
+            purpose=f"DEMO: {story.purpose}",
+            intended_arrival=trip_start,
+            intended_departure=trip_start + dt.timedelta(days=14),
         )
+        if applicant is None:  # applied in person at the post, with no account
+            case = case_walk_in_open(
+                application=application, actor=f"{DEMO} (application made at the post)"
+            )
+        else:
+            case = case_submit(application=application, applicant=applicant, actor=applicant)
     if story.end == "submitted":
         return case
     with clock.frozen(day(1)):

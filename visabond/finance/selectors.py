@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
@@ -19,12 +19,21 @@ from django.db.models import Count, QuerySet
 from visabond.bonds.balances import expected_bond_balances
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.selectors import StateTotal, bond_ledger_breaks, bond_totals_by_state
+from visabond.core import clock
 from visabond.core.errors import NotFound
 from visabond.core.money import Money
 from visabond.ledger.invariants import Break
 from visabond.ledger.models import LedgerVerification
 from visabond.ledger.postings import Account
-from visabond.ledger.selectors import Verification, account_balances, ledger_verify, one_snapshot
+from visabond.ledger.selectors import (
+    DayClose,
+    Verification,
+    account_balances_on,
+    closable_through,
+    day_closes,
+    ledger_verify,
+    one_snapshot,
+)
 from visabond.refunds.models import ConfirmationFile, RefundBatch
 from visabond.refunds.selectors import refund_ledger_breaks
 
@@ -59,6 +68,8 @@ class LedgerCheck:
     bonds_checked: int
     reconciliation: list[CurrencyReconciliation]
     seconds: float
+    closed_through: dt.date | None = None
+    closes: list[DayClose] = field(default_factory=list)
 
     @property
     def holds(self) -> bool:
@@ -76,8 +87,10 @@ def ledger_check() -> LedgerCheck:
     and reconcile by currency and bond state (`reconciliation`). Docs:
     docs/casework-and-money.md (the invariants)."""
     started = time.perf_counter()
+    closed_through = closable_through(clock.now())
     with one_snapshot():
         found = ledger_verify()
+        closes = day_closes(through=closed_through)
         bonds, bond_breaks = bond_ledger_breaks()
         found.breaks += bond_breaks
         totals = bond_totals_by_state()
@@ -88,6 +101,8 @@ def ledger_check() -> LedgerCheck:
         bonds_checked=bonds,
         reconciliation=reconciliation(found.balances, totals),
         seconds=time.perf_counter() - started,
+        closed_through=closed_through,
+        closes=closes,
     )
 
 
@@ -151,7 +166,7 @@ def ledger_report(*, as_of: dt.date | None) -> list[tuple[str, str, str]]:
     """(account, currency, balance) of every account with entries, at the end of `as_of`
     (UTC; None: everything posted), sorted by account then currency; balances on the
     account's normal side, written with the currency's minor units."""
-    balances = account_balances(as_of=as_of)
+    balances = account_balances_on(as_of=as_of)
     return [
         (account.value, currency, str(balance))
         for (account, currency), balance in sorted(balances.items())

@@ -18,7 +18,7 @@ from visabond.audit.actors import Actor, actor_name
 from visabond.core import clock
 from visabond.core.errors import Conflict, gettext_noop
 from visabond.finance.selectors import LedgerCheck, ledger_check
-from visabond.ledger.models import LedgerVerification
+from visabond.ledger.models import LedgerDayClose, LedgerVerification
 
 # A run still `running` after this long died with its process: it no longer blocks a new one.
 ABANDONED_AFTER = dt.timedelta(minutes=30)
@@ -46,6 +46,7 @@ def ledger_verification_run(*, actor: Actor) -> tuple[LedgerVerification, Ledger
         row = LedgerVerification.objects.select_for_update().get(pk=started.pk)
         _fill(row, check)
         row.save()
+        _closes_keep(row, check)
     return row, check
 
 
@@ -58,6 +59,7 @@ def ledger_verification_record(
         row = LedgerVerification(started_at=started_at, ran_by=actor_name(actor))
         _fill(row, check)
         row.save()
+        _closes_keep(row, check)
     return row
 
 
@@ -85,9 +87,27 @@ def _started(actor: Actor) -> LedgerVerification:
         ) from None
 
 
+def _closes_keep(row: LedgerVerification, check: LedgerCheck) -> None:
+    """The closing totals of the check's days, for the balances on a day to start from
+    (`ledger.selectors.account_balances_on`); those of earlier runs go."""
+    LedgerDayClose.objects.bulk_create(
+        LedgerDayClose(
+            verification=row,
+            day=close.day,
+            account=close.account,
+            currency=close.currency,
+            debit=close.debit,
+            credit=close.credit,
+        )
+        for close in check.closes
+    )
+    LedgerDayClose.objects.filter(verification__lt=row.pk).delete()
+
+
 def _fill(row: LedgerVerification, check: LedgerCheck) -> None:
     found = check.verification
     row.finished_at = clock.now()
+    row.closed_through = check.closed_through
     row.outcome = Outcome.HOLDS if check.holds else Outcome.BROKEN
     row.transactions = found.transactions
     row.entries = found.entries

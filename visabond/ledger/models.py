@@ -12,7 +12,7 @@ from django.db import models
 
 from visabond.core import clock
 from visabond.core.money_columns import AmountField, CurrencyField, MoneyColumns, money_constraints
-from visabond.ledger.postings import Account, Side, TransactionKind
+from visabond.ledger.postings import Account, Side, Transaction, TransactionKind
 
 
 class LedgerTransaction(models.Model):
@@ -32,6 +32,8 @@ class LedgerTransaction(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # The balances on a day read the postings after the last closed day by this.
+        indexes = [models.Index(fields=["posted_at"], name="ledger_transaction_posted_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
@@ -56,6 +58,23 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.account} {self.amount} {self.currency}"
+
+    @classmethod
+    def for_transaction(cls, row: LedgerTransaction, transaction: Transaction) -> list[LedgerEntry]:
+        """The lines of `transaction` as unsaved rows of the posted `row`: one per line, its
+        account, side and amount as `postings.py` planned them. No query: every writer of the
+        ledger builds its lines here (`services.ledger_post`, `ledger_post_many`, and the
+        provider's inbox batch, which inserts them by COPY: `payments.inbox_services`)."""
+        return [
+            cls(
+                transaction=row,
+                account=line.account.value,
+                side=line.side.value,
+                amount=line.amount.amount,
+                currency=line.amount.currency,
+            )
+            for line in transaction.lines
+        ]
 
 
 class LedgerVerification(models.Model):
@@ -86,6 +105,11 @@ class LedgerVerification(models.Model):
     reconciliation = models.JSONField(
         default=list, help_text="By currency: escrow cash, the claims on it, bonds by state."
     )
+    closed_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day whose closing totals this run kept (LedgerDayClose).",
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -99,3 +123,35 @@ class LedgerVerification(models.Model):
 
     def __str__(self) -> str:
         return f"ledger verification {self.pk} ({self.outcome})"
+
+
+class LedgerDayClose(models.Model):
+    """An account's totals in one currency at the end of a closed day (UTC), as a verification
+    summed them from the entries: all debits and all credits posted up to that day's end.
+
+    The balances on a day (`selectors.account_balances_on`) start from the latest of these
+    instead of summing every entry on each visit, and add the entries posted since. The
+    entries stay the authority: each verification sums them again and keeps a fresh set
+    (one row per account, currency and day it moved), the older sets are deleted.
+    """
+
+    verification = models.ForeignKey(
+        LedgerVerification, on_delete=models.CASCADE, related_name="day_closes"
+    )
+    day = models.DateField()
+    account = models.CharField(max_length=24)
+    currency = CurrencyField()
+    debit = AmountField()
+    credit = AmountField()
+
+    class Meta:
+        ordering = ["day", "account", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification", "day", "account", "currency"],
+                name="ledger_day_close_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.currency} at the end of {self.day}"

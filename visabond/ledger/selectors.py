@@ -15,14 +15,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 
 from visabond.core.errors import InvalidInput
 from visabond.core.money import Money
 from visabond.ledger import invariants
 from visabond.ledger.invariants import Break
-from visabond.ledger.models import LedgerEntry, LedgerTransaction
+from visabond.ledger.models import (
+    LedgerDayClose,
+    LedgerEntry,
+    LedgerTransaction,
+    LedgerVerification,
+)
 from visabond.ledger.postings import MOVEMENTS, Account, Side, TransactionKind
 
 ZERO = Value(Decimal(0), output_field=DecimalField())
@@ -45,25 +50,114 @@ def one_snapshot() -> Iterator[None]:
         yield
 
 
+def _end_of(day: dt.date) -> dt.datetime:
+    """The first moment after `day` (UTC)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
 def account_balances(*, as_of: dt.date | None = None) -> dict[tuple[Account, str], Decimal]:
-    """Each account's balance per currency on its normal side, at the end of `as_of` (UTC)."""
+    """Each account's balance per currency on its normal side, at the end of `as_of` (UTC),
+    summed from every entry: the authority `account_balances_on` agrees with."""
     entries = LedgerEntry.objects.all()
     # The calendar's last day has no next one: every entry is posted by its end.
     if as_of is not None and as_of < dt.date.max:
-        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        entries = entries.filter(transaction__posted_at__lt=end)
-    balances: dict[tuple[Account, str], Decimal] = {}
+        entries = entries.filter(transaction__posted_at__lt=_end_of(as_of))
+    return _balances(_totals(entries))
+
+
+def _totals(entries: QuerySet[LedgerEntry]) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+    """(debits, credits) of `entries` by account and currency: one aggregate query."""
     rows = (
         entries.values("account", "currency")
         .annotate(debit=DEBITS, credit=CREDITS)
         .values_list("account", "currency", "debit", "credit")
     )
-    for name, currency, debit, credit in rows:
+    return {(name, currency): (_decimal(d), _decimal(c)) for name, currency, d, c in rows}
+
+
+def _balances(
+    totals: dict[tuple[str, str], tuple[Decimal, Decimal]],
+) -> dict[tuple[Account, str], Decimal]:
+    balances: dict[tuple[Account, str], Decimal] = {}
+    for (name, currency), (debit, credit) in totals.items():
         account = Account(name)
         balances[(account, currency)] = normal_balance(
             account, in_minor_units(debit - credit, currency)
         )
     return balances
+
+
+# A day is closed once every posting dated on it has committed: a ledger write holds its
+# transaction open for seconds, an hour leaves a wide margin.
+CLOSING_MARGIN = dt.timedelta(hours=1)
+
+
+def closable_through(now: dt.datetime) -> dt.date:
+    """The last day (UTC) that ended at least `CLOSING_MARGIN` before `now`."""
+    return (now.astimezone(dt.UTC) - CLOSING_MARGIN).date() - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DayClose:
+    """All debits and all credits of an account in a currency posted by the end of `day`."""
+
+    day: dt.date
+    account: str
+    currency: str
+    debit: Decimal
+    credit: Decimal
+
+
+def day_closes(*, through: dt.date) -> list[DayClose]:
+    """The running totals at the end of each day up to `through` on which an account moved
+    in a currency, by day then account then currency: one pass over the entries posted by
+    the end of `through`, grouped by day. For a verification to keep (`LedgerDayClose`)."""
+    rows = (
+        LedgerEntry.objects.filter(transaction__posted_at__lt=_end_of(through))
+        .annotate(day=TruncDate("transaction__posted_at", tzinfo=dt.UTC))
+        .values("day", "account", "currency")
+        .annotate(debit=DEBITS, credit=CREDITS)
+        .values_list("day", "account", "currency", "debit", "credit")
+        .order_by("day", "account", "currency")
+    )
+    running: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    closes = []
+    for day, account, currency, debit, credit in rows:
+        before_debit, before_credit = running.get((account, currency), (Decimal(0), Decimal(0)))
+        total = (before_debit + _decimal(debit), before_credit + _decimal(credit))
+        running[(account, currency)] = total
+        closes.append(DayClose(day, account, currency, *total))
+    return closes
+
+
+def account_balances_on(*, as_of: dt.date | None) -> dict[tuple[Account, str], Decimal]:
+    """What `account_balances(as_of=as_of)` says, read from a bounded amount: the closing
+    totals the latest verification kept (`LedgerDayClose`, one row per account, currency
+    and day it moved) for the last closed day up to `as_of`, plus the entries posted after
+    that day up to the end of `as_of` (None: everything posted). Before any verification
+    kept closing totals, every entry is summed."""
+    latest = (
+        (LedgerVerification.objects.exclude(closed_through=None).only("pk", "closed_through"))
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None or latest.closed_through is None:
+        return account_balances(as_of=as_of)
+    closed = latest.closed_through if as_of is None else min(as_of, latest.closed_through)
+    totals: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    kept = LedgerDayClose.objects.filter(verification=latest, day__lte=closed).order_by("day")
+    for account, currency, debit, credit in kept.values_list(
+        "account", "currency", "debit", "credit"
+    ):
+        totals[(account, currency)] = (debit, credit)  # the day's latest totals win
+    if as_of is None or as_of > closed:
+        since = LedgerEntry.objects.filter(transaction__posted_at__gte=_end_of(closed))
+        if as_of is not None and as_of < dt.date.max:
+            since = since.filter(transaction__posted_at__lt=_end_of(as_of))
+        for key, (debit, credit) in _totals(since).items():
+            before_debit, before_credit = totals.get(key, (Decimal(0), Decimal(0)))
+            totals[key] = (before_debit + debit, before_credit + credit)
+    return _balances(totals)
 
 
 def in_minor_units(amount: Decimal, currency: str) -> Decimal:

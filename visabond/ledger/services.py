@@ -65,7 +65,7 @@ def ledger_post(
             memo=memo[:300],
             actor_name=actor_name(actor),
         )
-        LedgerEntry.objects.bulk_create(_entries(row, transaction))
+        LedgerEntry.objects.bulk_create(LedgerEntry.for_transaction(row, transaction))
         audit_record(
             AuditAction.LEDGER_POSTED,
             subject=row,
@@ -129,7 +129,7 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
             [
                 entry
                 for row, p in zip(rows, fresh, strict=True)
-                for entry in _entries(row, p.transaction)
+                for entry in LedgerEntry.for_transaction(row, p.transaction)
             ]
         )
         for row, p in zip(rows, fresh, strict=True):
@@ -141,20 +141,6 @@ def ledger_post_many(postings: Sequence[Posting], *, actor: Actor) -> list[Ledge
                 details=posting_details(p.transaction, subject=p.subject, memo=p.memo),
             )
     return [found[key] for key in keys]
-
-
-def _entries(row: LedgerTransaction, transaction: Transaction) -> list[LedgerEntry]:
-    """The lines of `transaction` as rows of the posted `row`."""
-    return [
-        LedgerEntry(
-            transaction=row,
-            account=line.account.value,
-            side=line.side.value,
-            amount=line.amount.amount,
-            currency=line.amount.currency,
-        )
-        for line in transaction.lines
-    ]
 
 
 def _refuse_other_lines(first: Transaction, again: Transaction) -> None:

@@ -371,15 +371,9 @@ class _Batch:
         _inserted([row for row, _, _ in movements])
         _inserted(
             [
-                LedgerEntry(
-                    transaction=row,
-                    account=line.account.value,
-                    side=line.side.value,
-                    amount=line.amount.amount,
-                    currency=line.amount.currency,
-                )
+                entry
                 for row, planned, _ in movements
-                for line in planned.lines
+                for entry in LedgerEntry.for_transaction(row, planned)
             ]
         )
         return movements

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from visabond.core import clock
 from visabond.core.money_columns import AmountField, CurrencyField, MoneyColumns, money_constraints
@@ -16,8 +17,8 @@ from visabond.payments.matching import Disposition
 
 
 class Channel(models.TextChoices):
-    PROVIDER = "provider", "payment provider"
-    CASHIER = "cashier", "cashier at a post"
+    PROVIDER = "provider", gettext_lazy("payment provider")
+    CASHIER = "cashier", gettext_lazy("cashier at a post")
 
 
 class WebhookSecret(models.Model):

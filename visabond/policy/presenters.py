@@ -218,23 +218,25 @@ def notice_warning_text(
     """A version announced with less notice than its program promises (22 CFR 41.11(c): 15
     days), said in the active language; the API keeps the English `notice_warning`."""
     given = (effective_from - announced_on).days
+    # Two counts, two plurals: the days given and the days promised.
+    promise = ngettext(
+        "%(program)s promises %(notice)s day's notice",
+        "%(program)s promises %(notice)s days' notice",
+        notice_days,
+    ) % {"program": program_name, "notice": notice_days}
     if given >= 0:
         text = ngettext(
-            "announced %(days)s day before it takes effect; %(program)s promises %(notice)s "
-            "days' notice",
-            "announced %(days)s days before it takes effect; %(program)s promises %(notice)s "
-            "days' notice",
+            "announced %(days)s day before it takes effect; %(promise)s",
+            "announced %(days)s days before it takes effect; %(promise)s",
             given,
         )
     else:
         text = ngettext(
-            "announced %(days)s day after it took effect; %(program)s promises %(notice)s "
-            "days' notice",
-            "announced %(days)s days after it took effect; %(program)s promises %(notice)s "
-            "days' notice",
+            "announced %(days)s day after it took effect; %(promise)s",
+            "announced %(days)s days after it took effect; %(promise)s",
             -given,
         )
-    return text % {"days": abs(given), "program": program_name, "notice": notice_days}
+    return text % {"days": abs(given), "promise": promise}
 
 
 def terms_text(terms: RuleTerms | None) -> str:

@@ -11,11 +11,10 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from visabond.casework.forms import ApplicationFields, visa_classes_of
 from visabond.casework.models import ConsularPost
 from visabond.core.countries import all_countries, fold, localized_name
-from visabond.policy.forms import visa_class_choices
 from visabond.policy.models import Program
-from visabond.web.widgets import DateInput
 
 
 class SignUpForm(forms.Form):
@@ -59,26 +58,12 @@ def post_choices() -> list[tuple[str, str]]:
     return [(p.code, f"{p.name} ({p.city})") for p in ConsularPost.objects.order_by("name")]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(ApplicationFields):
     """An application: the post, the visa, the passport's zone, the identity typed again
     (checked against the zone, field by field), and the trip."""
 
     post = forms.ChoiceField(label=_("Consular post"))
-    visa_class = forms.ChoiceField(label=_("Visa class"))
-    passport_mrz = forms.CharField(
-        label=_("Passport: the two lines at the bottom of the photo page"),
-        widget=forms.Textarea(attrs={"rows": 2, "class": "mrz", "spellcheck": "false"}),
-        help_text=_("Type or paste them exactly, with every < sign."),
-    )
-    surname = forms.CharField(label=_("Surname"), max_length=100)
-    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
-    passport_number = forms.CharField(label=_("Passport number"), max_length=20)
-    purpose = forms.CharField(
-        label=_("Purpose of the trip"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    intended_arrival = forms.DateField(label=_("Arrival"), widget=DateInput)
-    intended_departure = forms.DateField(label=_("Departure"), widget=DateInput)
+    field_order = ["post"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,11 +80,7 @@ def visa_classes_of_posts() -> list[tuple[str, str]]:
     for, once each, labelled in the active language (the service checks the class against
     the chosen post's state)."""
     issuers = Program.objects.filter(posts__isnull=False).values_list("issuer", flat=True)
-    seen: dict[str, str] = {}
-    for issuer in sorted(set(issuers)):
-        for code, label in visa_class_choices(issuer):
-            seen.setdefault(code, label)
-    return list(seen.items())
+    return visa_classes_of(set(issuers))
 
 
 def bank_country_choices() -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from visabond.accounts.roles import Role, has_role
 from visabond.accounts.services import applicant_sign_up
 from visabond.bonds.lifecycle import BondState
-from visabond.casework.claim_services import case_claim
+from visabond.casework.claim_services import case_claim, case_claim_throttled
 from visabond.casework.models import Case
 from visabond.casework.presenters import case_page, state_label
 from visabond.casework.selectors import bond_of
@@ -42,7 +42,7 @@ from visabond.portal.forms import (
 from visabond.refunds.account_services import refund_account_record
 from visabond.refunds.selectors import RefundView, refund_account_of, refund_of_bond
 from visabond.web.forms import add_service_error
-from visabond.web.throttle import attempt_allowed
+from visabond.web.throttle import attempt_allowed, client_address, lookup_allowed
 from visabond.web.views import throttled
 
 # Bonds whose money the program holds or owes back: their refund account may be recorded.
@@ -57,9 +57,16 @@ def _applicant(request: HttpRequest) -> AbstractBaseUser:
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
-    """A self-service applicant account; the person is signed in once it is created."""
+    """A self-service applicant account; the person is signed in once it is created.
+    Sign-ups are limited per client address (`SIGN_UP_THROTTLE_RATE`)."""
     if request.user.is_authenticated:
         return redirect("landing")
+    if request.method == "POST":
+        # Per client address: a claim's attempts are counted per account, so accounts must
+        # not be made faster than people make them.
+        allowed, wait = lookup_allowed(request, scope="sign-up", setting="SIGN_UP_THROTTLE_RATE")
+        if not allowed:
+            return throttled(request, wait, back="sign-up", label=_("Back to the sign-up"))
     form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     status = 200
     if request.method == "POST":
@@ -128,9 +135,9 @@ def portal_claim(request: HttpRequest) -> HttpResponse:
     """A case opened at the post for a walk-in applicant, claimed with its reference, the
     claim code printed on the bond notice and the passport number (`case_claim`).
 
-    Attempts are counted per account and per case reference (`CLAIM_THROTTLE_RATE`), so a
-    code cannot be guessed from many accounts or against many cases; a refusal is one
-    answer whatever its reason, an unknown reference included.
+    Attempts are counted per account (`CLAIM_THROTTLE_RATE`), and per case from every
+    account together under a far higher ceiling (`CLAIM_CASE_THROTTLE_RATE`); a refusal is one answer whatever its reason, an unknown
+    reference included, and a refusal by a ceiling is audited (`case_claim_throttled`).
     """
     user = _applicant(request)
     form = ClaimForm(request.POST or None)
@@ -138,10 +145,27 @@ def portal_claim(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/claim.html", {"form": form})
     if not form.is_valid():
         return render(request, "portal/claim.html", {"form": form}, status=422)
-    reference = normalise_reference(form.cleaned_data["reference"])
-    for scope, ident in (("claim-account", f"user:{user.pk}"), ("claim-case", reference)):
-        allowed, wait = attempt_allowed(scope=scope, ident=ident, setting="CLAIM_THROTTLE_RATE")
+    typed = form.cleaned_data["reference"]
+    reference = normalise_reference(typed)
+    # Why not one count per case alone: anyone who knows a reference could spend it and lock
+    # the obligor out for the window. A guesser is held by their own account's count
+    # (which bounds their attempts on any one case too; sign-ups are limited per address,
+    # so accounts are not made by the hundred), and the obligor's count is untouched by
+    # theirs. The per-case count stays, far above a person's mistyping, as the ceiling on
+    # many accounts guessing one code together; a stranger or two cannot reach it.
+    ceilings = (
+        ("account", f"user:{user.pk}", "CLAIM_THROTTLE_RATE"),
+        ("case", reference, "CLAIM_CASE_THROTTLE_RATE"),
+    )
+    for ceiling, ident, setting in ceilings:
+        allowed, wait = attempt_allowed(scope=f"claim-{ceiling}", ident=ident, setting=setting)
         if not allowed:
+            case_claim_throttled(
+                reference=typed,
+                applicant=user,
+                address=client_address(request),
+                ceiling=ceiling,
+            )
             return throttled(request, wait, back="portal-claim", label=_("Back to the claim"))
     try:
         case = case_claim(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
+
 from visabond.bonds.models import BondTerms
 from visabond.casework import selectors
 from visabond.casework.models import Case
 from visabond.casework.presenters import decision_shown
-from visabond.core.countries import country
+from visabond.core.countries import localized_name
 from visabond.core.errors import NotFound
 
 
@@ -37,8 +39,8 @@ def visa_foil_context(case: Case) -> dict[str, Any]:
         "visa": visa,
         "bond": bond,
         "bond_form": "" if terms is None else terms.bond_form,
-        "issuer": country(case.program.issuer).name,
-        "nationality": country(case.nationality).name,
+        "issuer": localized_name(case.program.issuer, get_language()),
+        "nationality": localized_name(case.nationality, get_language()),
         "decision": decision_shown(case, amount=None if bond is None else bond.money),
     }
 
@@ -62,7 +64,7 @@ def bond_notice_context(case: Case) -> dict[str, Any]:
         "bond": bond,
         "visa": selectors.visa_of(case),
         "terms": BondTerms.objects.filter(program=case.program).first(),
-        "issuer": country(case.program.issuer).name,
-        "nationality": country(case.nationality).name,
+        "issuer": localized_name(case.program.issuer, get_language()),
+        "nationality": localized_name(case.nationality, get_language()),
         "decision": decision_shown(case, amount=bond.money),
     }

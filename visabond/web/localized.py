@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -76,3 +76,29 @@ def error_text(error: VisabondError) -> str:
     if error.code in BY_CODE:
         return str(BY_CODE[error.code])
     return error.message
+
+
+def _english(language: str | None) -> bool:
+    return (language or "en").startswith("en")
+
+
+def day_shown(value: object) -> str:
+    """A day as a page shows it to a person: ISO 8601 in English ("2026-03-14", the form the
+    consoles' staff read and type), the language's own date format otherwise (Django's
+    DATE_FORMAT: "14 mars 2026" in French); "" for no day, so that `|default` applies.
+    Machine-read values (date inputs, CSV, data- attributes) keep ISO and do not use this."""
+    if not isinstance(value, dt.date):
+        return "" if value is None or value == "" else str(value)
+    if _english(get_language()):
+        return value.isoformat()[:10]
+    return date_format(value, "DATE_FORMAT")
+
+
+def moment_shown(value: object) -> str:
+    """A moment (aware, already in the page's time zone: UTC) to the minute: "2026-03-14
+    09:30" in English, the language's DATETIME_FORMAT otherwise ("14 mars 2026 09:30")."""
+    if not isinstance(value, dt.datetime):
+        return "" if value is None or value == "" else str(value)
+    if _english(get_language()):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return date_format(value, "DATETIME_FORMAT")

@@ -75,6 +75,9 @@ class LookupThrottle(SimpleRateThrottle):
             cache.add(self.key, 1, self.duration)
             return True
         self.window_end = (window + 1) * self.duration
+        # Django's file and database caches increment by a get and a set under the default
+        # timeout (300 s): the count would lapse five quiet minutes into an hour's window.
+        cache.touch(self.key, max(1, int(self.window_end - self.now) + 1))
         return bool(count <= self.num_requests)
 
     def wait(self) -> float | None:

@@ -10,6 +10,7 @@ import pytest
 
 from visabond.documents.paxlst import (
     Defect,
+    Interchange,
     Manifest,
     PaxlstError,
     Sequence,
@@ -73,6 +74,17 @@ def test_a_part_arriving_twice_is_kept_once(fixture_bytes: Read) -> None:
     manifest = assemble([first, second, resent, third])
     assert len(manifest.persons) == 3
     assert [w.code for w in manifest.warnings].count(Defect.MULTIPART_DUPLICATE) == 1
+
+
+def test_a_part_resent_identically_in_another_interchange_is_kept_once_without_a_defect(
+    fixture_bytes: Read,
+) -> None:
+    first, second, third = _parts(fixture_bytes)
+    interchange = Interchange("UNOA", "CARRIER", "AUTHORITY", None, "000202")
+    resent = dataclasses.replace(second, source="resent.edi", interchange=interchange)
+    manifest = assemble([first, second, resent, third])
+    assert len(manifest.persons) == 3
+    assert Defect.MULTIPART_DUPLICATE not in {w.code for w in manifest.warnings}
 
 
 def test_the_series_total_is_checked_once_assembled(fixture_bytes: Read) -> None:

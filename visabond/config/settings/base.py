@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "visabond.web.errors.ApplicationErrorMiddleware",
+    # After the locale and authentication middleware: the page is in the visitor's language.
+    "visabond.web.errors.MethodNotAllowedPageMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,9 +113,16 @@ LOOKUP_THROTTLE_RATE = os.environ.get("VISABOND_LOOKUP_RATE", "300/m")
 # "Did my departure register?" questions per address and window: each one tries a bond
 # number with a birth date, so the ceiling is a person's, not a page's (visabond.web.throttle).
 DEPARTURE_CHECK_THROTTLE_RATE = os.environ.get("VISABOND_DEPARTURE_CHECK_RATE", "30/h")
-# Claims of a walk-in case per account and per case reference and window: each one tries a
-# claim code, so the ceiling is a person's mistyping, not a script's (portal.views).
+# Claims of a walk-in case per account and window: each one tries a claim code, so the
+# ceiling is a person's mistyping, not a script's (portal.views).
 CLAIM_THROTTLE_RATE = os.environ.get("VISABOND_CLAIM_RATE", "10/h")
+# Claims of one case reference from every account together: far above one person's
+# mistyping, so that strangers who know the reference cannot lock its obligor out, yet a
+# ceiling on many accounts guessing one code at once (portal.views).
+CLAIM_CASE_THROTTLE_RATE = os.environ.get("VISABOND_CLAIM_CASE_RATE", "200/h")
+# Sign-ups per client address and window: an account is what a claim's attempts are counted
+# against, so accounts must not be made by the hundred (portal.views).
+SIGN_UP_THROTTLE_RATE = os.environ.get("VISABOND_SIGN_UP_RATE", "10/h")
 # The rate limits' counters (web/throttle.py) in a cache every worker of the machine shares,
 # so that a ceiling holds whatever the number of workers (Django's default cache is each
 # worker's memory). A deployment on several machines gives a shared server instead
@@ -158,6 +167,8 @@ TEMPLATES = [
                 "visabond.web.context_processors.languages",
                 "visabond.web.context_processors.clock_shift",
             ],
+            # `|day` and `|moment` write dates for people in the page's language.
+            "builtins": ["visabond.web.templatetags.visabond_dates"],
         },
     },
 ]

@@ -102,6 +102,9 @@ def _refuse_mixed_series(parts: list[Manifest]) -> None:
 
 
 def _drop_duplicates(parts: list[Manifest]) -> tuple[list[Manifest], list[ParseWarning]]:
+    """Each part once, the first copy kept: a copy differing from it is refused; an identical
+    copy in the same interchange is warned (`multipart-duplicate`), in another one it is a
+    resend, dropped silently."""
     kept: list[Manifest] = []
     warnings: list[ParseWarning] = []
     for part in parts:
@@ -114,6 +117,11 @@ def _drop_duplicates(parts: list[Manifest]) -> tuple[list[Manifest], list[ParseW
                     "which one holds the travellers cannot be told",
                     rule="assembly-conflicting-copies",
                 )
+            if part.interchange != kept[-1].interchange:
+                # The same part resent in another interchange (a sender unsure its transfer
+                # arrived sends it again, ISO 9735-1 §8.3): the first copy says it all, and
+                # an identical resend changes nothing. Twice in one interchange stays a defect.
+                continue
             warnings.append(
                 _warning(
                     part,
