@@ -66,7 +66,8 @@ class LookupThrottle(SimpleRateThrottle):
         self.now = time.time()
         window = int(self.now // self.duration)
         self.key = f"{self.get_cache_key(request)}:{window}"
-        # add() starts the window's count; incr() is atomic in memcached and Redis.
+        # add() starts the window's count; add() and incr() are atomic in memcached, Redis
+        # and the default file cache (core.file_cache), not in Django's own file cache.
         if cache.add(self.key, 1, self.duration):
             return True
         try:
@@ -77,6 +78,7 @@ class LookupThrottle(SimpleRateThrottle):
         self.window_end = (window + 1) * self.duration
         # Django's file and database caches increment by a get and a set under the default
         # timeout (300 s): the count would lapse five quiet minutes into an hour's window.
+        # (The default file cache's incr() keeps the expiry; this sets it to the window's end.)
         cache.touch(self.key, max(1, int(self.window_end - self.now) + 1))
         return bool(count <= self.num_requests)
 

@@ -127,10 +127,12 @@ SIGN_UP_THROTTLE_RATE = os.environ.get("VISABOND_SIGN_UP_RATE", "10/h")
 # so that a ceiling holds whatever the number of workers (Django's default cache is each
 # worker's memory). A deployment on several machines gives a shared server instead
 # (`VISABOND_CACHE_LOCATION` with `VISABOND_CACHE_BACKEND`, e.g. Django's Redis backend).
+# The files are Django's file cache with a lock per entry (core/file_cache.py): Django's own
+# adds and increments by a read then a write, so workers counting at once would lose counts.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "VISABOND_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+            "VISABOND_CACHE_BACKEND", "visabond.core.file_cache.LockedFileBasedCache"
         ),
         "LOCATION": os.environ.get("VISABOND_CACHE_LOCATION", str(DATA_DIR / "cache")),
         # Counters must outlive a flood of other keys: culling would reset them.
