@@ -423,7 +423,7 @@ def test_the_read_steps_warning_is_said_in_french(traveller: Bonded, officer: Cl
     with clock.frozen(AT_THE_PORT):
         page = officer.post("/fr" + ADMIT, {**zones(traveller), "action": "read"})
     shown = warnings_of(page)["admission_open"]
-    assert f"l'admission {first.pk} à IAD le 2025-09-20" in shown
+    assert f"l'admission {first.pk} à IAD le 20 septembre 2025" in shown
     assert "(règle admission_open)" in shown
 
 
@@ -583,7 +583,7 @@ def test_the_visa_zone_and_past_admit_until_warnings_are_said_in_french(
     shown = warnings_of(read(officer, data, path="/fr" + ADMIT))
     assert "le visa lu porte le numéro VZ9999999" in shown["visa_number_not_on_file"]
     assert (
-        "la date limite de séjour 2025-09-30 est antérieure"
+        "la date limite de séjour du 30 septembre 2025 est antérieure"
         in (shown["admit_until_before_admission"])
     )
     assert list(shown) == ["admit_until_before_admission", "visa_number_not_on_file"]

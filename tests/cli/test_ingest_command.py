@@ -119,7 +119,10 @@ def test_a_series_whose_assembled_manifest_is_quarantined_is_said_and_exit_1(
     assert status == 1
     lines = out.splitlines()
     assert f"assembled as manifest {whole.pk}, quarantined: {whole.error_code}" in lines[1]
-    assert lines[2].endswith("0 quarantined, 1 assembled and quarantined")
+    assert lines[2] == (
+        "ingest paxlst: 2 files, 0 processed, 0 already received, 0 quarantined, "
+        "2 parts of 1 series assembled and quarantined"
+    )
 
 
 def test_an_unreadable_moment_names_the_form_expected() -> None:
@@ -139,12 +142,86 @@ def test_parts_of_a_series_in_separate_files_are_ingested_once_whole(
     lines = out.splitlines()
     assert "holds part(s) [2] of series SER3: waiting for the rest" in lines[0]
     whole = PaxlstManifest.objects.get(assembled=True)
-    assert f"holds part(s) of a series assembled as manifest {whole.pk}" in lines[1]
+    assert f"holds part(s) of a series assembled as manifest {whole.pk} (" in lines[1]
+    assert "2 passengers, 2 departures" in lines[1]
+    # Both files were stored, in the whole their series was assembled into.
     assert lines[2] == (
-        "ingest paxlst: 2 files, 0 processed, 2 parts of multi-part messages, "
+        "ingest paxlst: 2 files, 2 processed (2 as parts of 1 series assembled), "
         "0 already received, 0 quarantined"
     )
     assert whole.state == PaxlstManifest.State.PROCESSED
+    assert Departure.objects.count() == 2
+
+
+def test_one_plain_manifest_is_one_file_processed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a.edi").write_bytes(paxlst(manifest_passenger()))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "a.edi"))
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "ingest paxlst: 1 files, 1 processed, 0 already received, 0 quarantined"
+    )
+
+
+def test_the_same_manifest_twice_in_one_run_is_processed_once_and_already_received_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a.edi").write_bytes(paxlst(manifest_passenger()))
+    (tmp_path / "b-resent.edi").write_bytes(paxlst(manifest_passenger()))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path))
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "ingest paxlst: 2 files, 1 processed, 1 already received, 0 quarantined"
+    )
+    assert Departure.objects.count() == 1
+
+
+def test_a_part_alone_is_held_and_completed_by_a_later_run_counts_as_processed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "part2.edi").write_bytes(series_part(2, "F"))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "part2.edi"))
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "ingest paxlst: 1 files, 0 processed, 1 parts held for the rest of their series, "
+        "0 already received, 0 quarantined"
+    )
+    (tmp_path / "part1.edi").write_bytes(series_part(1, "C"))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "part1.edi"))
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "ingest paxlst: 1 files, 1 processed (1 as parts of 1 series assembled), "
+        "0 already received, 0 quarantined"
+    )
+    assert Departure.objects.count() == 2
+
+
+def test_a_part_sent_again_in_another_interchange_after_assembly_is_already_received(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a-part1.edi").write_bytes(series_part(1, "C"))
+    (tmp_path / "b-part2.edi").write_bytes(series_part(2, "F"))
+    ingest(capsys, "paxlst", str(tmp_path))
+    # The same part under another interchange reference: new bytes, the same part.
+    again = paxlst(
+        manifest_passenger(), reference="000309", part=("SER3", 1, "C"), counts=(("42", 2),)
+    )
+    (tmp_path / "c-part1-resent.edi").write_bytes(again)
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "c-part1-resent.edi"))
+    assert status == 0
+    assert "received again after their series was assembled" in out
+    assert out.splitlines()[-1] == (
+        "ingest paxlst: 1 files, 0 processed, 1 already received, 0 quarantined"
+    )
     assert Departure.objects.count() == 2
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -241,5 +242,43 @@ def test_the_ledger_page_verifies_on_demand_reconciles_and_reports_as_of_a_day(
     rows = list(csv.reader(io.StringIO(today.content.decode())))
     assert ["refunds_payable", "USD", "10000.00"] in rows
     assert ["escrow_cash", "USD", "10000.00"] in rows
-    assert finance_client.get("/finance/ledger/", {"as_of": "1 Sept"}).status_code == 422
-    assert finance_client.get("/finance/ledger/report.csv", {"as_of": "x"}).status_code == 422
+    assert finance_client.get("/finance/ledger/", {"as_of": "1 Sept"}).status_code == 400
+    assert finance_client.get("/finance/ledger/report.csv", {"as_of": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("typed", ["2026-13-45", "notadate", "03/02/2026"])
+def test_a_malformed_day_on_the_ledger_page_is_said_with_its_field_and_form_not_an_empty_table(
+    finance_client: Client, typed: str
+) -> None:
+    """A day the page cannot read shows no balances rather than a table that reads as
+    "nothing posted", and the form keeps what was typed, to be corrected."""
+    cancelled_bond(world())
+    page = finance_client.get("/finance/ledger/", {"as_of": typed})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'id="report"' not in html
+    assert (
+        "No balances are shown: “Balances at the end of” must be a date written YYYY-MM-DD." in html
+    )
+    assert f"“{typed}” is not a date written YYYY-MM-DD (e.g. 2026-03-31)." in html
+    assert f'name="as_of" value="{typed}"' in html
+    assert 'id="report-form"' in html
+
+
+def test_the_ledger_csv_of_a_malformed_day_is_refused_naming_the_parameter(
+    finance_client: Client,
+) -> None:
+    refused = finance_client.get("/finance/ledger/report.csv", {"as_of": "2026-02-30"})
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("text/html")
+    assert "as_of: “2026-02-30” is not a date written YYYY-MM-DD" in refused.content.decode()
+
+
+def test_a_malformed_day_on_the_french_ledger_page_is_said_in_french(
+    finance_client: Client,
+) -> None:
+    page = finance_client.get("/fr/finance/ledger/", {"as_of": "2026-13-45"})
+    assert page.status_code == 400
+    html = unescape(page.content.decode())
+    assert "« 2026-13-45 » n'est pas une date écrite AAAA-MM-JJ" in html
+    assert "Aucun solde n'est affiché" in html

@@ -135,14 +135,59 @@ def test_designation_assistant_what_if_and_registry_side_by_side(data: Path) -> 
     assert "0 nationalities over the threshold" in too_few
 
 
-def test_a_bad_threshold_is_explained(data: Path) -> None:
+def test_a_bad_threshold_is_explained_kept_in_the_form_and_no_review_is_shown(
+    data: Path,
+) -> None:
+    """A review computed at the default threshold beside the value typed would pass for
+    the what-if asked for."""
     snapshot = take(data, "2025-02-01")
-    page = (
-        signed_in("analyst")
-        .get(f"/console/stats/snapshots/{snapshot.pk}/designation/", {"threshold": "abc"})
-        .content.decode()
+    answer = signed_in("analyst").get(
+        f"/console/stats/snapshots/{snapshot.pk}/designation/",
+        {"threshold": "abc", "min_expected": "1", "on": "2025-10-11"},
     )
+    assert answer.status_code == 400
+    page = answer.content.decode()
     assert "threshold: a percentage between 0 and 100" in page
+    assert '<input name="threshold" value="abc"' in page
+    assert 'id="no-review"' in page
+    assert 'id="summary"' not in page
+    assert 'data-nationality="GMB"' not in page
+
+
+def test_a_malformed_registry_day_is_explained_with_its_form(data: Path) -> None:
+    snapshot = take(data, "2025-02-01")
+    answer = signed_in("analyst").get(
+        f"/console/stats/snapshots/{snapshot.pk}/designation/", {"on": "2025-13-45"}
+    )
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "on: a date in the form YYYY-MM-DD" in page
+    assert '<input name="on" value="2025-13-45"' in page
+
+
+def test_a_malformed_fiscal_year_is_said_not_replaced_by_the_latest(data: Path) -> None:
+    take(data, "2025-02-01")
+    client = signed_in("analyst")
+    answer = client.get("/console/stats/", {"fy": "twenty25"})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "fy: a fiscal year in four digits, such as 2026" in page
+    assert "suspected in-country overstays by cut-off" not in page
+    assert 'id="snapshots"' in page  # the page stays usable
+    chart = client.get("/console/stats/charts/cutoff.csv", {"fy": "twenty25"})
+    assert chart.status_code == 400
+    assert "fy: a fiscal year in four digits" in chart.content.decode()
+
+
+def test_a_rates_chart_with_a_bad_threshold_is_refused_not_drawn_at_the_default(
+    data: Path,
+) -> None:
+    snapshot = take(data, "2025-02-01")
+    answer = signed_in("analyst").get(
+        "/console/stats/charts/rates.csv", {"snapshot": snapshot.pk, "min_expected": "-3"}
+    )
+    assert answer.status_code == 400
+    assert "min_expected: a whole number of expected departures" in answer.content.decode()
 
 
 def test_the_statistics_pages_speak_french(data: Path) -> None:

@@ -53,7 +53,7 @@ NEW = "/fr/console/rules/new/"
         ({"amounts": "abc, 5000"}, "ce n'est pas un montant"),
         ({"nationality": "USA"}, "un État ne désigne pas ses propres ressortissants"),
         ({"visa_class": "ZZ"}, "l'État USA n'a pas de catégorie de visa « ZZ »"),
-        ({"announced_on": "2030-01-01"}, "la date d'annonce 2030-01-01 est dans le futur"),
+        ({"announced_on": "2030-01-01"}, "la date d'annonce du 1 janvier 2030 est dans le futur"),
         ({"nationality": "ZMB"}, "la règle"),
         ({"currency": "USX"}, "ce n'est pas un code de devise ISO 4217"),
     ],
@@ -70,7 +70,7 @@ def test_the_past_date_refusal_and_the_notice_warning_are_in_french() -> None:
     fields = designation() | {"designate": "record", "previewed": previewed_digest(preview)}
     refused = client.post(NEW, fields).content.decode()
     texts = assert_french(refused)
-    assert any("la décision prendrait effet le 2026-03-01" in t for t in texts), texts
+    assert any("la décision prendrait effet le 1 mars 2026" in t for t in texts), texts
     # Announced after it took effect: recorded with a warning, said in French.
     late = fields | {"announced_on": "2026-03-30", "confirm_past": "on"}
     previewed = client.post(NEW, late | {"designate": "preview"}).content.decode()
@@ -106,7 +106,7 @@ def test_the_french_rule_page_refuses_an_amendment_in_french() -> None:
         .content.decode()
     )
     texts = assert_french(html)
-    assert any("n'est pas en vigueur le 2027-03-01" in t for t in texts), texts
+    assert any("n'est pas en vigueur le 1 mars 2027" in t for t in texts), texts
 
 
 def test_the_english_detector_finds_english() -> None:

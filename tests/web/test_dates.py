@@ -11,6 +11,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from tests.web.console import signed_in
+from visabond.core.errors import InvalidInput, gettext_noop
+from visabond.web.localized import error_text
 
 DAY = dt.date(2026, 3, 14)
 MOMENT = dt.datetime(2026, 3, 14, 9, 5, tzinfo=dt.UTC)
@@ -43,3 +45,32 @@ def test_the_french_console_writes_today_the_french_way(today_is: object) -> Non
     assert "14 mars 2026" in french
     assert not re.search(r"\b2026-03-14\b", french)
     assert "2026-03-14" in english
+
+
+def test_a_refusals_dates_read_the_pages_way_and_stay_iso_for_the_api() -> None:
+    """A refusal shown on a French page writes its dates as French does; its English
+    message, the one the API and the command line give, keeps them ISO."""
+    refusal = InvalidInput(
+        gettext_noop("visa %(visa)s is valid for entry from %(start)s to %(end)s, not on %(day)s"),
+        code="visa_not_valid",
+        field="visa_number",
+        params={
+            "visa": "V1",
+            "start": DAY,
+            "end": dt.date(2026, 6, 13),
+            "day": dt.date(2026, 7, 1),
+        },
+    )
+    with translation.override("fr"):
+        said = error_text(refusal)
+    assert said == (
+        "le visa V1 permet l'entrée du 14 mars 2026 au 13 juin 2026, pas le 1 juillet 2026"
+    )
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", said)
+    with translation.override("en"):
+        assert error_text(refusal).startswith(
+            "visa V1 is valid for entry from 2026-03-14 to 2026-06-13"
+        )
+    assert refusal.as_dict()["message"].startswith(
+        "visa V1 is valid for entry from 2026-03-14 to 2026-06-13"
+    )

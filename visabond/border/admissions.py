@@ -134,8 +134,8 @@ def _holder(visa: VisaTerms, *, birth_date: dt.date | None) -> VisabondError | N
         field="visa_number",
         params={
             "visa": visa.number,
-            "holder": visa.holder_birth_date.isoformat() if visa.holder_birth_date else "",
-            "born": birth_date.isoformat(),
+            "holder": visa.holder_birth_date,
+            "born": birth_date,
         },
     )
 

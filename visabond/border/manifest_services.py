@@ -55,10 +55,15 @@ MAX_BYTES = 20_000_000
 
 @dataclass(frozen=True)
 class Ingested:
-    """A manifest as kept, and whether these bytes had been received before (nothing done)."""
+    """A manifest as kept, and whether these bytes had been received before (nothing done).
+
+    `completed` is the whole a part completed its series into, assembled and processed (or
+    quarantined) with it; None for anything else, a part received again after its series
+    was assembled included."""
 
     manifest: PaxlstManifest
     duplicate: bool
+    completed: PaxlstManifest | None = None
 
     @property
     def quarantined(self) -> bool:
@@ -122,6 +127,7 @@ def manifest_ingest(
     try:
         with transaction.atomic(durable=True):
             existing = PaxlstManifest.objects.filter(digest=digest).first()
+            completed = None
             if existing is None:
                 row = PaxlstManifest.objects.create(
                     digest=digest,
@@ -131,8 +137,10 @@ def manifest_ingest(
                     state=PaxlstManifest.State.QUARANTINED,
                     client=client,
                 )
-                _process(row, actor=actor, per_passenger=per_passenger, read=read)
-            ingested = Ingested(existing or row, duplicate=existing is not None)
+                completed = _process(row, actor=actor, per_passenger=per_passenger, read=read)
+            ingested = Ingested(
+                existing or row, duplicate=existing is not None, completed=completed
+            )
             if client is not None:
                 border_client_use_record(
                     client,
@@ -191,8 +199,8 @@ def manifest_reprocess(
             row.accepted_defects = sorted(set(row.accepted_defects) | set(accepted))
             row.accepted_reason = reason.strip()
         row.attempts += 1
-        _process(row, actor=actor)
-    return Ingested(row, duplicate=False)
+        completed = _process(row, actor=actor)
+    return Ingested(row, duplicate=False, completed=completed)
 
 
 def _process(
@@ -201,18 +209,19 @@ def _process(
     actor: Actor,
     per_passenger: bool = False,
     read: ManifestRead | None = None,
-) -> None:
+) -> PaxlstManifest | None:
+    """Read and record `row`, or hold it as a part; returns the whole a part completed."""
     try:
         with transaction.atomic():
             read = _read(row, read)
             if read.part is not None and not row.assembled:
-                _hold_part(row, read, actor=actor)
-            else:
-                _read_and_record(row, read, actor=actor, per_passenger=per_passenger)
+                return _hold_part(row, read, actor=actor)
+            _read_and_record(row, read, actor=actor, per_passenger=per_passenger)
     except Exception as error:
         # Whatever stops a manifest (bad data, or a fault of ours fixed later) keeps it
         # whole for reprocessing; nothing it would have recorded remains.
         _quarantine(row, error, actor=actor)
+    return None
 
 
 def _read(row: PaxlstManifest, read: ManifestRead | None) -> ManifestRead:
@@ -274,8 +283,9 @@ def _series_key(row: PaxlstManifest, common_access_reference: str) -> str:
     return "|".join((client, row.sender, common_access_reference, row.flights))[:400]
 
 
-def _hold_part(row: PaxlstManifest, read: ManifestRead, *, actor: Actor) -> None:
-    """Keep a part in its series, and assemble the series once it is complete.
+def _hold_part(row: PaxlstManifest, read: ManifestRead, *, actor: Actor) -> PaxlstManifest | None:
+    """Keep a part in its series, and assemble the series once it is complete; returns the
+    whole when this part completed it.
 
     The series row is locked first, so of two parts arriving at once on two connections
     the second sees the first and only one assembles the series. Raises `PaxlstError` for a
@@ -326,7 +336,8 @@ def _hold_part(row: PaxlstManifest, read: ManifestRead, *, actor: Actor) -> None
     )
     parts = [*received, row]
     if not assembled and series_missing((p.part_numbers, p.final_part) for p in parts) == []:
-        _assemble(series, parts, actor=actor, overdue=False)
+        return _assemble(series, parts, actor=actor, overdue=False)
+    return None
 
 
 def _messages(rows: list[PaxlstManifest], *, today: dt.date) -> list[Manifest]:

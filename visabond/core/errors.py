@@ -66,6 +66,14 @@ class InvalidInput(VisabondError):
     http_status = 422
 
 
+class InvalidQuery(VisabondError):
+    """A page's or a download's query string gives a filter a value of the wrong form (a day
+    not written YYYY-MM-DD): the request is malformed (RFC 9110 §15.5.1), and nothing is
+    shown as if the filter had matched nothing."""
+
+    http_status = 400
+
+
 class NotFound(VisabondError):
     http_status = 404
 

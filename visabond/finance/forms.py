@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visabond.portal.forms import REFUND_ACCOUNT_ERRORS, RefundAccountForm
-from visabond.web.widgets import DateInput
+from visabond.web.forms import IsoDayField
 
 
 class ReceiptForm(forms.Form):
@@ -60,7 +60,9 @@ class ConfirmationUploadForm(forms.Form):
 
 
 class LedgerReportForm(forms.Form):
-    as_of = forms.DateField(label=_("Balances at the end of"), required=False, widget=DateInput)
+    """The day whose closing balances the ledger page and its CSV show (none: everything)."""
+
+    as_of = IsoDayField(label=_("Balances at the end of"), required=False)
 
 
 # The services' refusals the console meets, in the reader's language by error code: the

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
-from visabond.core.errors import InvalidInput, VisabondError, gettext_noop
+from visabond.core.errors import InvalidInput, InvalidQuery, VisabondError, gettext_noop
 from visabond.core.money import Money
 from visabond.finance import presenters, selectors, services
 from visabond.finance.forms import (
@@ -264,15 +264,12 @@ def finance_ledger(request: HttpRequest) -> HttpResponse:
     takes seconds (`finance_ledger_verify` does, on demand)."""
     user = _finance(request)
     form = LedgerReportForm(request.GET or None)
-    status = 200
-    as_of = None
-    if form.is_bound:
-        if form.is_valid():
-            as_of = form.cleaned_data["as_of"]
-        else:
-            status = 422
-    report = selectors.ledger_report(as_of=as_of) if status == 200 else []
-    return _ledger_page(request, user, form=form, as_of=as_of, report=report, status=status)
+    if form.is_bound and not form.is_valid():
+        # No table at all: an empty one would read as a day with nothing posted.
+        return _ledger_page(request, user, form=form, report=None, status=400)
+    as_of = form.cleaned_data["as_of"] if form.is_bound else None
+    report = selectors.ledger_report(as_of=as_of)
+    return _ledger_page(request, user, form=form, as_of=as_of, report=report)
 
 
 @login_required
@@ -304,7 +301,7 @@ def _ledger_page(
     *,
     form: LedgerReportForm,
     as_of: Any = None,
-    report: Any = (),
+    report: Any = (),  # None: not shown, the day asked for being malformed
     refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -323,7 +320,7 @@ def _ledger_page(
         "refusal": refusal,
         "form": form,
         "as_of": as_of,
-        "report": presenters.report_shown(report),
+        "report": None if report is None else presenters.report_shown(report),
     }
     return render(request, "finance/ledger.html", context, status=status)
 
@@ -335,8 +332,11 @@ def finance_ledger_csv(request: HttpRequest) -> HttpResponse:
     _finance(request)
     form = LedgerReportForm(request.GET)
     if not form.is_valid():
-        raise InvalidInput(
-            gettext_noop("write the date as YYYY-MM-DD"), code="date_format", field="as_of"
+        raise InvalidQuery(
+            gettext_noop("as_of: “%(value)s” is not a date written YYYY-MM-DD (e.g. 2026-03-31)"),
+            code="date_format",
+            field="as_of",
+            params={"value": request.GET.get("as_of", "")},
         )
     as_of = form.cleaned_data["as_of"]
     text = io.StringIO()

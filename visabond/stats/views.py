@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
-from visabond.core.errors import VisabondError
+from visabond.core.errors import InvalidQuery, VisabondError, gettext_noop
 from visabond.stats import selectors
 from visabond.stats.charts import cutoff_chart, rates_chart
 from visabond.stats.designation import Threshold, by_nationality
 from visabond.web.charts import Chart
 from visabond.web.downloads import chart_download
+from visabond.web.localized import error_text
 
 DEFAULT_THRESHOLD = Threshold(Decimal("0.10"), 100)
 
@@ -45,18 +46,33 @@ def _shown(chart: Chart, name: str, query: str) -> dict[str, Any]:
 
 
 def _year(request: HttpRequest) -> int | None:
-    years = selectors.fiscal_years()
-    try:
-        return int(request.GET["fy"])
-    except (KeyError, ValueError):
+    """The fiscal year asked for (`fy`), else the latest with a snapshot (None: none yet).
+    Raises `InvalidQuery` for an `fy` that is not a year: the latest year shown instead
+    would pass for the one asked for."""
+    typed = request.GET.get("fy", "").strip()
+    if not typed:
+        years = selectors.fiscal_years()
         return years[0] if years else None
+    if not (typed.isascii() and typed.isdigit() and len(typed) == 4):
+        raise InvalidQuery(
+            gettext_noop("fy: a fiscal year in four digits, such as 2026"),
+            code="fiscal_year_format",
+            field="fy",
+        )
+    return int(typed)
 
 
 @login_required
 def stats_home(request: HttpRequest) -> HttpResponse:
-    """Snapshots taken, and how the suspected in-country count falls as the cut-off moves."""
+    """Snapshots taken, and how the suspected in-country count falls as the cut-off moves;
+    a malformed fiscal year is said (400), with the snapshots still listed."""
     _require_reader(request)
-    year = _year(request)
+    errors: list[str] = []
+    try:
+        year = _year(request)
+    except InvalidQuery as error:
+        errors.append(error_text(error))
+        year = None
     curve = selectors.cutoff_curve(year) if year else []
     return render(
         request,
@@ -65,11 +81,13 @@ def stats_home(request: HttpRequest) -> HttpResponse:
             "snapshots": selectors.snapshot_list(),
             "year": year,
             "years": selectors.fiscal_years(),
+            "errors": errors,
             "curve": [(s, selectors.snapshot_total(s)) for s in curve],
             "cutoff": _shown(cutoff_chart(year, curve), "cutoff", f"fy={year}")
             if year and curve
             else None,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -100,42 +118,64 @@ def _snapshot(snapshot_id: int) -> Any:
         raise Http404(str(error)) from None
 
 
-def _threshold(request: HttpRequest) -> tuple[Threshold, list[str]]:
-    errors = []
+def _threshold(request: HttpRequest) -> tuple[Threshold, list[InvalidQuery]]:
+    """The what-if threshold (`threshold`, a percentage; `min_expected`), the default for a
+    parameter not given; each malformed one is an `InvalidQuery` naming it."""
+    errors: list[InvalidQuery] = []
     rate, minimum = DEFAULT_THRESHOLD.rate, DEFAULT_THRESHOLD.min_expected
     try:
         rate = Decimal(request.GET.get("threshold", "10")) / 100
         if not 0 <= rate <= 1:
             raise InvalidOperation
     except InvalidOperation:
-        errors.append(_("threshold: a percentage between 0 and 100"))
-        rate = DEFAULT_THRESHOLD.rate
+        errors.append(
+            InvalidQuery(
+                gettext_noop("threshold: a percentage between 0 and 100"),
+                code="threshold_format",
+                field="threshold",
+            )
+        )
     try:
         minimum = int(request.GET.get("min_expected", "100"))
         if minimum < 0:
             raise ValueError
     except ValueError:
-        errors.append(_("min_expected: a whole number of expected departures, 0 or more"))
-        minimum = DEFAULT_THRESHOLD.min_expected
+        errors.append(
+            InvalidQuery(
+                gettext_noop("min_expected: a whole number of expected departures, 0 or more"),
+                code="min_expected_format",
+                field="min_expected",
+            )
+        )
     return Threshold(rate, minimum), errors
+
+
+def _on(request: HttpRequest) -> tuple[dt.date, list[InvalidQuery]]:
+    """The day the registry is read on (`on`, YYYY-MM-DD; today when not given)."""
+    typed = request.GET.get("on", "")
+    if not typed:
+        return clock.today(), []
+    try:
+        return dt.date.fromisoformat(typed), []
+    except ValueError:
+        refusal = InvalidQuery(
+            gettext_noop("on: a date in the form YYYY-MM-DD"), code="date_format", field="on"
+        )
+        return clock.today(), [refusal]
 
 
 @login_required
 def designation(request: HttpRequest, snapshot_id: int) -> HttpResponse:
-    """Nationalities over a threshold beside what the registry designates on a date; a what-if."""
+    """Nationalities over a threshold beside what the registry designates on a date; a what-if.
+
+    A malformed parameter is said (400) with the values typed kept in the form, and no
+    review is shown: one computed from other values than the form shows would mislead."""
     _require_reader(request)
     snapshot = _snapshot(snapshot_id)
-    threshold, errors = _threshold(request)
-    try:
-        on = (
-            dt.date.fromisoformat(request.GET.get("on", ""))
-            if request.GET.get("on")
-            else clock.today()
-        )
-    except ValueError:
-        errors.append(_("on: a date in the form YYYY-MM-DD"))
-        on = clock.today()
-    rows = selectors.designation_review(snapshot, threshold=threshold, on=on)
+    threshold, refused = _threshold(request)
+    on, refused_day = _on(request)
+    errors = [error_text(error) for error in [*refused, *refused_day]]
+    rows = [] if errors else selectors.designation_review(snapshot, threshold=threshold, on=on)
     query = request.GET.urlencode()
     return render(
         request,
@@ -146,16 +186,20 @@ def designation(request: HttpRequest, snapshot_id: int) -> HttpResponse:
             "threshold_percent": threshold.rate * 100,
             "min_expected": threshold.min_expected,
             "on": on,
+            "typed": request.GET,
             "errors": errors,
             "proposed": [r for r in rows if r.proposed],
             "added": [r for r in rows if r.proposed and r.designated is False],
             "dropped": [r for r in rows if not r.proposed and r.designated],
-            "rates": _shown(
+            "rates": None
+            if errors
+            else _shown(
                 rates_chart([r.figures for r in rows], threshold),
                 "rates",
                 f"snapshot={snapshot.pk}&{query}",
             ),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -174,7 +218,9 @@ def stats_chart(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
             snapshot = _snapshot(int(request.GET.get("snapshot", "0")))
         except ValueError:
             raise Http404("no snapshot") from None
-        threshold, _errors = _threshold(request)
+        threshold, errors = _threshold(request)
+        if errors:
+            raise errors[0]
         chart = rates_chart(by_nationality(snapshot.rows), threshold)
         return chart_download(chart, name=f"rates-snapshot-{snapshot.pk}", fmt=fmt)
     raise Http404("no such chart")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from visabond.core.errors import VisabondError
 from visabond.web.localized import error_text
-from visabond.web.widgets import ISO_DAY, DayInput, day_format
+from visabond.web.widgets import ISO_DAY, DateInput, DayInput, day_format
 
 
 def add_service_error(
@@ -93,4 +93,25 @@ class DayField(forms.DateField):
             raise forms.ValidationError(
                 self.error_messages["invalid"] % {"format": hint, "example": example},
                 code="invalid",
+            ) from None
+
+
+class IsoDayField(forms.DateField):
+    """A day in the ISO form alone (YYYY-MM-DD, ISO 8601), as a date input and a link's query
+    string write it in every language; refused with a sentence naming the value typed and
+    the form expected. A filter in a query string is read with it: another form (03/02/2026)
+    is read two ways, and a page must not guess."""
+
+    widget = DateInput
+    input_formats = [ISO_DAY]
+    default_error_messages = {
+        "invalid": gettext_lazy("“%(value)s” is not a date written YYYY-MM-DD (e.g. 2026-03-31).")
+    }
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
             ) from None

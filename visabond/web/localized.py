@@ -55,8 +55,12 @@ def _value(value: object) -> str:
         return value.in_language(get_language())
     if isinstance(value, Money):
         return money_text(value.amount, value.currency)
+    # A date in a sentence is read by a person ("2 mars 2026" in French); the API's and the
+    # command line's messages keep ISO (`VisabondError.message`).
+    if isinstance(value, dt.datetime):
+        return moment_shown(value)
     if isinstance(value, dt.date):
-        return value.isoformat()  # the date inputs beside the message show ISO dates too
+        return day_shown(value)
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value)
     return str(value)

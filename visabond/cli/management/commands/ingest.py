@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from visabond.border.manifest_services import (
     manifest_reprocess,
     series_assemble_overdue,
 )
+from visabond.border.models import PaxlstManifest
 from visabond.border.selectors import manifests_listed, program_states
 from visabond.cli.base import VisabondCommand
 from visabond.core import clock
@@ -79,7 +81,7 @@ class Command(VisabondCommand):
             self.stdout.write(_said(f"manifest {options['id']}", ingested))
             return EXIT_QUARANTINED if ingested.quarantined else 0
         files = _files(options["paths"])
-        quarantined = duplicates = parts = quarantined_wholes = 0
+        outcomes: list[Ingested] = []
         # Worker processes read the next files while this one stores each in its own
         # transaction, in the files' order.
         contents = read_ahead(
@@ -94,20 +96,11 @@ class Command(VisabondCommand):
             ingested = manifest_ingest(
                 raw=raw, source=source, actor="visabond ingest paxlst", read=read
             )
-            whole_quarantined = _whole_quarantined(ingested) and not ingested.duplicate
-            quarantined += ingested.quarantined and not ingested.duplicate
-            quarantined_wholes += whole_quarantined
-            duplicates += ingested.duplicate
-            parts += ingested.manifest.series_id is not None and not ingested.duplicate
+            outcomes.append(ingested)
             self.stdout.write(_said(str(path), ingested))
-        processed = len(files) - quarantined - duplicates - parts
-        held = f", {parts} parts of multi-part messages" if parts else ""
-        self.stdout.write(
-            f"ingest paxlst: {len(files)} files, {processed} processed{held}, "
-            f"{duplicates} already received, {quarantined} quarantined"
-            + (f", {quarantined_wholes} assembled and quarantined" if quarantined_wholes else "")
-        )
-        return EXIT_QUARANTINED if quarantined or quarantined_wholes else 0
+        tally = _tally(outcomes)
+        self.stdout.write(f"ingest paxlst: {len(files)} files, {tally}")
+        return EXIT_QUARANTINED if tally.quarantined or tally.series_quarantined else 0
 
     def _assemble(self, *, as_of: dt.datetime) -> int:
         done = series_assemble_overdue(as_of=as_of, actor="visabond ingest assemble")
@@ -142,11 +135,72 @@ def _moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _whole_quarantined(ingested: Ingested) -> bool:
-    """Whether the part completed a series whose assembled manifest was quarantined."""
-    row = ingested.manifest
-    whole = row.series.manifest if row.state == "assembled" and row.series else None
-    return whole is not None and whole.state == "quarantined"
+@dataclass
+class _Tally:
+    """What a run's files became, each counted once, as the run ends: a part held early in
+    the run and completed by a later file counts with its series."""
+
+    processed: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    held: int = 0
+    # Files that were parts of a series assembled in this run, by the whole's outcome.
+    series_processed: set[int] = field(default_factory=set)
+    parts_processed: int = 0
+    series_quarantined: set[int] = field(default_factory=set)
+    parts_quarantined: int = 0
+
+    def __str__(self) -> str:
+        processed = f"{self.processed} processed"
+        if self.parts_processed:
+            processed += (
+                f" ({self.parts_processed} as parts of {len(self.series_processed)} "
+                "series assembled)"
+            )
+        held = f", {self.held} parts held for the rest of their series" if self.held else ""
+        whole_quarantined = (
+            f", {self.parts_quarantined} parts of {len(self.series_quarantined)} series "
+            "assembled and quarantined"
+            if self.parts_quarantined
+            else ""
+        )
+        return (
+            f"{processed}{held}, {self.duplicates} already received, "
+            f"{self.quarantined} quarantined{whole_quarantined}"
+        )
+
+
+def _tally(outcomes: list[Ingested]) -> _Tally:
+    tally = _Tally()
+    # A part's state is read again: a later file of the run may have completed its series.
+    parts = {
+        row.pk: row
+        for row in PaxlstManifest.objects.filter(
+            pk__in=[i.manifest.pk for i in outcomes if i.manifest.series_id is not None]
+        ).select_related("series__manifest")
+    }
+    for ingested in outcomes:
+        row = parts.get(ingested.manifest.pk, ingested.manifest)
+        whole = row.series.manifest if row.series_id is not None and row.series else None
+        if ingested.duplicate or (
+            # A part whose series was assembled before it came: a repeat, nothing changed.
+            ingested.manifest.state == PaxlstManifest.State.ASSEMBLED and ingested.completed is None
+        ):
+            tally.duplicates += 1
+        elif row.state == PaxlstManifest.State.QUARANTINED:
+            tally.quarantined += 1
+        elif row.state == PaxlstManifest.State.PENDING:
+            tally.held += 1
+        elif whole is None:
+            tally.processed += 1
+        elif whole.state == PaxlstManifest.State.QUARANTINED:
+            tally.parts_quarantined += 1
+            tally.series_quarantined.add(whole.pk)
+        else:
+            tally.processed += 1
+            tally.parts_processed += 1
+            tally.series_processed.add(whole.pk)
+    return tally
 
 
 def _contents(path: Path) -> bytes | None:
@@ -186,14 +240,25 @@ def _said(name: str, ingested: Ingested) -> str:
         )
     if row.state == "assembled":
         whole = row.series.manifest if row.series else None
+        if whole is None:  # pragma: no cover - an assembled part always has its whole
+            return f"{name}: manifest {row.pk} holds part(s) of an assembled series"
+        if ingested.completed is None:
+            return (
+                f"{name}: manifest {row.pk} holds part(s) {row.part_numbers} received again "
+                f"after their series was assembled as manifest {whole.pk}; nothing changed"
+            )
         said = f"{name}: manifest {row.pk} holds part(s) of a series assembled as manifest"
-        if whole is not None and whole.state == "quarantined":
+        if whole.state == "quarantined":
             return f"{said} {whole.pk}, quarantined: {whole.error_code}: {whole.error_message}"
-        return f"{said} {whole.pk if whole else None}"
+        return f"{said} {whole.pk} {_counts(whole)}"
     if ingested.quarantined:
         return f"{name}: quarantined as manifest {row.pk}: {row.error_code}: {row.error_message}"
+    return f"{name}: manifest {row.pk} {_counts(row)}"
+
+
+def _counts(row: PaxlstManifest) -> str:
     return (
-        f"{name}: manifest {row.pk} ({row.flights or 'no flight'}): {row.passengers} "
+        f"({row.flights or 'no flight'}): {row.passengers} "
         f"passengers, {row.departures} departures, {row.arrivals} expected arrivals, "
         f"{row.others} in transit or elsewhere, {row.unidentified} without a document"
     )
