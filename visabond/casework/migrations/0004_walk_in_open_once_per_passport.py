@@ -3,6 +3,29 @@
 from django.conf import settings
 from django.db import migrations, models
 
+OPEN_STATES = ["approved", "bond_directed", "bond_posted", "interviewed", "submitted"]
+
+
+def no_walk_in_opened_twice(apps, schema_editor):
+    # Cases opened before this rule may already hold two open walk-in cases of one passport:
+    # the index could not be built, and the database's own error would not say which. Such
+    # cases are a consular officer's to settle (refuse or close one), not a migration's.
+    Case = apps.get_model("casework", "Case")
+    open_walk_ins = Case.objects.filter(applicant__isnull=True, state__in=OPEN_STATES)
+    keys = ("program_id", "passport_issuing_state", "passport_number", "birth_date")
+    seen, twice = {}, []
+    for case in open_walk_ins.order_by("pk").only("reference", *keys):
+        key = tuple(getattr(case, k) for k in keys)
+        if key in seen:
+            twice.append(f"{seen[key]} and {case.reference}")
+        else:
+            seen[key] = case.reference
+    if twice:
+        raise RuntimeError(
+            "walk-in cases open twice for one passport in one program, to be settled by a "
+            "consular officer (refuse or close one) before this upgrade: " + "; ".join(twice)
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -13,8 +36,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(no_walk_in_opened_twice, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('applicant__isnull', True), ('state__in', ['approved', 'bond_directed', 'bond_posted', 'interviewed', 'submitted'])), fields=('program', 'passport_issuing_state', 'passport_number', 'birth_date'), name='case_walk_in_open_once_per_passport'),
+            constraint=models.UniqueConstraint(condition=models.Q(('applicant__isnull', True), ('state__in', OPEN_STATES)), fields=('program', 'passport_issuing_state', 'passport_number', 'birth_date'), name='case_walk_in_open_once_per_passport'),
         ),
     ]
