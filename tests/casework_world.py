@@ -95,6 +95,14 @@ def application(**changes: object) -> Application:
     return Application(**values)  # type: ignore[arg-type]
 
 
+def traveller(n: int) -> dict[str, object]:
+    """The changes to `application()` that make it the `n`-th traveller's, for a test that
+    opens several walk-in cases: one is open per passport and program at a time, and the
+    same number under another birth date is another holder's passport."""
+    born = dt.date(1990, 4, 2) + dt.timedelta(days=n)
+    return {"passport_mrz": td3(birth=born), "birth_date": born}
+
+
 @dataclass
 class World:
     """Who acts in a casework test: an applicant, an officer at Lilongwe, a cashier."""

@@ -20,6 +20,7 @@ from tests.casework_world import (
 )
 from tests.http_client import Response, Session
 from visabond.accounts.roles import Role
+from visabond.audit.models import AuditEvent
 from visabond.casework.models import Case
 from visabond.documents.mrz import parse_mrz
 
@@ -311,6 +312,37 @@ def test_a_walk_in_case_is_refused_naming_the_field_and_the_rule(server: str) ->
         "birth_date",
     )
     assert Case.objects.count() == 0
+
+
+def test_a_walk_in_case_refused_for_another_post_is_on_the_trail(server: str) -> None:
+    people = world()
+    officer = signed_in(server, people.officer)
+    assert_error(
+        officer.post_json("/api/v1/cases/walk-in", application_json(post="lusaka")),
+        403,
+        "post_not_assigned",
+        "post",
+    )
+    entry = AuditEvent.objects.get(action="case.walk_in_refused")
+    assert (entry.actor_name, entry.details["post"], entry.details["assigned_post"]) == (
+        people.officer.username,
+        "lusaka",
+        "lilongwe",
+    )
+    assert Case.objects.count() == 0
+
+
+def test_a_second_walk_in_case_for_an_open_passport_is_a_conflict_naming_the_case(
+    server: str,
+) -> None:
+    people = world()
+    officer = signed_in(server, people.officer)
+    first = officer.post_json("/api/v1/cases/walk-in", application_json())
+    assert first.status == 201, first.text
+    again = officer.post_json("/api/v1/cases/walk-in", application_json(purpose="Another trip"))
+    assert_error(again, 409, "case_already_open", "passport_number")
+    assert first.json()["reference"] in again.json()["message"]
+    assert Case.objects.count() == 1
 
 
 def test_only_a_consular_officer_opens_a_walk_in_case_over_the_api(server: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.casework_world import STANDARD, application, officer_at, person, world
+from tests.casework_world import STANDARD, application, officer_at, person, traveller, world
 from tests.concurrency import at_once, on_postgresql
 from visabond.accounts.models import User
 from visabond.accounts.roles import Role
@@ -23,10 +23,10 @@ pytestmark = pytest.mark.usefixtures("pilot")
 ROUNDS = 10
 
 
-def walk_in_case(officer: User) -> Case:
+def walk_in_case(officer: User, **changes: object) -> Case:
     """Grace applied in person at Lilongwe: the officer opened the case, no account behind it,
     and directed the standard bond."""
-    case = case_submit(application=application(), applicant=None, actor=officer)
+    case = case_submit(application=application(**changes), applicant=None, actor=officer)
     case_interview(reference=case.reference, notes="walk-in", actor=officer)
     return case_decide(
         reference=case.reference, outcome=Outcome.DIRECT_BOND, choice=STANDARD, actor=officer
@@ -166,6 +166,31 @@ def test_only_an_officer_of_the_post_issues_a_new_code_and_only_while_unclaimed(
     assert claimed.value.code == "case_claimed"
 
 
+def test_a_new_code_refused_to_an_officer_of_another_post_is_on_the_trail_and_changes_nothing() -> (
+    None
+):
+    case = walk_in_case(officer_at("lilongwe"))
+    issued = CaseClaim.objects.get(case=case)
+    lusaka = officer_at("lusaka")
+    with pytest.raises(NotFound) as refused:
+        claim_code_reissue(reference=case.reference.lower(), actor=lusaka)
+    assert refused.value.code == "case_not_found"
+    with pytest.raises(NotFound):
+        claim_code_reissue(reference="C-0000-0000", actor=lusaka)
+    entries = AuditEvent.objects.filter(action="case.claim_code_refused").order_by("sequence")
+    assert [(e.subject_id, e.actor_name, e.details) for e in entries] == [
+        (
+            str(lusaka.pk),
+            "officer-lusaka",
+            {"reference": case.reference.lower(), "reason": "post_not_assigned"},
+        ),
+        (str(lusaka.pk), "officer-lusaka", {"reference": "C-0000-0000", "reason": "no_such_case"}),
+    ]
+    claim = CaseClaim.objects.get(case=case)
+    assert (claim.code_hash, claim.codes_issued) == (issued.code_hash, 1)
+    assert AuditEvent.objects.filter(action="case.claim_code_issued").count() == 1
+
+
 def test_an_account_without_the_applicant_role_cannot_claim() -> None:
     officer = officer_at("lilongwe")
     case = walk_in_case(officer)
@@ -185,8 +210,8 @@ def test_two_accounts_claiming_one_case_at_once_exactly_one_wins() -> None:
     on_postgresql()
     officer = officer_at("lilongwe")
     grace, amina = person("grace", Role.APPLICANT), person("amina", Role.APPLICANT)
-    for _ in range(ROUNDS):
-        case = walk_in_case(officer)
+    for round_ in range(ROUNDS):
+        case = walk_in_case(officer, **traveller(round_))
         results = at_once(
             *[
                 lambda who=who, case=case: case_claim(

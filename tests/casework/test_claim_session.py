@@ -10,7 +10,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
-from tests.casework_world import STANDARD, application, officer_at
+from tests.casework_world import STANDARD, application, officer_at, traveller
 from tests.concurrency import at_once, on_postgresql
 from tests.pages import signed_in
 from visabond.accounts.models import User
@@ -28,8 +28,8 @@ CODE = re.compile(r'id="claim-code">([0-9A-Z-]{24})<')
 ROUNDS = 5
 
 
-def walk_in_case(officer: User) -> Case:
-    case = case_submit(application=application(), applicant=None, actor=officer)
+def walk_in_case(officer: User, **changes: object) -> Case:
+    case = case_submit(application=application(**changes), applicant=None, actor=officer)
     case_interview(reference=case.reference, notes="walk-in", actor=officer)
     return case_decide(
         reference=case.reference, outcome=Outcome.DIRECT_BOND, choice=STANDARD, actor=officer
@@ -80,8 +80,8 @@ def test_four_bond_notices_loaded_at_once_after_a_new_code_print_it_exactly_once
     on_postgresql()
     officer = officer_at("lilongwe")
     console = signed_in(officer)
-    for _ in range(ROUNDS):
-        case = walk_in_case(officer)
+    for round_ in range(ROUNDS):
+        case = walk_in_case(officer, **traveller(round_))
         # The code of the decision was printed; the obligor lost the notice.
         reissued = console.post(f"/console/cases/{case.reference}/", {"action": "claim_code"})
         assert CODE.search(console.get(f"/cases/{case.reference}/bond-notice/").content.decode())

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from visabond.casework.rules import (
+    OPEN_STATES,
     AmountReason,
     BondChoice,
     CapturedRule,
@@ -161,6 +162,17 @@ def test_a_closed_case_moves_nowhere() -> None:
     for closed in (CaseState.REFUSED, CaseState.ISSUED, CaseState.LAPSED):
         with pytest.raises(Conflict, match="closed"):
             case_transition(closed, CaseState.INTERVIEWED)
+
+
+def test_a_case_is_open_until_it_is_refused_lapsed_or_issued() -> None:
+    """A case that can still move may yet be decided, directed a bond or issued a visa."""
+    assert {
+        CaseState.SUBMITTED,
+        CaseState.INTERVIEWED,
+        CaseState.APPROVED,
+        CaseState.BOND_DIRECTED,
+        CaseState.BOND_POSTED,
+    } == OPEN_STATES
 
 
 def test_a_direction_lapses_the_day_after_its_payment_period() -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 
 from tests.casework_world import (
     application,
@@ -14,11 +15,15 @@ from tests.casework_world import (
     ledger_holds,
     officer_at,
     pay,
+    person,
     posted_case,
     td3,
     today_is,
+    traveller,
     world,
 )
+from tests.concurrency import at_once, on_postgresql
+from visabond.accounts.roles import Role
 from visabond.audit.models import AuditEvent
 from visabond.bonds.lifecycle import BondState
 from visabond.bonds.models import Bond
@@ -345,3 +350,159 @@ def test_a_walk_in_application_is_checked_as_any_application() -> None:
         case_walk_in_open(application=application(surname="Phiri"), actor=officer)
     assert (refused.value.code, refused.value.field) == ("identity_mismatch", "surname")
     assert Case.objects.count() == 0
+
+
+def test_an_officer_of_another_post_refused_a_walk_in_case_is_on_the_trail() -> None:
+    """The refusal is audited in a transaction of its own: it stays, and nothing else is."""
+    officer_at("lilongwe")
+    lusaka = officer_at("lusaka")
+    with pytest.raises(PermissionDenied):
+        case_walk_in_open(application=application(post=" Lilongwe "), actor=lusaka)
+    entry = AuditEvent.objects.get(action="case.walk_in_refused")
+    assert (entry.actor_name, entry.subject_type, entry.subject_id) == (
+        "officer-lusaka",
+        "accounts.user",
+        str(lusaka.pk),
+    )
+    assert entry.details == {
+        "post": " Lilongwe ",
+        "assigned_post": "lusaka",
+        "reason": "post_not_assigned",
+    }
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="case.submitted").exists()
+
+
+def test_an_officer_with_no_post_refused_a_walk_in_case_is_on_the_trail() -> None:
+    unposted = person("unposted", Role.CONSULAR_OFFICER)
+    with pytest.raises(PermissionDenied):
+        case_walk_in_open(application=application(), actor=unposted)
+    entry = AuditEvent.objects.get(action="case.walk_in_refused")
+    assert entry.details["assigned_post"] == ""
+    assert Case.objects.count() == 0
+
+
+def test_a_second_walk_in_case_while_the_passport_has_one_open_is_refused_naming_it() -> None:
+    officer = officer_at("lilongwe")
+    first = case_walk_in_open(application=application(), actor=officer)
+    case_interview(reference=first.reference, notes="walk-in", actor=officer)
+    # Typed differently, the same passport: the zone's number, state and birth date decide.
+    again = application(passport_number="MA 123 4567", purpose="Another trip")
+    with pytest.raises(Conflict) as refused:
+        case_walk_in_open(application=again, actor=officer_at("lilongwe", "officer-2"))
+    assert (refused.value.code, refused.value.field) == ("case_already_open", "passport_number")
+    assert first.reference in refused.value.message
+    assert refused.value.params["reference"] == first.reference
+    assert list(Case.objects.values_list("reference", flat=True)) == [first.reference]
+    assert AuditEvent.objects.filter(action="case.submitted").count() == 1
+
+
+def test_a_walk_in_case_is_refused_while_the_traveller_follows_an_open_case_in_the_portal() -> None:
+    people = world()
+    portal = case_submit(
+        application=application(), applicant=people.applicant, actor=people.applicant
+    )
+    with pytest.raises(Conflict) as refused:
+        case_walk_in_open(application=application(), actor=people.officer)
+    assert refused.value.params["reference"] == portal.reference
+    assert Case.objects.count() == 1
+
+
+def test_an_open_case_at_another_post_refuses_a_walk_in_case_without_naming_it() -> None:
+    """An officer learns no other post's case references (`_may_act_on`)."""
+    other = case_walk_in_open(application=application(), actor=officer_at("lilongwe"))
+    with pytest.raises(Conflict) as refused:
+        case_walk_in_open(application=application(post="lusaka"), actor=officer_at("lusaka"))
+    assert refused.value.code == "case_already_open"
+    assert "another post" in refused.value.message
+    assert other.reference not in refused.value.message
+    assert "reference" not in refused.value.params
+    assert Case.objects.count() == 1
+
+
+def test_a_closed_case_or_another_traveller_lets_a_walk_in_case_open() -> None:
+    officer = officer_at("lilongwe")
+    refused = case_walk_in_open(application=application(), actor=officer)
+    case_interview(reference=refused.reference, notes="walk-in", actor=officer)
+    case_decide(
+        reference=refused.reference,
+        outcome=Outcome.REFUSE,
+        choice=BondChoice(explanation="purpose not established"),
+        actor=officer,
+    )
+    again = case_walk_in_open(application=application(), actor=officer)
+    # The same number under another birth date is another passport's holder.
+    born_later = dt.date(1991, 4, 2)
+    other = case_walk_in_open(
+        application=application(passport_mrz=td3(birth=born_later), birth_date=born_later),
+        actor=officer,
+    )
+    assert Case.objects.filter(state=CaseState.SUBMITTED).count() == 2
+    assert {again.reference, other.reference} <= set(
+        Case.objects.values_list("reference", flat=True)
+    )
+
+
+def test_the_database_refuses_a_second_open_walk_in_case_committed_after_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two officers at once: each looked before the other's case was committed, so the check
+    found nothing; the database's constraint refuses the second row, with the same answer."""
+    from visabond.casework import services
+
+    officer = officer_at("lilongwe")
+    first = case_walk_in_open(application=application(), actor=officer)
+    real = services._refuse_second_open
+    looks: list[str] = []
+
+    def looked_too_early(opening: object, *, actor: object) -> None:
+        looks.append("look")
+        if len(looks) > 1:  # after the database refused the row
+            real(opening, actor=actor)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "_refuse_second_open", looked_too_early)
+    with pytest.raises(Conflict) as refused:
+        case_walk_in_open(application=application(), actor=officer)
+    assert (refused.value.code, refused.value.params["reference"]) == (
+        "case_already_open",
+        first.reference,
+    )
+    assert looks == ["look", "look"]
+    assert Case.objects.count() == 1
+    assert CaseEvent.objects.count() == 1
+
+
+def test_the_database_holds_one_open_walk_in_case_per_passport_and_program() -> None:
+    officer = officer_at("lilongwe")
+    first = case_walk_in_open(application=application(), actor=officer)
+    fields = {
+        f.attname: getattr(first, f.attname)
+        for f in Case._meta.concrete_fields
+        if f.name not in ("id", "reference")
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(reference="C-TEST-0001", **fields)
+    Case.objects.create(reference="C-TEST-0002", **{**fields, "state": CaseState.LAPSED})
+    applicant = person("grace", Role.APPLICANT)
+    Case.objects.create(reference="C-TEST-0003", **{**fields, "applicant_id": applicant.pk})
+    assert Case.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_opening_one_walk_in_case_at_once_open_one() -> None:
+    on_postgresql()
+    officers = [officer_at("lilongwe"), officer_at("lilongwe", "officer-2")]
+    for round_ in range(5):
+        applied = application(**traveller(round_))
+        results = at_once(
+            *[
+                lambda who=who, applied=applied: case_walk_in_open(application=applied, actor=who)
+                for who in officers
+            ]
+        )
+        opened = [r for r in results if isinstance(r, Case)]
+        refused = [r for r in results if isinstance(r, Conflict)]
+        assert (len(opened), len(refused)) == (1, 1), results
+        assert refused[0].params["reference"] == opened[0].reference
+    assert Case.objects.count() == 5

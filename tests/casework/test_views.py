@@ -393,3 +393,48 @@ def test_only_a_consular_officer_with_a_post_opens_a_walk_in_case_and_with_a_csr
     strict.force_login(people.officer, backend="django.contrib.auth.backends.ModelBackend")
     assert strict.post("/console/cases/walk-in/", walk_in_form()).status_code == 403
     assert Case.objects.count() == 0
+
+
+def test_a_second_walk_in_case_for_an_open_passport_is_refused_beside_its_number() -> None:
+    people = world()
+    client = signed_in(people.officer)
+    assert client.post("/console/cases/walk-in/", walk_in_form()).status_code == 302
+    first = Case.objects.get()
+    response = client.post("/console/cases/walk-in/", walk_in_form(purpose="Another trip"))
+    assert response.status_code == 409
+    text = html.unescape(response.content.decode())
+    beside = field_block(text, "passport_number")
+    assert "has a case open" in beside
+    assert first.reference in beside
+    assert f'href="/console/cases/{first.reference}/" id="open-case-link"' in beside
+    assert Case.objects.count() == 1
+
+
+def test_the_refused_second_walk_in_case_reads_in_french() -> None:
+    people = world()
+    client = signed_in(people.officer)
+    assert client.post("/fr/console/cases/walk-in/", walk_in_form()).status_code == 302
+    first = Case.objects.get()
+    response = client.post("/fr/console/cases/walk-in/", walk_in_form())
+    assert response.status_code == 409
+    beside = field_block(html.unescape(response.content.decode()), "passport_number")
+    assert "a déjà un dossier ouvert" in beside
+    assert f"Aller au dossier {first.reference}" in beside
+
+
+def test_a_new_claim_code_asked_by_an_officer_of_another_post_is_not_found_and_on_the_trail() -> (
+    None
+):
+    people = world()
+    case = case_submit(application=application(), applicant=None, actor=people.officer)
+    lusaka = officer_at("lusaka")
+    response = signed_in(lusaka).post(f"/console/cases/{case.reference}/", {"action": "claim_code"})
+    assert response.status_code == 404
+    entry = AuditEvent.objects.get(action="case.claim_code_refused")
+    assert (entry.actor_name, entry.details) == (
+        "officer-lusaka",
+        {"reference": case.reference, "reason": "post_not_assigned"},
+    )
+    # Only asking for a code is a refusal recorded; reading the page is not.
+    assert signed_in(lusaka).get(f"/console/cases/{case.reference}/").status_code == 404
+    assert AuditEvent.objects.filter(action="case.claim_code_refused").count() == 1

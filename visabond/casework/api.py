@@ -159,7 +159,9 @@ def case_submit(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, A
 def case_walk_in_open(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
     """Open a case for someone who applied in person at the post and has no account: the
     case has no applicant until its obligor claims it with the code printed on the bond
-    notice. `post` must be the officer's own (`post_not_assigned`). The answer never holds
+    notice. `post` must be the officer's own (`post_not_assigned`, 403, audited); a
+    passport with a case open in the program already is a 409 (`case_already_open`, field
+    `passport_number`) naming that case when it is the post's. The answer never holds
     a claim code: none exists before a bond is directed, and a code is shown only on the
     bond notice the officer prints from the console (docs/console-and-portal.md). The
     post's consular officer."""

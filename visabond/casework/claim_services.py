@@ -79,12 +79,19 @@ def claim_code_reissue(*, reference: str, actor: Actor) -> str:
     An entry point. Raises `NotFound` (`case_not_found`) for a case the officer may not see,
     `Conflict` (`case_claimed`) once an account has claimed the case and `Conflict`
     (`bond_not_directed`) before a bond is directed on it: the code is printed on the bond
-    notice.
+    notice. An officer refused a case they may not see (another post's, or none) is on the
+    trail (`case.claim_code_refused`, with the reason), as refused claims are: a new code
+    lets whoever holds it take the case and its bond.
     """
     user = actor_user(actor)
     if user is not None and not has_role(user, Role.CONSULAR_OFFICER):
         raise _no_case(reference)
-    seen = case_for(user, reference) if user is not None else None
+    try:
+        seen = case_for(user, reference) if user is not None else None
+    except NotFound:
+        assert user is not None
+        _reissue_refused(reference, user=user, actor=actor)
+        raise
     with transaction.atomic(durable=True):
         case = _case_locked(reference if seen is None else seen.reference)
         if case is None:
@@ -192,6 +199,24 @@ def case_claim_throttled(
             subject=applicant,
             actor=applicant,
             details={"reference": reference[:40], "address": address, "reason": ceiling},
+        )
+
+
+def _reissue_refused(reference: str, *, user: AbstractBaseUser, actor: Actor) -> None:
+    """Put on the trail a new claim code refused to an officer for a case they may not see:
+    whether the case is at another post (`post_not_assigned`) or does not exist
+    (`no_such_case`), which the officer is not told. Its own transaction, committed before
+    the refusal is raised, so the entry stays and nothing else is written."""
+    case = Case.objects.filter(reference=normalise_reference(reference)).first()
+    with transaction.atomic(durable=True):
+        audit_record(
+            AuditAction.CASE_CLAIM_CODE_REFUSED,
+            subject=user,
+            actor=actor,
+            details={
+                "reference": reference[:40],
+                "reason": "no_such_case" if case is None else "post_not_assigned",
+            },
         )
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from visabond.casework.rules import AmountReason, CaseState, Outcome
+from visabond.casework.rules import OPEN_STATES, AmountReason, CaseState, Outcome
 from visabond.core import clock
 
 
@@ -101,7 +101,16 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(intended_departure__gte=models.F("intended_arrival")),
                 name="case_intended_dates_ordered",
-            )
+            ),
+            # One open walk-in case per passport and program (`services.case_walk_in_open`):
+            # two officers opening the same traveller's case at once get one case, not two
+            # cases with a bond each. The passport is its number and issuing state, with the
+            # holder's birth date its zone gives (ICAO Doc 9303-4).
+            models.UniqueConstraint(
+                fields=["program", "passport_issuing_state", "passport_number", "birth_date"],
+                condition=Q(applicant__isnull=True, state__in=sorted(s.value for s in OPEN_STATES)),
+                name="case_walk_in_open_once_per_passport",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,6 +58,15 @@ CASE_TRANSITIONS: Mapping[CaseState, frozenset[CaseState]] = {
 }
 
 
+# The states of a case still open: from each it can still move (CASE_TRANSITIONS), so it may
+# yet be decided, directed a bond or issued a visa. A refused, lapsed or issued case is
+# closed: its traveller may apply again (after a refusal, after a bond left unpaid, or for
+# another trip), and a new case then directs no second bond for the same application.
+OPEN_STATES: frozenset[CaseState] = frozenset(
+    state for state, onward in CASE_TRANSITIONS.items() if onward
+)
+
+
 def case_transition(current: CaseState, target: CaseState) -> CaseState:
     """`target` if a case in `current` may move there; otherwise `Conflict` naming `current`."""
     if target not in CASE_TRANSITIONS[current]:

@@ -14,6 +14,7 @@ officer cannot learn what another post holds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ from visabond.casework.rules import (
 from visabond.casework.selectors import case_rule_in_force, post_today
 from visabond.core import clock
 from visabond.core.countries import country
-from visabond.core.errors import InvalidInput, NotFound, PermissionDenied, gettext_noop
+from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, gettext_noop
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
 from visabond.core.writes import within_caller_transaction
@@ -94,7 +95,10 @@ def case_walk_in_open(*, application: Application, actor: Actor) -> Case:
     the demonstration's loader, for any post). The application is checked as
     `case_submit` checks it. Raises `PermissionDenied` (`role_required`) for a user who is
     no consular officer, `PermissionDenied` (`post_not_assigned`, field `post`) for a post
-    other than the officer's own, and whatever `case_submit` raises.
+    other than the officer's own (that refusal is audited, `case.walk_in_refused`),
+    `Conflict` (`case_already_open`, field `passport_number`) while the traveller's passport
+    has an open case in the program (`_refuse_second_open`), and whatever `case_submit`
+    raises.
     """
     user = actor_user(actor)
     if user is not None:
@@ -105,6 +109,7 @@ def case_walk_in_open(*, application: Application, actor: Actor) -> Case:
             )
         own = PostAssignment.objects.filter(user_id=user.pk).select_related("post").first()
         if own is None or own.post.code != application.post.strip().lower():
+            _wrong_post_recorded(user=user, actor=actor, post=application.post, own=own)
             raise PermissionDenied(
                 gettext_noop("a case is opened at the post you are assigned to, not at %(post)s"),
                 code="post_not_assigned",
@@ -153,9 +158,36 @@ def _opening(application: Application) -> _Opening:
     )
 
 
+def _wrong_post_recorded(
+    *, user: AbstractBaseUser, actor: Actor, post: str, own: PostAssignment | None
+) -> None:
+    """Put on the trail a walk-in case refused to an officer for a post not their own.
+
+    Its own transaction, committed before the refusal is raised: the refusal writes nothing
+    else, and its entry stays (as `claim_services.case_claim` keeps its refusals).
+    """
+    with transaction.atomic(durable=True):
+        audit_record(
+            AuditAction.CASE_WALK_IN_REFUSED,
+            subject=user,
+            actor=actor,
+            details={
+                "post": post[:40],
+                "assigned_post": "" if own is None else own.post.code,
+                "reason": "post_not_assigned",
+            },
+        )
+
+
 def _opened(opening: _Opening, *, applicant: AbstractBaseUser | None, actor: Actor) -> Case:
     zone = opening.zone
+    walk_in = applicant is None
+    if walk_in:
+        _refuse_second_open(opening, actor=actor)
     case = _created_case(
+        # The database refuses a second open walk-in case for the passport also when two
+        # officers open it at once, each before the other's is committed.
+        refused=(lambda: _refuse_second_open(opening, actor=actor)) if walk_in else None,
         applicant=applicant,
         post=opening.post,
         program=opening.program,
@@ -183,10 +215,62 @@ def _opened(opening: _Opening, *, applicant: AbstractBaseUser | None, actor: Act
             "case": case.reference,
             "post": opening.post.code,
             "visa_class": opening.visa_class,
-            "walk_in": applicant is None,
+            "walk_in": walk_in,
         },
     )
     return case
+
+
+def _refuse_second_open(opening: _Opening, *, actor: Actor) -> None:
+    """Refuse a walk-in case while its traveller's passport has a case open in the program.
+
+    Open is `rules.OPEN_STATES`: submitted, interviewed, approved, bond directed or bond
+    posted, where the case can still be decided, directed a bond or issued a visa, so a
+    second case would be a second application and could direct a second bond. A refused,
+    lapsed or issued case is closed and the traveller may apply again. The passport is its
+    number and issuing state with the holder's birth date, as the zone reads them (ICAO Doc
+    9303-4); an open case opened at a post, claimed since, or applied for in the portal
+    counts. The database holds the rule for walk-in cases opened at once
+    (`case_walk_in_open_once_per_passport`).
+
+    Raises `Conflict` (`case_already_open`, field `passport_number`) naming the open case's
+    reference, for the officer to continue that case; a case at another post is said to be
+    there without its reference, as an officer learns no other post's cases (`_may_act_on`).
+    """
+    zone = opening.zone
+    existing = (
+        Case.objects.filter(
+            program=opening.program,
+            passport_issuing_state=zone.issuing_state,
+            passport_number=zone.document_number,
+            birth_date=zone.birth_date,
+            state__in=rules.OPEN_STATES,
+        )
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+    if existing is None:
+        return
+    params = {"passport": zone.document_number, "program": opening.program.name}
+    if _may_act_on(actor, existing):
+        raise Conflict(
+            gettext_noop(
+                "passport %(passport)s has a case open in %(program)s already, %(reference)s: "
+                "continue that case rather than open another"
+            ),
+            code="case_already_open",
+            field="passport_number",
+            params={**params, "reference": existing.reference},
+        )
+    raise Conflict(
+        gettext_noop(
+            "passport %(passport)s has a case open in %(program)s already, at another post: "
+            "it continues there and is not opened again here"
+        ),
+        code="case_already_open",
+        field="passport_number",
+        params=params,
+    )
 
 
 def case_interview(*, reference: str, notes: str, actor: Actor) -> Case:
@@ -557,13 +641,18 @@ def _text(value: str, *, field: str, limit: int = LONGEST_TEXT) -> str:
     return text
 
 
-def _created_case(**fields: Any) -> Case:
+def _created_case(*, refused: Callable[[], None] | None, **fields: Any) -> Case:
+    """The case inserted under a fresh reference. When the database refuses the row,
+    `refused` raises the rule it broke, if any; otherwise the reference was drawn twice and
+    is drawn again."""
     for _ in range(5):
         try:
             with transaction.atomic():
                 return Case.objects.create(reference=new_reference("C"), **fields)
-        except IntegrityError:  # pragma: no cover - a 40-bit collision, drawn again
-            continue
+        except IntegrityError:
+            if refused is not None:
+                refused()
+            continue  # pragma: no cover - a 40-bit collision, drawn again
     raise RuntimeError("no fresh case reference after five draws")
 
 

@@ -43,7 +43,7 @@ from visabond.casework.rules import (
     Outcome,
 )
 from visabond.core.countries import localized_name
-from visabond.core.errors import InvalidInput, VisabondError
+from visabond.core.errors import InvalidInput, NotFound, VisabondError
 from visabond.core.money import Money
 from visabond.web.forms import add_service_error
 
@@ -101,12 +101,15 @@ def console_cases(request: HttpRequest) -> HttpResponse:
 def console_walk_in(request: HttpRequest) -> HttpResponse:
     """Open a case for someone who applied in person at the officer's post and has no
     account (`services.case_walk_in_open`): the passport's zone, the identity typed again,
-    the trip. The obligor claims the case later with the code printed on the bond notice."""
+    the trip. The obligor claims the case later with the code printed on the bond notice.
+    A passport with a case open already is refused beside its number, with a link to that
+    case when it is the post's."""
     post = _officer_post(request)
     if post is None:
         raise PermissionDenied(_("You are not assigned to a consular post yet."))
     form = WalkInForm(request.POST or None, post=post)
     status = 200
+    open_case = ""
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -128,8 +131,13 @@ def console_walk_in(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("console-case", reference=opened[0].reference)
             status = refusal.http_status
+            if refusal.code == "case_already_open":
+                open_case = str(refusal.params.get("reference", ""))
     return render(
-        request, "casework/console_walk_in.html", {"post": post, "form": form}, status=status
+        request,
+        "casework/console_walk_in.html",
+        {"post": post, "form": form, "open_case": open_case},
+        status=status,
     )
 
 
@@ -171,8 +179,15 @@ def console_case(request: HttpRequest, reference: str) -> HttpResponse:
     """A case: identity from the passport's zone, the trip, the decision, the bond, the
     visa and every transition; and the writes its state allows (interview, issue, refuse;
     the decision has its own page)."""
-    case = _officer_case(request, reference)
     posted = request.POST.get("action", "") if request.method == "POST" else ""
+    try:
+        case = _officer_case(request, reference)
+    except NotFound:
+        if posted == "claim_code":
+            # A new claim code asked for on a case the officer may not see: the service
+            # refuses it with the same "not found" and puts the refusal on the trail.
+            claim_services.claim_code_reissue(reference=reference, actor=_actor(request))
+        raise
     if posted and posted not in ACTIONS:
         raise InvalidInput(
             f"unknown action {posted!r}: one of {', '.join(ACTIONS)}",
