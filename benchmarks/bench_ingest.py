@@ -143,7 +143,8 @@ def _ingest(
     from django.test.utils import CaptureQueriesContext
 
     from visabond.border.manifest_reading import read_ahead
-    from visabond.border.manifest_services import manifest_ingest, program_states
+    from visabond.border.manifest_services import manifest_ingest
+    from visabond.border.selectors import program_states
     from visabond.core import clock
 
     first, rest = files[0], files[1:]
