@@ -202,3 +202,26 @@ def test_the_command_refuses_a_bad_day_with_exit_status_two(
         call_command("synth", "--travellers", "3", "--start", "2025-13-01", "--days", "9")
     assert exited.value.code == 2
     assert "--start" in capsys.readouterr().err
+
+
+def test_an_interchange_already_numbered_is_not_numbered_again() -> None:
+    # A sender numbers each interchange once (UNB 0020, `manifest_once_per_interchange`);
+    # nine random digits repeat within a sender's tens of thousands of manifests at a
+    # million travellers. Here the references the seed draws are taken before it runs.
+    undo = transaction.savepoint()
+    synth(travellers=60, seed=5)
+    drawn = list(PaxlstManifest.objects.values())
+    transaction.savepoint_rollback(undo)
+    assert drawn
+    for index, manifest in enumerate(drawn):
+        PaxlstManifest.objects.create(
+            **{
+                **manifest,
+                "id": None,
+                "digest": f"{index:064x}",
+                "source": "an earlier run",
+            }
+        )
+    synth(travellers=60, seed=5)
+    numbered = list(PaxlstManifest.objects.values_list("sender", "control_reference"))
+    assert len(numbered) == len(set(numbered)) == 2 * len(drawn)

@@ -295,6 +295,12 @@ class _Writer:
             "V": set(Visa.objects.values_list("number", flat=True)),
         }
         self.decisions: dict[tuple[int, str], rules.Decision] = {}
+        # A sender numbers its interchanges once each (UNB 0020): a manifest's key with
+        # `manifest_once_per_interchange`. Nine random digits alone repeat within a
+        # sender's tens of thousands of manifests (the birthday bound) at a million travellers.
+        self.interchanges: set[tuple[str, str]] = set(
+            PaxlstManifest.objects.values_list("sender", "control_reference")
+        )
 
     def reference(self, prefix: str, *, groups: int = 2, size: int = 4) -> str:
         """A reference like `new_reference`'s, drawn from the seed, never one taken."""
@@ -570,6 +576,9 @@ class _Writer:
         carrier, sender, hub = CARRIERS[self.rng.randrange(len(CARRIERS))]
         departs = dt.datetime.combine(day, time)
         reference = f"{self.rng.randrange(10**9):09d}"
+        while (sender, reference) in self.interchanges:
+            reference = f"{self.rng.randrange(10**9):09d}"
+        self.interchanges.add((sender, reference))
         manifest = Manifest(
             message_reference="1",
             version="D05B",
