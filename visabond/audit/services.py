@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from visabond.audit.actors import Actor, actor_name
 from visabond.audit.chain import GENESIS, entry_hash
@@ -126,6 +126,22 @@ def audit_record(
         )
         before_commit(_chained, event)
     return event
+
+
+def audit_refusal_kept(
+    action: AuditAction,
+    *,
+    subject: models.Model,
+    actor: Actor,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Put a refusal on the trail in a transaction of its own, committed before the caller
+    raises the refusal: the refusal writes nothing else, and its entry stays ("every
+    decision is in the audit trail", DESIGN.md). An entry point's step, called outside any
+    transaction (`atomic(durable=True)` raises `RuntimeError` inside one); the entry is as
+    `audit_record` makes it."""
+    with transaction.atomic(durable=True):
+        return audit_record(action, subject=subject, actor=actor, details=details)
 
 
 def _chained(events: Sequence[AuditEvent]) -> None:

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from visabond.accounts.roles import Role, has_role
 from visabond.audit.actors import Actor, actor_name, actor_user
-from visabond.audit.services import AuditAction, audit_record
+from visabond.audit.services import AuditAction, audit_record, audit_refusal_kept
 from visabond.bonds.models import Bond
 from visabond.casework import rules
 from visabond.casework.claim_codes import claim_code_hash, claim_code_matches, claim_code_new
@@ -193,13 +193,12 @@ def case_claim_throttled(
     An entry point: its own transaction, so the refusal is on the trail although nothing
     else is written.
     """
-    with transaction.atomic(durable=True):
-        audit_record(
-            AuditAction.CASE_CLAIM_THROTTLED,
-            subject=applicant,
-            actor=applicant,
-            details={"reference": reference[:40], "address": address, "reason": ceiling},
-        )
+    audit_refusal_kept(
+        AuditAction.CASE_CLAIM_THROTTLED,
+        subject=applicant,
+        actor=applicant,
+        details={"reference": reference[:40], "address": address, "reason": ceiling},
+    )
 
 
 def _reissue_refused(reference: str, *, user: AbstractBaseUser, actor: Actor) -> None:
@@ -208,16 +207,15 @@ def _reissue_refused(reference: str, *, user: AbstractBaseUser, actor: Actor) ->
     (`no_such_case`), which the officer is not told. Its own transaction, committed before
     the refusal is raised, so the entry stays and nothing else is written."""
     case = Case.objects.filter(reference=normalise_reference(reference)).first()
-    with transaction.atomic(durable=True):
-        audit_record(
-            AuditAction.CASE_CLAIM_CODE_REFUSED,
-            subject=user,
-            actor=actor,
-            details={
-                "reference": reference[:40],
-                "reason": "no_such_case" if case is None else "post_not_assigned",
-            },
-        )
+    audit_refusal_kept(
+        AuditAction.CASE_CLAIM_CODE_REFUSED,
+        subject=user,
+        actor=actor,
+        details={
+            "reference": reference[:40],
+            "reason": "no_such_case" if case is None else "post_not_assigned",
+        },
+    )
 
 
 def _no_case(reference: str) -> NotFound:

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 
 from visabond.accounts.roles import Role, has_role
 from visabond.audit.actors import Actor, actor_name, actor_user
-from visabond.audit.services import AuditAction, audit_record
+from visabond.audit.services import AuditAction, audit_record, audit_refusal_kept
 from visabond.bonds.lifecycle import BondEvent, BondState, CancelReason
 from visabond.bonds.models import Bond, BondTerms
 from visabond.bonds.services import bond_direct, bond_event_apply, bond_locked
@@ -166,17 +166,16 @@ def _wrong_post_recorded(
     Its own transaction, committed before the refusal is raised: the refusal writes nothing
     else, and its entry stays (as `claim_services.case_claim` keeps its refusals).
     """
-    with transaction.atomic(durable=True):
-        audit_record(
-            AuditAction.CASE_WALK_IN_REFUSED,
-            subject=user,
-            actor=actor,
-            details={
-                "post": post[:40],
-                "assigned_post": "" if own is None else own.post.code,
-                "reason": "post_not_assigned",
-            },
-        )
+    audit_refusal_kept(
+        AuditAction.CASE_WALK_IN_REFUSED,
+        subject=user,
+        actor=actor,
+        details={
+            "post": post[:40],
+            "assigned_post": "" if own is None else own.post.code,
+            "reason": "post_not_assigned",
+        },
+    )
 
 
 def _opened(opening: _Opening, *, applicant: AbstractBaseUser | None, actor: Actor) -> Case:
