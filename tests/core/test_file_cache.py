@@ -168,3 +168,53 @@ def test_a_removed_cache_directory_is_made_again(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "cache")
     assert cache.add("attempts", 1, 60) is True
     assert cache.incr("attempts") == 2
+
+
+def _culling_cache(location: Path, *, most: int, every: int = 1) -> LockedFileBasedCache:
+    return LockedFileBasedCache(
+        str(location), {"OPTIONS": {"MAX_ENTRIES": most, "CULL_EVERY": every}}
+    )
+
+
+def test_a_full_cache_sheds_its_expired_counters_before_any_live_one(
+    tmp_path: Path, clock: list[float]
+) -> None:
+    cache = _culling_cache(tmp_path, most=10)
+    for window in range(6):
+        cache.add(f"past-window-{window}", 3, 60)
+    for address in range(4):
+        cache.add(f"live-{address}", 1, 3600)
+    clock[0] += 120  # the six past windows' counters expire
+    cache.add("live-4", 1, 3600)
+    assert all(cache.incr(f"live-{address}") == 2 for address in range(5))
+    assert len(cache._list_cache_files()) == 5
+
+
+def test_a_cache_full_of_live_entries_culls_a_share_of_them(tmp_path: Path) -> None:
+    cache = _culling_cache(tmp_path, most=9)
+    for key in range(9):
+        cache.set(f"live-{key}", key, 3600)
+    cache.set("one-more", 1, 3600)
+    # Django's share: a third (CULL_FREQUENCY 3) of the 9 found, then the new entry.
+    assert len(cache._list_cache_files()) == 9 - 3 + 1
+    assert cache.get("one-more") == 1
+
+
+def test_the_files_are_counted_once_every_cull_every_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = _culling_cache(tmp_path, most=1_000, every=50)
+    listings: list[int] = []
+    listed = cache._list_cache_files
+
+    def counted() -> list[str]:
+        listings.append(1)
+        return listed()
+
+    monkeypatch.setattr(cache, "_list_cache_files", counted)
+    for key in range(120):
+        if not cache.add(f"address-{key % 60}", 1, 3600):
+            cache.incr(f"address-{key % 60}")  # an increment replaces, and counts no write
+    for key in range(40):
+        cache.set(f"page-{key}", key, 3600)
+    assert len(listings) == (60 + 40) // 50

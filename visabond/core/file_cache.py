@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import random
 import tempfile
 import time
 import zlib
@@ -35,6 +36,12 @@ from django.core.files.move import file_move_safe
 # milliseconds of one read and one write.
 LOCK_FILES = 256
 LOCK_DIR = "locks"
+# Django lists every file of the cache on each write to decide whether to cull: at the
+# hundreds of thousands of files the counters reach (one per address and window, never read
+# again once the window is past), each throttled request would list them all. Counted once
+# every CULL_EVERY writes of a worker instead (OPTIONS["CULL_EVERY"]), MAX_ENTRIES is
+# exceeded by at most that many entries per worker between two counts.
+CULL_EVERY = 256
 
 
 class LockedFileBasedCache(FileBasedCache):
@@ -46,14 +53,14 @@ class LockedFileBasedCache(FileBasedCache):
     timeout, `incr` keeps the entry's expiry, as memcached, Redis and the local-memory cache
     do.
 
-    Culling (`MAX_ENTRIES`, `CULL_FREQUENCY`): Django culls when a write would add an entry
-    to a full cache, deleting a random share of the files without their keys' locks. That
-    cannot mix two values, but a culled counter is gone: its next `incr` raises
-    `ValueError` and the throttle starts the window's count again at 1. So culling can only
-    lose counts, never add them, and the settings set `MAX_ENTRIES` high. It still comes in
-    time: a file is removed when its key is read after it expired, and nothing reads a past
-    window's key again, so past windows' counters stay on disk until a cull. `add` and `set`
-    cull as Django's do; `incr` and `touch` replace an entry rather than add one, so they
+    Culling (`MAX_ENTRIES`, `CULL_FREQUENCY`, `CULL_EVERY`): nothing reads a past window's
+    counter again, so its file stays until a cull. Once every `CULL_EVERY` writes, when the
+    cache holds `MAX_ENTRIES` files, the expired ones are removed first (each under its
+    key's lock), and only if the cache is still full is a random share of the live ones
+    deleted, as Django's cull deletes them. A culled counter is gone: its next `incr` raises
+    `ValueError` and the throttle starts the window's count again at 1, so a cull can lose
+    counts, never add them; the settings set `MAX_ENTRIES` far above the live counters.
+    `add` and `set` cull; `incr` and `touch` replace an entry rather than add one, so they
     do not (Django's `incr`, being a `set`, does).
 
     A `get` or `has_key` that finds an entry expired removes its file without the lock, as
@@ -64,10 +71,58 @@ class LockedFileBasedCache(FileBasedCache):
     if TYPE_CHECKING:
         # Django's file cache has these; its type stubs leave its private members out.
         _dir: str
+        _max_entries: int
+        _cull_frequency: int
+
+        def _list_cache_files(self) -> list[str]: ...
 
         def _key_to_file(self, key: Any, version: int | None = None) -> str: ...
         def _delete(self, fname: str) -> bool: ...
         def _createdir(self) -> None: ...
+
+    def __init__(self, dir: str, params: dict[str, Any]) -> None:
+        super().__init__(dir, params)
+        options = params.get("OPTIONS", {})
+        self._cull_every = max(1, int(options.get("CULL_EVERY", CULL_EVERY)))
+        self._writes_since_count = 0
+
+    def _cull(self) -> None:
+        # Django's `set` calls this under the entry's lock; culling takes other entries'
+        # locks (one lock file may serve both), so it only counts here and runs once the
+        # lock is released (`_cull_if_due`).
+        self._writes_since_count += 1
+
+    def _cull_if_due(self, written: str) -> None:
+        """Keep the cache under `MAX_ENTRIES`: expired entries go first, then, if it is still
+        full, a random share of the live ones as Django culls (`CULL_FREQUENCY`); never the
+        entry just `written` (Django culls before it writes, so that it stays).
+
+        Django culls at random only: with past windows' counters filling the cache, a cull
+        would delete live counters (resetting their counts) as readily as dead ones. The
+        files are counted once every `CULL_EVERY` writes (see the constant).
+        """
+        if self._writes_since_count < self._cull_every:
+            return
+        self._writes_since_count = 0
+        files = self._list_cache_files()
+        # Counted after the write: one file more than Django counts before it.
+        if len(files) <= self._max_entries:
+            return
+        live = [f for f in files if f != written and not self._expired_removed(f)]
+        if len(live) < self._max_entries:
+            return
+        if self._cull_frequency == 0:  # Django's "clear the cache", but for the entry written
+            for fname in live:
+                self._delete(fname)
+            return
+        for fname in random.sample(live, len(live) // self._cull_frequency):
+            self._delete(fname)
+
+    def _expired_removed(self, fname: str) -> bool:
+        """Whether the entry in `fname` had expired (or was gone), and so was removed, under
+        its key's lock so that an `add` writing the key anew is not undone."""
+        with self._entry_lock(fname):
+            return self._read(fname) is None
 
     def add(
         self,
@@ -82,7 +137,8 @@ class LockedFileBasedCache(FileBasedCache):
             if self._read(fname) is not None:
                 return False
             super().set(key, value, timeout, version)
-            return True
+        self._cull_if_due(fname)
+        return True
 
     def set(
         self,
@@ -92,8 +148,10 @@ class LockedFileBasedCache(FileBasedCache):
         version: int | None = None,
     ) -> None:
         """Store `value` under `key`, after any `add` or `incr` of the key under way."""
-        with self._entry_lock(self._key_to_file(key, version)):
+        fname = self._key_to_file(key, version)
+        with self._entry_lock(fname):
             super().set(key, value, timeout, version)
+        self._cull_if_due(fname)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         """Add `delta` to the number under `key`, keeping its expiry; the new number.
