@@ -246,7 +246,21 @@ def test_the_ledger_page_verifies_on_demand_reconciles_and_reports_as_of_a_day(
     assert finance_client.get("/finance/ledger/report.csv", {"as_of": "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("typed", ["2026-13-45", "notadate", "03/02/2026"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2026-13-45",
+        "notadate",
+        "03/02/2026",
+        # Forms Python's readers take but ISO's YYYY-MM-DD is not: no zero padding,
+        # other scripts' digits, a sign, a line after it.
+        "2026-3-2",
+        "\uff12026-03-02",
+        "\u0662\u0660\u0662\u0666-03-02",
+        "+2026-03-02",
+        "2026-03-02\n",
+    ],
+)
 def test_a_malformed_day_on_the_ledger_page_is_said_with_its_field_and_form_not_an_empty_table(
     finance_client: Client, typed: str
 ) -> None:

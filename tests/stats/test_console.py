@@ -208,3 +208,34 @@ def test_an_empty_snapshot_says_no_rate_was_computed_not_none(tmp_path: Path) ->
     assert "0 expected departures" in totals
     assert "not computed (no expected departures)" in totals
     assert "None" not in page.split("<main", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "said"),
+    [
+        ({"threshold": "1e999999999"}, "threshold: a percentage between 0 and 100"),
+        ({"threshold": "1_0"}, "threshold: a percentage between 0 and 100"),
+        ({"threshold": "\u0661\u0660"}, "threshold: a percentage between 0 and 100"),
+        ({"min_expected": "1_0"}, "min_expected: a whole number of expected departures"),
+        ({"min_expected": "\uff15"}, "min_expected: a whole number of expected departures"),
+        ({"on": "20250302"}, "on: a date in the form YYYY-MM-DD"),
+        ({"on": "2025-W10-1"}, "on: a date in the form YYYY-MM-DD"),
+    ],
+)
+def test_numbers_and_days_python_would_read_but_the_form_does_not_allow_are_refused(
+    data: Path, parameters: dict[str, str], said: str
+) -> None:
+    """Decimal and int read exponents, underscores and other scripts' digits, and
+    date.fromisoformat reads 20250302 and week dates: each is a 400 naming the parameter,
+    on the page and on the chart's download (an exponent once overflowed into a 500)."""
+    snapshot = take(data, "2025-02-01")
+    client = signed_in("analyst")
+    page = client.get(f"/console/stats/snapshots/{snapshot.pk}/designation/", parameters)
+    assert page.status_code == 400
+    assert said in page.content.decode()
+    if "on" not in parameters:
+        chart = client.get(
+            "/console/stats/charts/rates.csv", {"snapshot": snapshot.pk, **parameters}
+        )
+        assert chart.status_code == 400
+        assert said in chart.content.decode()

@@ -9,14 +9,13 @@ reported instead of guessed at.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, StrictInt, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+from visabond.core.dates import ISO_DAY
 
 
 class InputSchema(Schema):

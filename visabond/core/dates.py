@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from visabond.core.errors import InvalidInput, gettext_noop
+
+# ISO 8601's calendar date in its extended form, ASCII digits only. Python's own readers
+# take more: `date.fromisoformat` reads 20260302 and 2026-W10-1, `strptime` reads 2026-3-2
+# and other scripts' digits; a person or a program writing any of these meant another form.
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def iso_day(text: str) -> dt.date:
+    """The day written YYYY-MM-DD in `text`, nothing around it (ISO 8601 extended calendar
+    date). Raises `ValueError` for any other form and for a day the calendar has not."""
+    if not ISO_DAY.fullmatch(text):
+        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
+    return dt.date.fromisoformat(text)
 
 
 def parse_date(value: str | dt.date, *, field: str) -> dt.date:
@@ -13,9 +27,9 @@ def parse_date(value: str | dt.date, *, field: str) -> dt.date:
         return value
     text = value.strip()
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
-        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        if ISO_DAY.fullmatch(text):
             raise InvalidInput(
                 gettext_noop("%(text)s is not a calendar date"),
                 code="date_impossible",

@@ -6,6 +6,7 @@ Analysts use it; auditors may read it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from visabond.accounts.roles import Role, has_role
 from visabond.core import clock
+from visabond.core.dates import iso_day
 from visabond.core.errors import InvalidQuery, VisabondError, gettext_noop
 from visabond.stats import selectors
 from visabond.stats.charts import cutoff_chart, rates_chart
@@ -118,13 +120,22 @@ def _snapshot(snapshot_id: int) -> Any:
         raise Http404(str(error)) from None
 
 
+PERCENTAGE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,6})?", re.ASCII)
+COUNT = re.compile(r"[0-9]{1,12}", re.ASCII)
+
+
 def _threshold(request: HttpRequest) -> tuple[Threshold, list[InvalidQuery]]:
     """The what-if threshold (`threshold`, a percentage; `min_expected`), the default for a
     parameter not given; each malformed one is an `InvalidQuery` naming it."""
     errors: list[InvalidQuery] = []
     rate, minimum = DEFAULT_THRESHOLD.rate, DEFAULT_THRESHOLD.min_expected
+    typed = request.GET.get("threshold", "10")
     try:
-        rate = Decimal(request.GET.get("threshold", "10")) / 100
+        # Digits and a point only: Decimal also reads 1_0, other scripts' digits and
+        # exponents, of which 1e999999999 overflows the division.
+        if not PERCENTAGE.fullmatch(typed):
+            raise InvalidOperation
+        rate = Decimal(typed) / 100
         if not 0 <= rate <= 1:
             raise InvalidOperation
     except InvalidOperation:
@@ -135,10 +146,11 @@ def _threshold(request: HttpRequest) -> tuple[Threshold, list[InvalidQuery]]:
                 field="threshold",
             )
         )
+    typed = request.GET.get("min_expected", "100")
     try:
-        minimum = int(request.GET.get("min_expected", "100"))
-        if minimum < 0:
+        if not COUNT.fullmatch(typed):  # int() reads 1_0 and other scripts' digits too
             raise ValueError
+        minimum = int(typed)
     except ValueError:
         errors.append(
             InvalidQuery(
@@ -156,7 +168,7 @@ def _on(request: HttpRequest) -> tuple[dt.date, list[InvalidQuery]]:
     if not typed:
         return clock.today(), []
     try:
-        return dt.date.fromisoformat(typed), []
+        return iso_day(typed), []
     except ValueError:
         refusal = InvalidQuery(
             gettext_noop("on: a date in the form YYYY-MM-DD"), code="date_format", field="on"

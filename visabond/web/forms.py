@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from visabond.core.dates import ISO_DAY as ISO_DAY_TEXT
 from visabond.core.errors import VisabondError
 from visabond.web.localized import error_text
 from visabond.web.widgets import ISO_DAY, DateInput, DayInput, day_format
@@ -110,6 +111,9 @@ class IsoDayField(forms.DateField):
 
     def to_python(self, value: Any) -> Any:
         try:
+            if isinstance(value, str) and value.strip() and not ISO_DAY_TEXT.fullmatch(value):
+                # strptime also reads 2026-3-2 and other scripts' digits (core.dates).
+                raise forms.ValidationError("")
             return super().to_python(value)
         except forms.ValidationError:
             raise forms.ValidationError(
