@@ -4,6 +4,7 @@ exit 1 while one is quarantined, and a quarantined manifest read again after a f
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -241,3 +242,58 @@ def test_assemble_holds_a_series_short_of_parts_after_its_wait_for_review(
     assert "paxlst.multipart-missing" in out
     assert out.strip().endswith("1 series assembled with parts missing")
     assert PaxlstManifest.objects.get(assembled=True).state == PaxlstManifest.State.QUARANTINED
+
+
+def test_an_empty_file_is_refused_by_name_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonded()
+    admit(grace())
+    (tmp_path / "a.edi").write_bytes(b"")
+    (tmp_path / "b.edi").write_bytes(paxlst(manifest_passenger()))
+    status, out, _ = ingest(capsys, "paxlst", str(tmp_path / "a.edi"), str(tmp_path / "b.edi"))
+    assert status == 1
+    lines = out.strip().splitlines()
+    assert lines[0] == f"{tmp_path / 'a.edi'}: refused, nothing stored: the manifest is empty"
+    assert lines[1].startswith(f"{tmp_path / 'b.edi'}: manifest")
+    assert lines[2] == (
+        "ingest paxlst: 2 files, 1 processed, 0 already received, 0 quarantined, 1 refused"
+    )
+    assert Departure.objects.count() == 1
+
+
+def test_what_a_directory_holds_besides_regular_files_is_named_not_read_and_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A subdirectory's manifests were skipped unsaid, a link was followed out of the
+    directory, and a FIFO blocked the run."""
+    bonded()
+    admit(grace())
+    given = tmp_path / "given"
+    (given / "sub").mkdir(parents=True)
+    (given / "sub" / "inside.edi").write_bytes(paxlst(manifest_passenger(), reference="7"))
+    (given / "b.edi").write_bytes(paxlst(manifest_passenger()))
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not for the border")
+    (given / "c-link").symlink_to(outside)
+    (given / "d-dangling").symlink_to(tmp_path / "nothing")
+    os.mkfifo(given / "e-fifo")
+    status, out, _ = ingest(capsys, "paxlst", str(given))
+    assert status == 1
+    said = out.strip().splitlines()
+    assert said[:4] == [
+        f"{given / 'c-link'}: not read: a symbolic link (name its target to read it)",
+        f"{given / 'd-dangling'}: not read: a symbolic link (name its target to read it)",
+        f"{given / 'e-fifo'}: not read: not a regular file",
+        f"{given / 'sub'}: not read: a directory inside the one given (name it to read it)",
+    ]
+    assert said[4].startswith(f"{given / 'b.edi'}: manifest")
+    assert said[5] == (
+        "ingest paxlst: 1 files, 1 processed, 0 already received, 0 quarantined, 4 not read"
+    )
+    assert PaxlstManifest.objects.count() == 1
+    status, out, _ = ingest(capsys, "paxlst", str(given / "e-fifo"))
+    assert (status, out.splitlines()[0]) == (1, f"{given / 'e-fifo'}: not read: not a regular file")
+    status, out, _ = ingest(capsys, "paxlst", str(given / "sub"))
+    assert status == 0
+    assert PaxlstManifest.objects.count() == 2

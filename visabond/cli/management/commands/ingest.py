@@ -8,6 +8,9 @@ one that cannot be processed is quarantined with its error (exit 1) and read aga
 (`--accept unt-count-mismatch --reason ...`). A file carrying a part of a multi-part message
 waits for the rest of its series (`pending`); `assemble` assembles the series still short of
 parts after their wait, as they are, for review (run it periodically, e.g. hourly).
+A directory's regular files are read in the order of their names; its subdirectories,
+links and special files are named and not read, and an empty file is refused by name, the
+run going on with the next file (exit 1 for each of these).
 """
 
 from __future__ import annotations
@@ -80,8 +83,11 @@ class Command(VisabondCommand):
             )
             self.stdout.write(_said(f"manifest {options['id']}", ingested))
             return EXIT_QUARANTINED if ingested.quarantined else 0
-        files = _files(options["paths"])
+        files, skipped = _files(options["paths"])
+        for path, why in skipped:
+            self.stdout.write(f"{path}: not read: {why}")
         outcomes: list[Ingested] = []
+        refused = 0
         # Worker processes read the next files while this one stores each in its own
         # transaction, in the files' order.
         contents = read_ahead(
@@ -91,16 +97,26 @@ class Command(VisabondCommand):
             workers=None if len(files) > 1 else 1,
         )
         for (source, raw, read), path in zip(contents, files, strict=True):
-            if raw is None:
-                raw = _raw(path)  # raises the error that kept the file unread
-            ingested = manifest_ingest(
-                raw=raw, source=source, actor="visabond ingest paxlst", read=read
-            )
+            try:
+                if raw is None:
+                    raw = _raw(path)  # raises the error that kept the file unread
+                ingested = manifest_ingest(
+                    raw=raw, source=source, actor="visabond ingest paxlst", read=read
+                )
+            except InvalidInput as error:
+                # Nothing to keep (no bytes, or more than a manifest may have; the file stays
+                # where it is): said by name, and the run goes on with the next file.
+                refused += 1
+                self.stdout.write(f"{path}: refused, nothing stored: {error.message}")
+                continue
             outcomes.append(ingested)
             self.stdout.write(_said(str(path), ingested))
         tally = _tally(outcomes)
-        self.stdout.write(f"ingest paxlst: {len(files)} files, {tally}")
-        return EXIT_QUARANTINED if tally.quarantined or tally.series_quarantined else 0
+        not_read = f", {refused} refused" if refused else ""
+        not_read += f", {len(skipped)} not read" if skipped else ""
+        self.stdout.write(f"ingest paxlst: {len(files)} files, {tally}{not_read}")
+        failed = tally.quarantined or tally.series_quarantined or refused or skipped
+        return EXIT_QUARANTINED if failed else 0
 
     def _assemble(self, *, as_of: dt.datetime) -> int:
         done = series_assemble_overdue(as_of=as_of, actor="visabond ingest assemble")
@@ -217,16 +233,42 @@ def _raw(path: Path) -> bytes:
         raise InvalidInput(error.strerror or str(error), code="file", field=str(path)) from error
 
 
-def _files(paths: list[Path]) -> list[Path]:
+def _files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The regular files to read, in order (a directory's sorted by name), and what is not
+    read, with why: a directory's subdirectories, links and special files (a FIFO would
+    block the run), and a path given that is no regular file. Raises `InvalidInput` for a
+    path that does not exist, before anything is read."""
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file()))
+            for entry in sorted(path.iterdir()):
+                why = _not_read(entry, in_directory=True)
+                if why:
+                    skipped.append((entry, why))
+                else:
+                    files.append(entry)
         elif path.exists():
-            files.append(path)
+            why = _not_read(path, in_directory=False)
+            if why:
+                skipped.append((path, why))
+            else:
+                files.append(path)
         else:
             raise InvalidInput("no such file or directory", code="file", field=str(path))
-    return files
+    return files, skipped
+
+
+def _not_read(path: Path, *, in_directory: bool) -> str:
+    """Why `path` is not read, or "" when it is a regular file to read. A link found in a
+    directory is not followed (it may lead anywhere); one named on the command line is."""
+    if in_directory and path.is_symlink():
+        return "a symbolic link (name its target to read it)"
+    if path.is_dir():
+        return "a directory inside the one given (name it to read it)"
+    if not path.is_file():
+        return "not a regular file" if path.exists() else "a link to nothing"
+    return ""
 
 
 def _said(name: str, ingested: Ingested) -> str:
