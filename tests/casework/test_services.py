@@ -396,6 +396,8 @@ def test_a_second_walk_in_case_while_the_passport_has_one_open_is_refused_naming
     assert refused.value.params["reference"] == first.reference
     assert list(Case.objects.values_list("reference", flat=True)) == [first.reference]
     assert AuditEvent.objects.filter(action="case.submitted").count() == 1
+    refusal = AuditEvent.objects.get(action="case.walk_in_refused")
+    assert refusal.details["open_case"] == first.reference
 
 
 def test_a_walk_in_case_is_refused_while_the_traveller_follows_an_open_case_in_the_portal() -> None:
@@ -419,6 +421,12 @@ def test_an_open_case_at_another_post_refuses_a_walk_in_case_without_naming_it()
     assert other.reference not in refused.value.message
     assert "reference" not in refused.value.params
     assert Case.objects.count() == 1
+    # The answer tells of another post's case: who asked it of which passport is on the trail.
+    asked = AuditEvent.objects.get(action="case.walk_in_refused")
+    assert asked.details["post"] == "lusaka"
+    assert asked.details["reason"] == "case_already_open"
+    assert asked.details["open_case"] == "at another post"
+    assert asked.details["passport_number"] == "MA1234567"
 
 
 def test_a_closed_case_or_another_traveller_lets_a_walk_in_case_open() -> None:

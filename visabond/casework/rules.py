@@ -25,6 +25,7 @@ from typing import Any
 
 from visabond.core.errors import Conflict, InvalidInput, gettext_noop
 from visabond.core.money import Money
+from visabond.core.text import quoted
 from visabond.documents.mrz import MrzError
 from visabond.documents.mrz.writer import mrz_name_part
 
@@ -281,7 +282,7 @@ def _approval(rule: CapturedRule, choice: BondChoice, explanation: str) -> Decis
             ),
             code="waiver_ground_not_allowed",
             field="waiver_ground",
-            params={"ground": repr(choice.waiver_ground), "allowed": allowed},
+            params={"ground": quoted(choice.waiver_ground), "allowed": allowed},
         )
     return Decision(Outcome.APPROVE, waiver=ground, explanation=explanation)
 

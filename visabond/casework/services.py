@@ -43,6 +43,7 @@ from visabond.core.countries import country
 from visabond.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, gettext_noop
 from visabond.core.money import Money
 from visabond.core.references import new_reference, normalise_reference
+from visabond.core.text import quoted
 from visabond.core.writes import within_caller_transaction
 from visabond.documents.mrz import MrzError, VisaZoneData, mrva_zone, parse_mrz
 from visabond.ledger.postings import TransactionKind
@@ -114,11 +115,29 @@ def case_walk_in_open(*, application: Application, actor: Actor) -> Case:
                 gettext_noop("a case is opened at the post you are assigned to, not at %(post)s"),
                 code="post_not_assigned",
                 field="post",
-                params={"post": repr(application.post)},
+                params={"post": quoted(application.post)},
             )
     opening = _opening(application)
-    with transaction.atomic(durable=True):
-        return _opened(opening, applicant=None, actor=actor)
+    try:
+        with transaction.atomic(durable=True):
+            return _opened(opening, applicant=None, actor=actor)
+    except Conflict as refused:
+        if refused.code == "case_already_open" and user is not None:
+            # The answer says whether a passport has a case open at another post: who asked
+            # it of which passport is on the trail.
+            audit_refusal_kept(
+                AuditAction.CASE_WALK_IN_REFUSED,
+                subject=user,
+                actor=actor,
+                details={
+                    "post": opening.post.code,
+                    "passport_number": opening.zone.document_number,
+                    "passport_issuing_state": opening.zone.issuing_state,
+                    "reason": "case_already_open",
+                    "open_case": refused.params.get("reference", "at another post"),
+                },
+            )
+        raise
 
 
 @dataclass(frozen=True)
@@ -498,7 +517,7 @@ def _post(code: str) -> ConsularPost:
             gettext_noop("there is no consular post %(code)s"),
             code="post_not_found",
             field="post",
-            params={"code": repr(code)},
+            params={"code": quoted(code)},
         ) from None
 
 
@@ -511,7 +530,7 @@ def _program_of(post: ConsularPost, code: str) -> Program:
                 gettext_noop("%(post)s takes no applications under %(code)s"),
                 code="program_not_at_post",
                 field="program",
-                params={"post": post.name, "code": repr(code)},
+                params={"post": post.name, "code": quoted(code)},
             )
         return chosen[0]
     if len(programs) != 1:
@@ -549,7 +568,7 @@ def _passport_zone(text: str) -> Any:
             ),
             code="not_a_passport",
             field="passport_mrz",
-            params={"format": zone.format, "type": repr(zone.document_code)},
+            params={"format": zone.format, "type": quoted(zone.document_code)},
         )
     if zone.birth_date is None or zone.expiry_date is None:
         raise InvalidInput(
@@ -591,8 +610,8 @@ def _check_identity(application: Application, zone: Any) -> None:
             field=first.field,
             params={
                 "field": first.field,
-                "typed": repr(first.typed),
-                "read": repr(first.read),
+                "typed": quoted(first.typed),
+                "read": quoted(first.read),
                 "also": also,
             },
         )

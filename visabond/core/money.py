@@ -25,6 +25,7 @@ from typing import Any
 import iso4217
 
 from visabond.core.errors import InvalidInput
+from visabond.core.text import quoted
 
 
 class CurrencyMismatch(InvalidInput):
@@ -107,8 +108,7 @@ def parse_amount(value: object, *, currency: str, field: str = "amount") -> Deci
 
 
 def _shown(value: str) -> str:
-    # The input quoted back, cut short: an error message is not an echo of a megabyte.
-    return repr(value if len(value) <= 40 else value[:40] + "…")
+    return quoted(value)
 
 
 # The database columns hold 19 digits, 4 of them decimals (`visabond.core.money_columns`).

@@ -38,3 +38,9 @@ def is_blank(value: str) -> bool:
         character.isspace() or unicodedata.category(character) in {"Cf", "Zs", "Zl", "Zp"}
         for character in value
     )
+
+
+def quoted(value: str, *, limit: int = 40) -> str:
+    """`value` quoted back in an error message (Python's `repr`), cut to `limit` characters
+    with an ellipsis: a refusal names what was sent, it does not echo a megabyte of it."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
