@@ -146,3 +146,32 @@ def test_claims_from_every_worker_at_once_stop_at_the_ceiling_exactly(
     monkeypatch.setattr(time, "time", lambda: moment)
     counted = LockedFileBasedCache(str(tmp_path / "cache"), {}).get("throttle:claim:acct:480000")
     assert counted == 48
+
+
+@pytest.mark.parametrize("typed", ["C-\x01\x7f-X", "C " * 200, "Ç-ÉÈ-1", "a b"])
+def test_what_a_client_typed_reaches_the_cache_as_a_digest_of_it(typed: str) -> None:
+    """Control characters, spaces, non-ASCII or a long key are refused by memcached and
+    warned of by Django (an error under -W error): a typed identity is hashed, and each
+    one still counts on its own."""
+    throttle = LookupThrottle(scope="claim", setting="CLAIM_THROTTLE_RATE", ident=typed)
+    key = throttle.get_cache_key(None)
+    assert key is not None
+    assert key.startswith("throttle:claim:sha256-")
+    assert len(key) < 100
+    assert key.isascii()
+    assert key.isprintable()
+    assert " " not in key
+    other = LookupThrottle(scope="claim", setting="CLAIM_THROTTLE_RATE", ident=typed + "2")
+    assert other.get_cache_key(None) != key
+    with override_settings(CLAIM_THROTTLE_RATE="2/h"):
+        allowed = [
+            attempt_allowed(scope="claim", ident=typed, setting="CLAIM_THROTTLE_RATE")[0]
+            for _ in range(3)
+        ]
+    assert allowed == [True, True, False]
+
+
+def test_an_address_or_a_normalised_reference_stays_readable_in_its_key() -> None:
+    for who in ("192.0.2.7", "2001:db8::1", "acct:42", "C-DAED-R5N3"):
+        throttle = LookupThrottle(scope="claim", setting="CLAIM_THROTTLE_RATE", ident=who)
+        assert throttle.get_cache_key(None) == f"throttle:claim:{who}"

@@ -11,12 +11,17 @@ or a cache server), so a ceiling holds whatever the number of workers.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle
+
+# Addresses (IPv4, IPv6), account ids and normalised case references.
+PLAIN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,100}", re.ASCII)
 
 
 class LookupThrottle(SimpleRateThrottle):
@@ -57,7 +62,13 @@ class LookupThrottle(SimpleRateThrottle):
         return hops[-min(proxies, len(hops))] or peer
 
     def get_cache_key(self, request: HttpRequest | None) -> str | None:
-        who = self.ident or (None if request is None else self.get_ident(request))
+        """`throttle:<scope>:<who>`, where who is an address or an identity as it is when it
+        is plain ASCII of cache-key characters, else its SHA-256: an identity holds what a
+        client typed (a case reference), and control characters or a long key are refused
+        by some cache servers (memcached) and warned of by Django."""
+        who = str(self.ident or (None if request is None else self.get_ident(request)))
+        if not PLAIN_KEY.fullmatch(who):
+            who = "sha256-" + hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
         return f"throttle:{self.scope}:{who}"
 
     def allow_request(self, request: HttpRequest | None) -> bool:
