@@ -111,6 +111,19 @@ def test_signing_up_under_a_taken_name_never_reaches_that_account() -> None:
     assert roles_of(User.objects.get(pk=officer.pk)) == {Role.CONSULAR_OFFICER}
 
 
+def test_a_name_in_full_width_letters_is_the_name_signing_in_reads() -> None:
+    """Signing in reads a name in NFKC (Django's `normalize_username`): "ｄemo" signed up as
+    typed made an account nobody could sign in to, looking like another's."""
+    person("demo-applicant", Role.APPLICANT)
+    status, text = sign_up(Client(), username="\uff44emo-applicant")
+    assert status == 409
+    assert "is taken" in field_block(text, "username")
+    status, _ = sign_up(Client(), username="\uff41mina")
+    assert status in (200, 302)
+    assert User.objects.filter(username="amina").exists()
+    assert not User.objects.filter(username="\uff41mina").exists()
+
+
 APPLICATION = {
     "post": "lilongwe",
     "visa_class": "B1/B2",

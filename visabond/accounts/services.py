@@ -91,7 +91,9 @@ def applicant_sign_up(
     (`username_invalid`); the address, an e-mail address (`email_invalid`). The creation
     and the grant are audited with the new person as actor.
     """
-    name = username.strip()
+    # NFKC, as signing in reads the name (`AbstractBaseUser.normalize_username`): a name in
+    # full-width letters would make an account its owner can never sign in to.
+    name = User.normalize_username(username.strip())
     _valid(User.username_validator, name, field="username")
     _valid(validate_email, email.strip(), field="email")
     with transaction.atomic(durable=True):
