@@ -199,6 +199,7 @@ FRENCH = {
     "Fiscal year": "Exercice",
     "Show": "Afficher",
     "Each point is the latest snapshot for that cut-off.": "Chaque point est le dernier instantané pour cette date d’arrêté.",
+    "No snapshot of fiscal year %(year)s has been taken: the cut-off curve is drawn from the snapshots of a year (<code>visabond report snapshot</code>).": "Aucun instantané de l’exercice %(year)s n’a été pris : la courbe par date d’arrêté se trace à partir des instantanés d’un exercice (<code>visabond report snapshot</code>).",
     "Snapshots": "Instantanés",
     "As of": "Arrêté au",
     "Groups": "Groupes",

@@ -239,3 +239,20 @@ def test_numbers_and_days_python_would_read_but_the_form_does_not_allow_are_refu
         )
         assert chart.status_code == 400
         assert said in chart.content.decode()
+
+
+@pytest.mark.parametrize("year", ["1900", "2031"])
+def test_a_year_with_no_snapshot_says_so_instead_of_an_empty_page(data: Path, year: str) -> None:
+    take(data, "2025-02-01")
+    page = signed_in("analyst").get("/console/stats/", {"fy": year})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"No snapshot of fiscal year {int(year)} has been taken" in html
+    assert 'id="snapshots"' in html
+    assert "suspected in-country overstays by cut-off" not in html
+
+
+def test_a_year_zero_is_no_fiscal_year() -> None:
+    page = signed_in("analyst").get("/console/stats/", {"fy": "0000"})
+    assert page.status_code == 400
+    assert "fy: a fiscal year in four digits, such as 2026" in page.content.decode()

@@ -55,7 +55,7 @@ def _year(request: HttpRequest) -> int | None:
     if not typed:
         years = selectors.fiscal_years()
         return years[0] if years else None
-    if not (typed.isascii() and typed.isdigit() and len(typed) == 4):
+    if not (typed.isascii() and typed.isdigit() and len(typed) == 4) or typed.startswith("0"):
         raise InvalidQuery(
             gettext_noop("fy: a fiscal year in four digits, such as 2026"),
             code="fiscal_year_format",
