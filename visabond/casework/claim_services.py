@@ -193,12 +193,13 @@ def case_claim_throttled(
     An entry point: its own transaction, so the refusal is on the trail although nothing
     else is written.
     """
-    audit_refusal_kept(
-        AuditAction.CASE_CLAIM_THROTTLED,
-        subject=applicant,
-        actor=applicant,
-        details={"reference": reference[:40], "address": address, "reason": ceiling},
-    )
+    with transaction.atomic(durable=True):
+        audit_record(
+            AuditAction.CASE_CLAIM_THROTTLED,
+            subject=applicant,
+            actor=applicant,
+            details={"reference": reference[:40], "address": address, "reason": ceiling},
+        )
 
 
 def _reissue_refused(reference: str, *, user: AbstractBaseUser, actor: Actor) -> None:
