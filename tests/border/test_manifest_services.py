@@ -202,3 +202,26 @@ def test_real_manifests_are_each_processed_or_quarantined_and_nothing_is_lost(
     assert {row.state for row in received} == {"processed", "quarantined", "pending", "assembled"}
     (whole,) = PaxlstManifest.objects.filter(assembled=True)
     assert "multipart_1of3" in whole.source
+
+
+def test_two_interchanges_in_one_file_may_each_number_their_message_one(
+    traveller: Bonded,
+) -> None:
+    """A message reference (UNH 0062) is unique within its interchange only (ISO 9735-1
+    §8.3): the second interchange's passengers were taken for the first's, sent again with
+    another document, and the whole file was quarantined."""
+    admit(grace())
+    raw = paxlst(manifest_passenger(), reference="000401") + paxlst(
+        manifest_passenger(surname="PHIRI", passport="MA7654321"), reference="000402"
+    )
+    row = ingest(raw)
+    assert (row.state, row.error_code) == (PaxlstManifest.State.PROCESSED, "")
+    assert (row.passengers, row.departures) == (2, 2)
+    ids = sorted(Departure.objects.values_list("sender_record_id", flat=True))
+    assert [record_id.split("/", 1)[1] for record_id in ids] == ["MSG1/0/IAD", "MSG1@2/0/IAD"]
+    assert set(Departure.objects.values_list("document_number", flat=True)) == {
+        "MA1234567",
+        "MA7654321",
+    }
+    assert ingest(raw, source="again.edi").pk == row.pk
+    assert Departure.objects.count() == 2

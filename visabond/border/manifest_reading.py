@@ -18,8 +18,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -72,6 +72,20 @@ class ManifestRead:
         return InvalidInput(message, code=code, field=field)
 
 
+def message_keys(manifests: Sequence[Manifest]) -> list[str]:
+    """Each message's part of its passengers' record ids: its reference (UNH 0062), with
+    `@2`, `@3`... on a reference met again in the file. A reference is unique within an
+    interchange only (ISO 9735-1 §8.3): a file of two interchanges may number a message 1 in
+    each, and the record ids must still differ. The same bytes give the same keys."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for manifest in manifests:
+        seen[manifest.message_reference] += 1
+        count = seen[manifest.message_reference]
+        keys.append(manifest.message_reference + (f"@{count}" if count > 1 else ""))
+    return keys
+
+
 def manifest_read(
     raw: bytes, *, source: str, states: frozenset[str], today: dt.date
 ) -> ManifestRead:
@@ -91,8 +105,8 @@ def manifest_read(
     unreadable = None
     try:
         passengers = tuple(
-            (manifest.message_reference, index, found)
-            for manifest in manifests
+            (key, index, found)
+            for key, manifest in zip(message_keys(manifests), manifests, strict=True)
             for index, found in enumerate(manifest_passenger_records(manifest, states=states))
         )
     except InvalidInput as error:
