@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -74,15 +74,16 @@ class ManifestRead:
 
 def message_keys(manifests: Sequence[Manifest]) -> list[str]:
     """Each message's part of its passengers' record ids: its reference (UNH 0062), with
-    `@2`, `@3`... on a reference met again in the file. A reference is unique within an
-    interchange only (ISO 9735-1 §8.3): a file of two interchanges may number a message 1 in
-    each, and the record ids must still differ. The same bytes give the same keys."""
-    seen: Counter[str] = Counter()
+    `@2`, `@3`... for a message of the file's second, third... interchange. A reference is
+    unique within its interchange only (ISO 9735-1 §8.3): a file of two interchanges may
+    number a message 1 in each, and their record ids must differ, while a message repeated
+    within one interchange keeps its id (stored once, or quarantined if it says otherwise).
+    The same bytes give the same keys."""
+    interchanges: dict[object, int] = {}
     keys = []
     for manifest in manifests:
-        seen[manifest.message_reference] += 1
-        count = seen[manifest.message_reference]
-        keys.append(manifest.message_reference + (f"@{count}" if count > 1 else ""))
+        ordinal = interchanges.setdefault(manifest.interchange, len(interchanges) + 1)
+        keys.append(manifest.message_reference + (f"@{ordinal}" if ordinal > 1 else ""))
     return keys
 
 
